@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// provctl's exit codes: one per error class, stable across releases (scripts depend on them).
+// Documented in docs/provctl.md.
+
+#include "prov/error.h"
+
+namespace provctl {
+
+enum ExitCode : int {
+    Ok = 0,
+    InternalFailure = 1,
+    Usage = 2, ///< bad flags or arguments (InvalidArgument)
+    Unreachable = 10, ///< ConnectFailed, Unavailable
+    Timeout = 11, ///< Timeout
+    Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
+    LinkLost = 13, ///< Disconnected, SessionLost
+    Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage
+    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password)
+    Handshake = 31, ///< HandshakeFailed, DecryptFailed (device not authentic or corrupt data)
+    WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
+    WifiNotFound = 41, ///< WifiNetworkNotFound
+    DeviceRejected = 42, ///< DeviceRejected (non-Success status)
+    WifiTimeout = 43, ///< WifiConnectTimeout, ThreadAttachFailed
+    Cancelled = 50,
+};
+
+inline ExitCode exitCodeFor(prov::ErrorCode code)
+{
+    using prov::ErrorCode;
+    switch (code) {
+    case ErrorCode::Unavailable:
+    case ErrorCode::ConnectFailed: return Unreachable;
+    case ErrorCode::Timeout: return Timeout;
+    case ErrorCode::DeviceRefused:
+    case ErrorCode::HttpStatus:
+    case ErrorCode::PayloadTooLarge: return Refused;
+    case ErrorCode::Disconnected:
+    case ErrorCode::SessionLost: return LinkLost;
+    case ErrorCode::VersionMismatch:
+    case ErrorCode::MalformedMessage:
+    case ErrorCode::UnexpectedMessage: return Protocol;
+    case ErrorCode::AuthenticationFailed: return Authentication;
+    case ErrorCode::HandshakeFailed:
+    case ErrorCode::DecryptFailed: return Handshake;
+    case ErrorCode::WifiAuthError: return WifiAuth;
+    case ErrorCode::WifiNetworkNotFound: return WifiNotFound;
+    case ErrorCode::DeviceRejected: return DeviceRejected;
+    case ErrorCode::WifiConnectTimeout:
+    case ErrorCode::ThreadAttachFailed: return WifiTimeout;
+    case ErrorCode::InvalidArgument: return Usage;
+    case ErrorCode::Cancelled: return Cancelled;
+    case ErrorCode::Internal: return InternalFailure;
+    }
+    return InternalFailure;
+}
+
+} // namespace provctl

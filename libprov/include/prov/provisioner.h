@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/error.h"
+#include "prov/pending.h"
+#include "prov/protover.h"
+#include "prov/random.h"
+#include "prov/wifi.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace prov {
+
+class Transport;
+
+/// How to secure the session. Holds secrets: never log it.
+struct SecurityOptions
+{
+    /// Force a scheme (0/1/2). nullopt: follow proto-ver (§2.3 "Recommended"; unlike esp_prov,
+    /// `prov.sec_ver` is honoured).
+    std::optional<int> secVer;
+    /// Force the Security 2 patch level (0: fixed IV, 1: counter nonce). nullopt: proto-ver's
+    /// sec_patch_ver, absent => 0 (§8.4).
+    std::optional<int> sec2PatchVer;
+    QByteArray pop; ///< Security 1 PoP (ignored when the device says "no_pop", §13 item 8).
+    QByteArray username; ///< Security 2 username (the examples use "wifiprov").
+    QByteArray password; ///< Security 2 password (often called PoP in QR codes).
+};
+
+/// What connectDevice() learnt.
+struct DeviceInfo
+{
+    ProtoVersion protoVersion;
+    int secVer = 0; ///< scheme actually used
+    int sec2PatchVer = 0; ///< patch actually used (Security 2 only)
+};
+
+/// Timing of provisionWifi() (§9.1 step 7). All in ms.
+struct ProvisionOptions
+{
+    int firstPollDelayMs = 1000; ///< wait after Apply before the first GetStatus (device starts connecting 1 s later)
+    int pollIntervalMs = 1000; ///< between GetStatus polls
+    int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
+};
+
+/// Named steps, for progress display.
+enum class ProvisionStep : int {
+    Idle = 0,
+    ReadingVersion = 1, ///< proto-ver
+    Handshake = 2, ///< prov-session
+    Scanning = 3, ///< prov-scan
+    SendingConfig = 4, ///< SetConfig
+    Applying = 5, ///< ApplyConfig
+    WaitingForConnection = 6, ///< GetStatus polling
+    Control = 7, ///< prov-ctrl
+    Custom = 8, ///< custom endpoint
+    Done = 9,
+};
+QString provisionStepName(ProvisionStep step);
+
+/// The client role's workflow over one Transport: proto-ver, handshake, scan, configure, apply,
+/// status, control and custom endpoints (protocol doc §9.1). One operation at a time; starting a
+/// second while one runs fails it with Internal ("busy"). Every operation returns a Pending<T>
+/// owned by the Provisioner (deleted after finished()). Errors of each operation are those of the
+/// transport (see HttpTransport) plus the ones listed on the method. After any transport or
+/// decrypt error the cipher stream may be out of step (§5.2, §8.4), so the next operation first
+/// redoes the handshake automatically.
+class Provisioner : public QObject
+{
+    Q_OBJECT
+public:
+    /// `transport` is not owned and must outlive the Provisioner.
+    explicit Provisioner(Transport *transport, QObject *parent = nullptr);
+    ~Provisioner() override;
+
+    void setSecurityOptions(const SecurityOptions &options);
+    /// Randomness for key generation (tests inject a deterministic source).
+    void setRandomSource(std::shared_ptr<RandomSource> rng);
+
+    /// proto-ver, then the handshake. Errors: VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
+    /// InvalidArgument (Security 2 without username/password), AuthenticationFailed (the device
+    /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage.
+    Pending<DeviceInfo> *connectDevice();
+
+    /// Device-side Wi-Fi scan (§9.3). Requires cap "wifi_scan". Errors: VersionMismatch (no
+    /// wifi_scan capability), DeviceRejected (status != Success).
+    Pending<QList<ScanEntry>> *scanWifi(const ScanOptions &options = {});
+
+    /// SetConfig, ApplyConfig, then GetStatus polling until a terminal state (§9.1).
+    /// Value: the Connected status (IP, SSID, BSSID, channel, auth mode). Errors: InvalidArgument
+    /// (validateWifiCredentials), DeviceRejected (SetConfig/Apply status != Success: e.g. Apply
+    /// twice without reset), WifiAuthError, WifiNetworkNotFound, WifiConnectTimeout.
+    /// wifiStatusChanged() reports every intermediate status (Connecting, attempts remaining).
+    Pending<WifiStatus> *provisionWifi(const WifiCredentials &credentials, const ProvisionOptions &options = {});
+
+    /// One GetStatus (§9.2). Value: whatever the device reports (no terminal-state mapping).
+    Pending<WifiStatus> *wifiStatus();
+
+    /// prov-ctrl Reset (§9.4): only accepted by the device after ConnectionFailed.
+    /// Errors: DeviceRejected (InternalError: wrong state), HttpStatus 404 (no prov-ctrl).
+    Pending<void> *resetWifi();
+    /// prov-ctrl Reprov (§9.4): only if the firmware disabled auto-stop. Errors as resetWifi().
+    Pending<void> *reprovisionWifi();
+
+    /// Sends `data` to a custom endpoint (§9.5), encrypted like any request endpoint.
+    /// Value: the decrypted response bytes as sent (a trailing NUL is kept).
+    Pending<QByteArray> *customRequest(const QString &endpoint, const QByteArray &data);
+
+    /// Thread (§10): scan, set dataset + apply + poll.
+    Pending<QList<ThreadScanEntry>> *scanThread(const ScanOptions &options = {});
+    Pending<ThreadStatus> *provisionThread(const QByteArray &dataset, const ProvisionOptions &options = {});
+
+    /// Cancels the running operation (Cancelled) and drops the link.
+    void cancel();
+
+    /// What connectDevice() learnt, if it ran.
+    const std::optional<DeviceInfo> &deviceInfo() const;
+    ProvisionStep step() const;
+
+Q_SIGNALS:
+    void stepChanged(prov::ProvisionStep step);
+    void wifiStatusChanged(const prov::WifiStatus &status);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace prov
+
+Q_DECLARE_METATYPE(prov::WifiStatus)

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// All libprov logging categories, defined in one place (style.md "Naming"). Nothing logged through
+// them may contain a PoP, passphrase, SRP password or session key.
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcProvSecurity) // prov.security
+Q_DECLARE_LOGGING_CATEGORY(lcProvCodec) // prov.codec
+Q_DECLARE_LOGGING_CATEGORY(lcProvHttp) // prov.transport.http
+Q_DECLARE_LOGGING_CATEGORY(lcProvSession) // prov.session
+Q_DECLARE_LOGGING_CATEGORY(lcProvDevice) // prov.device
