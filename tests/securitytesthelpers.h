@@ -25,8 +25,7 @@ class ReplayRandom : public prov::RandomSource
 public:
     explicit ReplayRandom(QList<QByteArray> draws)
         : m_draws(std::move(draws))
-    {
-    }
+    { }
 
     QByteArray bytes(int size) override
     {
@@ -40,7 +39,10 @@ public:
         }
         const QByteArray draw = m_draws.at(m_next);
         if (draw.size() != size)
-            m_problems << QStringLiteral("draw %1: %2 bytes requested, %3 recorded").arg(m_next).arg(size).arg(draw.size());
+            m_problems << QStringLiteral("draw %1: %2 bytes requested, %3 recorded")
+                              .arg(m_next)
+                              .arg(size)
+                              .arg(draw.size());
         ++m_next;
         return draw;
     }
@@ -62,8 +64,7 @@ public:
     explicit CounterRandom(QByteArray label, quint64 start = 0)
         : m_label(std::move(label))
         , m_counter(start)
-    {
-    }
+    { }
 
     QByteArray bytes(int size) override
     {
@@ -105,7 +106,8 @@ inline QJsonObject loadVector(const QString &name)
 }
 
 /// The exchanges of one endpoint, in order.
-inline QList<QJsonObject> exchangesFor(const QJsonObject &vector, const QString &endpoint, bool invert = false)
+inline QList<QJsonObject> exchangesFor(
+    const QJsonObject &vector, const QString &endpoint, bool invert = false)
 {
     QList<QJsonObject> out;
     for (const QJsonValue &value : vector.value(QStringLiteral("exchanges")).toArray()) {

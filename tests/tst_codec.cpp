@@ -23,8 +23,7 @@ QByteArray hex(const char *text)
 }
 
 /// The alternative T of a decoded variant, or nullopt (with the error printed) when absent.
-template <typename T, typename V>
-std::optional<T> alt(const Result<V> &result)
+template <typename T, typename V> std::optional<T> alt(const Result<V> &result)
 {
     if (!result) {
         qWarning("decode failed: %s", qPrintable(result.error().toString()));
@@ -36,8 +35,7 @@ std::optional<T> alt(const Result<V> &result)
     return std::nullopt;
 }
 
-template <typename V>
-bool isMalformed(const Result<V> &result)
+template <typename V> bool isMalformed(const Result<V> &result)
 {
     return !result && result.error().code == ErrorCode::MalformedMessage;
 }
@@ -51,8 +49,7 @@ struct Decoder
     std::function<Outcome(const QByteArray &)> run;
 };
 
-template <typename V>
-Outcome outcomeOf(const Result<V> &result)
+template <typename V> Outcome outcomeOf(const Result<V> &result)
 {
     if (result)
         return Outcome::Ok;
@@ -62,12 +59,12 @@ Outcome outcomeOf(const Result<V> &result)
 QList<Decoder> allDecoders()
 {
     return {
-        {"configRequest", [](const QByteArray &b) { return outcomeOf(decodeConfigRequest(b)); }},
-        {"configResponse", [](const QByteArray &b) { return outcomeOf(decodeConfigResponse(b)); }},
-        {"scanRequest", [](const QByteArray &b) { return outcomeOf(decodeScanRequest(b)); }},
-        {"scanResponse", [](const QByteArray &b) { return outcomeOf(decodeScanResponse(b)); }},
-        {"ctrlRequest", [](const QByteArray &b) { return outcomeOf(decodeCtrlRequest(b)); }},
-        {"ctrlResponse", [](const QByteArray &b) { return outcomeOf(decodeCtrlResponse(b)); }},
+        { "configRequest", [](const QByteArray &b) { return outcomeOf(decodeConfigRequest(b)); } },
+        { "configResponse", [](const QByteArray &b) { return outcomeOf(decodeConfigResponse(b)); } },
+        { "scanRequest", [](const QByteArray &b) { return outcomeOf(decodeScanRequest(b)); } },
+        { "scanResponse", [](const QByteArray &b) { return outcomeOf(decodeScanResponse(b)); } },
+        { "ctrlRequest", [](const QByteArray &b) { return outcomeOf(decodeCtrlRequest(b)); } },
+        { "ctrlResponse", [](const QByteArray &b) { return outcomeOf(decodeCtrlResponse(b)); } },
     };
 }
 
@@ -84,30 +81,31 @@ Decoder decoderNamed(const char *name)
 QList<std::pair<const char *, QByteArray>> validMessages()
 {
     return {
-        {"configRequest", hex("5200")},
-        {"configRequest", hex("08047200")},
-        {"configRequest", hex("0804")},
-        {"configRequest", hex("080262140a066d7973736964120a6d7970617373776f7264")},
-        {"configResponse", hex("08036a00")},
-        {"configResponse", hex("08036a020804")},
-        {"configResponse", hex("08057a00")},
-        {"configResponse", hex("08015a021001")},
-        {"configResponse", hex("08015a06100162020802")},
-        {"configResponse", hex("08015a0410035000")},
-        {"configResponse", hex("08015a0410035001")},
-        {"configResponse", hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806")},
-        {"scanRequest", hex("5206080118052078")},
-        {"scanRequest", hex("08026200")},
-        {"scanRequest", hex("080472021004")},
-        {"scanRequest", hex("08068201020801")},
-        {"scanResponse", hex("08015a00")},
-        {"scanResponse", hex("08036a0408011005")},
-        {"scanResponse",
-         hex("08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803")},
-        {"ctrlRequest", hex("08015a00")},
-        {"ctrlRequest", hex("08036a00")},
-        {"ctrlResponse", hex("08026200")},
-        {"ctrlResponse", hex("080210056200")},
+        { "configRequest", hex("5200") },
+        { "configRequest", hex("08047200") },
+        { "configRequest", hex("0804") },
+        { "configRequest", hex("080262140a066d7973736964120a6d7970617373776f7264") },
+        { "configResponse", hex("08036a00") },
+        { "configResponse", hex("08036a020804") },
+        { "configResponse", hex("08057a00") },
+        { "configResponse", hex("08015a021001") },
+        { "configResponse", hex("08015a06100162020802") },
+        { "configResponse", hex("08015a0410035000") },
+        { "configResponse", hex("08015a0410035001") },
+        { "configResponse",
+            hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806") },
+        { "scanRequest", hex("5206080118052078") },
+        { "scanRequest", hex("08026200") },
+        { "scanRequest", hex("080472021004") },
+        { "scanRequest", hex("08068201020801") },
+        { "scanResponse", hex("08015a00") },
+        { "scanResponse", hex("08036a0408011005") },
+        { "scanResponse",
+            hex("08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803") },
+        { "ctrlRequest", hex("08015a00") },
+        { "ctrlRequest", hex("08036a00") },
+        { "ctrlResponse", hex("08026200") },
+        { "ctrlResponse", hex("080210056200") },
     };
 }
 
@@ -131,9 +129,8 @@ QList<QJsonObject> exchangesFor(const QJsonObject &vector, const QString &endpoi
 
 QByteArray plaintext(const QJsonObject &exchange, const char *direction)
 {
-    return QByteArray::fromHex(exchange.value(QLatin1String(direction) + QStringLiteral("_plaintext_hex"))
-                                   .toString()
-                                   .toLatin1());
+    return QByteArray::fromHex(
+        exchange.value(QLatin1String(direction) + QStringLiteral("_plaintext_hex")).toString().toLatin1());
 }
 
 ScanEntry entryFromJson(const QJsonObject &o)
@@ -223,13 +220,13 @@ private slots:
 
 void TestCodec::getWifiStatusRequestIsSubMessageOnly()
 {
-    QCOMPARE(encodeConfigRequest(GetWifiStatus{}), hex("5200"));
+    QCOMPARE(encodeConfigRequest(GetWifiStatus {}), hex("5200"));
     QVERIFY(alt<GetWifiStatus>(decodeConfigRequest(hex("5200"))));
 }
 
 void TestCodec::applyConfigRequestIsBareMsgLikeEspProv()
 {
-    QCOMPARE(encodeConfigRequest(ApplyWifiConfig{}), hex("0804"));
+    QCOMPARE(encodeConfigRequest(ApplyWifiConfig {}), hex("0804"));
     // Both forms a client may send are accepted by the device (§3.3).
     QVERIFY(alt<ApplyWifiConfig>(decodeConfigRequest(hex("0804"))));
     QVERIFY(alt<ApplyWifiConfig>(decodeConfigRequest(hex("08047200"))));
@@ -253,9 +250,9 @@ void TestCodec::setConfigRequestMatchesWireExample()
 
 void TestCodec::configResponsesMatchWireExamples()
 {
-    QCOMPARE(encodeConfigResponse(SetWifiConfigResponse{0}), hex("08036a00"));
-    QCOMPARE(encodeConfigResponse(SetWifiConfigResponse{4}), hex("08036a020804"));
-    QCOMPARE(encodeConfigResponse(ApplyWifiConfigResponse{0}), hex("08057a00"));
+    QCOMPARE(encodeConfigResponse(SetWifiConfigResponse { 0 }), hex("08036a00"));
+    QCOMPARE(encodeConfigResponse(SetWifiConfigResponse { 4 }), hex("08036a020804"));
+    QCOMPARE(encodeConfigResponse(ApplyWifiConfigResponse { 0 }), hex("08057a00"));
 
     QCOMPARE(alt<SetWifiConfigResponse>(decodeConfigResponse(hex("08036a00"))).value().status, 0);
     QCOMPARE(alt<SetWifiConfigResponse>(decodeConfigResponse(hex("08036a020804"))).value().status, 4);
@@ -302,8 +299,8 @@ void TestCodec::connectionFailedAlwaysEncodesReasonEvenAuthError()
 
 void TestCodec::connectedStatusMatchesWireExample()
 {
-    const QByteArray wire =
-        hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
+    const QByteArray wire
+        = hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
     WifiStatusResponse r = statusResponse(WifiState::Connected);
     r.wifi.ip4 = QStringLiteral("192.168.1.42");
     r.wifi.authMode = int(AuthMode::WPA2_PSK);
@@ -326,7 +323,7 @@ void TestCodec::connectedStatusMatchesWireExample()
 void TestCodec::scanStartMatchesWireExample()
 {
     const QByteArray wire = hex("5206080118052078");
-    QCOMPARE(encodeScanRequest(ScanWifiStart{true, false, 5, 120}), wire);
+    QCOMPARE(encodeScanRequest(ScanWifiStart { true, false, 5, 120 }), wire);
     const auto decoded = alt<ScanWifiStart>(decodeScanRequest(wire));
     QVERIFY(decoded);
     QCOMPARE(decoded->blocking, true);
@@ -337,17 +334,17 @@ void TestCodec::scanStartMatchesWireExample()
 
 void TestCodec::scanStatusRequestIsBareMsgLikeEspProv()
 {
-    QCOMPARE(encodeScanRequest(ScanWifiStatus{}), hex("0802"));
+    QCOMPARE(encodeScanRequest(ScanWifiStatus {}), hex("0802"));
     QVERIFY(alt<ScanWifiStatus>(decodeScanRequest(hex("0802"))));
     QVERIFY(alt<ScanWifiStatus>(decodeScanRequest(hex("08026200")))); // §3.4 form
 }
 
 void TestCodec::scanResponsesMatchWireExamples()
 {
-    QCOMPARE(encodeScanResponse(ScanWifiStartResponse{0}), hex("08015a00"));
+    QCOMPARE(encodeScanResponse(ScanWifiStartResponse { 0 }), hex("08015a00"));
     QCOMPARE(alt<ScanWifiStartResponse>(decodeScanResponse(hex("08015a00"))).value().status, 0);
 
-    QCOMPARE(encodeScanResponse(ScanWifiStatusResponse{0, true, 5}), hex("08036a0408011005"));
+    QCOMPARE(encodeScanResponse(ScanWifiStatusResponse { 0, true, 5 }), hex("08036a0408011005"));
     const auto status = alt<ScanWifiStatusResponse>(decodeScanResponse(hex("08036a0408011005")));
     QVERIFY(status);
     QCOMPARE(status->finished, true);
@@ -356,7 +353,7 @@ void TestCodec::scanResponsesMatchWireExamples()
 
 void TestCodec::scanResultRequestMatchesWireExample()
 {
-    QCOMPARE(encodeScanRequest(ScanWifiResult{0, 4}), hex("080472021004"));
+    QCOMPARE(encodeScanRequest(ScanWifiResult { 0, 4 }), hex("080472021004"));
     const auto decoded = alt<ScanWifiResult>(decodeScanRequest(hex("080472021004")));
     QVERIFY(decoded);
     QCOMPARE(decoded->startIndex, 0u);
@@ -365,9 +362,10 @@ void TestCodec::scanResultRequestMatchesWireExample()
 
 void TestCodec::scanResultResponseMatchesWireExample()
 {
-    const QByteArray wire = hex("08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803");
-    const ScanEntry entry{"HomeNet", 6, -45, hex("112233445566"), int(AuthMode::WPA2_PSK)};
-    QCOMPARE(encodeScanResponse(ScanWifiResultResponse{0, {entry}}), wire);
+    const QByteArray wire
+        = hex("08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803");
+    const ScanEntry entry { "HomeNet", 6, -45, hex("112233445566"), int(AuthMode::WPA2_PSK) };
+    QCOMPARE(encodeScanResponse(ScanWifiResultResponse { 0, { entry } }), wire);
     const auto decoded = alt<ScanWifiResultResponse>(decodeScanResponse(wire));
     QVERIFY(decoded);
     QCOMPARE(decoded->entries.size(), 1);
@@ -376,10 +374,10 @@ void TestCodec::scanResultResponseMatchesWireExample()
 
 void TestCodec::ctrlMessagesMatchWireExamples()
 {
-    QCOMPARE(encodeCtrlRequest(CtrlRequest{CtrlCommand::WifiReset}), hex("08015a00"));
-    QCOMPARE(encodeCtrlRequest(CtrlRequest{CtrlCommand::WifiReprov}), hex("08036a00"));
-    QCOMPARE(encodeCtrlResponse(CtrlResponse{CtrlCommand::WifiReset, 0}), hex("08026200"));
-    QCOMPARE(encodeCtrlResponse(CtrlResponse{CtrlCommand::WifiReset, 5}), hex("080210056200"));
+    QCOMPARE(encodeCtrlRequest(CtrlRequest { CtrlCommand::WifiReset }), hex("08015a00"));
+    QCOMPARE(encodeCtrlRequest(CtrlRequest { CtrlCommand::WifiReprov }), hex("08036a00"));
+    QCOMPARE(encodeCtrlResponse(CtrlResponse { CtrlCommand::WifiReset, 0 }), hex("08026200"));
+    QCOMPARE(encodeCtrlResponse(CtrlResponse { CtrlCommand::WifiReset, 5 }), hex("080210056200"));
 
     QCOMPARE(decodeCtrlRequest(hex("08015a00"))->command, CtrlCommand::WifiReset);
     QCOMPARE(decodeCtrlRequest(hex("0801"))->command, CtrlCommand::WifiReset); // msg only (§3.3)
@@ -396,7 +394,7 @@ void TestCodec::ctrlMessagesMatchWireExamples()
 
 void TestCodec::threadScanStartMatchesWireExample()
 {
-    QCOMPARE(encodeScanRequest(ScanThreadStart{true, 0}), hex("08068201020801"));
+    QCOMPARE(encodeScanRequest(ScanThreadStart { true, 0 }), hex("08068201020801"));
     const auto decoded = alt<ScanThreadStart>(decodeScanRequest(hex("08068201020801")));
     QVERIFY(decoded);
     QCOMPARE(decoded->blocking, true);
@@ -433,7 +431,7 @@ void TestCodec::vectorScanExchangesDecodeAndReencode()
     QCOMPARE(start->periodMs, 120u);
     QCOMPARE(encodeScanRequest(*start), plaintext(scans[0], "request"));
     QVERIFY(alt<ScanWifiStatus>(decodeScanRequest(plaintext(scans[1], "request"))));
-    QCOMPARE(encodeScanRequest(ScanWifiStatus{}), plaintext(scans[1], "request"));
+    QCOMPARE(encodeScanRequest(ScanWifiStatus {}), plaintext(scans[1], "request"));
     const auto page = alt<ScanWifiResult>(decodeScanRequest(plaintext(scans[2], "request")));
     QVERIFY(page);
     QCOMPARE(page->startIndex, 0u);
@@ -480,15 +478,16 @@ void TestCodec::vectorConfigExchangesDecodeAndReencode()
     QCOMPARE(set->credentials.passphrase, vector.value(QStringLiteral("passphrase")).toString().toUtf8());
     QCOMPARE(encodeConfigRequest(*set), plaintext(configs[0], "request"));
     QVERIFY(alt<ApplyWifiConfig>(decodeConfigRequest(plaintext(configs[1], "request"))));
-    QCOMPARE(encodeConfigRequest(ApplyWifiConfig{}), plaintext(configs[1], "request"));
+    QCOMPARE(encodeConfigRequest(ApplyWifiConfig {}), plaintext(configs[1], "request"));
     QVERIFY(alt<GetWifiStatus>(decodeConfigRequest(plaintext(configs[2], "request"))));
-    QCOMPARE(encodeConfigRequest(GetWifiStatus{}), plaintext(configs[2], "request"));
+    QCOMPARE(encodeConfigRequest(GetWifiStatus {}), plaintext(configs[2], "request"));
 
     const auto setResp = alt<SetWifiConfigResponse>(decodeConfigResponse(plaintext(configs[0], "response")));
     QVERIFY(setResp);
     QCOMPARE(setResp->status, 0);
     QCOMPARE(encodeConfigResponse(*setResp), plaintext(configs[0], "response"));
-    const auto applyResp = alt<ApplyWifiConfigResponse>(decodeConfigResponse(plaintext(configs[1], "response")));
+    const auto applyResp
+        = alt<ApplyWifiConfigResponse>(decodeConfigResponse(plaintext(configs[1], "response")));
     QVERIFY(applyResp);
     QCOMPARE(applyResp->status, 0);
     QCOMPARE(encodeConfigResponse(*applyResp), plaintext(configs[1], "response"));
@@ -506,9 +505,12 @@ void TestCodec::vectorConfigExchangesDecodeAndReencode()
     QCOMPARE(status->wifi.state, WifiState::Connected);
     QCOMPARE(status->wifi.ip4, connected.value(QStringLiteral("ip4_addr")).toString());
     QCOMPARE(status->wifi.ip4, QStringLiteral("192.168.1.100"));
-    QCOMPARE(status->wifi.authMode, authModeFromName(connected.value(QStringLiteral("auth_mode")).toString()));
-    QCOMPARE(status->wifi.ssid, QByteArray::fromBase64(connected.value(QStringLiteral("ssid")).toString().toLatin1()));
-    QCOMPARE(status->wifi.bssid, QByteArray::fromBase64(connected.value(QStringLiteral("bssid")).toString().toLatin1()));
+    QCOMPARE(
+        status->wifi.authMode, authModeFromName(connected.value(QStringLiteral("auth_mode")).toString()));
+    QCOMPARE(status->wifi.ssid,
+        QByteArray::fromBase64(connected.value(QStringLiteral("ssid")).toString().toLatin1()));
+    QCOMPARE(status->wifi.bssid,
+        QByteArray::fromBase64(connected.value(QStringLiteral("bssid")).toString().toLatin1()));
     QCOMPARE(status->wifi.channel, connected.value(QStringLiteral("channel")).toInt());
     QCOMPARE(encodeConfigResponse(*status), plaintext(configs[2], "response"));
 }
@@ -518,9 +520,9 @@ void TestCodec::vectorConfigExchangesDecodeAndReencode()
 void TestCodec::scanEntryKeepsAuthAboveSeven()
 {
     // §9.3 item 3: WAPI/OWE/WPA3-Enterprise values (> 7) are real and must survive a round trip.
-    for (int auth : {8, 9, 12, 127, 300}) {
-        const ScanEntry entry{"owe-net", 36, -60, hex("a0b1c2d3e4f5"), auth};
-        const QByteArray wire = encodeScanResponse(ScanWifiResultResponse{0, {entry}});
+    for (int auth : { 8, 9, 12, 127, 300 }) {
+        const ScanEntry entry { "owe-net", 36, -60, hex("a0b1c2d3e4f5"), auth };
+        const QByteArray wire = encodeScanResponse(ScanWifiResultResponse { 0, { entry } });
         const auto decoded = alt<ScanWifiResultResponse>(decodeScanResponse(wire));
         QVERIFY(decoded);
         QCOMPARE(decoded->entries.at(0).authMode, auth);
@@ -538,12 +540,12 @@ void TestCodec::scanEntryStripsTrailingNulsFromSsid()
     const QByteArray ssid32(32, 'S');
     QByteArray padded = QByteArray("short") + QByteArray(27, '\0');
     QByteArray embedded("a\0b", 3);
-    const ScanEntry full{ssid32, 1, -30, hex("010203040506"), 3};
-    const ScanEntry nulPadded{padded, 2, -31, hex("010203040507"), 3};
-    const ScanEntry innerNul{embedded + QByteArray(2, '\0'), 3, -32, {}, 0};
-    const ScanEntry tooLong{QByteArray(40, 'L'), 4, -33, {}, 0}; // the codec does not police lengths
-    const auto decoded = alt<ScanWifiResultResponse>(
-        decodeScanResponse(encodeScanResponse(ScanWifiResultResponse{0, {full, nulPadded, innerNul, tooLong}})));
+    const ScanEntry full { ssid32, 1, -30, hex("010203040506"), 3 };
+    const ScanEntry nulPadded { padded, 2, -31, hex("010203040507"), 3 };
+    const ScanEntry innerNul { embedded + QByteArray(2, '\0'), 3, -32, {}, 0 };
+    const ScanEntry tooLong { QByteArray(40, 'L'), 4, -33, {}, 0 }; // the codec does not police lengths
+    const auto decoded = alt<ScanWifiResultResponse>(decodeScanResponse(
+        encodeScanResponse(ScanWifiResultResponse { 0, { full, nulPadded, innerNul, tooLong } })));
     QVERIFY(decoded);
     QCOMPARE(decoded->entries.size(), 4);
     QCOMPARE(decoded->entries.at(0).ssid, ssid32);
@@ -555,12 +557,13 @@ void TestCodec::scanEntryStripsTrailingNulsFromSsid()
 void TestCodec::scanEntryNegativeRssiTakesTenBytes()
 {
     // §3: negative int32 is a 10-byte varint; -45 -> d3ffffffffffffffff01.
-    const ScanEntry entry{"x", 1, -45, {}, 0};
-    const QByteArray wire = encodeScanResponse(ScanWifiResultResponse{0, {entry}});
+    const ScanEntry entry { "x", 1, -45, {}, 0 };
+    const QByteArray wire = encodeScanResponse(ScanWifiResultResponse { 0, { entry } });
     QVERIFY(wire.contains(hex("18d3ffffffffffffffff01")));
-    for (int rssi : {-1, -100, -128, 0, 5}) {
-        const ScanEntry e{"x", 1, rssi, {}, 0};
-        const auto decoded = alt<ScanWifiResultResponse>(decodeScanResponse(encodeScanResponse(ScanWifiResultResponse{0, {e}})));
+    for (int rssi : { -1, -100, -128, 0, 5 }) {
+        const ScanEntry e { "x", 1, rssi, {}, 0 };
+        const auto decoded = alt<ScanWifiResultResponse>(
+            decodeScanResponse(encodeScanResponse(ScanWifiResultResponse { 0, { e } })));
         QVERIFY(decoded);
         QCOMPARE(decoded->entries.at(0).rssi, rssi);
     }
@@ -585,18 +588,20 @@ void TestCodec::setConfigDecodeKeepsRawBytesUnvalidated()
 void TestCodec::threadConfigMessagesRoundTrip()
 {
     const QByteArray dataset = hex("0e080000000000010000000300000f35060004001fffe0");
-    const QByteArray setWire = encodeConfigRequest(SetThreadConfig{dataset});
+    const QByteArray setWire = encodeConfigRequest(SetThreadConfig { dataset });
     QCOMPARE(setWire.left(2), hex("0808"));
     QCOMPARE(alt<SetThreadConfig>(decodeConfigRequest(setWire))->dataset, dataset);
-    QCOMPARE(encodeConfigRequest(GetThreadStatus{}), hex("08068201" "00"));
+    QCOMPARE(encodeConfigRequest(GetThreadStatus {}),
+        hex("08068201"
+            "00"));
     QVERIFY(alt<GetThreadStatus>(decodeConfigRequest(hex("0806820100"))));
-    QCOMPARE(encodeConfigRequest(ApplyThreadConfig{}), hex("080aa20100"));
+    QCOMPARE(encodeConfigRequest(ApplyThreadConfig {}), hex("080aa20100"));
     QVERIFY(alt<ApplyThreadConfig>(decodeConfigRequest(hex("080aa20100"))));
     QVERIFY(alt<ApplyThreadConfig>(decodeConfigRequest(hex("080a"))));
 
-    QCOMPARE(encodeConfigResponse(SetThreadConfigResponse{0}), hex("08099a0100"));
+    QCOMPARE(encodeConfigResponse(SetThreadConfigResponse { 0 }), hex("08099a0100"));
     QCOMPARE(alt<SetThreadConfigResponse>(decodeConfigResponse(hex("08099a01020804"))).value().status, 4);
-    QCOMPARE(encodeConfigResponse(ApplyThreadConfigResponse{5}), hex("080baa01020805"));
+    QCOMPARE(encodeConfigResponse(ApplyThreadConfigResponse { 5 }), hex("080baa01020805"));
     QCOMPARE(alt<ApplyThreadConfigResponse>(decodeConfigResponse(hex("080baa01020805"))).value().status, 5);
 }
 
@@ -620,7 +625,9 @@ void TestCodec::threadStatusRoundTrips()
 
     ThreadStatusResponse attaching;
     attaching.thread.state = ThreadState::Attaching;
-    QCOMPARE(encodeConfigResponse(attaching), hex("08078a0102" "1001")); // no oneof, like Wi-Fi Connecting
+    QCOMPARE(encodeConfigResponse(attaching),
+        hex("08078a0102"
+            "1001")); // no oneof, like Wi-Fi Connecting
 
     ThreadStatusResponse failed;
     failed.thread.state = ThreadState::AttachingFailed;
@@ -629,23 +636,25 @@ void TestCodec::threadStatusRoundTrips()
     const auto failedDecoded = alt<ThreadStatusResponse>(decodeConfigResponse(hex("08078a010410035000")));
     QVERIFY(failedDecoded);
     QCOMPARE(failedDecoded->thread.state, ThreadState::AttachingFailed);
-    QCOMPARE(failedDecoded->thread.failReason, std::optional<ThreadFailReason>(ThreadFailReason::DatasetInvalid));
+    QCOMPARE(
+        failedDecoded->thread.failReason, std::optional<ThreadFailReason>(ThreadFailReason::DatasetInvalid));
 }
 
 void TestCodec::threadScanMessagesRoundTrip()
 {
-    QCOMPARE(encodeScanRequest(ScanThreadStatus{}), hex("08089201" "00"));
+    QCOMPARE(encodeScanRequest(ScanThreadStatus {}),
+        hex("08089201"
+            "00"));
     QVERIFY(alt<ScanThreadStatus>(decodeScanRequest(hex("0808"))));
-    const QByteArray pageWire = encodeScanRequest(ScanThreadResult{4, 4});
+    const QByteArray pageWire = encodeScanRequest(ScanThreadResult { 4, 4 });
     const auto page = alt<ScanThreadResult>(decodeScanRequest(pageWire));
     QVERIFY(page);
     QCOMPARE(page->startIndex, 4u);
     QCOMPARE(page->count, 4u);
-    QCOMPARE(encodeScanRequest(ScanThreadStart{false, 0x07fff800}),
-             hex("08068201051080f0ff3f"));
+    QCOMPARE(encodeScanRequest(ScanThreadStart { false, 0x07fff800 }), hex("08068201051080f0ff3f"));
 
-    QCOMPARE(encodeScanResponse(ScanThreadStartResponse{0}), hex("08078a0100"));
-    QCOMPARE(encodeScanResponse(ScanThreadStatusResponse{0, true, 2}), hex("08099a010408011002"));
+    QCOMPARE(encodeScanResponse(ScanThreadStartResponse { 0 }), hex("08078a0100"));
+    QCOMPARE(encodeScanResponse(ScanThreadStatusResponse { 0, true, 2 }), hex("08099a010408011002"));
     const auto status = alt<ScanThreadStatusResponse>(decodeScanResponse(hex("08099a010408011002")));
     QVERIFY(status);
     QCOMPARE(status->finished, true);
@@ -659,7 +668,7 @@ void TestCodec::threadScanMessagesRoundTrip()
     entry.extAddr = hex("1122334455667788");
     entry.networkName = QStringLiteral("MyThread") + QString(8, QChar(0)); // padding NULs (§10)
     entry.extPanId = hex("0102030405060708");
-    const QByteArray wire = encodeScanResponse(ScanThreadResultResponse{0, {entry}});
+    const QByteArray wire = encodeScanResponse(ScanThreadResultResponse { 0, { entry } });
     const auto decoded = alt<ScanThreadResultResponse>(decodeScanResponse(wire));
     QVERIFY(decoded);
     QCOMPARE(decoded->entries.size(), 1);
@@ -675,32 +684,33 @@ void TestCodec::threadScanMessagesRoundTrip()
 
 void TestCodec::threadCtrlMessagesRoundTrip()
 {
-    for (CtrlCommand c : {CtrlCommand::ThreadReset, CtrlCommand::ThreadReprov, CtrlCommand::WifiReprov}) {
-        const auto request = decodeCtrlRequest(encodeCtrlRequest(CtrlRequest{c}));
+    for (CtrlCommand c : { CtrlCommand::ThreadReset, CtrlCommand::ThreadReprov, CtrlCommand::WifiReprov }) {
+        const auto request = decodeCtrlRequest(encodeCtrlRequest(CtrlRequest { c }));
         QVERIFY(request);
         QCOMPARE(request->command, c);
-        const auto response = decodeCtrlResponse(encodeCtrlResponse(CtrlResponse{c, 5}));
+        const auto response = decodeCtrlResponse(encodeCtrlResponse(CtrlResponse { c, 5 }));
         QVERIFY(response);
         QCOMPARE(response->command, c);
         QCOMPARE(response->status, 5);
     }
-    QCOMPARE(encodeCtrlRequest(CtrlRequest{CtrlCommand::ThreadReset}), hex("08057a00"));
-    QCOMPARE(encodeCtrlResponse(CtrlResponse{CtrlCommand::ThreadReprov, 0}), hex("0808920100"));
+    QCOMPARE(encodeCtrlRequest(CtrlRequest { CtrlCommand::ThreadReset }), hex("08057a00"));
+    QCOMPARE(encodeCtrlResponse(CtrlResponse { CtrlCommand::ThreadReprov, 0 }), hex("0808920100"));
 }
 
 void TestCodec::statusValuesPassThrough()
 {
     // Status is kept raw (§3.1), including values outside the enum.
-    for (int status : {0, 1, 4, 5, 7, 42}) {
-        QCOMPARE(alt<SetWifiConfigResponse>(decodeConfigResponse(encodeConfigResponse(SetWifiConfigResponse{status})))
+    for (int status : { 0, 1, 4, 5, 7, 42 }) {
+        QCOMPARE(alt<SetWifiConfigResponse>(
+                     decodeConfigResponse(encodeConfigResponse(SetWifiConfigResponse { status })))
                      .value()
                      .status,
-                 status);
+            status);
         QCOMPARE(alt<ScanWifiStatusResponse>(
-                     decodeScanResponse(encodeScanResponse(ScanWifiStatusResponse{status, false, 0})))
+                     decodeScanResponse(encodeScanResponse(ScanWifiStatusResponse { status, false, 0 })))
                      .value()
                      .status,
-                 status);
+            status);
     }
 }
 
@@ -719,15 +729,18 @@ void TestCodec::rejectsMalformedInput_data()
     row("config req: response msg", "configRequest", hex("08036a00"), "is a response");
     row("config req: unknown msg", "configRequest", hex("0863"), "unknown msg 99");
     row("config req: negative msg", "configRequest", hex("08ffffffffffffffffff01"), "unknown msg -1");
-    row("config req: set without sub-message", "configRequest", hex("0802"), "lacks its required sub-message");
+    row("config req: set without sub-message", "configRequest", hex("0802"),
+        "lacks its required sub-message");
     row("config req: thread set without sub-message", "configRequest", hex("0808"), "lacks its required");
     row("config req: payload mismatch", "configRequest", hex("08025200"), "carries payload field 10");
     row("config resp: request msg", "configResponse", hex("5200"), "is a request");
     row("config resp: empty", "configResponse", QByteArray(), "is a request");
     row("config resp: status without sub-message", "configResponse", hex("0801"), "lacks its required");
     row("config resp: set without sub-message", "configResponse", hex("0803"), "lacks its required");
-    row("config resp: unknown station state", "configResponse", hex("08015a021009"), "unknown wifi_sta_state 9");
-    row("config resp: unknown thread state", "configResponse", hex("08078a01021004"), "unknown thread_state 4");
+    row("config resp: unknown station state", "configResponse", hex("08015a021009"),
+        "unknown wifi_sta_state 9");
+    row("config resp: unknown thread state", "configResponse", hex("08078a01021004"),
+        "unknown thread_state 4");
     row("config resp: payload mismatch", "configResponse", hex("08037a00"), "carries payload field 15");
     row("config resp: truncated sub-message", "configResponse", hex("08015a25"), "not a valid protobuf");
     row("scan req: empty", "scanRequest", QByteArray(), "lacks its required sub-message");
@@ -806,26 +819,26 @@ void TestCodec::rejectsOversizedInput()
 void TestCodec::everyTruncationIsRejectedOrValid()
 {
     // A prefix that ends on a field boundary can itself be a valid message; only these are.
-    const QList<std::pair<QByteArray, QByteArray>> validPrefixes{
+    const QList<std::pair<QByteArray, QByteArray>> validPrefixes {
         // Requests the device dispatches on msg alone (§3.3); msg 0 = GetWifiStatus is the empty string.
-        {"configRequest", QByteArray()},
-        {"configRequest", hex("0804")},
-        {"scanRequest", hex("0802")},
-        {"ctrlRequest", hex("0801")},
-        {"ctrlRequest", hex("0803")},
+        { "configRequest", QByteArray() },
+        { "configRequest", hex("0804") },
+        { "scanRequest", hex("0802") },
+        { "ctrlRequest", hex("0801") },
+        { "ctrlRequest", hex("0803") },
         // An error response without its (empty) sub-message: status is at the top level.
-        {"ctrlResponse", hex("08021005")},
+        { "ctrlResponse", hex("08021005") },
     };
     QList<std::pair<const char *, QByteArray>> messages = validMessages();
     for (int i = 0; i < 3; ++i) {
         const QJsonObject vector = loadVector(QString::fromLatin1(vectorFileName(i)));
         for (const QJsonObject &e : exchangesFor(vector, QStringLiteral("prov-scan"))) {
-            messages.append({"scanRequest", plaintext(e, "request")});
-            messages.append({"scanResponse", plaintext(e, "response")});
+            messages.append({ "scanRequest", plaintext(e, "request") });
+            messages.append({ "scanResponse", plaintext(e, "response") });
         }
         for (const QJsonObject &e : exchangesFor(vector, QStringLiteral("prov-config"))) {
-            messages.append({"configRequest", plaintext(e, "request")});
-            messages.append({"configResponse", plaintext(e, "response")});
+            messages.append({ "configRequest", plaintext(e, "request") });
+            messages.append({ "configResponse", plaintext(e, "response") });
         }
     }
     QCOMPARE(messages.size(), validMessages().size() + 36);
@@ -836,7 +849,7 @@ void TestCodec::everyTruncationIsRejectedOrValid()
         for (qsizetype n = 0; n < message.size(); ++n) {
             const QByteArray prefix = message.left(n);
             const Outcome outcome = decoder.run(prefix);
-            const bool allowed = validPrefixes.contains({QByteArray(decoderName), prefix});
+            const bool allowed = validPrefixes.contains({ QByteArray(decoderName), prefix });
             const QByteArray what = QByteArray(decoderName) + ": " + prefix.toHex();
             QVERIFY2(outcome == (allowed ? Outcome::Ok : Outcome::Malformed), what.constData());
             ++checked;

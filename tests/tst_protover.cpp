@@ -72,9 +72,9 @@ void TestProtoVer::vectorResponsesParse_data()
     QTest::addColumn<int>("secVer");
     QTest::addColumn<int>("patch");
     QTest::addColumn<QStringList>("caps");
-    QTest::newRow("sec0") << QStringLiteral("sec0.json") << 0 << 0 << QStringList{"no_sec", "wifi_scan"};
-    QTest::newRow("sec1") << QStringLiteral("sec1.json") << 1 << 0 << QStringList{"wifi_scan"};
-    QTest::newRow("sec2") << QStringLiteral("sec2.json") << 2 << 1 << QStringList{"wifi_scan"};
+    QTest::newRow("sec0") << QStringLiteral("sec0.json") << 0 << 0 << QStringList { "no_sec", "wifi_scan" };
+    QTest::newRow("sec1") << QStringLiteral("sec1.json") << 1 << 0 << QStringList { "wifi_scan" };
+    QTest::newRow("sec2") << QStringLiteral("sec2.json") << 2 << 1 << QStringList { "wifi_scan" };
 }
 
 void TestProtoVer::vectorResponsesParse()
@@ -123,9 +123,9 @@ void TestProtoVer::buildReproducesVectorsByteForByte()
 void TestProtoVer::buildPrintsAppsFirstThenProv()
 {
     ProtoVersionSpec spec;
-    spec.capabilities = {QStringLiteral("wifi_prov"), QStringLiteral("wifi_scan")};
-    spec.apps = {AppInfo{QStringLiteral("rmaker"), QStringLiteral("1.0"), {QStringLiteral("claim")}},
-                 AppInfo{QStringLiteral("custom"), QStringLiteral("2"), {}}};
+    spec.capabilities = { QStringLiteral("wifi_prov"), QStringLiteral("wifi_scan") };
+    spec.apps = { AppInfo { QStringLiteral("rmaker"), QStringLiteral("1.0"), { QStringLiteral("claim") } },
+        AppInfo { QStringLiteral("custom"), QStringLiteral("2"), {} } };
     const QByteArray expected = "{\n"
                                 "\t\"rmaker\":\t{\n"
                                 "\t\t\"ver\":\t\"1.0\",\n"
@@ -150,7 +150,7 @@ void TestProtoVer::buildOmitsPatchVersionForOldFirmware()
     ProtoVersionSpec spec;
     spec.secVer = 1;
     spec.secPatchVer = std::nullopt;
-    spec.capabilities = {QStringLiteral("no_pop"), QStringLiteral("wifi_scan")};
+    spec.capabilities = { QStringLiteral("no_pop"), QStringLiteral("wifi_scan") };
     const QByteArray expected = "{\n\t\"prov\":\t{\n\t\t\"ver\":\t\"v1.1\",\n\t\t\"sec_ver\":\t1,\n"
                                 "\t\t\"cap\":\t[\"no_pop\", \"wifi_scan\"]\n\t}\n}";
     QCOMPARE(buildProtoVersion(spec), expected);
@@ -164,7 +164,7 @@ void TestProtoVer::buildEscapesStringsLikeCjson()
 {
     ProtoVersionSpec spec;
     spec.provVersion = QStringLiteral("a\"b\\c/d\te\nf\x01g\u00e9");
-    spec.capabilities = {QStringLiteral("x\ry")};
+    spec.capabilities = { QStringLiteral("x\ry") };
     const QByteArray out = buildProtoVersion(spec);
     // cJSON: \" \\ \t \n \r escaped, other control bytes as lower-case \u00xx, '/' and UTF-8 verbatim.
     QVERIFY2(out.contains("\"ver\":\t\"a\\\"b\\\\c/d\\te\\nf\\u0001g\xc3\xa9\""), out.constData());
@@ -230,13 +230,13 @@ void TestProtoVer::readsAppsBesideProvInDocumentOrder()
     QCOMPARE(pv.apps.size(), 3);
     QCOMPARE(pv.apps[0].label, QStringLiteral("zeta"));
     QCOMPARE(pv.apps[0].version, QStringLiteral("3.1"));
-    QCOMPARE(pv.apps[0].capabilities, (QStringList{"a", "b"}));
+    QCOMPARE(pv.apps[0].capabilities, (QStringList { "a", "b" }));
     QCOMPARE(pv.apps[1].label, QStringLiteral("rmaker"));
-    QCOMPARE(pv.apps[1].capabilities, (QStringList{"claim", "wifi_scan_ext"}));
+    QCOMPARE(pv.apps[1].capabilities, (QStringList { "claim", "wifi_scan_ext" }));
     QCOMPARE(pv.apps[2].label, QStringLiteral("q\"uote"));
     QVERIFY(pv.apps[2].capabilities.isEmpty());
     // App capabilities never leak into prov's.
-    QCOMPARE(pv.capabilities, QStringList{"wifi_scan"});
+    QCOMPARE(pv.capabilities, QStringList { "wifi_scan" });
     QCOMPARE(pv.recommendedSecurity(), 1);
 
     // And the device role round-trips them.
@@ -284,15 +284,16 @@ void TestProtoVer::secVerWinsOverNoSec()
 
 void TestProtoVer::noPopAndCapabilityHelpers()
 {
-    const ProtoVersion pv =
-        parsed(R"({"prov":{"ver":"netprov-v1.2","sec_ver":1,"cap":["no_pop","thread_prov","thread_scan"]}})");
+    const ProtoVersion pv = parsed(
+        R"({"prov":{"ver":"netprov-v1.2","sec_ver":1,"cap":["no_pop","thread_prov","thread_scan"]}})");
     QVERIFY(pv.noPop());
     QVERIFY(pv.isThread());
     QVERIFY(!pv.canScanWifi());
     QVERIFY(pv.hasCapability(QStringLiteral("thread_scan")));
     QCOMPARE(pv.provVersion, QStringLiteral("netprov-v1.2"));
     // Non-string capability entries are skipped, not fatal.
-    QCOMPARE(parsed(R"({"prov":{"cap":["wifi_scan",5,null,{"a":1}]}})").capabilities, QStringList{"wifi_scan"});
+    QCOMPARE(
+        parsed(R"({"prov":{"cap":["wifi_scan",5,null,{"a":1}]}})").capabilities, QStringList { "wifi_scan" });
 }
 
 void TestProtoVer::rejectsMalformed_data()

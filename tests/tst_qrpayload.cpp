@@ -49,12 +49,14 @@ private slots:
 void TestQrPayload::firmwareExamplesRoundTripByteForByte_data()
 {
     QTest::addColumn<QByteArray>("json");
-    QTest::newRow("sec1 with pop") << QByteArray(R"({"ver":"v1","name":"PROV_XXXXXX","pop":"abcd1234","transport":"ble"})");
+    QTest::newRow("sec1 with pop") << QByteArray(
+        R"({"ver":"v1","name":"PROV_XXXXXX","pop":"abcd1234","transport":"ble"})");
     QTest::newRow("sec2 dev mode") << QByteArray(
         R"({"ver":"v1","name":"PROV_XXXXXX","username":"wifiprov","pop":"abcd1234","transport":"ble"})");
     QTest::newRow("no credentials, network")
         << QByteArray(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"softap","network":"wifi"})");
-    QTest::newRow("no pop (thread example)") << QByteArray(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"ble"})");
+    QTest::newRow("no pop (thread example)")
+        << QByteArray(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"ble"})");
 }
 
 void TestQrPayload::firmwareExamplesRoundTripByteForByte()
@@ -70,14 +72,15 @@ void TestQrPayload::firmwareExamplesRoundTripByteForByte()
 
 void TestQrPayload::readsSecurity2Fields()
 {
-    const QrPayload p =
-        parsed(R"({"ver":"v1","name":"PROV_XXXXXX","username":"wifiprov","pop":"abcd1234","transport":"ble"})");
+    const QrPayload p = parsed(
+        R"({"ver":"v1","name":"PROV_XXXXXX","username":"wifiprov","pop":"abcd1234","transport":"ble"})");
     QCOMPARE(p.transport, QStringLiteral("ble"));
     QCOMPARE(p.username, QStringLiteral("wifiprov"));
     QCOMPARE(p.pop, QStringLiteral("abcd1234")); // the Security 2 password travels in "pop" (§11)
     QVERIFY(!p.security);
     QVERIFY(p.network.isEmpty());
-    const QrPayload softap = parsed(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"softap","network":"wifi"})");
+    const QrPayload softap
+        = parsed(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"softap","network":"wifi"})");
     QCOMPARE(softap.transport, QStringLiteral("softap"));
     QCOMPARE(softap.network, QStringLiteral("wifi"));
     QVERIFY(softap.pop.isEmpty());
@@ -87,7 +90,8 @@ void TestQrPayload::transportIsCaseInsensitive()
 {
     QCOMPARE(parsed(R"({"name":"n","transport":"BLE"})").transport, QStringLiteral("ble"));
     QCOMPARE(parsed(R"({"name":"n","transport":"SoftAP"})").transport, QStringLiteral("softap"));
-    QCOMPARE(parsed(R"({"name":"n","transport":"softAP","network":"Thread"})").network, QStringLiteral("thread"));
+    QCOMPARE(
+        parsed(R"({"name":"n","transport":"softAP","network":"Thread"})").network, QStringLiteral("thread"));
 }
 
 void TestQrPayload::acceptsOptionalPhoneLibraryKeys()
@@ -101,7 +105,8 @@ void TestQrPayload::acceptsOptionalPhoneLibraryKeys()
     QCOMPARE(parsed(R"({"name":"n","transport":"ble","security":0})").security, std::optional<int>(0));
     // Without "ver" nothing is invented.
     QVERIFY(parsed(R"({"name":"n","transport":"ble"})").ver.isEmpty());
-    QCOMPARE(toJson(parsed(R"({"name":"n","transport":"ble"})")), QByteArray(R"({"name":"n","transport":"ble"})"));
+    QCOMPARE(
+        toJson(parsed(R"({"name":"n","transport":"ble"})")), QByteArray(R"({"name":"n","transport":"ble"})"));
 }
 
 void TestQrPayload::ignoresUnknownKeys()
@@ -134,8 +139,9 @@ void TestQrPayload::toJsonEscapesStrings()
     p.transport = QStringLiteral("ble");
     p.pop = QStringLiteral("x\ny");
     const QByteArray json = toJson(p);
-    QCOMPARE(json, QByteArray("{\"ver\":\"v1\",\"name\":\"a\\\"b\\\\c\xc3\xa9\",\"pop\":\"x\\u000ay\","
-                              "\"transport\":\"ble\"}"));
+    QCOMPARE(json,
+        QByteArray("{\"ver\":\"v1\",\"name\":\"a\\\"b\\\\c\xc3\xa9\",\"pop\":\"x\\u000ay\","
+                   "\"transport\":\"ble\"}"));
     QVERIFY(samePayload(parsed(json), p));
 }
 
@@ -187,8 +193,9 @@ void TestQrPayload::describeMaskedHidesSecrets()
     const QString line = p.describeMasked();
     QVERIFY2(!line.contains(QStringLiteral("s3cr3tPoP")), qPrintable(line));
     QVERIFY2(!line.contains(QStringLiteral("ApPassw0rd")), qPrintable(line));
-    QCOMPARE(line, QStringLiteral("name=PROV_1 transport=ble pop=*** username=wifiprov security=2 password=*** "
-                                  "network=wifi"));
+    QCOMPARE(line,
+        QStringLiteral("name=PROV_1 transport=ble pop=*** username=wifiprov security=2 password=*** "
+                       "network=wifi"));
     const QrPayload noSecrets = parsed(R"({"name":"PROV_1","transport":"softap"})");
     QCOMPARE(noSecrets.describeMasked(), QStringLiteral("name=PROV_1 transport=softap"));
 }

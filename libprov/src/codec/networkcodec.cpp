@@ -17,7 +17,11 @@
 #include "wifi_ctrl.pb.h"
 #include "wifi_scan.pb.h"
 
+// LogSilencer lives here up to protobuf 21.x (3.21); later releases log through Abseil instead.
+#if GOOGLE_PROTOBUF_VERSION < 4022000
 #include <google/protobuf/stubs/logging.h>
+#define PROV_HAVE_PROTOBUF_LOG_SILENCER 1
+#endif
 
 #include <algorithm>
 #include <limits>
@@ -61,9 +65,9 @@ struct Endpoint
     QString (*msgName)(int);
 };
 
-constexpr Endpoint kConfig{"prov-config", 0, 11, 0, &configMsgName};
-constexpr Endpoint kScan{"prov-scan", 0, 11, 0, &scanMsgName};
-constexpr Endpoint kCtrl{"prov-ctrl", 1, 8, 1, &ctrlMsgName};
+constexpr Endpoint kConfig { "prov-config", 0, 11, 0, &configMsgName };
+constexpr Endpoint kScan { "prov-scan", 0, 11, 0, &scanMsgName };
+constexpr Endpoint kCtrl { "prov-ctrl", 1, 8, 1, &ctrlMsgName };
 
 Error malformed(const Endpoint &ep, const QString &what)
 {
@@ -81,13 +85,17 @@ template <typename Message>
 std::optional<Error> parseInto(Message &message, const QByteArray &bytes, const Endpoint &ep)
 {
     if (bytes.size() > kMaxMessageBytes)
-        return malformed(ep, QStringLiteral("%1 bytes exceeds the %2-byte limit").arg(bytes.size()).arg(kMaxMessageBytes));
+        return malformed(
+            ep, QStringLiteral("%1 bytes exceeds the %2-byte limit").arg(bytes.size()).arg(kMaxMessageBytes));
     // Hostile input (e.g. invalid UTF-8 in a proto3 `string`) makes libprotobuf print to stderr;
     // the failure is reported as MalformedMessage below, so its own log line is only noise.
+#ifdef PROV_HAVE_PROTOBUF_LOG_SILENCER
     const google::protobuf::LogSilencer quiet;
+#endif
     if (!message.ParseFromArray(bytes.constData(), int(bytes.size())))
-        return malformed(ep, QStringLiteral("not a valid protobuf %1")
-                                 .arg(QString::fromStdString(message.GetDescriptor()->name())));
+        return malformed(ep,
+            QStringLiteral("not a valid protobuf %1")
+                .arg(QString::fromStdString(message.GetDescriptor()->name())));
     return std::nullopt;
 }
 
@@ -108,13 +116,15 @@ std::optional<Error> checkPayload(const Endpoint &ep, int msg, int payloadCase, 
 {
     const int expected = msg + kPayloadFieldOffset;
     if (payloadCase != 0 && payloadCase != expected)
-        return malformed(ep, describeMsg(ep, msg)
-                                 + QStringLiteral(" carries payload field %1 instead of field %2")
-                                       .arg(payloadCase)
-                                       .arg(expected));
+        return malformed(ep,
+            describeMsg(ep, msg)
+                + QStringLiteral(" carries payload field %1 instead of field %2")
+                      .arg(payloadCase)
+                      .arg(expected));
     if (payloadCase == 0 && required)
-        return malformed(ep, describeMsg(ep, msg)
-                                 + QStringLiteral(" lacks its required sub-message (field %1)").arg(expected));
+        return malformed(ep,
+            describeMsg(ep, msg)
+                + QStringLiteral(" lacks its required sub-message (field %1)").arg(expected));
     return std::nullopt;
 }
 
@@ -126,8 +136,7 @@ std::optional<Error> checkEnvelope(const Endpoint &ep, const Payload &p, Role ro
     return checkPayload(ep, int(p.msg()), int(p.payload_case()), subRequired);
 }
 
-template <typename Message>
-QByteArray serialize(const Message &message)
+template <typename Message> QByteArray serialize(const Message &message)
 {
     const std::string out = message.SerializeAsString();
     return QByteArray(out.data(), qsizetype(out.size()));
@@ -218,12 +227,18 @@ SetWifiConfig fromPb(const pb::CmdSetWifiConfig &cmd)
 ConfigRequest configRequestFromPb(const pb::NetworkConfigPayload &p)
 {
     switch (int(p.msg())) {
-    case pb::TypeCmdSetWifiConfig: return fromPb(p.cmd_set_wifi_config());
-    case pb::TypeCmdApplyWifiConfig: return ApplyWifiConfig{};
-    case pb::TypeCmdGetThreadStatus: return GetThreadStatus{};
-    case pb::TypeCmdSetThreadConfig: return SetThreadConfig{toBytes(p.cmd_set_thread_config().dataset())};
-    case pb::TypeCmdApplyThreadConfig: return ApplyThreadConfig{};
-    default: return GetWifiStatus{}; // TypeCmdGetWifiStatus: checkEnvelope() let only requests through
+    case pb::TypeCmdSetWifiConfig:
+        return fromPb(p.cmd_set_wifi_config());
+    case pb::TypeCmdApplyWifiConfig:
+        return ApplyWifiConfig {};
+    case pb::TypeCmdGetThreadStatus:
+        return GetThreadStatus {};
+    case pb::TypeCmdSetThreadConfig:
+        return SetThreadConfig { toBytes(p.cmd_set_thread_config().dataset()) };
+    case pb::TypeCmdApplyThreadConfig:
+        return ApplyThreadConfig {};
+    default:
+        return GetWifiStatus {}; // TypeCmdGetWifiStatus: checkEnvelope() let only requests through
     }
 }
 
@@ -317,11 +332,14 @@ Result<WifiStatusResponse> fromPb(const pb::RespGetWifiStatus &r)
         // Kept raw: a future reason still means "failed"; the caller maps unknown ones.
         out.wifi.failReason = WifiFailReason(int(r.wifi_fail_reason()));
         break;
-    case pb::RespGetWifiStatus::kWifiConnected: copyConnected(out.wifi, r.wifi_connected()); break;
+    case pb::RespGetWifiStatus::kWifiConnected:
+        copyConnected(out.wifi, r.wifi_connected());
+        break;
     case pb::RespGetWifiStatus::kAttemptFailed:
         out.wifi.attemptsRemaining = toInt(r.attempt_failed().attempts_remaining());
         break;
-    case pb::RespGetWifiStatus::STATE_NOT_SET: break;
+    case pb::RespGetWifiStatus::STATE_NOT_SET:
+        break;
     }
     return out;
 }
@@ -346,26 +364,28 @@ Result<ThreadStatusResponse> fromPb(const pb::RespGetThreadStatus &r)
     return out;
 }
 
-template <typename T>
-Result<ConfigResponse> widen(Result<T> r)
+template <typename T> Result<ConfigResponse> widen(Result<T> r)
 {
     if (!r)
         return r.error();
-    return ConfigResponse{std::move(r).value()};
+    return ConfigResponse { std::move(r).value() };
 }
 
 Result<ConfigResponse> configResponseFromPb(const pb::NetworkConfigPayload &p)
 {
     switch (int(p.msg())) {
-    case pb::TypeRespGetWifiStatus: return widen(fromPb(p.resp_get_wifi_status()));
-    case pb::TypeRespSetWifiConfig: return ConfigResponse{SetWifiConfigResponse{int(p.resp_set_wifi_config().status())}};
+    case pb::TypeRespGetWifiStatus:
+        return widen(fromPb(p.resp_get_wifi_status()));
+    case pb::TypeRespSetWifiConfig:
+        return ConfigResponse { SetWifiConfigResponse { int(p.resp_set_wifi_config().status()) } };
     case pb::TypeRespApplyWifiConfig:
-        return ConfigResponse{ApplyWifiConfigResponse{int(p.resp_apply_wifi_config().status())}};
-    case pb::TypeRespGetThreadStatus: return widen(fromPb(p.resp_get_thread_status()));
+        return ConfigResponse { ApplyWifiConfigResponse { int(p.resp_apply_wifi_config().status()) } };
+    case pb::TypeRespGetThreadStatus:
+        return widen(fromPb(p.resp_get_thread_status()));
     case pb::TypeRespSetThreadConfig:
-        return ConfigResponse{SetThreadConfigResponse{int(p.resp_set_thread_config().status())}};
+        return ConfigResponse { SetThreadConfigResponse { int(p.resp_set_thread_config().status()) } };
     default: // TypeRespApplyThreadConfig: checkEnvelope() let only responses through
-        return ConfigResponse{ApplyThreadConfigResponse{int(p.resp_apply_thread_config().status())}};
+        return ConfigResponse { ApplyThreadConfigResponse { int(p.resp_apply_thread_config().status()) } };
     }
 }
 
@@ -420,17 +440,21 @@ void fill(pb::NetworkScanPayload &p, const ScanThreadResult &r)
 ScanRequest scanRequestFromPb(const pb::NetworkScanPayload &p)
 {
     switch (int(p.msg())) {
-    case pb::TypeCmdScanWifiStatus: return ScanWifiStatus{};
+    case pb::TypeCmdScanWifiStatus:
+        return ScanWifiStatus {};
     case pb::TypeCmdScanWifiResult:
-        return ScanWifiResult{p.cmd_scan_wifi_result().start_index(), p.cmd_scan_wifi_result().count()};
+        return ScanWifiResult { p.cmd_scan_wifi_result().start_index(), p.cmd_scan_wifi_result().count() };
     case pb::TypeCmdScanThreadStart:
-        return ScanThreadStart{p.cmd_scan_thread_start().blocking(), p.cmd_scan_thread_start().channel_mask()};
-    case pb::TypeCmdScanThreadStatus: return ScanThreadStatus{};
+        return ScanThreadStart { p.cmd_scan_thread_start().blocking(),
+            p.cmd_scan_thread_start().channel_mask() };
+    case pb::TypeCmdScanThreadStatus:
+        return ScanThreadStatus {};
     case pb::TypeCmdScanThreadResult:
-        return ScanThreadResult{p.cmd_scan_thread_result().start_index(), p.cmd_scan_thread_result().count()};
+        return ScanThreadResult { p.cmd_scan_thread_result().start_index(),
+            p.cmd_scan_thread_result().count() };
     default: { // TypeCmdScanWifiStart: checkEnvelope() let only requests through
         const auto &c = p.cmd_scan_wifi_start();
-        return ScanWifiStart{c.blocking(), c.passive(), c.group_channels(), c.period_ms()};
+        return ScanWifiStart { c.blocking(), c.passive(), c.group_channels(), c.period_ms() };
     }
     }
 }
@@ -439,8 +463,8 @@ ScanRequest scanRequestFromPb(const pb::NetworkScanPayload &p)
 /// sub-message; the Thread equivalents go through the same handler code.
 bool scanRequestNeedsPayload(int msg)
 {
-    return msg == pb::TypeCmdScanWifiStart || msg == pb::TypeCmdScanWifiResult || msg == pb::TypeCmdScanThreadStart
-        || msg == pb::TypeCmdScanThreadResult;
+    return msg == pb::TypeCmdScanWifiStart || msg == pb::TypeCmdScanWifiResult
+        || msg == pb::TypeCmdScanThreadStart || msg == pb::TypeCmdScanThreadResult;
 }
 
 // ======================================================================== prov-scan: responses
@@ -539,8 +563,7 @@ ThreadScanEntry fromPb(const pb::ThreadScanResult &e)
     return s;
 }
 
-template <typename Entry, typename Repeated>
-QList<Entry> entriesFromPb(const Repeated &entries)
+template <typename Entry, typename Repeated> QList<Entry> entriesFromPb(const Repeated &entries)
 {
     QList<Entry> out;
     out.reserve(entries.size());
@@ -553,19 +576,22 @@ ScanResponse scanResponseFromPb(const pb::NetworkScanPayload &p)
 {
     const int status = int(p.status());
     switch (int(p.msg())) {
-    case pb::TypeRespScanWifiStart: return ScanWifiStartResponse{status};
+    case pb::TypeRespScanWifiStart:
+        return ScanWifiStartResponse { status };
     case pb::TypeRespScanWifiStatus:
-        return ScanWifiStatusResponse{status, p.resp_scan_wifi_status().scan_finished(),
-                                      p.resp_scan_wifi_status().result_count()};
+        return ScanWifiStatusResponse { status, p.resp_scan_wifi_status().scan_finished(),
+            p.resp_scan_wifi_status().result_count() };
     case pb::TypeRespScanWifiResult:
-        return ScanWifiResultResponse{status, entriesFromPb<ScanEntry>(p.resp_scan_wifi_result().entries())};
-    case pb::TypeRespScanThreadStart: return ScanThreadStartResponse{status};
+        return ScanWifiResultResponse { status,
+            entriesFromPb<ScanEntry>(p.resp_scan_wifi_result().entries()) };
+    case pb::TypeRespScanThreadStart:
+        return ScanThreadStartResponse { status };
     case pb::TypeRespScanThreadStatus:
-        return ScanThreadStatusResponse{status, p.resp_scan_thread_status().scan_finished(),
-                                        p.resp_scan_thread_status().result_count()};
+        return ScanThreadStatusResponse { status, p.resp_scan_thread_status().scan_finished(),
+            p.resp_scan_thread_status().result_count() };
     default: // TypeRespScanThreadResult: checkEnvelope() let only responses through
-        return ScanThreadResultResponse{status,
-                                        entriesFromPb<ThreadScanEntry>(p.resp_scan_thread_result().entries())};
+        return ScanThreadResultResponse { status,
+            entriesFromPb<ThreadScanEntry>(p.resp_scan_thread_result().entries()) };
     }
 }
 
@@ -583,15 +609,32 @@ void setCtrlPayload(pb::NetworkCtrlPayload &p, int msg)
     p.set_msg(static_cast<pb::NetworkCtrlMsgType>(msg));
     // Always the sub-message (§3.3 "clients should always include it"; §3.4 `08015a00`).
     switch (msg) {
-    case pb::TypeCmdCtrlWifiReset: p.mutable_cmd_ctrl_wifi_reset(); break;
-    case pb::TypeRespCtrlWifiReset: p.mutable_resp_ctrl_wifi_reset(); break;
-    case pb::TypeCmdCtrlWifiReprov: p.mutable_cmd_ctrl_wifi_reprov(); break;
-    case pb::TypeRespCtrlWifiReprov: p.mutable_resp_ctrl_wifi_reprov(); break;
-    case pb::TypeCmdCtrlThreadReset: p.mutable_cmd_ctrl_thread_reset(); break;
-    case pb::TypeRespCtrlThreadReset: p.mutable_resp_ctrl_thread_reset(); break;
-    case pb::TypeCmdCtrlThreadReprov: p.mutable_cmd_ctrl_thread_reprov(); break;
-    case pb::TypeRespCtrlThreadReprov: p.mutable_resp_ctrl_thread_reprov(); break;
-    default: break; // not a CtrlCommand: msg alone, the device will refuse it
+    case pb::TypeCmdCtrlWifiReset:
+        p.mutable_cmd_ctrl_wifi_reset();
+        break;
+    case pb::TypeRespCtrlWifiReset:
+        p.mutable_resp_ctrl_wifi_reset();
+        break;
+    case pb::TypeCmdCtrlWifiReprov:
+        p.mutable_cmd_ctrl_wifi_reprov();
+        break;
+    case pb::TypeRespCtrlWifiReprov:
+        p.mutable_resp_ctrl_wifi_reprov();
+        break;
+    case pb::TypeCmdCtrlThreadReset:
+        p.mutable_cmd_ctrl_thread_reset();
+        break;
+    case pb::TypeRespCtrlThreadReset:
+        p.mutable_resp_ctrl_thread_reset();
+        break;
+    case pb::TypeCmdCtrlThreadReprov:
+        p.mutable_cmd_ctrl_thread_reprov();
+        break;
+    case pb::TypeRespCtrlThreadReprov:
+        p.mutable_resp_ctrl_thread_reprov();
+        break;
+    default:
+        break; // not a CtrlCommand: msg alone, the device will refuse it
     }
 }
 
@@ -685,7 +728,7 @@ Result<CtrlRequest> decodeCtrlRequest(const QByteArray &bytes)
     // §3.3: the ctrl handler looks at msg only.
     if (auto err = checkEnvelope(kCtrl, p, Role::Request, false))
         return *err;
-    return CtrlRequest{CtrlCommand(int(p.msg()))};
+    return CtrlRequest { CtrlCommand(int(p.msg())) };
 }
 
 QByteArray encodeCtrlResponse(const CtrlResponse &response)
@@ -703,7 +746,7 @@ Result<CtrlResponse> decodeCtrlResponse(const QByteArray &bytes)
         return *err;
     if (auto err = checkEnvelope(kCtrl, p, Role::Response, responseNeedsPayload(int(p.status()))))
         return *err;
-    return CtrlResponse{CtrlCommand(int(p.msg()) - 1), int(p.status())};
+    return CtrlResponse { CtrlCommand(int(p.msg()) - 1), int(p.status()) };
 }
 
 } // namespace prov::codec

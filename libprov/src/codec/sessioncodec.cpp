@@ -141,9 +141,9 @@ Result<SessionMessage> decodeSec0(const pb::Sec0Payload &p)
 {
     switch (p.payload_case()) {
     case pb::Sec0Payload::kSc:
-        return checkMsg(p.msg(), pb::S0_Session_Command, "sec0", Sec0Cmd{});
+        return checkMsg(p.msg(), pb::S0_Session_Command, "sec0", Sec0Cmd {});
     case pb::Sec0Payload::kSr:
-        return checkMsg(p.msg(), pb::S0_Session_Response, "sec0", Sec0Resp{p.sr().status()});
+        return checkMsg(p.msg(), pb::S0_Session_Response, "sec0", Sec0Resp { p.sr().status() });
     case pb::Sec0Payload::PAYLOAD_NOT_SET:
         break;
     }
@@ -154,16 +154,17 @@ Result<SessionMessage> decodeSec1(const pb::Sec1Payload &p)
 {
     switch (p.payload_case()) {
     case pb::Sec1Payload::kSc0:
-        return checkMsg(p.msg(), pb::Session_Command0, "sec1", Sec1Cmd0{fromStd(p.sc0().client_pubkey())});
+        return checkMsg(p.msg(), pb::Session_Command0, "sec1", Sec1Cmd0 { fromStd(p.sc0().client_pubkey()) });
     case pb::Sec1Payload::kSr0:
         return checkMsg(p.msg(), pb::Session_Response0, "sec1",
-                        Sec1Resp0{p.sr0().status(), fromStd(p.sr0().device_pubkey()),
-                                  fromStd(p.sr0().device_random())});
+            Sec1Resp0 {
+                p.sr0().status(), fromStd(p.sr0().device_pubkey()), fromStd(p.sr0().device_random()) });
     case pb::Sec1Payload::kSc1:
-        return checkMsg(p.msg(), pb::Session_Command1, "sec1", Sec1Cmd1{fromStd(p.sc1().client_verify_data())});
+        return checkMsg(
+            p.msg(), pb::Session_Command1, "sec1", Sec1Cmd1 { fromStd(p.sc1().client_verify_data()) });
     case pb::Sec1Payload::kSr1:
         return checkMsg(p.msg(), pb::Session_Response1, "sec1",
-                        Sec1Resp1{p.sr1().status(), fromStd(p.sr1().device_verify_data())});
+            Sec1Resp1 { p.sr1().status(), fromStd(p.sr1().device_verify_data()) });
     case pb::Sec1Payload::PAYLOAD_NOT_SET:
         break;
     }
@@ -175,17 +176,16 @@ Result<SessionMessage> decodeSec2(const pb::Sec2Payload &p)
     switch (p.payload_case()) {
     case pb::Sec2Payload::kSc0:
         return checkMsg(p.msg(), pb::S2Session_Command0, "sec2",
-                        Sec2Cmd0{fromStd(p.sc0().client_username()), fromStd(p.sc0().client_pubkey())});
+            Sec2Cmd0 { fromStd(p.sc0().client_username()), fromStd(p.sc0().client_pubkey()) });
     case pb::Sec2Payload::kSr0:
         return checkMsg(p.msg(), pb::S2Session_Response0, "sec2",
-                        Sec2Resp0{p.sr0().status(), fromStd(p.sr0().device_pubkey()),
-                                  fromStd(p.sr0().device_salt())});
+            Sec2Resp0 { p.sr0().status(), fromStd(p.sr0().device_pubkey()), fromStd(p.sr0().device_salt()) });
     case pb::Sec2Payload::kSc1:
-        return checkMsg(p.msg(), pb::S2Session_Command1, "sec2", Sec2Cmd1{fromStd(p.sc1().client_proof())});
+        return checkMsg(
+            p.msg(), pb::S2Session_Command1, "sec2", Sec2Cmd1 { fromStd(p.sc1().client_proof()) });
     case pb::Sec2Payload::kSr1:
         return checkMsg(p.msg(), pb::S2Session_Response1, "sec2",
-                        Sec2Resp1{p.sr1().status(), fromStd(p.sr1().device_proof()),
-                                  fromStd(p.sr1().device_nonce())});
+            Sec2Resp1 { p.sr1().status(), fromStd(p.sr1().device_proof()), fromStd(p.sr1().device_nonce()) });
     case pb::Sec2Payload::PAYLOAD_NOT_SET:
         break;
     }

@@ -34,8 +34,8 @@ bool isJsonSpace(char c)
 /// §2.3: third-party firmware appends NULs or newlines; neither is part of the answer.
 QByteArray stripTrailing(QByteArray body)
 {
-    while (!body.isEmpty() && (body.back() == '\0' || isJsonSpace(body.back()) || body.back() == '\v'
-                               || body.back() == '\f'))
+    while (!body.isEmpty()
+        && (body.back() == '\0' || isJsonSpace(body.back()) || body.back() == '\v' || body.back() == '\f'))
         body.chop(1);
     return body;
 }
@@ -142,7 +142,7 @@ Result<std::optional<int>> optionalInt(const QJsonObject &object, const QString 
 {
     const QJsonValue value = object.value(key);
     if (value.isUndefined() || value.isNull())
-        return std::optional<int>{};
+        return std::optional<int> {};
     bool ok = false;
     int n = -1;
     if (value.isDouble()) {
@@ -154,8 +154,9 @@ Result<std::optional<int>> optionalInt(const QJsonObject &object, const QString 
         ok = ok && n >= 0;
     }
     if (!ok)
-        return malformed(QStringLiteral("prov.%1 is neither a non-negative integer nor a numeric string").arg(key));
-    return std::optional<int>{n};
+        return malformed(
+            QStringLiteral("prov.%1 is neither a non-negative integer nor a numeric string").arg(key));
+    return std::optional<int> { n };
 }
 
 std::optional<Error> readProv(ProtoVersion &pv, const QJsonObject &prov)
@@ -182,8 +183,8 @@ QList<AppInfo> readApps(const QJsonObject &root, const QByteArray &json)
         if (label == kProvKey || !value.isObject())
             continue;
         const QJsonObject app = value.toObject();
-        apps.append(AppInfo{label, app.value(QStringLiteral("ver")).toString(),
-                            stringList(app.value(QStringLiteral("cap")))});
+        apps.append(AppInfo { label, app.value(QStringLiteral("ver")).toString(),
+            stringList(app.value(QStringLiteral("cap"))) });
     }
     return apps;
 }
@@ -193,7 +194,8 @@ Result<ProtoVersion> parseJson(ProtoVersion pv)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(pv.raw, &error);
     if (error.error != QJsonParseError::NoError)
-        return malformed(QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+        return malformed(
+            QStringLiteral("invalid JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
     if (!doc.isObject())
         return malformed(QStringLiteral("JSON document is not an object"));
     pv.isJson = true;
@@ -221,13 +223,27 @@ QByteArray cjsonString(const QString &text)
     QByteArray out = "\"";
     for (char c : utf8) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (uchar(c) < 0x20)
                 out += "\\u00" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
@@ -264,19 +280,19 @@ QByteArray cjsonObject(const QList<Member> &members, int depth)
 QByteArray printApp(const AppInfo &app)
 {
     // wifi_prov_mgr_set_app_info(): "ver" then "cap".
-    return cjsonObject({{QStringLiteral("ver"), cjsonString(app.version)},
-                        {QStringLiteral("cap"), cjsonStringArray(app.capabilities)}},
-                       1);
+    return cjsonObject({ { QStringLiteral("ver"), cjsonString(app.version) },
+                           { QStringLiteral("cap"), cjsonStringArray(app.capabilities) } },
+        1);
 }
 
 QByteArray printProv(const ProtoVersionSpec &spec)
 {
     // Manager order: ver, sec_ver, sec_patch_ver (only with the patch-version option), cap.
-    QList<Member> members{{QStringLiteral("ver"), cjsonString(spec.provVersion)},
-                          {QStringLiteral("sec_ver"), QByteArray::number(spec.secVer)}};
+    QList<Member> members { { QStringLiteral("ver"), cjsonString(spec.provVersion) },
+        { QStringLiteral("sec_ver"), QByteArray::number(spec.secVer) } };
     if (spec.secPatchVer)
-        members.append({QStringLiteral("sec_patch_ver"), QByteArray::number(*spec.secPatchVer)});
-    members.append({QStringLiteral("cap"), cjsonStringArray(spec.capabilities)});
+        members.append({ QStringLiteral("sec_patch_ver"), QByteArray::number(*spec.secPatchVer) });
+    members.append({ QStringLiteral("cap"), cjsonStringArray(spec.capabilities) });
     return cjsonObject(members, 1);
 }
 
@@ -312,8 +328,8 @@ QByteArray buildProtoVersion(const ProtoVersionSpec &spec)
     // The managers add the app objects first and "prov" last (wifi_prov_mgr_start_provisioning).
     QList<Member> members;
     for (const AppInfo &app : spec.apps)
-        members.append({app.label, printApp(app)});
-    members.append({kProvKey, printProv(spec)});
+        members.append({ app.label, printApp(app) });
+    members.append({ kProvKey, printProv(spec) });
     return cjsonObject(members, 0);
 }
 

@@ -38,9 +38,13 @@ std::optional<Error> readString(const QJsonObject &object, const QString &key, Q
 std::optional<Error> readStrings(const QJsonObject &object, QrPayload &p)
 {
     const std::pair<const char *, QString *> fields[] = {
-        {"ver", &p.ver},           {"name", &p.name},         {"transport", &p.transport},
-        {"pop", &p.pop},           {"username", &p.username}, {"password", &p.password},
-        {"network", &p.network},
+        { "ver", &p.ver },
+        { "name", &p.name },
+        { "transport", &p.transport },
+        { "pop", &p.pop },
+        { "username", &p.username },
+        { "password", &p.password },
+        { "network", &p.network },
     };
     for (const auto &[key, out] : fields) {
         if (auto err = readString(object, QLatin1String(key), *out))
@@ -116,7 +120,7 @@ void appendString(QByteArray &out, const char *key, const QString &value)
 QString QrPayload::describeMasked() const
 {
     // Secrets are shown only as present/absent, never by value or length.
-    QStringList parts{QStringLiteral("name=") + name, QStringLiteral("transport=") + transport};
+    QStringList parts { QStringLiteral("name=") + name, QStringLiteral("transport=") + transport };
     if (!pop.isEmpty())
         parts << QStringLiteral("pop=***");
     if (!username.isEmpty())

@@ -76,13 +76,11 @@ bool constantTimeEqual(QByteArrayView a, QByteArrayView b)
 
 SecureBytes::SecureBytes(qsizetype size)
     : m_data(size, '\0')
-{
-}
+{ }
 
 SecureBytes::SecureBytes(QByteArrayView bytes)
     : m_data(bytes.data(), bytes.size())
-{
-}
+{ }
 
 SecureBytes::SecureBytes(QByteArray &&bytes)
     : m_data(std::move(bytes))
@@ -202,8 +200,8 @@ Result<SecureBytes> X25519Key::derive(QByteArrayView peerPublic) const
         EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, bytesOf(peerPublic), 32));
     if (!peer)
         return makeError(ErrorCode::InvalidArgument, opensslError("invalid X25519 public key"));
-    std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX *)> ctx(EVP_PKEY_CTX_new(m_key.get(), nullptr),
-                                                               EVP_PKEY_CTX_free);
+    std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX *)> ctx(
+        EVP_PKEY_CTX_new(m_key.get(), nullptr), EVP_PKEY_CTX_free);
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1)
         return makeError(ErrorCode::Internal, opensslError("X25519 derive init failed"));
     if (EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1)
@@ -227,7 +225,8 @@ void CipherCtxDeleter::operator()(evp_cipher_ctx_st *ctx) const
 Result<AesCtrStream> AesCtrStream::create(QByteArrayView key, QByteArrayView iv)
 {
     if (key.size() != 32 || iv.size() != 16)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("AES-256-CTR needs a 32-byte key and 16-byte IV"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("AES-256-CTR needs a 32-byte key and 16-byte IV"));
     AesCtrStream stream;
     stream.m_ctx.reset(EVP_CIPHER_CTX_new());
     if (!stream.m_ctx
@@ -247,7 +246,8 @@ Result<QByteArray> AesCtrStream::apply(QByteArrayView input)
         return out;
     int written = 0;
     // EVP keeps the partial-block offset between calls, so consecutive calls continue one keystream.
-    if (EVP_EncryptUpdate(m_ctx.get(), bytesOf(out), &written, bytesOf(input), static_cast<int>(input.size())) != 1
+    if (EVP_EncryptUpdate(m_ctx.get(), bytesOf(out), &written, bytesOf(input), static_cast<int>(input.size()))
+            != 1
         || written != input.size())
         return makeError(ErrorCode::Internal, opensslError("AES-CTR update failed"));
     return out;
@@ -261,9 +261,11 @@ namespace {
 Result<CipherCtxPtr> gcmContext(bool encrypt, QByteArrayView key, QByteArrayView iv)
 {
     if (key.size() != 32 || iv.isEmpty() || iv.size() > 128)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("AES-256-GCM needs a 32-byte key and an IV"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("AES-256-GCM needs a 32-byte key and an IV"));
     CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-    if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1
+    if (!ctx
+        || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) != 1
         || EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) != 1
         || EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, bytesOf(key), bytesOf(iv), -1) != 1)
         return makeError(ErrorCode::Internal, opensslError("AES-GCM init failed"));
@@ -283,12 +285,14 @@ Result<QByteArray> gcmSeal(QByteArrayView key, QByteArrayView iv, QByteArrayView
     int written = 0;
     int finalWritten = 0;
     if ((!plaintext.isEmpty()
-         && EVP_EncryptUpdate(ctx->get(), bytesOf(out), &written, bytesOf(plaintext),
-                              static_cast<int>(plaintext.size()))
-             != 1)
+            && EVP_EncryptUpdate(
+                   ctx->get(), bytesOf(out), &written, bytesOf(plaintext), static_cast<int>(plaintext.size()))
+                != 1)
         || EVP_EncryptFinal_ex(ctx->get(), bytesOf(out) + written, &finalWritten) != 1
         || written + finalWritten != plaintext.size()
-        || EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, bytesOf(out) + plaintext.size()) != 1)
+        || EVP_CIPHER_CTX_ctrl(
+               ctx->get(), EVP_CTRL_GCM_GET_TAG, kGcmTagBytes, bytesOf(out) + plaintext.size())
+            != 1)
         return makeError(ErrorCode::Internal, opensslError("AES-GCM encryption failed"));
     return out;
 }
@@ -296,7 +300,8 @@ Result<QByteArray> gcmSeal(QByteArrayView key, QByteArrayView iv, QByteArrayView
 Result<QByteArray> gcmOpen(QByteArrayView key, QByteArrayView iv, QByteArrayView sealed)
 {
     if (sealed.size() < kGcmTagBytes)
-        return makeError(ErrorCode::DecryptFailed, QStringLiteral("AES-GCM message shorter than its 16-byte tag"));
+        return makeError(
+            ErrorCode::DecryptFailed, QStringLiteral("AES-GCM message shorter than its 16-byte tag"));
     if (!fitsInt(sealed.size()))
         return makeError(ErrorCode::DecryptFailed, QStringLiteral("AES-GCM input too large"));
     auto ctx = gcmContext(false, key, iv);
@@ -308,7 +313,9 @@ Result<QByteArray> gcmOpen(QByteArrayView key, QByteArrayView iv, QByteArrayView
     int written = 0;
     int finalWritten = 0;
     if ((textSize > 0
-         && EVP_DecryptUpdate(ctx->get(), bytesOf(out), &written, bytesOf(sealed), static_cast<int>(textSize)) != 1)
+            && EVP_DecryptUpdate(
+                   ctx->get(), bytesOf(out), &written, bytesOf(sealed), static_cast<int>(textSize))
+                != 1)
         || EVP_CIPHER_CTX_ctrl(ctx->get(), EVP_CTRL_GCM_SET_TAG, kGcmTagBytes, tag.data()) != 1)
         return makeError(ErrorCode::Internal, opensslError("AES-GCM decryption failed"));
     if (EVP_DecryptFinal_ex(ctx->get(), bytesOf(out) + written, &finalWritten) != 1) {
@@ -418,7 +425,7 @@ bool BnContext::operandsValid(std::initializer_list<const BigNum *> operands)
 
 BigNum BnContext::add(const BigNum &a, const BigNum &b)
 {
-    if (!operandsValid({&a, &b}))
+    if (!operandsValid({ &a, &b }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_add(r.get(), a.get(), b.get()) != 1)
@@ -428,7 +435,7 @@ BigNum BnContext::add(const BigNum &a, const BigNum &b)
 
 BigNum BnContext::mul(const BigNum &a, const BigNum &b)
 {
-    if (!operandsValid({&a, &b}))
+    if (!operandsValid({ &a, &b }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_mul(r.get(), a.get(), b.get(), m_ctx) != 1)
@@ -438,7 +445,7 @@ BigNum BnContext::mul(const BigNum &a, const BigNum &b)
 
 BigNum BnContext::mod(const BigNum &a, const BigNum &m)
 {
-    if (!operandsValid({&a, &m}))
+    if (!operandsValid({ &a, &m }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_nnmod(r.get(), a.get(), m.get(), m_ctx) != 1)
@@ -448,7 +455,7 @@ BigNum BnContext::mod(const BigNum &a, const BigNum &m)
 
 BigNum BnContext::modAdd(const BigNum &a, const BigNum &b, const BigNum &m)
 {
-    if (!operandsValid({&a, &b, &m}))
+    if (!operandsValid({ &a, &b, &m }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_mod_add(r.get(), a.get(), b.get(), m.get(), m_ctx) != 1)
@@ -458,7 +465,7 @@ BigNum BnContext::modAdd(const BigNum &a, const BigNum &b, const BigNum &m)
 
 BigNum BnContext::modSub(const BigNum &a, const BigNum &b, const BigNum &m)
 {
-    if (!operandsValid({&a, &b, &m}))
+    if (!operandsValid({ &a, &b, &m }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_mod_sub(r.get(), a.get(), b.get(), m.get(), m_ctx) != 1)
@@ -468,7 +475,7 @@ BigNum BnContext::modSub(const BigNum &a, const BigNum &b, const BigNum &m)
 
 BigNum BnContext::modMul(const BigNum &a, const BigNum &b, const BigNum &m)
 {
-    if (!operandsValid({&a, &b, &m}))
+    if (!operandsValid({ &a, &b, &m }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_mod_mul(r.get(), a.get(), b.get(), m.get(), m_ctx) != 1)
@@ -480,17 +487,18 @@ BigNum BnContext::modExpSecret(const BigNum &base, const BigNum &exp, const BigN
 {
     // Reduce first so the constant-time routine always sees base in [0, m).
     BigNum reduced = mod(base, m);
-    if (!operandsValid({&reduced, &exp, &m}))
+    if (!operandsValid({ &reduced, &exp, &m }))
         return {};
     BigNum r = newResult();
-    if (!r.isValid() || BN_mod_exp_mont_consttime(r.get(), reduced.get(), exp.get(), m.get(), m_ctx, nullptr) != 1)
+    if (!r.isValid()
+        || BN_mod_exp_mont_consttime(r.get(), reduced.get(), exp.get(), m.get(), m_ctx, nullptr) != 1)
         return fail("BN_mod_exp_mont_consttime failed");
     return r;
 }
 
 BigNum BnContext::modExpPublic(const BigNum &base, const BigNum &exp, const BigNum &m)
 {
-    if (!operandsValid({&base, &exp, &m}))
+    if (!operandsValid({ &base, &exp, &m }))
         return {};
     BigNum r = newResult();
     if (!r.isValid() || BN_mod_exp(r.get(), base.get(), exp.get(), m.get(), m_ctx) != 1)

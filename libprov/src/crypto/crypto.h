@@ -194,8 +194,7 @@ public:
 private:
     explicit BigNum(bignum_st *bn)
         : m_bn(bn)
-    {
-    }
+    { }
     std::unique_ptr<bignum_st, BigNumDeleter> m_bn;
     friend class BnContext;
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "crypto/crypto.h"
 #include "prov/random.h"
+#include "crypto/crypto.h"
 
 namespace prov {
 

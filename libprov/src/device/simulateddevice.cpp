@@ -298,7 +298,9 @@ DeviceReply SimulatedDevice::handle(const QString &endpoint, const QByteArray &r
     std::optional<FaultSpec> fault;
     if (endpoint != kProtoVer) {
         for (const FaultSpec &f : m_config.faults) {
-            if (f.kind == FaultKind::NeverConnect || (!f.endpoint.isEmpty() && f.endpoint != endpoint))
+            // never-connect acts on the radio and wrong-proof on every completed handshake.
+            if (f.kind == FaultKind::NeverConnect || f.kind == FaultKind::WrongDeviceProof
+                || (!f.endpoint.isEmpty() && f.endpoint != endpoint))
                 continue;
             const QString key = faultSpecToString(f);
             const int n = ++d->requestCounts[key];
@@ -325,7 +327,9 @@ DeviceReply SimulatedDevice::handle(const QString &endpoint, const QByteArray &r
         if (!r)
             return refuse(r.error().toString());
         reply.body = *r;
-        if (fault && fault->kind == FaultKind::WrongDeviceProof && d->security->isEstablished())
+        const bool wrongProof = std::any_of(m_config.faults.begin(), m_config.faults.end(),
+                                            [](const FaultSpec &f) { return f.kind == FaultKind::WrongDeviceProof; });
+        if (wrongProof && d->security->isEstablished())
             reply.body = corruptProof(reply.body);
     } else {
         if (!d->security->isEstablished())

@@ -19,7 +19,7 @@ public:
     Result<QByteArray> begin() override
     {
         m_step = Step::AwaitResponse;
-        return codec::encodeSession(Sec0Cmd{}); // 5203a20100
+        return codec::encodeSession(Sec0Cmd {}); // 5203a20100
     }
 
     Result<std::optional<QByteArray>> handleResponse(const QByteArray &response) override
@@ -50,7 +50,8 @@ private:
     Result<QByteArray> passThrough(const QByteArray &payload) const
     {
         if (m_step != Step::Established)
-            return makeError(ErrorCode::UnexpectedMessage, QStringLiteral("security 0 session not established"));
+            return makeError(
+                ErrorCode::UnexpectedMessage, QStringLiteral("security 0 session not established"));
         return payload;
     }
 
@@ -72,7 +73,7 @@ public:
         if (!std::holds_alternative<Sec0Cmd>(*message))
             return security::unexpected("sec0 session command");
         m_established = true;
-        return codec::encodeSession(Sec0Resp{}); // 52050801aa0100
+        return codec::encodeSession(Sec0Resp {}); // 52050801aa0100
     }
 
     bool isEstablished() const override { return m_established; }

@@ -24,8 +24,8 @@ constexpr int kDeviceRandomBytes = 16;
 /// The session keystream both roles derive (§5.1 steps 3 and 5): sym_key = shared XOR SHA-256(PoP)
 /// when a PoP is set, else the raw shared secret; IV = device_random. `derive` errors pass through
 /// (InvalidArgument for a bad peer key) so that each role can map them.
-Result<AesCtrStream> sessionStream(const X25519Key &ownKey, QByteArrayView peerPublic, const SecureBytes &pop,
-                                   QByteArrayView deviceRandom)
+Result<AesCtrStream> sessionStream(
+    const X25519Key &ownKey, QByteArrayView peerPublic, const SecureBytes &pop, QByteArrayView deviceRandom)
 {
     auto shared = ownKey.derive(peerPublic);
     if (!shared)
@@ -57,8 +57,7 @@ public:
     ClientSecurity1(const QByteArray &pop, std::shared_ptr<RandomSource> rng)
         : m_pop(QByteArrayView(pop))
         , m_rng(std::move(rng))
-    {
-    }
+    { }
     ~ClientSecurity1() override { clear(); }
 
     int version() const override { return 1; }
@@ -73,7 +72,7 @@ public:
         m_key.emplace(std::move(*key));
         m_publicKey = m_key->publicKey();
         m_step = Step::AwaitResponse0;
-        return codec::encodeSession(Sec1Cmd0{m_publicKey});
+        return codec::encodeSession(Sec1Cmd0 { m_publicKey });
     }
 
     Result<std::optional<QByteArray>> handleResponse(const QByteArray &response) override
@@ -118,7 +117,8 @@ private:
             return security::rejected("sec1 SessionCmd0", resp.status);
         if (auto s = security::expectSize("sec1 device_pubkey", resp.devicePubkey.size(), kKeyBytes); !s)
             return s.error();
-        if (auto s = security::expectSize("sec1 device_random", resp.deviceRandom.size(), kDeviceRandomBytes); !s)
+        if (auto s = security::expectSize("sec1 device_random", resp.deviceRandom.size(), kDeviceRandomBytes);
+            !s)
             return s.error();
         auto stream = sessionStream(*m_key, resp.devicePubkey, m_pop, resp.deviceRandom);
         if (!stream) {
@@ -131,7 +131,7 @@ private:
         if (!verifyData)
             return verifyData.error();
         m_step = Step::AwaitResponse1;
-        return std::optional<QByteArray>(codec::encodeSession(Sec1Cmd1{*verifyData}));
+        return std::optional<QByteArray>(codec::encodeSession(Sec1Cmd1 { *verifyData }));
     }
 
     /// Resp1: the device proves the key by encrypting our public key (keystream 32..63).
@@ -139,14 +139,15 @@ private:
     {
         if (resp.status != 0)
             return security::rejected("sec1 SessionCmd1", resp.status);
-        if (auto s = security::expectSize("sec1 device_verify_data", resp.deviceVerifyData.size(), kKeyBytes); !s)
+        if (auto s = security::expectSize("sec1 device_verify_data", resp.deviceVerifyData.size(), kKeyBytes);
+            !s)
             return s.error();
         auto decrypted = m_stream.apply(resp.deviceVerifyData);
         if (!decrypted)
             return decrypted.error();
         if (!crypto::constantTimeEqual(*decrypted, m_publicKey))
             return makeError(ErrorCode::HandshakeFailed,
-                             QStringLiteral("sec1 device_verify_data mismatch: device not authentic"));
+                QStringLiteral("sec1 device_verify_data mismatch: device not authentic"));
         m_key.reset();
         m_step = Step::Established;
         qCDebug(lcProvSecurity) << "security 1 session established (client)";
@@ -156,7 +157,8 @@ private:
     Result<QByteArray> applyStream(const QByteArray &input)
     {
         if (m_step != Step::Established)
-            return makeError(ErrorCode::UnexpectedMessage, QStringLiteral("security 1 session not established"));
+            return makeError(
+                ErrorCode::UnexpectedMessage, QStringLiteral("security 1 session not established"));
         return m_stream.apply(input);
     }
 
@@ -184,8 +186,7 @@ public:
     DeviceSecurity1(const QByteArray &pop, std::shared_ptr<RandomSource> rng)
         : m_pop(QByteArrayView(pop))
         , m_rng(std::move(rng))
-    {
-    }
+    { }
     ~DeviceSecurity1() override { resetSession(); }
 
     int version() const override { return 1; }
@@ -227,14 +228,15 @@ private:
         resetSession();
         if (cmd.clientPubkey.size() != kKeyBytes)
             return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("sec1 client_pubkey is %1 bytes, expected 32").arg(cmd.clientPubkey.size()));
+                QStringLiteral("sec1 client_pubkey is %1 bytes, expected 32").arg(cmd.clientPubkey.size()));
         // Draw order is part of the contract (security.h): private key, then device_random.
         auto key = drawKey(*m_rng);
         if (!key)
             return key.error();
         const QByteArray deviceRandom = m_rng->bytes(kDeviceRandomBytes);
         if (deviceRandom.size() != kDeviceRandomBytes)
-            return makeError(ErrorCode::Internal, QStringLiteral("random source returned a short device_random"));
+            return makeError(
+                ErrorCode::Internal, QStringLiteral("random source returned a short device_random"));
         auto stream = sessionStream(*key, cmd.clientPubkey, m_pop, deviceRandom);
         if (!stream)
             return stream.error();
@@ -242,34 +244,36 @@ private:
         m_clientPublic = cmd.clientPubkey;
         m_devicePublic = key->publicKey();
         m_step = Step::AwaitCommand1;
-        return codec::encodeSession(Sec1Resp0{0, m_devicePublic, deviceRandom});
+        return codec::encodeSession(Sec1Resp0 { 0, m_devicePublic, deviceRandom });
     }
 
     Result<QByteArray> handleCommand1(const Sec1Cmd1 &cmd)
     {
         if (cmd.clientVerifyData.size() != kKeyBytes)
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("sec1 client_verify_data is %1 bytes, expected 32")
-                                                             .arg(cmd.clientVerifyData.size()));
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("sec1 client_verify_data is %1 bytes, expected 32")
+                    .arg(cmd.clientVerifyData.size()));
         auto decrypted = m_stream.apply(cmd.clientVerifyData); // keystream 0..31
         if (!decrypted)
             return decrypted.error();
         if (!crypto::constantTimeEqual(*decrypted, m_devicePublic)) {
             resetSession();
             return makeError(ErrorCode::AuthenticationFailed,
-                             QStringLiteral("sec1 client_verify_data mismatch (wrong proof of possession)"));
+                QStringLiteral("sec1 client_verify_data mismatch (wrong proof of possession)"));
         }
         auto verifyData = m_stream.apply(m_clientPublic); // keystream 32..63
         if (!verifyData)
             return verifyData.error();
         m_step = Step::Established;
         qCDebug(lcProvSecurity) << "security 1 session established (device)";
-        return codec::encodeSession(Sec1Resp1{0, *verifyData});
+        return codec::encodeSession(Sec1Resp1 { 0, *verifyData });
     }
 
     Result<QByteArray> applyStream(const QByteArray &input)
     {
         if (m_step != Step::Established)
-            return makeError(ErrorCode::UnexpectedMessage, QStringLiteral("security 1 session not established"));
+            return makeError(
+                ErrorCode::UnexpectedMessage, QStringLiteral("security 1 session not established"));
         return m_stream.apply(input);
     }
 

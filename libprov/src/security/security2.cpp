@@ -30,7 +30,7 @@ Status checkPatchVersion(int patchVersion)
     if (patchVersion == 0 || patchVersion == 1)
         return {};
     return makeError(ErrorCode::VersionMismatch,
-                     QStringLiteral("security 2 patch version %1 is not supported (0 or 1)").arg(patchVersion));
+        QStringLiteral("security 2 patch version %1 is not supported (0 or 1)").arg(patchVersion));
 }
 
 /// The data phase shared by both roles (§8.4). Patch 1: IV = session id ‖ BE32(counter), one
@@ -47,10 +47,10 @@ public:
         const int expected = patchVersion == 1 ? kPatch1NonceBytes : kPatch0IvBytes;
         if (nonce.size() != expected)
             return makeError(ErrorCode::VersionMismatch,
-                             QStringLiteral("device_nonce is %1 bytes but security 2 patch %2 needs %3")
-                                 .arg(nonce.size())
-                                 .arg(patchVersion)
-                                 .arg(expected));
+                QStringLiteral("device_nonce is %1 bytes but security 2 patch %2 needs %3")
+                    .arg(nonce.size())
+                    .arg(patchVersion)
+                    .arg(expected));
         GcmChannel channel;
         channel.m_key = SecureBytes(sessionKey.first(kAesKeyBytes));
         channel.m_patchVersion = patchVersion;
@@ -103,7 +103,8 @@ private:
         if (m_patchVersion != 1)
             return m_iv;
         if (m_counter == 0)
-            return makeError(ErrorCode::Internal, QStringLiteral("GCM nonce counter exhausted; redo the handshake"));
+            return makeError(
+                ErrorCode::Internal, QStringLiteral("GCM nonce counter exhausted; redo the handshake"));
         QByteArray iv = m_iv;
         iv.resize(kPatch1NonceBytes);
         qToBigEndian<quint32>(m_counter, iv.data() + kSessionIdBytes);
@@ -128,13 +129,12 @@ class ClientSecurity2 final : public ClientSecurity
 {
 public:
     ClientSecurity2(const QByteArray &username, const QByteArray &password, int patchVersion,
-                    std::shared_ptr<RandomSource> rng)
+        std::shared_ptr<RandomSource> rng)
         : m_username(username)
         , m_password(QByteArrayView(password))
         , m_patchVersion(patchVersion)
         , m_rng(std::move(rng))
-    {
-    }
+    { }
     ~ClientSecurity2() override { clear(); }
 
     int version() const override { return 2; }
@@ -146,17 +146,19 @@ public:
         if (auto s = checkPatchVersion(m_patchVersion); !s)
             return s.error();
         if (m_username.isEmpty() || m_username.size() > kMaxUsernameBytes)
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("SRP username must be 1..65535 bytes"));
+            return makeError(
+                ErrorCode::InvalidArgument, QStringLiteral("SRP username must be 1..65535 bytes"));
         m_a = SecureBytes(m_rng->bytes(srp::kPrivateBytes));
         if (m_a.size() != srp::kPrivateBytes)
-            return makeError(ErrorCode::Internal, QStringLiteral("random source returned a short SRP private value"));
+            return makeError(
+                ErrorCode::Internal, QStringLiteral("random source returned a short SRP private value"));
         m_a.data()[0] = static_cast<char>(m_a.data()[0] | 0x80); // a = draw | 1<<255, like esp_prov
         auto clientPublic = srp::computeClientPublic(m_a.view());
         if (!clientPublic)
             return clientPublic.error();
         m_clientPublic = *clientPublic;
         m_step = Step::AwaitResponse0;
-        return codec::encodeSession(Sec2Cmd0{m_username, m_clientPublic});
+        return codec::encodeSession(Sec2Cmd0 { m_username, m_clientPublic });
     }
 
     Result<std::optional<QByteArray>> handleResponse(const QByteArray &response) override
@@ -217,11 +219,12 @@ private:
             return security::rejected("sec2 S2SessionCmd0", resp.status);
         if (resp.devicePubkey.isEmpty() || resp.devicePubkey.size() > srp::kModulusBytes)
             return makeError(ErrorCode::MalformedMessage,
-                             QStringLiteral("sec2 device_pubkey is %1 bytes, expected 1..384").arg(resp.devicePubkey.size()));
+                QStringLiteral("sec2 device_pubkey is %1 bytes, expected 1..384")
+                    .arg(resp.devicePubkey.size()));
         if (resp.deviceSalt.isEmpty())
             return makeError(ErrorCode::MalformedMessage, QStringLiteral("sec2 device_salt is empty"));
-        auto premaster = srp::clientPremaster(m_a.view(), m_clientPublic, resp.devicePubkey, resp.deviceSalt,
-                                              m_username, m_password.view());
+        auto premaster = srp::clientPremaster(
+            m_a.view(), m_clientPublic, resp.devicePubkey, resp.deviceSalt, m_username, m_password.view());
         m_a.wipe(); // a is not needed beyond S
         if (!premaster)
             return premaster.error();
@@ -229,8 +232,8 @@ private:
         if (!key)
             return key.error();
         m_sessionKey = std::move(*key);
-        auto proof = srp::clientProof(m_username, resp.deviceSalt, m_clientPublic, resp.devicePubkey,
-                                      m_sessionKey.view());
+        auto proof = srp::clientProof(
+            m_username, resp.deviceSalt, m_clientPublic, resp.devicePubkey, m_sessionKey.view());
         if (!proof)
             return proof.error();
         auto expected = srp::deviceProof(m_clientPublic, *proof, m_sessionKey.view());
@@ -238,7 +241,7 @@ private:
             return expected.error();
         m_expectedDeviceProof = *expected;
         m_step = Step::AwaitResponse1;
-        return std::optional<QByteArray>(codec::encodeSession(Sec2Cmd1{*proof}));
+        return std::optional<QByteArray>(codec::encodeSession(Sec2Cmd1 { *proof }));
     }
 
     /// Resp1: check the device proof M2, then set up the GCM channel from the nonce.
@@ -246,10 +249,12 @@ private:
     {
         if (resp.status != 0)
             return security::rejected("sec2 S2SessionCmd1", resp.status);
-        if (auto s = security::expectSize("sec2 device_proof", resp.deviceProof.size(), srp::kDigestBytes); !s)
+        if (auto s = security::expectSize("sec2 device_proof", resp.deviceProof.size(), srp::kDigestBytes);
+            !s)
             return s.error();
         if (!crypto::constantTimeEqual(resp.deviceProof, m_expectedDeviceProof))
-            return makeError(ErrorCode::HandshakeFailed, QStringLiteral("sec2 device proof mismatch: device not authentic"));
+            return makeError(ErrorCode::HandshakeFailed,
+                QStringLiteral("sec2 device proof mismatch: device not authentic"));
         auto channel = GcmChannel::create(m_sessionKey.view(), resp.deviceNonce, m_patchVersion);
         if (!channel)
             return channel.error();
@@ -291,8 +296,7 @@ public:
         : m_credentials(credentials)
         , m_patchVersion(patchVersion)
         , m_rng(std::move(rng))
-    {
-    }
+    { }
     ~DeviceSecurity2() override { resetSession(); }
 
     int version() const override { return 2; }
@@ -371,11 +375,13 @@ private:
                                .arg(cmd.clientPubkey.size()));
         const SecureBytes b(m_rng->bytes(srp::kPrivateBytes));
         if (b.size() != srp::kPrivateBytes)
-            return makeError(ErrorCode::Internal, QStringLiteral("random source returned a short SRP private value"));
+            return makeError(
+                ErrorCode::Internal, QStringLiteral("random source returned a short SRP private value"));
         auto devicePublic = srp::computeDevicePublic(b.view(), m_credentials.verifier);
         if (!devicePublic)
             return devicePublic.error();
-        auto premaster = srp::devicePremaster(b.view(), cmd.clientPubkey, *devicePublic, m_credentials.verifier);
+        auto premaster
+            = srp::devicePremaster(b.view(), cmd.clientPubkey, *devicePublic, m_credentials.verifier);
         if (!premaster)
             return premaster.error();
         auto key = srp::sessionKey(premaster->view());
@@ -386,21 +392,22 @@ private:
         m_clientPublic = cmd.clientPubkey;
         m_devicePublic = *devicePublic;
         m_step = Step::AwaitCommand1;
-        return codec::encodeSession(Sec2Resp0{0, m_devicePublic, m_credentials.salt});
+        return codec::encodeSession(Sec2Resp0 { 0, m_devicePublic, m_credentials.salt });
     }
 
     /// Cmd1 -> Resp1: verify M1, answer M2 and the nonce.
     Result<QByteArray> handleCommand1(const Sec2Cmd1 &cmd)
     {
         if (cmd.clientProof.size() != srp::kDigestBytes)
-            return invalid(QStringLiteral("sec2 client_proof is %1 bytes, expected 64").arg(cmd.clientProof.size()));
-        auto expected = srp::clientProof(m_username, m_credentials.salt, m_clientPublic, m_devicePublic,
-                                         m_sessionKey.view());
+            return invalid(
+                QStringLiteral("sec2 client_proof is %1 bytes, expected 64").arg(cmd.clientProof.size()));
+        auto expected = srp::clientProof(
+            m_username, m_credentials.salt, m_clientPublic, m_devicePublic, m_sessionKey.view());
         if (!expected)
             return expected.error();
         if (!crypto::constantTimeEqual(cmd.clientProof, *expected))
             return makeError(ErrorCode::AuthenticationFailed,
-                             QStringLiteral("sec2 client proof mismatch (wrong username or password)"));
+                QStringLiteral("sec2 client proof mismatch (wrong username or password)"));
         auto proof = srp::deviceProof(m_clientPublic, cmd.clientProof, m_sessionKey.view());
         if (!proof)
             return proof.error();
@@ -414,7 +421,7 @@ private:
         m_sessionKey.wipe();
         m_step = Step::Established;
         qCDebug(lcProvSecurity) << "security 2 session established (device, patch" << m_patchVersion << ")";
-        return codec::encodeSession(Sec2Resp1{0, *proof, *nonce});
+        return codec::encodeSession(Sec2Resp1 { 0, *proof, *nonce });
     }
 
     /// Patch 1: 8 random bytes ‖ 00000001; patch 0: 16 random bytes (§8.4, security.h).
@@ -443,19 +450,19 @@ private:
 } // namespace
 
 std::unique_ptr<ClientSecurity> makeClientSecurity2(const QByteArray &username, const QByteArray &password,
-                                                    int patchVersion, std::shared_ptr<RandomSource> rng)
+    int patchVersion, std::shared_ptr<RandomSource> rng)
 {
     return std::make_unique<ClientSecurity2>(username, password, patchVersion, std::move(rng));
 }
 
-std::unique_ptr<DeviceSecurity> makeDeviceSecurity2(const Sec2Verifier &credentials, int patchVersion,
-                                                    std::shared_ptr<RandomSource> rng)
+std::unique_ptr<DeviceSecurity> makeDeviceSecurity2(
+    const Sec2Verifier &credentials, int patchVersion, std::shared_ptr<RandomSource> rng)
 {
     return std::make_unique<DeviceSecurity2>(credentials, patchVersion, std::move(rng));
 }
 
-Result<Sec2Verifier> generateSec2Verifier(const QByteArray &username, const QByteArray &password, int saltLength,
-                                          std::shared_ptr<RandomSource> rng)
+Result<Sec2Verifier> generateSec2Verifier(
+    const QByteArray &username, const QByteArray &password, int saltLength, std::shared_ptr<RandomSource> rng)
 {
     if (username.isEmpty())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("SRP username must not be empty"));

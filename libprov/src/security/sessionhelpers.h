@@ -22,7 +22,7 @@ inline Result<codec::SessionMessage> decodeFor(int version, const QByteArray &by
         return message.error();
     if (secVer != version)
         return makeError(ErrorCode::UnexpectedMessage,
-                         QStringLiteral("SessionData has sec_ver %1, expected %2").arg(secVer).arg(version));
+            QStringLiteral("SessionData has sec_ver %1, expected %2").arg(secVer).arg(version));
     return message;
 }
 
@@ -30,14 +30,14 @@ inline Result<codec::SessionMessage> decodeFor(int version, const QByteArray &by
 inline Error unexpected(const char *expected)
 {
     return makeError(ErrorCode::UnexpectedMessage,
-                     QStringLiteral("unexpected prov-session message: expected %1").arg(QLatin1String(expected)));
+        QStringLiteral("unexpected prov-session message: expected %1").arg(QLatin1String(expected)));
 }
 
 /// A response `status` other than Success (§3.1): the device refused the step.
 inline Error rejected(const char *step, int status)
 {
     return makeError(ErrorCode::DeviceRejected,
-                     QStringLiteral("device answered %1 with status %2").arg(QLatin1String(step)).arg(status));
+        QStringLiteral("device answered %1 with status %2").arg(QLatin1String(step)).arg(status));
 }
 
 /// Size check for a received field: MalformedMessage naming field and sizes.
@@ -45,10 +45,8 @@ inline Status expectSize(const char *field, qsizetype actual, qsizetype expected
 {
     if (actual == expected)
         return {};
-    return makeError(ErrorCode::MalformedMessage, QStringLiteral("%1 is %2 bytes, expected %3")
-                                                      .arg(QLatin1String(field))
-                                                      .arg(actual)
-                                                      .arg(expected));
+    return makeError(ErrorCode::MalformedMessage,
+        QStringLiteral("%1 is %2 bytes, expected %3").arg(QLatin1String(field)).arg(actual).arg(expected));
 }
 
 } // namespace prov::security

@@ -11,14 +11,15 @@ using crypto::SecureBytes;
 namespace {
 
 // RFC 5054 3072-bit group prime (§8.1), identical in esp_srp.c, esp_prov, Android and iOS.
-constexpr char kModulusHex[] = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
-                               "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                               "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
-                               "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                               "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
-                               "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-                               "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
-                               "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+constexpr char kModulusHex[]
+    = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+      "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+      "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+      "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+      "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+      "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+      "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+      "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 constexpr quint64 kGenerator = 5;
 
 /// PAD(g): 383 zero bytes then 05 (§8.2).
@@ -58,7 +59,7 @@ Result<Group> loadGroup()
 Error tooLong(const char *what)
 {
     return makeError(ErrorCode::InvalidArgument,
-                     QStringLiteral("SRP %1 is longer than %2 bytes").arg(QLatin1String(what)).arg(kModulusBytes));
+        QStringLiteral("SRP %1 is longer than %2 bytes").arg(QLatin1String(what)).arg(kModulusBytes));
 }
 
 /// The minimal-length encoding of a computed value, or the context's error.
@@ -139,8 +140,8 @@ Result<QByteArray> computeU(QByteArrayView clientPublic, QByteArrayView devicePu
     return u->toByteArray();
 }
 
-Result<SecureBytes> clientPremaster(QByteArrayView a, QByteArrayView clientPublic, QByteArrayView devicePublic,
-                                    QByteArrayView salt, QByteArrayView username, QByteArrayView password)
+Result<SecureBytes> clientPremaster(QByteArrayView a, QByteArrayView clientPublic,
+    QByteArrayView devicePublic, QByteArrayView salt, QByteArrayView username, QByteArrayView password)
 {
     auto group = loadGroup();
     if (!group)
@@ -155,7 +156,8 @@ Result<SecureBytes> clientPremaster(QByteArrayView a, QByteArrayView clientPubli
         return status.error();
     // RFC 5054 §2.5.4 safeguards; a device sending B ≡ 0 would force S = 0.
     if (B.isZero())
-        return makeError(ErrorCode::HandshakeFailed, QStringLiteral("device SRP public value B mod N is zero"));
+        return makeError(
+            ErrorCode::HandshakeFailed, QStringLiteral("device SRP public value B mod N is zero"));
     if (uNum.isZero())
         return makeError(ErrorCode::HandshakeFailed, QStringLiteral("SRP scrambling parameter u is zero"));
     auto x = computeX(salt, username, password);
@@ -169,8 +171,8 @@ Result<SecureBytes> clientPremaster(QByteArrayView a, QByteArrayView clientPubli
     return minimal(ctx, ctx.modExpSecret(base, exponent, group->n));
 }
 
-Result<SecureBytes> devicePremaster(QByteArrayView b, QByteArrayView clientPublic, QByteArrayView devicePublic,
-                                    QByteArrayView verifier)
+Result<SecureBytes> devicePremaster(
+    QByteArrayView b, QByteArrayView clientPublic, QByteArrayView devicePublic, QByteArrayView verifier)
 {
     auto group = loadGroup();
     if (!group)
@@ -184,7 +186,8 @@ Result<SecureBytes> devicePremaster(QByteArrayView b, QByteArrayView clientPubli
         return status.error();
     // Newer esp_srp.c refuses A ≡ 0 (mod N), which would force S = 0 for any password.
     if (A.isZero())
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("client SRP public value A mod N is zero"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("client SRP public value A mod N is zero"));
     const BigNum vu = ctx.modExpPublic(BigNum::fromBytes(verifier), BigNum::fromBytes(*u), group->n);
     const BigNum base = ctx.modMul(A, vu, group->n);
     return minimal(ctx, ctx.modExpSecret(base, BigNum::fromBytes(b), group->n));
@@ -196,7 +199,7 @@ Result<SecureBytes> sessionKey(QByteArrayView premaster)
 }
 
 Result<QByteArray> clientProof(QByteArrayView username, QByteArrayView salt, QByteArrayView clientPublic,
-                               QByteArrayView devicePublic, QByteArrayView sessionKey)
+    QByteArrayView devicePublic, QByteArrayView sessionKey)
 {
     auto hashN = crypto::sha512(modulus());
     auto hashG = crypto::sha512(paddedGenerator());
@@ -219,9 +222,14 @@ Result<QByteArray> clientProof(QByteArrayView username, QByteArrayView salt, QBy
     return m1->toByteArray();
 }
 
-Result<QByteArray> deviceProof(QByteArrayView clientPublic, QByteArrayView clientProof, QByteArrayView sessionKey)
+Result<QByteArray> deviceProof(
+    QByteArrayView clientPublic, QByteArrayView clientProof, QByteArrayView sessionKey)
 {
-    auto m2 = Digest(Digest::Algorithm::Sha512).update(clientPublic).update(clientProof).update(sessionKey).finish();
+    auto m2 = Digest(Digest::Algorithm::Sha512)
+                  .update(clientPublic)
+                  .update(clientProof)
+                  .update(sessionKey)
+                  .finish();
     if (!m2)
         return m2.error();
     return m2->toByteArray();

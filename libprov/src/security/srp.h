@@ -49,13 +49,12 @@ Result<QByteArray> computeU(QByteArrayView clientPublic, QByteArrayView devicePu
 /// Errors: HandshakeFailed (B mod N == 0, u == 0), InvalidArgument (B longer than 384 bytes),
 /// Internal.
 Result<crypto::SecureBytes> clientPremaster(QByteArrayView a, QByteArrayView clientPublic,
-                                            QByteArrayView devicePublic, QByteArrayView salt,
-                                            QByteArrayView username, QByteArrayView password);
+    QByteArrayView devicePublic, QByteArrayView salt, QByteArrayView username, QByteArrayView password);
 
 /// Device premaster secret S = (A · v^u)^b mod N, minimal-length. Errors: InvalidArgument
 /// (A mod N == 0, A longer than 384 bytes), Internal.
-Result<crypto::SecureBytes> devicePremaster(QByteArrayView b, QByteArrayView clientPublic,
-                                            QByteArrayView devicePublic, QByteArrayView verifier);
+Result<crypto::SecureBytes> devicePremaster(
+    QByteArrayView b, QByteArrayView clientPublic, QByteArrayView devicePublic, QByteArrayView verifier);
 
 /// K = H(S) over S exactly as given (callers pass the minimal encoding; never pad S, §8.2).
 /// Errors: Internal.
@@ -64,9 +63,10 @@ Result<crypto::SecureBytes> sessionKey(QByteArrayView premaster);
 /// M1 = H((H(N) xor H(PAD(g))) ‖ H(I) ‖ salt ‖ A ‖ B ‖ K) with salt, A and B exactly as sent on
 /// the wire (§8.2). 64 bytes. Errors: Internal.
 Result<QByteArray> clientProof(QByteArrayView username, QByteArrayView salt, QByteArrayView clientPublic,
-                               QByteArrayView devicePublic, QByteArrayView sessionKey);
+    QByteArrayView devicePublic, QByteArrayView sessionKey);
 
 /// M2 = H(A ‖ M1 ‖ K), 64 bytes. Errors: Internal.
-Result<QByteArray> deviceProof(QByteArrayView clientPublic, QByteArrayView clientProof, QByteArrayView sessionKey);
+Result<QByteArray> deviceProof(
+    QByteArrayView clientPublic, QByteArrayView clientProof, QByteArrayView sessionKey);
 
 } // namespace prov::srp
