@@ -49,7 +49,7 @@ enum class FaultKind : int {
     Delay, ///< answer after delayMs
     CorruptCiphertext, ///< flip a byte of the encrypted response (Security 2: DecryptFailed)
     CloseWithoutResponse, ///< close the connection unanswered (client: DeviceRefused)
-    WrongDeviceProof, ///< corrupt M2 / device_verify_data in the final handshake response (HandshakeFailed)
+    WrongDeviceProof, ///< corrupt M2 / device_verify_data in every completed handshake (HandshakeFailed)
     Reboot, ///< drop every connection, forget all state, stay offline for delayMs (default 1500)
     NewCookie, ///< answer, but with a new Set-Cookie: a new session (SessionLost)
     NeverConnect, ///< the station stays "Connecting" forever (WifiConnectTimeout)
