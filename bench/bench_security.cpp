@@ -42,8 +42,7 @@ public:
     RoleTimer(benchmark::State &state, Role measured)
         : m_state(state)
         , m_measured(measured)
-    {
-    }
+    { }
 
     void enter(Role role)
     {
@@ -83,13 +82,15 @@ std::string describe(const char *what, const prov::Error &error)
 /// The Security 2 device credentials, generated once per process (never inside a timed loop).
 const prov::Result<prov::Sec2Verifier> &sec2Credentials()
 {
-    static const prov::Result<prov::Sec2Verifier> credentials = prov::generateSec2Verifier(kUsername, kPassword);
+    static const prov::Result<prov::Sec2Verifier> credentials
+        = prov::generateSec2Verifier(kUsername, kPassword);
     return credentials;
 }
 
 /// Runs one full handshake. Returns an error description, or std::nullopt once both roles report
 /// an established session. `timer` attributes each call to its role.
-std::optional<std::string> handshake(prov::ClientSecurity &client, prov::DeviceSecurity &device, RoleTimer *timer)
+std::optional<std::string> handshake(
+    prov::ClientSecurity &client, prov::DeviceSecurity &device, RoleTimer *timer)
 {
     auto enter = [timer](Role role) {
         if (timer != nullptr)
@@ -196,7 +197,7 @@ struct Session
 /// Builds and connects a pair outside any timed region; on failure reports it and returns nullopt.
 std::optional<Session> establish(benchmark::State &state, ClientFactory makeClient, DeviceFactory makeDevice)
 {
-    Session session{makeClient(), makeDevice()};
+    Session session { makeClient(), makeDevice() };
     if (const auto failure = handshake(*session.client, *session.device, nullptr)) {
         state.SkipWithError(failure->c_str());
         return std::nullopt;
