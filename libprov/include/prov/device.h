@@ -149,7 +149,7 @@ private:
     Result<QByteArray> handleConfig(const QByteArray &plaintext);
     Result<QByteArray> handleScan(const QByteArray &plaintext);
     Result<QByteArray> handleCtrl(const QByteArray &plaintext);
-    bool neverConnects() const;
+    bool hasFault(FaultKind kind) const;
     struct Private;
     std::unique_ptr<Private> d;
     DeviceConfig m_config;

@@ -59,6 +59,7 @@ protected:
 
 private:
     void openSocket();
+    void dropSocket();
     void sendRequest(const QString &endpoint, const QByteArray &body);
     void handleReadyRead();
     void handleResponse(const struct HttpResponseView &response);

@@ -327,9 +327,7 @@ DeviceReply SimulatedDevice::handle(const QString &endpoint, const QByteArray &r
         if (!r)
             return refuse(r.error().toString());
         reply.body = *r;
-        const bool wrongProof = std::any_of(m_config.faults.begin(), m_config.faults.end(),
-                                            [](const FaultSpec &f) { return f.kind == FaultKind::WrongDeviceProof; });
-        if (wrongProof && d->security->isEstablished())
+        if (hasFault(FaultKind::WrongDeviceProof) && d->security->isEstablished())
             reply.body = corruptProof(reply.body);
     } else {
         if (!d->security->isEstablished())
@@ -387,10 +385,10 @@ QByteArray SimulatedDevice::corruptProof(const QByteArray &sessionResponse) cons
     return codec::encodeSession(*decoded);
 }
 
-bool SimulatedDevice::neverConnects() const
+bool SimulatedDevice::hasFault(FaultKind kind) const
 {
     return std::any_of(m_config.faults.begin(), m_config.faults.end(),
-                       [](const FaultSpec &f) { return f.kind == FaultKind::NeverConnect; });
+                       [kind](const FaultSpec &f) { return f.kind == kind; });
 }
 
 Result<QByteArray> SimulatedDevice::dispatch(const QString &endpoint, const QByteArray &plaintext)
@@ -417,7 +415,7 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
             resp.wifi.state = WifiState::Disconnected;
         } else {
             const RadioOutcome outcome =
-                radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), neverConnects());
+                radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect));
             resp.wifi = outcome.status;
             if (outcome.status.state == WifiState::Connected && !d->connectedRead) {
                 // Reading Connected ends provisioning after the cleanup delay (§9.2).
@@ -511,7 +509,7 @@ Result<QByteArray> SimulatedDevice::handleCtrl(const QByteArray &plaintext)
         return request.error();
     codec::CtrlResponse resp{request->command, kStatusSuccess};
     const bool failed = d->state == ManagerState::CredentialsReceived && d->applied
-        && radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), neverConnects()).status.state
+        && radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect)).status.state
             == WifiState::ConnectionFailed;
     switch (request->command) {
     case codec::CtrlCommand::WifiReset:

@@ -86,6 +86,11 @@ void HttpTransport::resetSession()
 void HttpTransport::abortExchange()
 {
     d->phase = Private::Phase::Idle;
+    dropSocket();
+}
+
+void HttpTransport::dropSocket()
+{
     if (d->socket) {
         d->socket->disconnect(this);
         d->socket->abort();
@@ -105,12 +110,7 @@ void HttpTransport::startExchange(const QString &endpoint, const QByteArray &req
 
 void HttpTransport::openSocket()
 {
-    if (d->socket) {
-        d->socket->disconnect(this);
-        d->socket->abort();
-        d->socket->deleteLater();
-    }
-    d->connected = false;
+    dropSocket();
     d->socket = new QTcpSocket(this);
     connect(d->socket, &QTcpSocket::readyRead, this, &HttpTransport::handleReadyRead);
     connect(d->socket, &QTcpSocket::disconnected, this, &HttpTransport::handleClosed);
