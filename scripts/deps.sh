@@ -8,6 +8,12 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools
   libprotobuf-dev protobuf-compiler libssl-dev
   libgtest-dev libbenchmark-dev
+  libqt6sql6-sqlite qt6-connectivity-dev dbus-daemon
+  qt6-declarative-dev qt6-declarative-dev-tools qt6-multimedia-dev libgl-dev
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
+  qml6-module-qtmultimedia qml6-module-qttest
+  libzxing-dev libqrencode-dev
 )
 
 missing=()

@@ -12,12 +12,12 @@ enum ExitCode : int {
     Ok = 0,
     InternalFailure = 1,
     Usage = 2, ///< bad flags or arguments (InvalidArgument)
-    Unreachable = 10, ///< ConnectFailed, Unavailable
+    Unreachable = 10, ///< ConnectFailed, Unavailable, AdapterPoweredOff
     Timeout = 11, ///< Timeout
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
     Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage
-    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password)
+    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link security)
     Handshake = 31, ///< HandshakeFailed, DecryptFailed (device not authentic or corrupt data)
     WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
     WifiNotFound = 41, ///< WifiNetworkNotFound
@@ -31,6 +31,7 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     using prov::ErrorCode;
     switch (code) {
     case ErrorCode::Unavailable:
+    case ErrorCode::AdapterPoweredOff:
     case ErrorCode::ConnectFailed: return Unreachable;
     case ErrorCode::Timeout: return Timeout;
     case ErrorCode::DeviceRefused:
@@ -41,6 +42,7 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::VersionMismatch:
     case ErrorCode::MalformedMessage:
     case ErrorCode::UnexpectedMessage: return Protocol;
+    case ErrorCode::PairingRequired:
     case ErrorCode::AuthenticationFailed: return Authentication;
     case ErrorCode::HandshakeFailed:
     case ErrorCode::DecryptFailed: return Handshake;
@@ -51,7 +53,8 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::ThreadAttachFailed: return WifiTimeout;
     case ErrorCode::InvalidArgument: return Usage;
     case ErrorCode::Cancelled: return Cancelled;
-    case ErrorCode::Internal: return InternalFailure;
+    case ErrorCode::Internal:
+    case ErrorCode::StorageFailed: return InternalFailure;
     }
     return InternalFailure;
 }

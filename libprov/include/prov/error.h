@@ -27,6 +27,8 @@ enum class ErrorCode : int {
     PayloadTooLarge = 15, ///< Request larger than the transport allows (HTTP 4096 B §6.2, BLE 481/512 B §7.4).
     HttpStatus = 16, ///< The HTTP layer answered with a non-200 status (404/405: missing endpoint).
     SessionLost = 17, ///< The device started a new transport session (new Set-Cookie, §6.3): redo the handshake.
+    PairingRequired = 18, ///< The BLE device demands an encrypted/paired link (NotPermitted/NotAuthorized, §7.5).
+    AdapterPoweredOff = 19, ///< The local Bluetooth adapter exists but is powered off (absent adapter: Unavailable).
     // protocol
     VersionMismatch = 20, ///< proto-ver or sec_ver/sec_patch_ver not supported by this client.
     MalformedMessage = 21, ///< Bytes that do not parse (protobuf, JSON, QR payload).
@@ -45,6 +47,8 @@ enum class ErrorCode : int {
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.
     Internal = 52, ///< A bug or an OpenSSL/protobuf failure that should not happen.
+    // factory record
+    StorageFailed = 60, ///< The factory record store could not open, write or read (SQL/driver error text in detail).
 };
 Q_ENUM_NS(ErrorCode)
 

@@ -14,6 +14,8 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::PayloadTooLarge: return QStringLiteral("payload_too_large");
     case ErrorCode::HttpStatus: return QStringLiteral("http_status");
     case ErrorCode::SessionLost: return QStringLiteral("session_lost");
+    case ErrorCode::PairingRequired: return QStringLiteral("pairing_required");
+    case ErrorCode::AdapterPoweredOff: return QStringLiteral("adapter_powered_off");
     case ErrorCode::VersionMismatch: return QStringLiteral("version_mismatch");
     case ErrorCode::MalformedMessage: return QStringLiteral("malformed_message");
     case ErrorCode::UnexpectedMessage: return QStringLiteral("unexpected_message");
@@ -28,6 +30,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::InvalidArgument: return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled: return QStringLiteral("cancelled");
     case ErrorCode::Internal: return QStringLiteral("internal");
+    case ErrorCode::StorageFailed: return QStringLiteral("storage_failed");
     }
     return QStringLiteral("unknown_%1").arg(int(code));
 }
