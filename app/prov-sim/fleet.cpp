@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleet.h"
 
+#include "prov/gatt.h"
 #include "prov/random.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 using namespace prov;
 
@@ -36,7 +39,7 @@ Result<SimAccessPoint> parseAccessPoint(const QString &text, int index)
     }
     ap.channel = p.size() > 3 ? p.at(3).toInt() : 6;
     ap.rssi = p.size() > 4 ? p.at(4).toInt() : -50;
-    ap.bssid = p.size() > 5 ? hexBytes(p.at(5)) : QByteArray::fromHex("021a2b3c4d00") + char(index + 1);
+    ap.bssid = p.size() > 5 ? hexBytes(p.at(5)) : QByteArray::fromHex("021a2b3c4d") + char(index + 1);
     if (ap.ssid.isEmpty() || ap.ssid.size() > 32)
         return bad(QStringLiteral("access point SSID must be 1..32 bytes: '%1'").arg(text));
     if (ap.bssid.size() != 6)
@@ -50,13 +53,14 @@ Result<SimAccessPoint> accessPointFromJson(const QJsonObject &o, int index)
     ap.ssid = o.value(QStringLiteral("ssid")).toString().toUtf8();
     ap.passphrase = o.value(QStringLiteral("passphrase")).toString().toUtf8();
     const QString auth = o.value(QStringLiteral("auth")).toString();
-    ap.authMode = auth.isEmpty() ? (ap.passphrase.isEmpty() ? 0 : int(AuthMode::WPA2_PSK)) : authModeFromName(auth);
+    ap.authMode
+        = auth.isEmpty() ? (ap.passphrase.isEmpty() ? 0 : int(AuthMode::WPA2_PSK)) : authModeFromName(auth);
     if (ap.authMode < 0)
         return bad(QStringLiteral("unknown auth mode '%1'").arg(auth));
     ap.channel = o.value(QStringLiteral("channel")).toInt(6);
     ap.rssi = o.value(QStringLiteral("rssi")).toInt(-50);
     const QString bssid = o.value(QStringLiteral("bssid")).toString();
-    ap.bssid = bssid.isEmpty() ? QByteArray::fromHex("021a2b3c4d00") + char(index + 1) : hexBytes(bssid);
+    ap.bssid = bssid.isEmpty() ? QByteArray::fromHex("021a2b3c4d") + char(index + 1) : hexBytes(bssid);
     if (ap.ssid.isEmpty() || ap.ssid.size() > 32 || ap.bssid.size() != 6)
         return bad(QStringLiteral("access point %1: SSID must be 1..32 bytes and BSSID 6 bytes").arg(index));
     return ap;
@@ -115,6 +119,29 @@ Result<FleetDevice> deviceFromJson(const QJsonObject &o, const DeviceConfig &bas
     if (port < 0 || port > 65535)
         return bad(QStringLiteral("device %1: port out of range").arg(index));
     member.port = quint16(port);
+
+    const QString transport = o.value(QStringLiteral("transport")).toString(QStringLiteral("softap"));
+    if (transport != QLatin1String("softap") && transport != QLatin1String("ble"))
+        return bad(QStringLiteral("device %1: transport must be \"softap\" or \"ble\"").arg(index));
+    member.ble = transport == QLatin1String("ble");
+    member.bleConfig.address = o.value(QStringLiteral("ble_address")).toString();
+    if (o.contains(QStringLiteral("ble_service_uuid"))) {
+        member.bleConfig.serviceUuid
+            = QUuid::fromString(o.value(QStringLiteral("ble_service_uuid")).toString());
+        if (member.bleConfig.serviceUuid.isNull())
+            return bad(QStringLiteral("device %1: ble_service_uuid is not a UUID").arg(index));
+    }
+    member.bleConfig.rssi = o.value(QStringLiteral("rssi")).toInt(member.bleConfig.rssi);
+    for (const QJsonValue &v : o.value(QStringLiteral("ble_scenarios")).toArray()) {
+        auto scenario = parseBleScenario(v.toString());
+        if (!scenario)
+            return bad(QStringLiteral("device %1: %2").arg(index).arg(scenario.error().detail));
+        if (isAdapterScenario(scenario->kind))
+            return bad(QStringLiteral("device %1: %2 acts on the adapter; use --ble-scenario")
+                           .arg(index)
+                           .arg(v.toString()));
+        member.bleConfig.scenarios.append(*scenario);
+    }
     return member;
 }
 
@@ -123,7 +150,7 @@ Result<QList<FleetDevice>> fleetFromFile(const QString &path, const DeviceConfig
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return bad(QStringLiteral("cannot read fleet file %1: %2").arg(path, file.errorString()));
-    QJsonParseError error{};
+    QJsonParseError error {};
     const QJsonDocument doc = QJsonDocument::fromJson(file.read(1 << 20), &error);
     if (!doc.isObject())
         return bad(QStringLiteral("fleet file %1 is not a JSON object (%2)").arg(path, error.errorString()));
@@ -150,22 +177,66 @@ Result<QList<FleetDevice>> fleetFromFile(const QString &path, const DeviceConfig
     }
     return fleet;
 }
+/// BLE identity of every BLE device: --ble, --ble-service-uuid, --ble-scenario (device-level ones),
+/// derived addresses; addresses must be valid and unique.
+Result<void> completeBle(QList<FleetDevice> &fleet, const QCommandLineParser &p)
+{
+    QUuid service = gatt::exampleServiceUuid();
+    if (p.isSet(QStringLiteral("ble-service-uuid"))) {
+        service = QUuid::fromString(p.value(QStringLiteral("ble-service-uuid")));
+        if (service.isNull())
+            return bad(QStringLiteral("--ble-service-uuid is not a UUID"));
+    }
+    QList<BleScenario> scenarios;
+    for (const QString &text : p.values(QStringLiteral("ble-scenario"))) {
+        auto scenario = parseBleScenario(text);
+        if (!scenario)
+            return scenario.error();
+        if (!isAdapterScenario(scenario->kind))
+            scenarios.append(*scenario);
+    }
+    static const QRegularExpression addressPattern(QStringLiteral("^([0-9A-F]{2}:){5}[0-9A-F]{2}$"));
+    QStringList seen;
+    for (FleetDevice &member : fleet) {
+        member.ble = member.ble || p.isSet(QStringLiteral("ble"));
+        if (!member.ble)
+            continue;
+        BlePeripheralConfig &ble = member.bleConfig;
+        if (ble.serviceUuid.isNull())
+            ble.serviceUuid = service;
+        ble.scenarios = scenarios + ble.scenarios;
+        ble.address
+            = ble.address.isEmpty() ? bleAddressFor(member.config.serviceName) : ble.address.toUpper();
+        if (!addressPattern.match(ble.address).hasMatch())
+            return bad(QStringLiteral("%1: ble_address must look like 24:0A:C4:12:34:56")
+                           .arg(member.config.serviceName));
+        if (seen.contains(ble.address))
+            return bad(QStringLiteral("%1: BLE address %2 is already taken; set \"ble_address\"")
+                           .arg(member.config.serviceName, ble.address));
+        seen << ble.address;
+        if (ble.rssi < -127 || ble.rssi > 20)
+            return bad(QStringLiteral("%1: rssi must be -127..20 dBm").arg(member.config.serviceName));
+    }
+    return {};
+}
 } // namespace
 
 QList<SimAccessPoint> defaultAccessPoints()
 {
-    auto ap = [](const char *ssid, const char *pass, AuthMode auth, int channel, int rssi, const char *bssid) {
-        return SimAccessPoint{ssid, pass, int(auth), channel, rssi, QByteArray::fromHex(bssid)};
-    };
-    return {ap("myssid", "mypassword", AuthMode::WPA2_PSK, 6, -45, "021a2b3c4d01"),
-            ap("HomeNetwork", "homepass123", AuthMode::WPA_WPA2_PSK, 1, -58, "021a2b3c4d02"),
-            ap("CoffeeShop", "", AuthMode::Open, 11, -71, "021a2b3c4d03"),
-            ap("Neighbor", "neighbor-pass", AuthMode::WPA3_PSK, 3, -83, "021a2b3c4d04")};
+    auto ap
+        = [](const char *ssid, const char *pass, AuthMode auth, int channel, int rssi, const char *bssid) {
+              return SimAccessPoint { ssid, pass, int(auth), channel, rssi, QByteArray::fromHex(bssid) };
+          };
+    return { ap("myssid", "mypassword", AuthMode::WPA2_PSK, 6, -45, "021a2b3c4d01"),
+        ap("HomeNetwork", "homepass123", AuthMode::WPA_WPA2_PSK, 1, -58, "021a2b3c4d02"),
+        ap("CoffeeShop", "", AuthMode::Open, 11, -71, "021a2b3c4d03"),
+        ap("Neighbor", "neighbor-pass", AuthMode::WPA3_PSK, 3, -83, "021a2b3c4d04") };
 }
 
 void addFleetOptions(QCommandLineParser &p)
 {
-    auto opt = [&p](QStringList names, const char *help, const char *valueName = nullptr, const char *def = nullptr) {
+    auto opt = [&p](QStringList names, const char *help, const char *valueName = nullptr,
+                   const char *def = nullptr) {
         QCommandLineOption o(names, QString::fromLatin1(help));
         if (valueName)
             o.setValueName(QString::fromLatin1(valueName));
@@ -173,29 +244,57 @@ void addFleetOptions(QCommandLineParser &p)
             o.setDefaultValue(QString::fromLatin1(def));
         p.addOption(o);
     };
-    opt({QStringLiteral("fleet")}, "JSON fleet file (see docs/prov-sim.md); overrides --devices.", "file");
-    opt({QStringLiteral("devices")}, "Number of identical devices to serve.", "n", "1");
-    opt({QStringLiteral("host")}, "Address to listen on.", "ip", "127.0.0.1");
-    opt({QStringLiteral("port")}, "First TCP port (0 = ephemeral; later devices take the next ports).", "port", "0");
-    opt({QStringLiteral("service-name"), QStringLiteral("service_name")},
+    opt({ QStringLiteral("fleet") }, "JSON fleet file (see docs/prov-sim.md); overrides --devices.", "file");
+    opt({ QStringLiteral("devices") }, "Number of identical devices to serve.", "n", "1");
+    opt({ QStringLiteral("host") }, "Address to listen on.", "ip", "127.0.0.1");
+    opt({ QStringLiteral("port") }, "First TCP port (0 = ephemeral; later devices take the next ports).",
+        "port", "0");
+    opt({ QStringLiteral("service-name"), QStringLiteral("service_name") },
         "Service name (PROV_xxxxxx) of the first device; default random.", "name");
-    opt({QStringLiteral("sec-ver"), QStringLiteral("sec_ver")}, "Security scheme 0, 1 or 2.", "n", "2");
-    opt({QStringLiteral("sec2-patch")}, "Security 2 patch version: 1 counter nonce, 0 legacy fixed IV.", "n", "1");
-    opt({QStringLiteral("pop")}, "Security 1 proof of possession (empty: no_pop).", "pop", "abcd1234");
-    opt({QStringLiteral("sec2-username"), QStringLiteral("sec2_username")}, "Security 2 username.", "user",
+    opt({ QStringLiteral("sec-ver"), QStringLiteral("sec_ver") }, "Security scheme 0, 1 or 2.", "n", "2");
+    opt({ QStringLiteral("sec2-patch") }, "Security 2 patch version: 1 counter nonce, 0 legacy fixed IV.",
+        "n", "1");
+    opt({ QStringLiteral("pop") }, "Security 1 proof of possession (empty: no_pop).", "pop", "abcd1234");
+    opt({ QStringLiteral("sec2-username"), QStringLiteral("sec2_username") }, "Security 2 username.", "user",
         "wifiprov");
-    opt({QStringLiteral("sec2-pwd"), QStringLiteral("sec2_pwd")}, "Security 2 password.", "pwd", "abcd1234");
-    opt({QStringLiteral("ap")},
-        "Access point SSID,PASSPHRASE[,AUTH[,CHANNEL[,RSSI[,BSSID]]]] (repeatable; default: 4 demo networks).", "ap");
-    opt({QStringLiteral("connect-delay")}, "Apply -> association result, ms.", "ms", "1000");
-    opt({QStringLiteral("dhcp-delay")}, "Association -> Connected (got IP), ms.", "ms", "500");
-    opt({QStringLiteral("max-attempts")}, "Connection attempt budget (0 = fail at once).", "n", "0");
-    opt({QStringLiteral("fault")},
-        "Inject a fault (repeatable): drop|delay=MS|corrupt|close|wrong-proof|reboot[=MS]|new-cookie|never-connect"
+    opt({ QStringLiteral("sec2-pwd"), QStringLiteral("sec2_pwd") }, "Security 2 password.", "pwd",
+        "abcd1234");
+    opt({ QStringLiteral("ap") },
+        "Access point SSID,PASSPHRASE[,AUTH[,CHANNEL[,RSSI[,BSSID]]]] (repeatable; default: 4 demo "
+        "networks).",
+        "ap");
+    opt({ QStringLiteral("connect-delay") }, "Apply -> association result, ms.", "ms", "1000");
+    opt({ QStringLiteral("dhcp-delay") }, "Association -> Connected (got IP), ms.", "ms", "500");
+    opt({ QStringLiteral("max-attempts") }, "Connection attempt budget (0 = fail at once).", "n", "0");
+    opt({ QStringLiteral("fault") },
+        "Inject a fault (repeatable): "
+        "drop|delay=MS|corrupt|close|wrong-proof|reboot[=MS]|new-cookie|never-connect"
         "[:ENDPOINT[:N]].",
         "spec");
-    opt({QStringLiteral("no-auto-stop")}, "Keep provisioning running after Connected (allows prov-ctrl reprov).");
-    opt({QStringLiteral("verbose")}, "Log every request on stderr (never secrets).");
+    opt({ QStringLiteral("no-auto-stop") },
+        "Keep provisioning running after Connected (allows prov-ctrl reprov).");
+    opt({ QStringLiteral("ble") },
+        "Serve every device over BLE through a fake org.bluez on the bus in DBUS_SYSTEM_BUS_ADDRESS (or "
+        "--bus) "
+        "instead of HTTP.");
+    opt({ QStringLiteral("bus") },
+        "D-Bus address for the fake org.bluez (overrides DBUS_SYSTEM_BUS_ADDRESS).", "address");
+    opt({ QStringLiteral("ble-connect-delay") }, "BLE Connect() -> ServicesResolved, ms.", "ms", "30");
+    opt({ QStringLiteral("ble-op-delay") }, "Latency of each GATT ReadValue/WriteValue, ms.", "ms", "5");
+    opt({ QStringLiteral("ble-advertise-interval") }, "Advertising report period (RSSI updates), ms.", "ms",
+        "500");
+    opt({ QStringLiteral("ble-scan-delay") }, "StartDiscovery -> first advertisement report, ms.", "ms",
+        "20");
+    opt({ QStringLiteral("ble-service-uuid") },
+        "GATT service UUID of BLE devices (default: the examples' UUID).", "uuid");
+    opt({ QStringLiteral("ble-scenario") },
+        "BLE scenario for every BLE device (repeatable): late-name[:MS]|rssi-drift|cached|connect-error|"
+        "services-unresolved|disconnect-mid-exchange[:ENDPOINT[:N]]|adapter-off|adapter-absent|"
+        "not-permitted[:ENDPOINT]|not-authorized[:ENDPOINT]|hung-reply[:ENDPOINT[:N[:read]]]|bluedroid-481|"
+        "drop-after-apply.",
+        "spec");
+    opt({ QStringLiteral("journal") }, "Append the fake org.bluez's call journal to this file.", "file");
+    opt({ QStringLiteral("verbose") }, "Log every request on stderr (never secrets).");
 }
 
 Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
@@ -226,8 +325,14 @@ Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
     }
     if (auto r = applyFaults(base, p.values(QStringLiteral("fault"))); !r)
         return r.error();
-    if (p.isSet(QStringLiteral("fleet")))
-        return fleetFromFile(p.value(QStringLiteral("fleet")), base);
+    if (p.isSet(QStringLiteral("fleet"))) {
+        auto fleet = fleetFromFile(p.value(QStringLiteral("fleet")), base);
+        if (!fleet)
+            return fleet;
+        if (auto r = completeBle(*fleet, p); !r)
+            return r.error();
+        return fleet;
+    }
 
     const int count = p.value(QStringLiteral("devices")).toInt(&ok);
     if (!ok || count < 1 || count > 256)
@@ -242,5 +347,42 @@ Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
         member.config.radio.ipAddress = QStringLiteral("192.168.1.%1").arg(100 + i);
         fleet.append(member);
     }
+    if (auto r = completeBle(fleet, p); !r)
+        return r.error();
     return fleet;
+}
+
+QString bleAddressFor(const QString &serviceName)
+{
+    static const QRegularExpression hexSuffix(QStringLiteral("([0-9A-Fa-f]{6})$"));
+    QByteArray low;
+    if (const QRegularExpressionMatch m = hexSuffix.match(serviceName); m.hasMatch())
+        low = QByteArray::fromHex(m.captured(1).toLatin1());
+    else
+        low = QCryptographicHash::hash(serviceName.toUtf8(), QCryptographicHash::Sha256).left(3);
+    return QString::fromLatin1((QByteArray::fromHex("240ac4") + low).toHex(':').toUpper());
+}
+
+Result<FakeBluez::Settings> bleSettingsFromCommandLine(const QCommandLineParser &p)
+{
+    FakeBluez::Settings settings;
+    auto ms = [&p](const char *name, int *out) -> bool {
+        bool ok = false;
+        *out = p.value(QString::fromLatin1(name)).toInt(&ok);
+        return ok && *out >= 0 && *out <= 600000;
+    };
+    if (!ms("ble-connect-delay", &settings.timings.connectDelayMs)
+        || !ms("ble-op-delay", &settings.timings.opDelayMs)
+        || !ms("ble-advertise-interval", &settings.timings.advertiseIntervalMs)
+        || !ms("ble-scan-delay", &settings.timings.scanDelayMs) || settings.timings.advertiseIntervalMs == 0)
+        return bad(
+            QStringLiteral("--ble-*-delay and --ble-advertise-interval take milliseconds (interval > 0)"));
+    for (const QString &text : p.values(QStringLiteral("ble-scenario"))) {
+        auto scenario = parseBleScenario(text);
+        if (!scenario)
+            return scenario.error();
+        settings.poweredOff |= scenario->kind == BleScenarioKind::AdapterOff;
+        settings.adapterAbsent |= scenario->kind == BleScenarioKind::AdapterAbsent;
+    }
+    return settings;
 }

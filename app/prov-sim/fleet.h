@@ -3,16 +3,21 @@
 
 // Building the simulated fleet from prov-sim's flags or a fleet file (docs/prov-sim.md).
 
+#include "bluez/fakebluez.h"
+
 #include "prov/device.h"
 
 #include <QCommandLineParser>
 #include <QList>
 
-/// One simulated device and where it listens (0 = ephemeral or the next of --port).
+/// One simulated device and where it is served: HTTP on `port` (0 = ephemeral or the next of
+/// --port), or BLE through the fake org.bluez when `ble` is set (`--ble`, or `"transport": "ble"`).
 struct FleetDevice
 {
     prov::DeviceConfig config;
     quint16 port = 0;
+    bool ble = false;
+    BlePeripheralConfig bleConfig; ///< address filled in by fleetFromCommandLine()
 };
 
 void addFleetOptions(QCommandLineParser &parser);
@@ -20,3 +25,10 @@ void addFleetOptions(QCommandLineParser &parser);
 prov::Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &parser);
 /// The access points every device sees unless configured otherwise (same as shared/vectors).
 QList<prov::SimAccessPoint> defaultAccessPoints();
+/// Deterministic BD address for a service name: Espressif's OUI 24:0A:C4 plus the name's 6-hex-digit
+/// suffix (PROV_1A2B3C -> 24:0A:C4:1A:2B:3C, the MAC bytes the name is made from, §6.1), else 3 bytes
+/// of the name's SHA-256.
+QString bleAddressFor(const QString &serviceName);
+/// The fake org.bluez's settings from the command line (--ble-*-delay, --ble-advertise-interval,
+/// --ble-scenario adapter-off|adapter-absent). Errors: InvalidArgument.
+prov::Result<FakeBluez::Settings> bleSettingsFromCommandLine(const QCommandLineParser &parser);

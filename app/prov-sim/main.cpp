@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// prov-sim: serves simulated ESP-IDF provisioning devices over HTTP on 127.0.0.1 (protocol doc
-// §14). Each device prints one JSON line on stdout when it is listening.
+// prov-sim: serves simulated ESP-IDF provisioning devices over HTTP on 127.0.0.1, or over BLE through
+// a fake org.bluez on a private D-Bus (protocol doc §14, docs/prov-sim.md). Each device prints one
+// JSON line on stdout once it is served, then {"ready":true,"devices":N}.
 
+#include "bluez/fakebluez.h"
 #include "fleet.h"
 
 #include "prov/device.h"
@@ -9,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDBusConnection>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,81 +21,203 @@
 
 using namespace prov;
 
+namespace {
+constexpr int kExitUsage = 2;
+constexpr int kExitServe = 3;
+
+QJsonArray faultList(const DeviceConfig &config)
+{
+    QJsonArray faults;
+    for (const FaultSpec &f : config.faults)
+        faults.append(faultSpecToString(f));
+    return faults;
+}
+
+/// The bus the fake org.bluez goes on, or an empty string with *why set. Never the real system bus.
+QString bleBusAddress(const QCommandLineParser &parser, QString *why)
+{
+    const QString address = parser.isSet(QStringLiteral("bus"))
+        ? parser.value(QStringLiteral("bus"))
+        : qEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS");
+    if (address.isEmpty()) {
+        *why = QStringLiteral(
+            "BLE needs a private bus: set DBUS_SYSTEM_BUS_ADDRESS (or --bus) to a dbus-daemon "
+            "started for prov-sim; prov-sim never registers org.bluez on the real system bus");
+        return {};
+    }
+    if (address.contains(QLatin1String("/run/dbus/system_bus_socket"))) {
+        *why = QStringLiteral("%1 is the real system bus; start a private dbus-daemon for prov-sim")
+                   .arg(address);
+        return {};
+    }
+    return address;
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    // Qt Bluetooth picks its BlueZ D-Bus LE backend only if `<org.bluez owner's exe> --version` parses
+    // as a version >= 5.42 (bluez5_helper.cpp bluetoothdVersion()): answer like bluetoothd, first.
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--version") == 0 || qstrcmp(argv[i], "-v") == 0) {
+            std::printf("5.66\nprov-sim %s (fake bluetoothd, D-Bus API of BlueZ 5.66)\n", PROV_VERSION);
+            return 0;
+        }
+    }
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("prov-sim"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PROV_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Simulated ESP-IDF unified-provisioning devices (SoftAP/HTTP) for demos, training and tests."));
+        QStringLiteral("Simulated ESP-IDF unified-provisioning devices (SoftAP/HTTP, or BLE through a fake "
+                       "org.bluez on a private "
+                       "D-Bus) for demos, training and tests."));
     parser.addHelpOption();
-    parser.addVersionOption();
+    parser.addOption(QCommandLineOption({ QStringLiteral("v"), QStringLiteral("version") },
+        QStringLiteral("Print \"5.66\" (the BlueZ version Qt Bluetooth looks for) and "
+                       "prov-sim's version.")));
     addFleetOptions(parser);
     parser.process(app);
 
     Result<QList<FleetDevice>> fleet = fleetFromCommandLine(parser);
     if (!fleet) {
         std::fprintf(stderr, "prov-sim: %s\n", qPrintable(fleet.error().detail));
-        return 2;
+        return kExitUsage;
     }
     const QHostAddress host(parser.value(QStringLiteral("host")));
     if (host.isNull()) {
         std::fprintf(stderr, "prov-sim: --host must be an IP address\n");
-        return 2;
+        return kExitUsage;
     }
     const bool verbose = parser.isSet(QStringLiteral("verbose"));
     quint16 nextPort = quint16(parser.value(QStringLiteral("port")).toUInt());
 
-    QTextStream out(stdout);
+    // BLE: explicitly asked for (--ble, --bus, --ble-scenario, --journal) it must work; BLE devices of a
+    // fleet file without any bus are skipped so HTTP-only demos keep running.
+    std::unique_ptr<FakeBluez> bluez;
+    QString busAddress;
+    const bool anyBle = std::any_of(fleet->begin(), fleet->end(), [](const FleetDevice &d) { return d.ble; });
+    if (anyBle) {
+        const bool bleRequested = parser.isSet(QStringLiteral("ble")) || parser.isSet(QStringLiteral("bus"))
+            || parser.isSet(QStringLiteral("ble-scenario")) || parser.isSet(QStringLiteral("journal"));
+        QString why;
+        busAddress = bleBusAddress(parser, &why);
+        if (busAddress.isEmpty() && bleRequested) {
+            std::fprintf(stderr, "prov-sim: %s\n", qPrintable(why));
+            return kExitUsage;
+        }
+        if (busAddress.isEmpty()) {
+            const qsizetype skipped = fleet->removeIf([](const FleetDevice &d) { return d.ble; });
+            std::fprintf(stderr, "prov-sim: skipping %d BLE device(s): %s\n", int(skipped), qPrintable(why));
+        } else {
+            Result<FakeBluez::Settings> settings = bleSettingsFromCommandLine(parser);
+            if (!settings) {
+                std::fprintf(stderr, "prov-sim: %s\n", qPrintable(settings.error().detail));
+                return kExitUsage;
+            }
+            bluez = std::make_unique<FakeBluez>(*settings);
+            if (verbose)
+                bluez->setJournalEcho(
+                    [](const QString &entry) { std::fprintf(stderr, "[bluez] %s\n", qPrintable(entry)); });
+            if (parser.isSet(QStringLiteral("journal"))) {
+                if (auto r = bluez->openJournalFile(parser.value(QStringLiteral("journal"))); !r) {
+                    std::fprintf(stderr, "prov-sim: %s\n", qPrintable(r.error().detail));
+                    return kExitUsage;
+                }
+            }
+        }
+    }
+    if (fleet->isEmpty()) {
+        std::fprintf(stderr, "prov-sim: no device left to serve\n");
+        return kExitUsage;
+    }
+
     std::vector<std::unique_ptr<SimulatedDevice>> devices;
     std::vector<std::unique_ptr<HttpDeviceServer>> servers;
+    QList<QJsonObject> lines;
     for (const FleetDevice &member : std::as_const(fleet.value())) {
         const DeviceConfig &config = member.config;
         auto device = SimulatedDevice::create(config);
         if (!device) {
             std::fprintf(stderr, "prov-sim: %s: %s\n", qPrintable(config.serviceName),
-                         qPrintable(device.error().detail));
-            return 2;
+                qPrintable(device.error().detail));
+            return kExitUsage;
+        }
+        const QString name = config.serviceName;
+        if (verbose) {
+            QObject::connect(device->get(), &SimulatedDevice::event, [name](const QString &line) {
+                std::fprintf(stderr, "[%s] %s\n", qPrintable(name), qPrintable(line));
+            });
+        }
+        if (member.ble) {
+            bluez->addPeripheral(device->get(), member.bleConfig);
+            QJsonArray scenarios;
+            for (const BleScenario &s : member.bleConfig.scenarios)
+                scenarios.append(bleScenarioToString(s));
+            lines.append({
+                { QStringLiteral("service_name"), name },
+                { QStringLiteral("transport"), QStringLiteral("ble") },
+                { QStringLiteral("address"), member.bleConfig.address },
+                { QStringLiteral("service_uuid"),
+                    member.bleConfig.serviceUuid.toString(QUuid::WithoutBraces) },
+                { QStringLiteral("rssi"), member.bleConfig.rssi },
+                { QStringLiteral("sec_ver"), config.secVer },
+                { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
+                { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(QStringLiteral("ble"))) },
+                { QStringLiteral("scenarios"), scenarios },
+                { QStringLiteral("faults"), faultList(config) },
+            });
+            devices.push_back(std::move(device.value()));
+            continue;
         }
         auto server = std::make_unique<HttpDeviceServer>(device->get());
         const quint16 wanted = member.port != 0 ? member.port : nextPort;
         if (!server->listen(host, wanted)) {
             std::fprintf(stderr, "prov-sim: %s: cannot listen on %s:%u: %s\n", qPrintable(config.serviceName),
-                         qPrintable(host.toString()), wanted, qPrintable(server->errorString()));
-            return 3;
+                qPrintable(host.toString()), wanted, qPrintable(server->errorString()));
+            return kExitServe;
         }
         if (member.port == 0 && nextPort != 0)
             ++nextPort;
-        const QString name = config.serviceName;
         if (verbose) {
             QObject::connect(server.get(), &HttpDeviceServer::requestHandled, [name](const QString &line) {
                 std::fprintf(stderr, "[%s] %s\n", qPrintable(name), qPrintable(line));
             });
-            QObject::connect(device->get(), &SimulatedDevice::event, [name](const QString &line) {
-                std::fprintf(stderr, "[%s] %s\n", qPrintable(name), qPrintable(line));
-            });
         }
-        QJsonArray faults;
-        for (const FaultSpec &f : config.faults)
-            faults.append(faultSpecToString(f));
-        const QJsonObject line{
-            {QStringLiteral("service_name"), name},
-            {QStringLiteral("transport"), QStringLiteral("softap")},
-            {QStringLiteral("host"), host.toString()},
-            {QStringLiteral("port"), server->port()},
-            {QStringLiteral("sec_ver"), config.secVer},
-            {QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0},
-            {QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(QStringLiteral("softap")))},
-            {QStringLiteral("faults"), faults},
-        };
-        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
+        lines.append({
+            { QStringLiteral("service_name"), name },
+            { QStringLiteral("transport"), QStringLiteral("softap") },
+            { QStringLiteral("host"), host.toString() },
+            { QStringLiteral("port"), server->port() },
+            { QStringLiteral("sec_ver"), config.secVer },
+            { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
+            { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(QStringLiteral("softap"))) },
+            { QStringLiteral("faults"), faultList(config) },
+        });
         devices.push_back(std::move(device.value()));
         servers.push_back(std::move(server));
     }
-    out << QJsonDocument(QJsonObject{{QStringLiteral("ready"), true}, {QStringLiteral("devices"), int(devices.size())}})
+
+    if (bluez) {
+        const QDBusConnection bus
+            = QDBusConnection::connectToBus(busAddress, QStringLiteral("prov-sim-bluez"));
+        if (auto r = bluez->start(bus); !r) {
+            std::fprintf(stderr, "prov-sim: fake org.bluez on %s: %s\n", qPrintable(busAddress),
+                qPrintable(r.error().detail));
+            return kExitServe;
+        }
+    }
+
+    QTextStream out(stdout);
+    for (const QJsonObject &line : std::as_const(lines))
+        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
+    out << QJsonDocument(
+        QJsonObject { { QStringLiteral("ready"), true }, { QStringLiteral("devices"), int(devices.size()) } })
                .toJson(QJsonDocument::Compact)
         << Qt::endl;
-    return app.exec();
+    const int code = app.exec();
+    bluez.reset(); // unpublish before the devices it serves go away
+    return code;
 }

@@ -141,6 +141,9 @@ public:
 Q_SIGNALS:
     /// Human-readable event for the simulator log (never contains secrets).
     void event(const QString &text);
+    /// Emitted inside handle() when ApplyConfig succeeds (§9.1 step 6), before its response is returned.
+    /// Front ends use it for behaviour tied to a successful apply (e.g. BLE drop-after-apply, §7.6).
+    void configApplied();
 
 private:
     SimulatedDevice(const DeviceConfig &config, std::shared_ptr<RandomSource> rng);

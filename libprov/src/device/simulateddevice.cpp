@@ -452,6 +452,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
             d->sinceApply.start();
         }
         Q_EMIT event(QStringLiteral("ApplyConfig status=%1").arg(status));
+        if (status == kStatusSuccess)
+            Q_EMIT configApplied();
         return codec::encodeConfigResponse(codec::ApplyWifiConfigResponse{status});
     }
     // Thread requests on a Wi-Fi build: InvalidArgument (§10).

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "objecttree.h"
+
+#include <QDBusMessage>
+#include <QDBusMetaType>
+
+#include <algorithm>
+
+void bluez::registerDBusTypes()
+{
+    qDBusRegisterMetaType<InterfaceMap>();
+    qDBusRegisterMetaType<ManagedObjects>();
+    qDBusRegisterMetaType<ManufacturerData>();
+}
+
+ObjectTree::ObjectTree(const QDBusConnection &connection)
+    : m_connection(connection)
+{ }
+
+bool ObjectTree::hasInterface(const QString &path, const QString &interface) const
+{
+    const auto it = m_objects.constFind(path);
+    return it != m_objects.constEnd() && it->contains(interface);
+}
+
+void ObjectTree::add(const QString &path, const bluez::InterfaceMap &interfaces)
+{
+    m_objects.insert(path, interfaces);
+    QDBusMessage signal = QDBusMessage::createSignal(
+        QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesAdded"));
+    signal << QVariant::fromValue(QDBusObjectPath(path)) << QVariant::fromValue(interfaces);
+    m_connection.send(signal);
+}
+
+QStringList ObjectTree::childrenOf(const QString &path) const
+{
+    QStringList children;
+    const QString prefix = path + QLatin1Char('/');
+    for (auto it = m_objects.lowerBound(prefix); it != m_objects.constEnd() && it.key().startsWith(prefix);
+         ++it)
+        children << it.key();
+    return children;
+}
+
+void ObjectTree::removeTree(const QString &path)
+{
+    QStringList doomed = childrenOf(path);
+    if (m_objects.contains(path))
+        doomed << path;
+    // Deepest first, as bluetoothd unregisters descriptors, then characteristics, then the service.
+    std::sort(doomed.begin(), doomed.end(), [](const QString &a, const QString &b) {
+        return a.count(QLatin1Char('/')) != b.count(QLatin1Char('/'))
+            ? a.count(QLatin1Char('/')) > b.count(QLatin1Char('/'))
+            : a < b;
+    });
+    for (const QString &p : std::as_const(doomed)) {
+        const QStringList interfaces = m_objects.take(p).keys();
+        QDBusMessage signal = QDBusMessage::createSignal(
+            QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesRemoved"));
+        signal << QVariant::fromValue(QDBusObjectPath(p)) << interfaces;
+        m_connection.send(signal);
+    }
+}
+
+std::optional<QVariant> ObjectTree::property(
+    const QString &path, const QString &interface, const QString &name) const
+{
+    const auto object = m_objects.constFind(path);
+    if (object == m_objects.constEnd())
+        return std::nullopt;
+    const auto props = object->constFind(interface);
+    if (props == object->constEnd())
+        return std::nullopt;
+    const auto value = props->constFind(name);
+    if (value == props->constEnd())
+        return std::nullopt;
+    return *value;
+}
+
+QVariantMap ObjectTree::properties(const QString &path, const QString &interface) const
+{
+    return m_objects.value(path).value(interface);
+}
+
+void ObjectTree::set(
+    const QString &path, const QString &interface, const QVariantMap &changes, const QStringList &invalidate)
+{
+    auto object = m_objects.find(path);
+    if (object == m_objects.end() || !object->contains(interface))
+        return;
+    QVariantMap &props = (*object)[interface];
+    QVariantMap changed;
+    for (auto it = changes.constBegin(); it != changes.constEnd(); ++it) {
+        const auto old = props.constFind(it.key());
+        if (old != props.constEnd() && *old == it.value())
+            continue;
+        props.insert(it.key(), it.value());
+        changed.insert(it.key(), it.value());
+    }
+    QStringList invalidated;
+    for (const QString &name : invalidate) {
+        if (props.remove(name) > 0)
+            invalidated << name;
+    }
+    if (!changed.isEmpty() || !invalidated.isEmpty())
+        emitPropertiesChanged(path, interface, changed, invalidated);
+}
+
+void ObjectTree::announce(const QString &path, const QString &interface, const QVariantMap &changes)
+{
+    auto object = m_objects.find(path);
+    if (object == m_objects.end() || !object->contains(interface))
+        return;
+    for (auto it = changes.constBegin(); it != changes.constEnd(); ++it)
+        (*object)[interface].insert(it.key(), it.value());
+    emitPropertiesChanged(path, interface, changes, {});
+}
+
+bluez::ManagedObjects ObjectTree::managedObjects() const
+{
+    bluez::ManagedObjects all;
+    for (auto it = m_objects.constBegin(); it != m_objects.constEnd(); ++it)
+        all.insert(QDBusObjectPath(it.key()), it.value());
+    return all;
+}
+
+void ObjectTree::emitPropertiesChanged(
+    const QString &path, const QString &interface, const QVariantMap &changed, const QStringList &invalidated)
+{
+    QDBusMessage signal
+        = QDBusMessage::createSignal(path, bluez::kProperties, QStringLiteral("PropertiesChanged"));
+    signal << interface << changed << invalidated;
+    m_connection.send(signal);
+}

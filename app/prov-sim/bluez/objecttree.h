@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "bluezdbus.h"
+
+#include <QDBusConnection>
+#include <QStringList>
+
+#include <optional>
+
+/// The fake's object store: path -> interface -> properties, kept in bluetoothd's layout. Every
+/// mutation emits the signal bluetoothd would (ObjectManager.InterfacesAdded / InterfacesRemoved on
+/// "/", Properties.PropertiesChanged on the object), so clients that only follow signals stay in sync.
+/// Single-threaded (the prov-sim main thread).
+class ObjectTree
+{
+public:
+    explicit ObjectTree(const QDBusConnection &connection);
+
+    bool contains(const QString &path) const { return m_objects.contains(path); }
+    bool hasInterface(const QString &path, const QString &interface) const;
+    QStringList interfaces(const QString &path) const { return m_objects.value(path).keys(); }
+    /// Exports @p path; emits InterfacesAdded. Replaces an object already there.
+    void add(const QString &path, const bluez::InterfaceMap &interfaces);
+    /// Removes @p path and every object below it, deepest first (InterfacesRemoved each).
+    void removeTree(const QString &path);
+    /// Paths of all objects strictly below @p path, sorted.
+    QStringList childrenOf(const QString &path) const;
+
+    std::optional<QVariant> property(
+        const QString &path, const QString &interface, const QString &name) const;
+    QVariantMap properties(const QString &path, const QString &interface) const;
+    /// Sets properties; emits one PropertiesChanged with those whose value changed (none: no signal).
+    void set(const QString &path, const QString &interface, const QVariantMap &changes,
+        const QStringList &invalidate = {});
+    void set(const QString &path, const QString &interface, const QString &name, const QVariant &value)
+    {
+        set(path, interface, { { name, value } });
+    }
+    /// Emits PropertiesChanged for @p changes even if the values did not change (a characteristic's
+    /// Value after a read, as bluetoothd does).
+    void announce(const QString &path, const QString &interface, const QVariantMap &changes);
+
+    bluez::ManagedObjects managedObjects() const;
+
+private:
+    void emitPropertiesChanged(const QString &path, const QString &interface, const QVariantMap &changed,
+        const QStringList &invalidated);
+
+    QDBusConnection m_connection;
+    QMap<QString, bluez::InterfaceMap> m_objects;
+};
