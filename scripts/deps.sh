@@ -14,6 +14,7 @@ PACKAGES=(
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   qml6-module-qtmultimedia qml6-module-qttest
   libzxing-dev libqrencode-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 
 missing=()
