@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "records/recordlog.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QThread>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcRecords, "prov.workstation.records", QtInfoMsg)
+
+/// Lives on the worker thread and owns the store there. Only the tasks posted by RecordLog touch it.
+class RecordLogWorker : public QObject
+{
+public:
+    std::unique_ptr<prov::RecordStore> store;
+
+    prov::Error notOpen() const
+    {
+        return prov::makeError(
+            prov::ErrorCode::StorageFailed, QStringLiteral("the record store is not open"));
+    }
+};
+
+namespace {
+
+void registerMetaTypes()
+{
+    static const bool done = [] {
+        qRegisterMetaType<prov::ProvisioningRecord>();
+        qRegisterMetaType<QList<prov::ProvisioningRecord>>();
+        qRegisterMetaType<prov::RecordFilter>();
+        return true;
+    }();
+    Q_UNUSED(done);
+}
+
+} // namespace
+
+RecordLog::RecordLog(QObject *parent)
+    : QObject(parent)
+    , m_thread(new QThread)
+    , m_worker(new RecordLogWorker)
+{
+    registerMetaTypes();
+    m_thread->setObjectName(QStringLiteral("RecordLog"));
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
+}
+
+RecordLog::~RecordLog()
+{
+    // Posted after every queued task, so they all run first (drain); the store closes on its thread.
+    RecordLogWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker,
+        [worker] {
+            worker->store.reset();
+            QThread::currentThread()->quit();
+        },
+        Qt::QueuedConnection);
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+}
+
+template <typename F> void RecordLog::post(F &&task)
+{
+    RecordLogWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, task = std::forward<F>(task)]() mutable { task(*worker); }, Qt::QueuedConnection);
+}
+
+void RecordLog::open(const QString &sqlitePath)
+{
+    m_path = sqlitePath;
+    post([this, sqlitePath](RecordLogWorker &w) {
+        w.store.reset();
+        auto store = prov::RecordStore::openSqlite(sqlitePath);
+        bool ok = store.has_value();
+        QString detail;
+        int interrupted = 0;
+        if (ok) {
+            w.store = std::move(store.value());
+            interrupted = w.store->interruptedOnOpen();
+        } else {
+            detail = store.error().toString();
+            qCWarning(lcRecords) << "cannot open the record store:" << detail;
+        }
+        QMetaObject::invokeMethod(this, [this, ok, detail, interrupted] {
+            m_interruptedOnOpen = ok ? interrupted : 0;
+            emit opened(ok, detail);
+        });
+    });
+}
+
+QString RecordLog::begin(prov::AttemptStart start)
+{
+    if (start.attemptId.isEmpty())
+        start.attemptId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (start.startedAtMs == 0)
+        start.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    const QString id = start.attemptId;
+    post([this, start](RecordLogWorker &w) {
+        const prov::Status s = w.store ? w.store->begin(start) : prov::Status(w.notOpen());
+        if (s)
+            QMetaObject::invokeMethod(this, [this, id = start.attemptId] { emit recordChanged(id); });
+        else
+            reportWriteFailure(start.attemptId, s.error());
+    });
+    return id;
+}
+
+void RecordLog::setDeviceFacts(const QString &attemptId, const prov::DeviceFacts &facts)
+{
+    post([this, attemptId, facts](RecordLogWorker &w) {
+        const prov::Status s
+            = w.store ? w.store->setDeviceFacts(attemptId, facts) : prov::Status(w.notOpen());
+        reportWrite(attemptId, s);
+    });
+}
+
+void RecordLog::addPhase(const QString &attemptId, const QString &phase, qint64 durationMs)
+{
+    post([this, attemptId, phase, durationMs](RecordLogWorker &w) {
+        const prov::Status s = w.store
+            ? w.store->addPhase(attemptId, prov::PhaseDuration { phase, durationMs })
+            : prov::Status(w.notOpen());
+        reportWrite(attemptId, s);
+    });
+}
+
+void RecordLog::addCustomCall(const QString &attemptId, const prov::CustomCallEntry &call)
+{
+    post([this, attemptId, call](RecordLogWorker &w) {
+        const prov::Status s = w.store ? w.store->addCustomCall(attemptId, call) : prov::Status(w.notOpen());
+        reportWrite(attemptId, s);
+    });
+}
+
+void RecordLog::finish(const QString &attemptId, const prov::AttemptEnd &end)
+{
+    prov::AttemptEnd e = end;
+    if (e.finishedAtMs == 0)
+        e.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
+    post([this, attemptId, e](RecordLogWorker &w) {
+        const prov::Status s = w.store ? w.store->finish(attemptId, e) : prov::Status(w.notOpen());
+        reportWrite(attemptId, s);
+    });
+}
+
+QString RecordLog::path() const
+{
+    return m_path;
+}
+
+int RecordLog::interruptedOnOpen() const
+{
+    return m_interruptedOnOpen;
+}
+
+quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount)
+{
+    const quint64 id = m_nextRequestId++;
+    post([this, id, filter, withCount](RecordLogWorker &w) {
+        QList<prov::ProvisioningRecord> records;
+        qint64 total = -1;
+        QString error;
+        if (!w.store) {
+            error = w.notOpen().toString();
+        } else {
+            auto r = w.store->query(filter);
+            if (!r) {
+                error = r.error().toString();
+            } else {
+                records = std::move(r.value());
+                if (withCount) {
+                    auto c = w.store->count(filter);
+                    if (c)
+                        total = *c;
+                    else
+                        error = c.error().toString();
+                }
+            }
+        }
+        QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, error] {
+            emit queryFinished(id, records, total, error);
+        });
+    });
+    return id;
+}
+
+quint64 RecordLog::requestRecord(const QString &attemptId)
+{
+    const quint64 id = m_nextRequestId++;
+    post([this, id, attemptId](RecordLogWorker &w) {
+        prov::ProvisioningRecord record;
+        QString error;
+        if (!w.store) {
+            error = w.notOpen().toString();
+        } else {
+            auto r = w.store->record(attemptId);
+            if (r)
+                record = std::move(r.value());
+            else
+                error = r.error().toString();
+        }
+        QMetaObject::invokeMethod(
+            this, [this, id, record = std::move(record), error] { emit recordFetched(id, record, error); });
+    });
+    return id;
+}
+
+quint64 RecordLog::requestExport(
+    const prov::RecordFilter &filter, ExportFormat format, const QString &filePath)
+{
+    const quint64 id = m_nextRequestId++;
+    post([this, id, filter, format, filePath](RecordLogWorker &w) {
+        qint64 rows = 0;
+        QString error;
+        auto fail = [&error](const prov::Error &e) { error = e.toString(); };
+        if (!w.store) {
+            fail(w.notOpen());
+        } else if (auto r = w.store->query(filter); !r) {
+            fail(r.error());
+        } else {
+            // QSaveFile: a failed or interrupted export never leaves a truncated file behind.
+            QSaveFile file(filePath);
+            if (!file.open(QIODevice::WriteOnly)) {
+                fail(prov::makeError(prov::ErrorCode::StorageFailed,
+                    QStringLiteral("cannot create %1: %2").arg(filePath, file.errorString())));
+            } else {
+                const prov::Status s
+                    = format == ExportFormat::Csv ? prov::exportCsv(*r, file) : prov::exportJson(*r, file);
+                if (!s) {
+                    file.cancelWriting();
+                    fail(s.error());
+                } else if (!file.commit()) {
+                    fail(prov::makeError(prov::ErrorCode::StorageFailed,
+                        QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString())));
+                } else {
+                    rows = r->size();
+                }
+            }
+        }
+        if (error.isEmpty())
+            qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
+        else
+            qCWarning(lcRecords) << "export failed:" << error;
+        QMetaObject::invokeMethod(this, [this, id, rows, error] { emit exportFinished(id, rows, error); });
+    });
+    return id;
+}
+
+quint64 RecordLog::requestDrain()
+{
+    const quint64 id = m_nextRequestId++;
+    post(
+        [this, id](RecordLogWorker &) { QMetaObject::invokeMethod(this, [this, id] { emit drained(id); }); });
+    return id;
+}
+
+// Worker thread.
+void RecordLog::reportWrite(const QString &attemptId, const prov::Status &status)
+{
+    if (status)
+        QMetaObject::invokeMethod(this, [this, attemptId] { emit recordChanged(attemptId); });
+    else
+        reportWriteFailure(attemptId, status.error());
+}
+
+// Worker thread.
+void RecordLog::reportWriteFailure(const QString &attemptId, const prov::Error &error)
+{
+    // Error details name attempt ids and driver text only (never field values).
+    qCWarning(lcRecords) << "record write for attempt" << attemptId << "failed:" << error.toString();
+    QMetaObject::invokeMethod(this, [this, text = error.toString()] { emit storageFailed(text); });
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/record.h"
+
+#include <QObject>
+#include <QString>
+
+class QThread;
+
+class RecordLogWorker;
+
+/// The workstation's factory record: a thread-owning facade over prov::RecordStore.
+///
+/// RecordLog owns a worker QThread that holds the store. Every call is queued and executed in
+/// call order on the worker; nothing blocks the caller (the GUI thread). Results come back as
+/// signals emitted on the thread RecordLog lives in; call its methods from that thread only.
+/// Calls made before open() has completed are queued behind it; writes made when no store could
+/// be opened fail with storageFailed() (StorageFailed), queries with their answer's error.
+///
+/// Secrets never pass through here: callers give no passphrase/PoP, and `failureDetail` must be
+/// masked already (prov::Error details are). Logs (category prov.workstation.records) name attempt
+/// ids and file paths only.
+class RecordLog : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RecordLog(QObject *parent = nullptr);
+    /// Drains queued writes (they all run), then stops the worker thread.
+    ~RecordLog() override;
+
+    /// Opens the SQLite store at `sqlitePath` (directories and schema are created). Emits opened().
+    /// A second open() closes the previous store first (after its queued writes).
+    void open(const QString &sqlitePath);
+    /// Queues the start of an attempt. Generates `start.attemptId` (QUuid, without braces) if
+    /// empty, and `startedAtMs` (now, UTC) if 0. Returns the attempt id.
+    QString begin(prov::AttemptStart start);
+    void setDeviceFacts(const QString &attemptId, const prov::DeviceFacts &facts);
+    void addPhase(const QString &attemptId, const QString &phase, qint64 durationMs);
+    void addCustomCall(const QString &attemptId, const prov::CustomCallEntry &call);
+    /// Queues the end of an attempt; `finishedAtMs` 0 means now (UTC).
+    void finish(const QString &attemptId, const prov::AttemptEnd &end);
+    /// The path given to the last open() (empty before).
+    QString path() const;
+    /// Rows turned from InProgress into Interrupted by the last successful open (0 before).
+    int interruptedOnOpen() const;
+
+    /// Runs `filter` on the worker; the answer is queryFinished() with the returned id. When
+    /// `withCount` the total matching count (ignoring limit/offset) is computed too, else it is -1.
+    quint64 requestQuery(const prov::RecordFilter &filter, bool withCount = false);
+    /// Reads one record with its details on the worker; the answer is recordFetched().
+    quint64 requestRecord(const QString &attemptId);
+    /// Format of requestExport().
+    enum class ExportFormat : int { Csv = 0, Json = 1 };
+    Q_ENUM(ExportFormat)
+    /// Queries `filter` and writes the records to `filePath` on the worker (atomically, through
+    /// QSaveFile). The answer is exportFinished() with the returned id.
+    quint64 requestExport(const prov::RecordFilter &filter, ExportFormat format, const QString &filePath);
+    /// Queues a no-op; `drained(id)` is emitted when every call queued before it has run.
+    quint64 requestDrain();
+
+signals:
+    void opened(bool ok, const QString &detail);
+    /// After each successful write (for live models).
+    void recordChanged(const QString &attemptId);
+    /// A write failed: shown to the technician. `detail` is "code_name: detail" without secrets.
+    void storageFailed(const QString &detail);
+    /// Answer to requestQuery(). `error` is empty on success ("code_name: detail" otherwise).
+    void queryFinished(quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 totalCount,
+        const QString &error);
+    /// Answer to requestRecord(). `error` is empty on success.
+    void recordFetched(quint64 requestId, const prov::ProvisioningRecord &record, const QString &error);
+    /// Answer to requestExport(). `rows` written; `error` empty on success.
+    void exportFinished(quint64 requestId, qint64 rows, const QString &error);
+    /// Answer to requestDrain().
+    void drained(quint64 requestId);
+
+private:
+    template <typename F> void post(F &&task);
+    void reportWrite(const QString &attemptId, const prov::Status &status);
+    void reportWriteFailure(const QString &attemptId, const prov::Error &error);
+
+    QThread *m_thread = nullptr;
+    RecordLogWorker *m_worker = nullptr;
+    QString m_path;
+    int m_interruptedOnOpen = 0;
+    quint64 m_nextRequestId = 1;
+};

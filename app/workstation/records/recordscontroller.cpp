@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "records/recordscontroller.h"
+
+#include <QDateTime>
+#include <QVariantList>
+
+namespace {
+
+constexpr qint64 kDayMs = 24 * 60 * 60 * 1000;
+
+// The model's roles plus the details that list rows do not carry.
+QVariantMap toVariantMap(const prov::ProvisioningRecord &r)
+{
+    QVariantMap map;
+    const QHash<int, QByteArray> roles = RecordsModel::roles();
+    for (auto it = roles.cbegin(); it != roles.cend(); ++it)
+        map.insert(QString::fromLatin1(it.value()), RecordsModel::valueOf(r, it.key()));
+    QVariantList phases;
+    for (const prov::PhaseDuration &p : r.phases)
+        phases.append(QVariantMap {
+            { QStringLiteral("phase"), p.phase }, { QStringLiteral("durationMs"), p.durationMs } });
+    QVariantList calls;
+    for (const prov::CustomCallEntry &c : r.customCalls) {
+        calls.append(QVariantMap {
+            { QStringLiteral("endpoint"), c.endpoint },
+            { QStringLiteral("requestBytes"), c.requestBytes },
+            { QStringLiteral("responseBytes"), c.responseBytes },
+            { QStringLiteral("errorCode"), c.errorCode },
+            { QStringLiteral("errorName"), prov::recordErrorName(c.errorCode) },
+            { QStringLiteral("payloadRecorded"), c.payloadRecorded },
+        });
+    }
+    map.insert(QStringLiteral("protoVerJson"), r.device.protoVerJson);
+    map.insert(QStringLiteral("secVer"), r.device.secVer);
+    map.insert(QStringLiteral("secPatchVer"), r.device.secPatchVer);
+    map.insert(QStringLiteral("phases"), phases);
+    map.insert(QStringLiteral("customCalls"), calls);
+    return map;
+}
+
+} // namespace
+
+RecordsController::RecordsController(RecordLog *log, QObject *parent)
+    : QObject(parent)
+    , m_log(log)
+    , m_model(new RecordsModel(log, this))
+{
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(250);
+    connect(&m_debounce, &QTimer::timeout, this, &RecordsController::refresh);
+    connect(m_model, &RecordsModel::totalCountChanged, this, &RecordsController::totalCountChanged);
+    connect(m_model, &RecordsModel::loadedCountChanged, this, &RecordsController::loadedCountChanged);
+    connect(m_model, &RecordsModel::busyChanged, this, &RecordsController::busyChanged);
+    connect(m_model, &RecordsModel::queryFailed, this, &RecordsController::setLastError);
+    connect(m_log, &RecordLog::storageFailed, this, &RecordsController::setLastError);
+    connect(m_log, &RecordLog::opened, this, [this](bool ok, const QString &detail) {
+        if (ok)
+            refresh();
+        else
+            setLastError(detail);
+    });
+    connect(m_log, &RecordLog::exportFinished, this, &RecordsController::handleExportFinished);
+    connect(m_log, &RecordLog::recordFetched, this, &RecordsController::handleRecordFetched);
+    connect(m_log, &RecordLog::recordChanged, this, &RecordsController::handleRecordChanged);
+}
+
+RecordsController::~RecordsController() = default;
+
+void RecordsController::setTimeRange(TimeRange range)
+{
+    if (range == m_timeRange)
+        return;
+    m_timeRange = range;
+    emit timeRangeChanged();
+    refresh();
+}
+
+void RecordsController::setCustomFromMs(qint64 ms)
+{
+    if (ms == m_customFromMs)
+        return;
+    m_customFromMs = ms;
+    emit customRangeChanged();
+    if (m_timeRange == TimeRange::Custom)
+        refresh();
+}
+
+void RecordsController::setCustomToMs(qint64 ms)
+{
+    if (ms == m_customToMs)
+        return;
+    m_customToMs = ms;
+    emit customRangeChanged();
+    if (m_timeRange == TimeRange::Custom)
+        refresh();
+}
+
+void RecordsController::setOutcomeFilter(OutcomeFilter outcome)
+{
+    if (outcome == m_outcome)
+        return;
+    m_outcome = outcome;
+    emit outcomeFilterChanged();
+    refresh();
+}
+
+void RecordsController::setNameFilter(const QString &text)
+{
+    if (text == m_name)
+        return;
+    m_name = text;
+    emit nameFilterChanged();
+    m_debounce.start();
+}
+
+int RecordsController::debounceMs() const
+{
+    return m_debounce.interval();
+}
+
+void RecordsController::setDebounceMs(int ms)
+{
+    ms = std::max(0, ms);
+    if (ms == m_debounce.interval())
+        return;
+    m_debounce.setInterval(ms);
+    emit debounceMsChanged();
+}
+
+prov::RecordFilter RecordsController::currentFilter() const
+{
+    prov::RecordFilter f;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    switch (m_timeRange) {
+    case TimeRange::Last24Hours:
+        f.fromMs = now - kDayMs;
+        break;
+    case TimeRange::Last7Days:
+        f.fromMs = now - 7 * kDayMs;
+        break;
+    case TimeRange::AllTime:
+        break;
+    case TimeRange::Custom:
+        f.fromMs = m_customFromMs;
+        f.toMs = m_customToMs;
+        break;
+    }
+    if (m_outcome != OutcomeFilter::AnyOutcome)
+        f.outcomes = { prov::RecordOutcome(int(m_outcome)) };
+    f.nameContains = m_name.trimmed();
+    return f;
+}
+
+void RecordsController::refresh()
+{
+    m_debounce.stop();
+    m_model->setFilter(currentFilter());
+}
+
+void RecordsController::select(const QString &attemptId)
+{
+    m_selectedId = attemptId;
+    m_selectRequest = attemptId.isEmpty() ? 0 : m_log->requestRecord(attemptId);
+    if (attemptId.isEmpty() || m_selected.value(QStringLiteral("attemptId")).toString() != attemptId) {
+        m_selected.clear();
+        emit selectedRecordChanged();
+    }
+}
+
+void RecordsController::handleRecordFetched(
+    quint64 requestId, const prov::ProvisioningRecord &record, const QString &error)
+{
+    if (requestId != m_selectRequest)
+        return;
+    m_selectRequest = 0;
+    if (!error.isEmpty()) {
+        setLastError(error);
+        return;
+    }
+    m_selected = toVariantMap(record);
+    emit selectedRecordChanged();
+}
+
+void RecordsController::handleRecordChanged(const QString &attemptId)
+{
+    // Keep the details pane live while the selected attempt runs.
+    if (!m_selectedId.isEmpty() && attemptId == m_selectedId)
+        m_selectRequest = m_log->requestRecord(attemptId);
+}
+
+void RecordsController::exportCsv(const QUrl &file)
+{
+    startExport(file, RecordLog::ExportFormat::Csv);
+}
+
+void RecordsController::exportJson(const QUrl &file)
+{
+    startExport(file, RecordLog::ExportFormat::Json);
+}
+
+void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat format)
+{
+    const QString path
+        = file.isLocalFile() ? file.toLocalFile() : (file.scheme().isEmpty() ? file.path() : QString());
+    QString error;
+    if (path.isEmpty())
+        error = prov::makeError(prov::ErrorCode::InvalidArgument,
+            QStringLiteral("%1 is not a local file").arg(file.toDisplayString()))
+                    .toString();
+    else if (m_exportRequest != 0)
+        error = prov::makeError(
+            prov::ErrorCode::InvalidArgument, QStringLiteral("an export is already running"))
+                    .toString();
+    if (!error.isEmpty()) {
+        // Asynchronous like every other ending, so QML handlers see one order.
+        QMetaObject::invokeMethod(
+            this, [this, path, error] { emit exportFinished(false, 0, path, error); }, Qt::QueuedConnection);
+        return;
+    }
+    prov::RecordFilter f = currentFilter();
+    f.withDetails = true;
+    m_exportPath = path;
+    m_exportRequest = m_log->requestExport(f, format, path);
+    emit busyChanged();
+}
+
+void RecordsController::handleExportFinished(quint64 requestId, qint64 rows, const QString &error)
+{
+    if (requestId != m_exportRequest)
+        return;
+    m_exportRequest = 0;
+    emit busyChanged();
+    if (!error.isEmpty())
+        setLastError(error);
+    emit exportFinished(error.isEmpty(), rows, m_exportPath, error);
+}
+
+QString RecordsController::suggestedFileName(const QString &extension) const
+{
+    return QStringLiteral("records-%1.%2")
+        .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")), extension);
+}
+
+void RecordsController::clearError()
+{
+    setLastError({});
+}
+
+void RecordsController::setLastError(const QString &error)
+{
+    if (error == m_lastError)
+        return;
+    m_lastError = error;
+    emit lastErrorChanged();
+}

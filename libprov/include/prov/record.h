@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/error.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+class QIODevice;
+
+/// The factory record: one row per provisioning attempt, written as the attempt goes (begin, device
+/// facts, phase durations, custom endpoint calls, finish) so that a crash leaves either the previous
+/// consistent state or the next one, never a half-written row.
+///
+/// Secrets never reach the store: callers pass no passphrase, PoP, SRP password or session key, and
+/// `failureDetail` must already be masked (libprov error details never carry secrets, see error.h).
+/// The store stores what it is given; it only refuses an SSID longer than 32 characters (an SSID
+/// is at most 32 bytes, §9.2) as a defence against a passphrase passed in the wrong field.
+namespace prov {
+
+/// Holds the meta-object of RecordOutcome: `prov` already has its Q_NAMESPACE in error.h and a
+/// namespace can have only one. Use the enum as prov::RecordOutcome.
+namespace recordmeta {
+Q_NAMESPACE
+
+/// Outcome of one attempt. The numbers are persisted in the `outcome` column and never change.
+enum class RecordOutcome : int {
+    InProgress = 0, ///< begun, not finished yet (or the process died: see Interrupted)
+    Provisioned = 1, ///< the device reported Connected
+    Failed = 2, ///< ended with an error (failureCode says which)
+    Cancelled = 3, ///< the technician cancelled
+    Interrupted = 4, ///< the workstation died while the attempt ran; set when the store is reopened
+};
+Q_ENUM_NS(RecordOutcome)
+} // namespace recordmeta
+
+using recordmeta::RecordOutcome;
+
+/// Stable lower-case name: "in_progress", "provisioned", "failed", "cancelled", "interrupted".
+QString recordOutcomeName(RecordOutcome outcome);
+/// Name of a persisted error code (failureCode, CustomCallEntry::errorCode): empty for 0, else
+/// errorCodeName(ErrorCode(code)).
+QString recordErrorName(int code);
+/// Inverse of recordOutcomeName(); false when `name` is unknown.
+bool recordOutcomeFromName(const QString &name, RecordOutcome *outcome);
+
+/// What is known when an attempt starts.
+struct AttemptStart
+{
+    QString attemptId; ///< UUID text, unique in the store; must not be empty
+    qint64 startedAtMs = 0; ///< UTC, ms since the epoch
+    QString station; ///< workstation name (host or configured station id)
+    QString operatorName; ///< technician
+    QString serviceName; ///< device service name (e.g. "PROV_1A2B3C")
+    QString transport; ///< "softap" | "ble"
+    QString address; ///< "192.168.4.1:80" or a BLE address
+};
+
+/// What the device told us about itself (proto-ver §2.3).
+struct DeviceFacts
+{
+    QString protoVerJson; ///< the proto-ver answer as received (JSON text)
+    QString firmwareVersion;
+    int secVer = -1; ///< security scheme used; -1 unknown
+    int secPatchVer = -1; ///< Security 2 patch level; -1 unknown / not applicable
+};
+
+/// Duration of one workflow phase.
+struct PhaseDuration
+{
+    QString phase; ///< "connect","handshake","scan","apply","wait_connected","custom" ...
+    qint64 durationMs = 0; ///< ms
+};
+
+/// One custom endpoint call (§11).
+struct CustomCallEntry
+{
+    QString endpoint;
+    qint64 requestBytes = 0; ///< plaintext request size in bytes
+    qint64 responseBytes = 0; ///< plaintext response size in bytes
+    bool payloadRecorded = false; ///< only when the operator marked the call non-secret
+    QByteArray request; ///< stored only when payloadRecorded
+    QByteArray response; ///< stored only when payloadRecorded
+    int errorCode = 0; ///< 0 = ok, else int(prov::ErrorCode)
+};
+
+/// What is known when an attempt ends.
+struct AttemptEnd
+{
+    qint64 finishedAtMs = 0; ///< UTC, ms since the epoch
+    RecordOutcome outcome = RecordOutcome::Failed; ///< anything but InProgress
+    QString ssid; ///< the network configured; never the passphrase. At most 32 characters (§9.2).
+    int failureCode = 0; ///< 0 = none, else int(prov::ErrorCode)
+    QString failureDetail; ///< English one-liner, already masked by the caller
+};
+
+/// One attempt as read back.
+struct ProvisioningRecord
+{
+    qint64 rowId = 0; ///< database row id (insertion order)
+    AttemptStart start;
+    DeviceFacts device;
+    AttemptEnd end; ///< outcome InProgress / finishedAtMs 0 while the attempt runs
+    QList<PhaseDuration> phases; ///< in insertion order
+    QList<CustomCallEntry> customCalls; ///< in insertion order
+};
+
+/// Selection for query() / count(). All conditions are ANDed.
+struct RecordFilter
+{
+    qint64 fromMs = 0; ///< startedAtMs >= fromMs; 0 = open
+    qint64 toMs = 0; ///< startedAtMs < toMs; 0 = open
+    QList<RecordOutcome> outcomes; ///< empty = all
+    QString nameContains; ///< service name substring, case-insensitive (Unicode case folding); SQL wildcards
+                          ///< are literal
+    int limit = -1; ///< rows at most; -1 = all
+    int offset = 0; ///< rows skipped
+    bool newestFirst = true; ///< order by startedAtMs (then row id) descending
+    bool withDetails = true; ///< also read phases and custom calls (false: lists stay cheap)
+};
+
+/// True when `record` passes the conditions of `filter` (time, outcomes, name; limit/offset
+/// ignored), with the same semantics as RecordStore::query(). For live list models.
+bool recordMatches(const RecordFilter &filter, const ProvisioningRecord &record);
+
+class RecordStorePrivate;
+
+/// Synchronous factory record store. One instance per thread (it owns its own database connection
+/// under a unique connection name and must be used and destroyed on the thread that opened it).
+/// Every write is one transaction. Errors: StorageFailed (driver text in detail; SQL values are
+/// never in it) and InvalidArgument (empty or unknown attemptId, duplicate begin, write after
+/// finish, finish with InProgress, SSID > 32 characters).
+class RecordStore
+{
+public:
+    /// Opens (creating directories, file and schema as needed) an SQLite store at `path`, in WAL
+    /// mode with synchronous=FULL and foreign keys on. Rows left InProgress by an earlier run are
+    /// turned into Interrupted (see interruptedOnOpen()): so one workstation process owns a file,
+    /// and opens it once (RecordLog does). Errors: StorageFailed (unwritable path, a directory,
+    /// not a database, newer schema_version than this build knows).
+    static Result<std::unique_ptr<RecordStore>> openSqlite(const QString &path);
+    ~RecordStore();
+    RecordStore(const RecordStore &) = delete;
+    RecordStore &operator=(const RecordStore &) = delete;
+
+    /// Inserts a new InProgress attempt. Errors: InvalidArgument (empty/duplicate id), StorageFailed.
+    Status begin(const AttemptStart &start);
+    /// Sets the device facts of an unfinished attempt (replaces earlier ones).
+    /// Errors: InvalidArgument (unknown/finished id), StorageFailed.
+    Status setDeviceFacts(const QString &attemptId, const DeviceFacts &facts);
+    /// Appends a phase duration. Errors: InvalidArgument (unknown/finished id), StorageFailed.
+    Status addPhase(const QString &attemptId, const PhaseDuration &phase);
+    /// Appends a custom call; payloads are dropped unless payloadRecorded.
+    /// Errors: InvalidArgument (unknown/finished id), StorageFailed.
+    Status addCustomCall(const QString &attemptId, const CustomCallEntry &call);
+    /// Ends an attempt. Errors: InvalidArgument (unknown id, already finished, outcome InProgress,
+    /// SSID > 32 characters), StorageFailed.
+    Status finish(const QString &attemptId, const AttemptEnd &end);
+
+    /// Inserts complete records (as read from another store: import or migration) in one
+    /// transaction; all or none. `rowId` is ignored. Errors: InvalidArgument (empty or duplicate
+    /// attemptId, SSID > 32 characters), StorageFailed.
+    Status insertRecords(const QList<ProvisioningRecord> &records);
+
+    /// Records matching `filter`, with their phases and custom calls when filter.withDetails.
+    /// Errors: StorageFailed.
+    Result<QList<ProvisioningRecord>> query(const RecordFilter &filter) const;
+    /// Number of records matching `filter` (limit/offset ignored). Errors: StorageFailed.
+    Result<qint64> count(const RecordFilter &filter) const;
+    /// Reads one record by attempt id. Errors: InvalidArgument (unknown id), StorageFailed.
+    Result<ProvisioningRecord> record(const QString &attemptId) const;
+
+    /// How many InProgress rows openSqlite() turned into Interrupted.
+    int interruptedOnOpen() const;
+    /// The database file path as given to openSqlite().
+    QString path() const;
+
+private:
+    explicit RecordStore(std::unique_ptr<RecordStorePrivate> d);
+    std::unique_ptr<RecordStorePrivate> d;
+};
+
+/// Writes `records` as CSV (RFC 4180: CRLF line ends, header row, every field quoted, quotes
+/// doubled, line breaks kept inside quotes), UTF-8 without BOM. Columns: attempt_id,
+/// started_at_utc, finished_at_utc, duration_ms, station, operator, service_name, transport,
+/// address, firmware_version, sec_ver, sec_patch_ver, proto_ver_json, ssid, outcome, failure_code,
+/// failure_name, failure_detail, phases ("connect=12;handshake=310"), custom_calls
+/// ("endpoint:reqBytes/respBytes:ok|error_name;..."; never payloads). Times are UTC ISO-8601 with
+/// ms. Any field that a spreadsheet could run as a formula (starting with = + - @ TAB CR or a
+/// full-width ＝＋－＠) gets a leading single quote (OWASP CSV injection); nothing else is altered.
+/// Errors: StorageFailed (device not open for writing / write failed).
+Status exportCsv(const QList<ProvisioningRecord> &records, QIODevice &out);
+/// Writes `records` as a UTF-8 JSON array of objects with nested "phases" and "custom_calls";
+/// payloads (hex) only for calls with payloadRecorded. Errors: StorageFailed (write failed).
+Status exportJson(const QList<ProvisioningRecord> &records, QIODevice &out);
+
+} // namespace prov
+
+Q_DECLARE_METATYPE(prov::AttemptStart)
+Q_DECLARE_METATYPE(prov::DeviceFacts)
+Q_DECLARE_METATYPE(prov::PhaseDuration)
+Q_DECLARE_METATYPE(prov::CustomCallEntry)
+Q_DECLARE_METATYPE(prov::AttemptEnd)
+Q_DECLARE_METATYPE(prov::ProvisioningRecord)
+Q_DECLARE_METATYPE(prov::RecordFilter)

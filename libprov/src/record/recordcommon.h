@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Internal helpers shared by the record store backends and the exporters.
+#include <QString>
+
+namespace prov::record {
+
+/// Case folding used for the service name filter, in SQL (stored folded column) and in memory.
+QString foldName(const QString &name);
+
+/// True for the persisted numbers of RecordOutcome.
+bool isKnownOutcome(int value);
+
+/// Longest SSID the store accepts, in characters (an SSID is at most 32 bytes, §9.2; every byte
+/// decodes to at most one UTF-16 unit whatever the decoding, so a real SSID always fits).
+inline constexpr int kMaxSsidChars = 32;
+
+} // namespace prov::record

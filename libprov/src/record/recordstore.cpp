@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: Apache-2.0
+// The factory record store on Qt Sql (SQLite now; PostgreSQL for a whole line later). The DDL is
+// per dialect (kSqliteSchemaV1); every DML statement below is plain SQL that both dialects accept
+// (positional binds, LIMIT/OFFSET, LIKE ... ESCAPE on a pre-folded column, no upsert, no RETURNING).
+#include "prov/record.h"
+
+#include "record/recordcommon.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QVariant>
+
+#include <limits>
+
+// The record store's category (libprov's others live in core/logging.cpp). Logs name attempt ids
+// and paths only, never field values.
+Q_LOGGING_CATEGORY(lcProvRecord, "prov.record", QtInfoMsg)
+
+namespace prov {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr int kInClauseChunk = 500; // well under SQLite's host parameter limit
+
+// Version 1 of the schema, SQLite dialect. attempts.id is the row id (insertion order).
+// service_name_folded holds the case-folded service name so that the substring filter is a plain
+// LIKE in every dialect.
+const char *const kSqliteSchemaV1[] = {
+    "CREATE TABLE attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " attempt_id TEXT NOT NULL UNIQUE,"
+    " started_at_ms INTEGER NOT NULL,"
+    " finished_at_ms INTEGER,"
+    " station TEXT NOT NULL,"
+    " operator_name TEXT NOT NULL,"
+    " service_name TEXT NOT NULL,"
+    " service_name_folded TEXT NOT NULL,"
+    " transport TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " proto_ver_json TEXT,"
+    " firmware_version TEXT,"
+    " sec_ver INTEGER NOT NULL DEFAULT -1,"
+    " sec_patch_ver INTEGER NOT NULL DEFAULT -1,"
+    " ssid TEXT,"
+    " outcome INTEGER NOT NULL CHECK (outcome BETWEEN 0 AND 4),"
+    " failure_code INTEGER NOT NULL DEFAULT 0,"
+    " failure_name TEXT,"
+    " failure_detail TEXT)",
+    "CREATE INDEX attempts_started ON attempts (started_at_ms)",
+    "CREATE INDEX attempts_outcome_started ON attempts (outcome, started_at_ms)",
+    "CREATE INDEX attempts_service ON attempts (service_name_folded)",
+    "CREATE TABLE phases ("
+    " id INTEGER PRIMARY KEY,"
+    " attempt_row INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
+    " phase TEXT NOT NULL,"
+    " duration_ms INTEGER NOT NULL)",
+    "CREATE INDEX phases_attempt ON phases (attempt_row)",
+    "CREATE TABLE custom_calls ("
+    " id INTEGER PRIMARY KEY,"
+    " attempt_row INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
+    " endpoint TEXT NOT NULL,"
+    " request_bytes INTEGER NOT NULL,"
+    " response_bytes INTEGER NOT NULL,"
+    " payload_recorded INTEGER NOT NULL,"
+    " request BLOB,"
+    " response BLOB,"
+    " error_code INTEGER NOT NULL)",
+    "CREATE INDEX custom_calls_attempt ON custom_calls (attempt_row)",
+};
+
+const QString kAttemptColumns = QStringLiteral(
+    "id, attempt_id, started_at_ms, finished_at_ms, station, operator_name, service_name, transport, address,"
+    " proto_ver_json, firmware_version, sec_ver, sec_patch_ver, ssid, outcome, failure_code, failure_detail");
+
+Error storageError(const QString &what, const QSqlError &err)
+{
+    // QSqlError text is the driver's message ("database is locked", "disk I/O error"); it never
+    // contains bound values.
+    return makeError(ErrorCode::StorageFailed, what + QStringLiteral(": ") + err.text());
+}
+
+Error unknownAttempt(const QString &attemptId)
+{
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown attempt id %1").arg(attemptId));
+}
+
+// SQL NOT NULL text columns: a null QString would bind as NULL.
+QString nonNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
+// Null for a null string so that "never set" and "set to empty" read back the same way.
+QVariant textOrNull(const QString &s)
+{
+    return s.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+QString likePattern(const QString &needle)
+{
+    QString escaped;
+    escaped.reserve(needle.size() + 2);
+    for (const QChar c : needle) {
+        if (c == u'\\' || c == u'%' || c == u'_')
+            escaped += u'\\';
+        escaped += c;
+    }
+    return u'%' + escaped + u'%';
+}
+
+} // namespace
+
+class RecordStorePrivate
+{
+public:
+    QString connectionName;
+    QString path;
+    QSqlDatabase db;
+    int interruptedOnOpen = 0;
+
+    ~RecordStorePrivate()
+    {
+        if (db.isValid()) {
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(connectionName);
+        }
+    }
+
+    // A transaction that rolls back unless committed.
+    class Transaction
+    {
+    public:
+        explicit Transaction(QSqlDatabase &db)
+            : m_db(db)
+            , m_open(db.transaction())
+        { }
+        ~Transaction()
+        {
+            if (m_open)
+                m_db.rollback();
+        }
+        bool isOpen() const { return m_open; }
+        Status commit()
+        {
+            m_open = false;
+            if (!m_db.commit()) {
+                const QSqlError err = m_db.lastError();
+                m_db.rollback();
+                return storageError(QStringLiteral("commit failed"), err);
+            }
+            return {};
+        }
+
+    private:
+        QSqlDatabase &m_db;
+        bool m_open;
+    };
+
+    Status exec(QSqlQuery &q, const char *what) const
+    {
+        if (!q.exec())
+            return storageError(QString::fromLatin1(what), q.lastError());
+        return {};
+    }
+
+    Status execSql(const QString &sql, const char *what) const
+    {
+        QSqlQuery q(db);
+        if (!q.exec(sql))
+            return storageError(QString::fromLatin1(what), q.lastError());
+        return {};
+    }
+
+    Status beginTransaction(Transaction &tx) const
+    {
+        if (!tx.isOpen())
+            return storageError(QStringLiteral("cannot begin a transaction"), db.lastError());
+        return {};
+    }
+
+    struct AttemptRow
+    {
+        qint64 row = 0;
+        RecordOutcome outcome = RecordOutcome::InProgress;
+    };
+
+    // The row of an attempt. InvalidArgument when unknown.
+    Result<AttemptRow> findAttempt(const QString &attemptId) const
+    {
+        if (attemptId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty attempt id"));
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id, outcome FROM attempts WHERE attempt_id = ?"));
+        q.addBindValue(attemptId);
+        if (Status s = exec(q, "cannot look up attempt"); !s)
+            return s.error();
+        if (!q.next())
+            return unknownAttempt(attemptId);
+        return AttemptRow { q.value(0).toLongLong(), RecordOutcome(q.value(1).toInt()) };
+    }
+
+    // The row of an attempt that may still be written to.
+    Result<qint64> openAttempt(const QString &attemptId) const
+    {
+        Result<AttemptRow> row = findAttempt(attemptId);
+        if (!row)
+            return row.error();
+        if (row->outcome != RecordOutcome::InProgress)
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("attempt %1 is already %2").arg(attemptId, recordOutcomeName(row->outcome)));
+        return row->row;
+    }
+
+    // InvalidArgument when `attemptId` is in the store already.
+    Status checkNewAttemptId(const QString &attemptId) const
+    {
+        Result<AttemptRow> existing = findAttempt(attemptId);
+        if (existing)
+            return makeError(
+                ErrorCode::InvalidArgument, QStringLiteral("attempt id %1 exists already").arg(attemptId));
+        if (existing.error().code == ErrorCode::StorageFailed)
+            return existing.error();
+        return {};
+    }
+
+    // One transaction: look up the unfinished attempt, run `write(row)`, commit.
+    template <typename Write> Status writeOpenAttempt(const QString &attemptId, Write &&write)
+    {
+        Transaction tx(db);
+        if (Status s = beginTransaction(tx); !s)
+            return s;
+        Result<qint64> row = openAttempt(attemptId);
+        if (!row)
+            return row.error();
+        if (Status s = write(*row); !s)
+            return s;
+        return tx.commit();
+    }
+
+    Status insertAttempt(const ProvisioningRecord &r) const
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO attempts (attempt_id, started_at_ms, finished_at_ms, station, "
+                                 "operator_name, service_name,"
+                                 " service_name_folded, transport, address, proto_ver_json, "
+                                 "firmware_version, sec_ver, sec_patch_ver, ssid,"
+                                 " outcome, failure_code, failure_name, failure_detail)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        const bool finished = r.end.outcome != RecordOutcome::InProgress;
+        q.addBindValue(r.start.attemptId);
+        q.addBindValue(r.start.startedAtMs);
+        q.addBindValue(finished ? QVariant(r.end.finishedAtMs) : QVariant(QMetaType(QMetaType::LongLong)));
+        q.addBindValue(nonNull(r.start.station));
+        q.addBindValue(nonNull(r.start.operatorName));
+        q.addBindValue(nonNull(r.start.serviceName));
+        q.addBindValue(nonNull(record::foldName(r.start.serviceName)));
+        q.addBindValue(nonNull(r.start.transport));
+        q.addBindValue(nonNull(r.start.address));
+        q.addBindValue(textOrNull(r.device.protoVerJson));
+        q.addBindValue(textOrNull(r.device.firmwareVersion));
+        q.addBindValue(r.device.secVer);
+        q.addBindValue(r.device.secPatchVer);
+        q.addBindValue(finished ? textOrNull(r.end.ssid) : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(int(r.end.outcome));
+        q.addBindValue(finished ? r.end.failureCode : 0);
+        q.addBindValue(finished ? textOrNull(recordErrorName(r.end.failureCode))
+                                : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(finished ? textOrNull(r.end.failureDetail) : QVariant(QMetaType(QMetaType::QString)));
+        return exec(q, "cannot insert attempt");
+    }
+
+    Status insertPhase(qint64 row, const PhaseDuration &phase) const
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO phases (attempt_row, phase, duration_ms) VALUES (?, ?, ?)"));
+        q.addBindValue(row);
+        q.addBindValue(nonNull(phase.phase));
+        q.addBindValue(phase.durationMs);
+        return exec(q, "cannot insert phase");
+    }
+
+    Status insertCustomCall(qint64 row, const CustomCallEntry &call) const
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO custom_calls (attempt_row, endpoint, request_bytes, "
+                                 "response_bytes, payload_recorded,"
+                                 " request, response, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        const QVariant nullBlob(QMetaType(QMetaType::QByteArray));
+        q.addBindValue(row);
+        q.addBindValue(nonNull(call.endpoint));
+        q.addBindValue(call.requestBytes);
+        q.addBindValue(call.responseBytes);
+        q.addBindValue(call.payloadRecorded ? 1 : 0);
+        // Payloads stay out of the store unless the operator marked the call non-secret.
+        q.addBindValue(call.payloadRecorded ? QVariant(call.request.isNull() ? QByteArray("") : call.request)
+                                            : nullBlob);
+        q.addBindValue(call.payloadRecorded
+                ? QVariant(call.response.isNull() ? QByteArray("") : call.response)
+                : nullBlob);
+        q.addBindValue(call.errorCode);
+        return exec(q, "cannot insert custom call");
+    }
+
+    // WHERE clause + binds for a filter.
+    QString whereClause(const RecordFilter &f, QVariantList *binds) const
+    {
+        QStringList conds;
+        if (f.fromMs != 0) {
+            conds << QStringLiteral("started_at_ms >= ?");
+            binds->append(f.fromMs);
+        }
+        if (f.toMs != 0) {
+            conds << QStringLiteral("started_at_ms < ?");
+            binds->append(f.toMs);
+        }
+        if (!f.outcomes.isEmpty()) {
+            QStringList marks;
+            for (const RecordOutcome o : f.outcomes) {
+                marks << QStringLiteral("?");
+                binds->append(int(o));
+            }
+            conds << QStringLiteral("outcome IN (%1)").arg(marks.join(u", "));
+        }
+        if (!f.nameContains.isEmpty()) {
+            conds << QStringLiteral("service_name_folded LIKE ? ESCAPE '\\'");
+            binds->append(likePattern(record::foldName(f.nameContains)));
+        }
+        return conds.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conds.join(QStringLiteral(" AND "));
+    }
+
+    static ProvisioningRecord readAttempt(const QSqlQuery &q)
+    {
+        ProvisioningRecord r;
+        r.rowId = q.value(0).toLongLong();
+        r.start.attemptId = q.value(1).toString();
+        r.start.startedAtMs = q.value(2).toLongLong();
+        r.end.finishedAtMs = q.value(3).isNull() ? 0 : q.value(3).toLongLong();
+        r.start.station = q.value(4).toString();
+        r.start.operatorName = q.value(5).toString();
+        r.start.serviceName = q.value(6).toString();
+        r.start.transport = q.value(7).toString();
+        r.start.address = q.value(8).toString();
+        r.device.protoVerJson = q.value(9).toString();
+        r.device.firmwareVersion = q.value(10).toString();
+        r.device.secVer = q.value(11).toInt();
+        r.device.secPatchVer = q.value(12).toInt();
+        r.end.ssid = q.value(13).toString();
+        const int outcome = q.value(14).toInt();
+        r.end.outcome = record::isKnownOutcome(outcome) ? RecordOutcome(outcome) : RecordOutcome::Interrupted;
+        r.end.failureCode = q.value(15).toInt();
+        r.end.failureDetail = q.value(16).toString();
+        return r;
+    }
+
+    // Fills phases and custom calls of `records` (chunks of row ids).
+    Status readDetails(QList<ProvisioningRecord> &records) const
+    {
+        QHash<qint64, qsizetype> index;
+        index.reserve(records.size());
+        for (qsizetype i = 0; i < records.size(); ++i)
+            index.insert(records[i].rowId, i);
+        for (qsizetype start = 0; start < records.size(); start += kInClauseChunk) {
+            const qsizetype n = std::min<qsizetype>(kInClauseChunk, records.size() - start);
+            QStringList marks;
+            for (qsizetype i = 0; i < n; ++i)
+                marks << QStringLiteral("?");
+            const QString in = marks.join(u", ");
+
+            QSqlQuery p(db);
+            p.setForwardOnly(true);
+            p.prepare(
+                QStringLiteral("SELECT attempt_row, phase, duration_ms FROM phases WHERE attempt_row IN (%1)"
+                               " ORDER BY id")
+                    .arg(in));
+            for (qsizetype i = 0; i < n; ++i)
+                p.addBindValue(records[start + i].rowId);
+            if (Status s = exec(p, "cannot read phases"); !s)
+                return s;
+            while (p.next()) {
+                const auto it = index.constFind(p.value(0).toLongLong());
+                if (it != index.cend())
+                    records[*it].phases.append(
+                        PhaseDuration { p.value(1).toString(), p.value(2).toLongLong() });
+            }
+
+            QSqlQuery c(db);
+            c.setForwardOnly(true);
+            c.prepare(QStringLiteral(
+                "SELECT attempt_row, endpoint, request_bytes, response_bytes, payload_recorded,"
+                " request, response, error_code FROM custom_calls WHERE attempt_row IN (%1)"
+                " ORDER BY id")
+                          .arg(in));
+            for (qsizetype i = 0; i < n; ++i)
+                c.addBindValue(records[start + i].rowId);
+            if (Status s = exec(c, "cannot read custom calls"); !s)
+                return s;
+            while (c.next()) {
+                const auto it = index.constFind(c.value(0).toLongLong());
+                if (it == index.cend())
+                    continue;
+                CustomCallEntry e;
+                e.endpoint = c.value(1).toString();
+                e.requestBytes = c.value(2).toLongLong();
+                e.responseBytes = c.value(3).toLongLong();
+                e.payloadRecorded = c.value(4).toInt() != 0;
+                if (e.payloadRecorded) {
+                    e.request = c.value(5).toByteArray();
+                    e.response = c.value(6).toByteArray();
+                }
+                e.errorCode = c.value(7).toInt();
+                records[*it].customCalls.append(e);
+            }
+        }
+        return {};
+    }
+
+    Status createOrCheckSchema()
+    {
+        Transaction tx(db);
+        if (Status s = beginTransaction(tx); !s)
+            return s;
+        if (Status s
+            = execSql(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
+                "cannot create schema_version");
+            !s)
+            return s;
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")))
+            return storageError(QStringLiteral("cannot read schema_version"), q.lastError());
+        const int version = q.next() && !q.value(0).isNull() ? q.value(0).toInt() : 0;
+        q.finish();
+        if (version > kSchemaVersion)
+            return makeError(ErrorCode::StorageFailed,
+                QStringLiteral("schema_version %1 is newer than this build understands (%2)")
+                    .arg(version)
+                    .arg(kSchemaVersion));
+        if (version == 0) {
+            for (const char *ddl : kSqliteSchemaV1) {
+                if (Status s = execSql(QString::fromLatin1(ddl), "cannot create schema"); !s)
+                    return s;
+            }
+            QSqlQuery v(db);
+            v.prepare(QStringLiteral("INSERT INTO schema_version (version) VALUES (?)"));
+            v.addBindValue(kSchemaVersion);
+            if (Status s = exec(v, "cannot write schema_version"); !s)
+                return s;
+        }
+        return tx.commit();
+    }
+
+    // Attempts that a previous run left InProgress ended with that run: mark them Interrupted.
+    Status recoverInterrupted()
+    {
+        Transaction tx(db);
+        if (Status s = beginTransaction(tx); !s)
+            return s;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE attempts SET outcome = ? WHERE outcome = ?"));
+        q.addBindValue(int(RecordOutcome::Interrupted));
+        q.addBindValue(int(RecordOutcome::InProgress));
+        if (Status s = exec(q, "cannot recover interrupted attempts"); !s)
+            return s;
+        interruptedOnOpen = q.numRowsAffected();
+        return tx.commit();
+    }
+};
+
+RecordStore::RecordStore(std::unique_ptr<RecordStorePrivate> dd)
+    : d(std::move(dd))
+{ }
+
+RecordStore::~RecordStore() = default;
+
+Result<std::unique_ptr<RecordStore>> RecordStore::openSqlite(const QString &path)
+{
+    if (path.isEmpty())
+        return makeError(ErrorCode::StorageFailed, QStringLiteral("empty database path"));
+    const QFileInfo info(path);
+    if (info.isDir())
+        return makeError(ErrorCode::StorageFailed, QStringLiteral("%1 is a directory").arg(path));
+    if (!QDir().mkpath(info.absolutePath()))
+        return makeError(
+            ErrorCode::StorageFailed, QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
+
+    static QAtomicInteger<quint64> counter;
+    auto d = std::make_unique<RecordStorePrivate>();
+    d->path = path;
+    d->connectionName = QStringLiteral("prov.record.%1").arg(counter.fetchAndAddRelaxed(1));
+    d->db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->connectionName);
+    if (!d->db.isValid())
+        return makeError(
+            ErrorCode::StorageFailed, QStringLiteral("the Qt SQLite driver (QSQLITE) is not available"));
+    d->db.setDatabaseName(path);
+    // Another connection (a second process, a reader) may hold the write lock briefly: wait for it.
+    d->db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!d->db.open())
+        return storageError(QStringLiteral("cannot open %1").arg(path), d->db.lastError());
+
+    // WAL: readers never block the writer and a commit is one append; synchronous=FULL fsyncs the
+    // WAL at every commit, so a committed attempt survives power loss too, not only a crash of
+    // the process (a record is written a handful of times per device: the cost does not matter).
+    {
+        QSqlQuery q(d->db);
+        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
+            return storageError(QStringLiteral("cannot open %1").arg(path), q.lastError());
+        if (!q.next() || q.value(0).toString().compare(u"wal", Qt::CaseInsensitive) != 0)
+            return makeError(
+                ErrorCode::StorageFailed, QStringLiteral("cannot switch %1 to WAL mode").arg(path));
+    }
+    if (Status s = d->execSql(QStringLiteral("PRAGMA synchronous=FULL"), "cannot set synchronous"); !s)
+        return s.error();
+    if (Status s = d->execSql(QStringLiteral("PRAGMA foreign_keys=ON"), "cannot enable foreign keys"); !s)
+        return s.error();
+    if (Status s = d->createOrCheckSchema(); !s)
+        return s.error();
+    if (Status s = d->recoverInterrupted(); !s)
+        return s.error();
+    if (d->interruptedOnOpen > 0)
+        qCInfo(lcProvRecord) << "marked" << d->interruptedOnOpen << "unfinished attempts as interrupted in"
+                             << path;
+    return std::unique_ptr<RecordStore>(new RecordStore(std::move(d)));
+}
+
+Status RecordStore::begin(const AttemptStart &start)
+{
+    if (start.attemptId.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty attempt id"));
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    if (Status s = d->checkNewAttemptId(start.attemptId); !s)
+        return s;
+    ProvisioningRecord r;
+    r.start = start;
+    r.end.outcome = RecordOutcome::InProgress;
+    if (Status s = d->insertAttempt(r); !s)
+        return s;
+    return tx.commit();
+}
+
+Status RecordStore::setDeviceFacts(const QString &attemptId, const DeviceFacts &facts)
+{
+    return d->writeOpenAttempt(attemptId, [&](qint64 row) {
+        QSqlQuery q(d->db);
+        q.prepare(QStringLiteral("UPDATE attempts SET proto_ver_json = ?, firmware_version = ?, sec_ver = ?,"
+                                 " sec_patch_ver = ? WHERE id = ?"));
+        q.addBindValue(textOrNull(facts.protoVerJson));
+        q.addBindValue(textOrNull(facts.firmwareVersion));
+        q.addBindValue(facts.secVer);
+        q.addBindValue(facts.secPatchVer);
+        q.addBindValue(row);
+        return d->exec(q, "cannot write device facts");
+    });
+}
+
+Status RecordStore::addPhase(const QString &attemptId, const PhaseDuration &phase)
+{
+    return d->writeOpenAttempt(attemptId, [&](qint64 row) { return d->insertPhase(row, phase); });
+}
+
+Status RecordStore::addCustomCall(const QString &attemptId, const CustomCallEntry &call)
+{
+    return d->writeOpenAttempt(attemptId, [&](qint64 row) { return d->insertCustomCall(row, call); });
+}
+
+Status RecordStore::finish(const QString &attemptId, const AttemptEnd &end)
+{
+    if (end.outcome == RecordOutcome::InProgress || !record::isKnownOutcome(int(end.outcome)))
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("attempt %1 cannot finish as %2").arg(attemptId, recordOutcomeName(end.outcome)));
+    if (end.ssid.size() > record::kMaxSsidChars)
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("attempt %1: the SSID field holds %2 characters, more than an SSID can have")
+                .arg(attemptId)
+                .arg(end.ssid.size()));
+    return d->writeOpenAttempt(attemptId, [&](qint64 row) {
+        QSqlQuery q(d->db);
+        q.prepare(
+            QStringLiteral("UPDATE attempts SET finished_at_ms = ?, outcome = ?, ssid = ?, failure_code = ?,"
+                           " failure_name = ?, failure_detail = ? WHERE id = ?"));
+        q.addBindValue(end.finishedAtMs);
+        q.addBindValue(int(end.outcome));
+        q.addBindValue(textOrNull(end.ssid));
+        q.addBindValue(end.failureCode);
+        q.addBindValue(textOrNull(recordErrorName(end.failureCode)));
+        q.addBindValue(textOrNull(end.failureDetail));
+        q.addBindValue(row);
+        return d->exec(q, "cannot finish attempt");
+    });
+}
+
+Status RecordStore::insertRecords(const QList<ProvisioningRecord> &records)
+{
+    for (const ProvisioningRecord &r : records) {
+        if (r.start.attemptId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty attempt id"));
+        if (!record::isKnownOutcome(int(r.end.outcome)))
+            return makeError(
+                ErrorCode::InvalidArgument, QStringLiteral("unknown outcome %1").arg(int(r.end.outcome)));
+        if (r.end.ssid.size() > record::kMaxSsidChars)
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("attempt %1: the SSID field holds more than 32 characters")
+                    .arg(r.start.attemptId));
+    }
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    for (const ProvisioningRecord &r : records) {
+        if (Status s = d->checkNewAttemptId(r.start.attemptId); !s)
+            return s;
+        if (Status s = d->insertAttempt(r); !s)
+            return s;
+        Result<RecordStorePrivate::AttemptRow> inserted = d->findAttempt(r.start.attemptId);
+        if (!inserted)
+            return inserted.error().code == ErrorCode::StorageFailed
+                ? inserted.error()
+                : makeError(
+                    ErrorCode::StorageFailed, QStringLiteral("attempt %1 vanished").arg(r.start.attemptId));
+        const qint64 row = inserted->row;
+        for (const PhaseDuration &p : r.phases) {
+            if (Status s = d->insertPhase(row, p); !s)
+                return s;
+        }
+        for (const CustomCallEntry &c : r.customCalls) {
+            if (Status s = d->insertCustomCall(row, c); !s)
+                return s;
+        }
+    }
+    return tx.commit();
+}
+
+Result<QList<ProvisioningRecord>> RecordStore::query(const RecordFilter &filter) const
+{
+    QVariantList binds;
+    QString sql = QStringLiteral("SELECT ") + kAttemptColumns + QStringLiteral(" FROM attempts")
+        + d->whereClause(filter, &binds);
+    sql += filter.newestFirst ? QStringLiteral(" ORDER BY started_at_ms DESC, id DESC")
+                              : QStringLiteral(" ORDER BY started_at_ms ASC, id ASC");
+    if (filter.limit >= 0 || filter.offset > 0) {
+        // LIMIT/OFFSET with binds is accepted by SQLite and PostgreSQL alike ("all" = max int64).
+        sql += QStringLiteral(" LIMIT ? OFFSET ?");
+        binds.append(filter.limit >= 0 ? qint64(filter.limit) : std::numeric_limits<qint64>::max());
+        binds.append(qint64(std::max(0, filter.offset)));
+    }
+    QList<ProvisioningRecord> records;
+    {
+        QSqlQuery q(d->db);
+        q.setForwardOnly(true);
+        q.prepare(sql);
+        for (const QVariant &b : std::as_const(binds))
+            q.addBindValue(b);
+        if (Status s = d->exec(q, "cannot query attempts"); !s)
+            return s.error();
+        if (filter.limit > 0)
+            records.reserve(filter.limit);
+        while (q.next())
+            records.append(RecordStorePrivate::readAttempt(q));
+    }
+    if (filter.withDetails && !records.isEmpty()) {
+        if (Status s = d->readDetails(records); !s)
+            return s.error();
+    }
+    return records;
+}
+
+Result<qint64> RecordStore::count(const RecordFilter &filter) const
+{
+    QVariantList binds;
+    const QString sql = QStringLiteral("SELECT COUNT(*) FROM attempts") + d->whereClause(filter, &binds);
+    QSqlQuery q(d->db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &b : std::as_const(binds))
+        q.addBindValue(b);
+    if (Status s = d->exec(q, "cannot count attempts"); !s)
+        return s.error();
+    if (!q.next())
+        return makeError(ErrorCode::StorageFailed, QStringLiteral("COUNT(*) returned no row"));
+    return q.value(0).toLongLong();
+}
+
+Result<ProvisioningRecord> RecordStore::record(const QString &attemptId) const
+{
+    if (attemptId.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty attempt id"));
+    QList<ProvisioningRecord> records;
+    {
+        QSqlQuery q(d->db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT ") + kAttemptColumns
+            + QStringLiteral(" FROM attempts WHERE attempt_id = ?"));
+        q.addBindValue(attemptId);
+        if (Status s = d->exec(q, "cannot read attempt"); !s)
+            return s.error();
+        if (!q.next())
+            return unknownAttempt(attemptId);
+        records.append(RecordStorePrivate::readAttempt(q));
+    }
+    if (Status s = d->readDetails(records); !s)
+        return s.error();
+    return records.takeFirst();
+}
+
+int RecordStore::interruptedOnOpen() const
+{
+    return d->interruptedOnOpen;
+}
+
+QString RecordStore::path() const
+{
+    return d->path;
+}
+
+} // namespace prov

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workstation's record facade on its worker thread, driven from the test thread as the GUI
+// would: calls return at once and run in order, the destructor drains queued writes, failures
+// surface as storageFailed, and RecordsModel / RecordsController page, filter, follow live
+// changes and export.
+#include "records/recordlog.h"
+#include "records/recordscontroller.h"
+#include "records/recordsmodel.h"
+
+#include "recordtesthelpers.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QUuid>
+
+using namespace prov;
+using recordtest::makeRecord;
+
+namespace {
+
+// Seeds a store directly (before RecordLog opens it).
+void seedStore(const QString &path, int n, qint64 newest)
+{
+    auto store = RecordStore::openSqlite(path);
+    QVERIFY(store);
+    QList<ProvisioningRecord> records;
+    for (int i = 0; i < n; ++i) {
+        records << makeRecord(i, newest - qint64(n - i) * 60'000, RecordOutcome(1 + i % 3),
+            i % 10 == 0 ? QStringLiteral("LAMP_%1").arg(i) : QStringLiteral("PROV_%1").arg(i));
+    }
+    QVERIFY((*store)->insertRecords(records));
+}
+
+bool waitDrained(RecordLog &log)
+{
+    QSignalSpy drained(&log, &RecordLog::drained);
+    const quint64 id = log.requestDrain();
+    return QTest::qWaitFor(
+        [&] {
+            for (const QList<QVariant> &args : std::as_const(drained)) {
+                if (args.at(0).toULongLong() == id)
+                    return true;
+            }
+            return false;
+        },
+        10000);
+}
+
+} // namespace
+
+class TestRecordLog : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void writesInCallOrderWithoutBlocking();
+    void destructorDrainsQueuedWrites();
+    void opensDirectoryPathAsStorageFailure();
+    void reportsRefusedWritesAsStorageFailed();
+    void modelPagesWithFetchMore();
+    void modelFollowsLiveWrites();
+    void controllerFiltersDebouncedAndSelects();
+    void controllerExportsCsvAndJson();
+    void controllerRejectsNonLocalExportTarget();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void TestRecordLog::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_path = m_dir->filePath(QStringLiteral("records.sqlite"));
+}
+
+void TestRecordLog::writesInCallOrderWithoutBlocking()
+{
+    RecordLog log;
+    QSignalSpy opened(&log, &RecordLog::opened);
+    QSignalSpy changed(&log, &RecordLog::recordChanged);
+    QSignalSpy failed(&log, &RecordLog::storageFailed);
+    log.open(m_path);
+    QCOMPARE(log.path(), m_path);
+
+    // Queued behind open(): everything below returns before any of it ran.
+    AttemptStart start;
+    start.serviceName = QStringLiteral("PROV_ORDER");
+    start.transport = QStringLiteral("softap");
+    const QString id = log.begin(start);
+    QVERIFY(!id.isEmpty());
+    QVERIFY(!QUuid::fromString(id).isNull());
+    QCOMPARE(opened.size(), 0);
+    log.setDeviceFacts(id, { QStringLiteral("{}"), QStringLiteral("fw-1"), 2, 1 });
+    for (int i = 0; i < 200; ++i)
+        log.addPhase(id, QStringLiteral("p%1").arg(i), i);
+    log.addCustomCall(id, { QStringLiteral("custom-data"), 1, 1, false, {}, {}, 0 });
+    AttemptEnd end;
+    end.outcome = RecordOutcome::Provisioned;
+    end.ssid = QStringLiteral("net");
+    log.finish(id, end);
+
+    QVERIFY(waitDrained(log));
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.at(0).at(0).toBool(), true);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(changed.size(), 1 + 1 + 200 + 1 + 1);
+    for (const QList<QVariant> &args : std::as_const(changed))
+        QCOMPARE(args.at(0).toString(), id);
+
+    QSignalSpy fetched(&log, &RecordLog::recordFetched);
+    const quint64 req = log.requestRecord(id);
+    QTRY_COMPARE(fetched.size(), 1);
+    QCOMPARE(fetched.at(0).at(0).toULongLong(), req);
+    QVERIFY(fetched.at(0).at(2).toString().isEmpty());
+    const auto r = fetched.at(0).at(1).value<ProvisioningRecord>();
+    QCOMPARE(r.phases.size(), 200);
+    for (int i = 0; i < 200; ++i) {
+        QCOMPARE(r.phases[i].phase, QStringLiteral("p%1").arg(i));
+        QCOMPARE(r.phases[i].durationMs, i);
+    }
+    QCOMPARE(r.end.outcome, RecordOutcome::Provisioned);
+    QVERIFY(r.start.startedAtMs > 0); // filled in by begin()
+    QVERIFY(r.end.finishedAtMs >= r.start.startedAtMs); // filled in by finish()
+    QCOMPARE(r.device.firmwareVersion, QStringLiteral("fw-1"));
+    QCOMPARE(r.customCalls.size(), 1);
+}
+
+void TestRecordLog::destructorDrainsQueuedWrites()
+{
+    QString id;
+    {
+        RecordLog log;
+        log.open(m_path);
+        AttemptStart start;
+        start.serviceName = QStringLiteral("PROV_DRAIN");
+        id = log.begin(start);
+        for (int i = 0; i < 100; ++i)
+            log.addPhase(id, QStringLiteral("p%1").arg(i), i);
+        AttemptEnd end;
+        end.outcome = RecordOutcome::Failed;
+        end.failureCode = int(ErrorCode::Timeout);
+        log.finish(id, end);
+        // Destroyed at once, with (almost) everything still queued.
+    }
+    auto store = RecordStore::openSqlite(m_path);
+    QVERIFY(store);
+    QCOMPARE((*store)->interruptedOnOpen(), 0);
+    auto r = (*store)->record(id);
+    QVERIFY(r);
+    QCOMPARE(r->phases.size(), 100);
+    QCOMPARE(r->end.outcome, RecordOutcome::Failed);
+    QCOMPARE(r->end.failureCode, int(ErrorCode::Timeout));
+}
+
+void TestRecordLog::opensDirectoryPathAsStorageFailure()
+{
+    RecordLog log;
+    QSignalSpy opened(&log, &RecordLog::opened);
+    QSignalSpy failed(&log, &RecordLog::storageFailed);
+    log.open(m_dir->path()); // a directory, not a file
+    const QString id = log.begin({});
+    QTRY_COMPARE(opened.size(), 1);
+    QCOMPARE(opened.at(0).at(0).toBool(), false);
+    QVERIFY(opened.at(0).at(1).toString().startsWith(QStringLiteral("storage_failed")));
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(failed.at(0).at(0).toString().startsWith(QStringLiteral("storage_failed")));
+
+    QSignalSpy answered(&log, &RecordLog::queryFinished);
+    log.requestQuery({});
+    QTRY_COMPARE(answered.size(), 1);
+    QVERIFY(answered.at(0).at(3).toString().startsWith(QStringLiteral("storage_failed")));
+    QVERIFY(!id.isEmpty());
+}
+
+void TestRecordLog::reportsRefusedWritesAsStorageFailed()
+{
+    RecordLog log;
+    QSignalSpy failed(&log, &RecordLog::storageFailed);
+    QSignalSpy changed(&log, &RecordLog::recordChanged);
+    log.open(m_path);
+    log.addPhase(QStringLiteral("no-such-attempt"), QStringLiteral("connect"), 1);
+    const QString id = log.begin({});
+    AttemptEnd end;
+    end.outcome = RecordOutcome::Cancelled;
+    log.finish(id, end);
+    log.finish(id, end); // twice
+    QVERIFY(waitDrained(log));
+    QCOMPARE(failed.size(), 2);
+    QVERIFY(failed.at(0).at(0).toString().startsWith(QStringLiteral("invalid_argument")));
+    QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("no-such-attempt")));
+    QCOMPARE(changed.size(), 2);
+}
+
+void TestRecordLog::modelPagesWithFetchMore()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    seedStore(m_path, 1234, now);
+    RecordLog log;
+    log.open(m_path);
+    RecordsModel model(&log);
+    QCOMPARE(model.pageSize(), 500);
+    QSignalSpy total(&model, &RecordsModel::totalCountChanged);
+    model.setFilter({});
+    QVERIFY(model.busy());
+    QTRY_COMPARE(model.totalCount(), 1234);
+    QTRY_VERIFY(!model.busy());
+    QCOMPARE(model.rowCount(), 500);
+    QVERIFY(model.canFetchMore({}));
+    // Newest first.
+    QCOMPARE(
+        model.data(model.index(0), RecordsModel::ServiceNameRole).toString(), QStringLiteral("PROV_1233"));
+    QVERIFY(model.data(model.index(0), RecordsModel::StartedAtMsRole).toLongLong()
+        > model.data(model.index(1), RecordsModel::StartedAtMsRole).toLongLong());
+
+    model.fetchMore({});
+    QVERIFY(!model.canFetchMore({})); // one page in flight at a time
+    QTRY_COMPARE(model.rowCount(), 1000);
+    QTRY_VERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QTRY_COMPARE(model.rowCount(), 1234);
+    QTRY_VERIFY(!model.busy());
+    QVERIFY(!model.canFetchMore({}));
+    QCOMPARE(
+        model.data(model.index(1233), RecordsModel::ServiceNameRole).toString(), QStringLiteral("LAMP_0"));
+    QSet<QString> ids;
+    for (int i = 0; i < model.rowCount(); ++i)
+        ids.insert(model.data(model.index(i), RecordsModel::AttemptIdRole).toString());
+    QCOMPARE(ids.size(), 1234);
+
+    // A filter reloads from the first page, with the count of the filter.
+    RecordFilter lamps;
+    lamps.nameContains = QStringLiteral("lamp");
+    model.setFilter(lamps);
+    QTRY_COMPARE(model.totalCount(), 124);
+    QTRY_COMPARE(model.rowCount(), 124);
+    QVERIFY(!model.canFetchMore({}));
+    QCOMPARE(model.roleNames().value(RecordsModel::OutcomeNameRole), QByteArray("outcomeName"));
+}
+
+void TestRecordLog::modelFollowsLiveWrites()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    seedStore(m_path, 20, now - 1000);
+    RecordLog log;
+    log.open(m_path);
+    RecordsModel model(&log);
+    RecordFilter running;
+    running.outcomes = { RecordOutcome::InProgress };
+    model.setFilter(running);
+    QTRY_COMPARE(model.totalCount(), 0);
+
+    AttemptStart start;
+    start.serviceName = QStringLiteral("PROV_LIVE");
+    const QString id = log.begin(start);
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.totalCount(), 1);
+    QCOMPARE(model.data(model.index(0), RecordsModel::AttemptIdRole).toString(), id);
+    QCOMPARE(
+        model.data(model.index(0), RecordsModel::OutcomeNameRole).toString(), QStringLiteral("in_progress"));
+    QCOMPARE(model.data(model.index(0), RecordsModel::DurationMsRole).toLongLong(), -1);
+
+    AttemptEnd end;
+    end.outcome = RecordOutcome::Provisioned;
+    log.finish(id, end);
+    QTRY_COMPARE(model.rowCount(), 0); // no longer matches "in progress"
+    QCOMPARE(model.totalCount(), 0);
+
+    model.setFilter({});
+    QTRY_COMPARE(model.totalCount(), 21);
+    QTRY_COMPARE(model.rowCount(), 21);
+    const QString second = log.begin(start);
+    QTRY_COMPARE(model.rowCount(), 22);
+    QCOMPARE(model.data(model.index(0), RecordsModel::AttemptIdRole).toString(), second);
+    QCOMPARE(model.rowOf(id), 1);
+}
+
+void TestRecordLog::controllerFiltersDebouncedAndSelects()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    seedStore(m_path, 100, now);
+    RecordLog log;
+    RecordsController controller(&log);
+    QCOMPARE(controller.timeRange(), RecordsController::TimeRange::Last7Days);
+    log.open(m_path); // opened() triggers the first refresh
+    QTRY_COMPARE(controller.totalCount(), 100);
+
+    controller.setDebounceMs(50);
+    controller.setNameFilter(QStringLiteral("l"));
+    controller.setNameFilter(QStringLiteral("la"));
+    controller.setNameFilter(QStringLiteral("lam"));
+    QCOMPARE(controller.totalCount(), 100); // not yet: debounced
+    QTRY_COMPARE(controller.totalCount(), 10);
+    QCOMPARE(controller.model()->filter().nameContains, QStringLiteral("lam"));
+
+    controller.setOutcomeFilter(RecordsController::OutcomeFilter::Provisioned);
+    QTRY_COMPARE(controller.totalCount(), 4); // LAMP_0,30,60,90: i % 3 == 0
+    controller.setNameFilter(QString());
+    controller.setOutcomeFilter(RecordsController::OutcomeFilter::AnyOutcome);
+    controller.setTimeRange(RecordsController::TimeRange::Last24Hours);
+    QTRY_COMPARE(controller.totalCount(), 100);
+    controller.setCustomFromMs(now - 10 * 60'000);
+    controller.setCustomToMs(now + 1);
+    controller.setTimeRange(RecordsController::TimeRange::Custom);
+    QTRY_COMPARE(controller.totalCount(), 10);
+
+    QSignalSpy selected(&controller, &RecordsController::selectedRecordChanged);
+    const QString id
+        = controller.model()->data(controller.model()->index(0), RecordsModel::AttemptIdRole).toString();
+    controller.select(id);
+    QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("attemptId")).toString(), id);
+    const QVariantList phases = controller.selectedRecord().value(QStringLiteral("phases")).toList();
+    QCOMPARE(phases.size(), 2);
+    QCOMPARE(phases[0].toMap().value(QStringLiteral("phase")).toString(), QStringLiteral("connect"));
+    QVERIFY(
+        controller.selectedRecord().value(QStringLiteral("protoVerJson")).toString().contains(u"sec_ver"));
+    controller.select(QString());
+    QVERIFY(controller.selectedRecord().isEmpty());
+    QVERIFY(controller.lastError().isEmpty());
+}
+
+void TestRecordLog::controllerExportsCsvAndJson()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    seedStore(m_path, 30, now);
+    RecordLog log;
+    RecordsController controller(&log);
+    log.open(m_path);
+    QTRY_COMPARE(controller.totalCount(), 30);
+    controller.setOutcomeFilter(RecordsController::OutcomeFilter::Failed);
+    QTRY_COMPARE(controller.totalCount(), 10);
+
+    QSignalSpy done(&controller, &RecordsController::exportFinished);
+    const QString csvPath = m_dir->filePath(controller.suggestedFileName(QStringLiteral("csv")));
+    QVERIFY(csvPath.endsWith(QStringLiteral(".csv")));
+    controller.exportCsv(QUrl::fromLocalFile(csvPath));
+    QVERIFY(controller.exporting());
+    QTRY_COMPARE(done.size(), 1);
+    QVERIFY(!controller.busy());
+    QCOMPARE(done.at(0).at(0).toBool(), true);
+    QCOMPARE(done.at(0).at(1).toLongLong(), 10);
+    QCOMPARE(done.at(0).at(2).toString(), csvPath);
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count("\r\n"), 11);
+
+    const QString jsonPath = m_dir->filePath(QStringLiteral("out.json"));
+    controller.exportJson(QUrl::fromLocalFile(jsonPath));
+    QTRY_COMPARE(done.size(), 2);
+    QCOMPARE(done.at(1).at(0).toBool(), true);
+    QFile json(jsonPath);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonArray arr = QJsonDocument::fromJson(json.readAll()).array();
+    QCOMPARE(arr.size(), 10);
+    for (const QJsonValue &v : arr) {
+        QCOMPARE(v.toObject().value(u"outcome").toString(), QStringLiteral("failed"));
+        QCOMPARE(v.toObject().value(u"phases").toArray().size(), 2); // exports carry the details
+    }
+
+    // An unwritable target: a typed error, and no file.
+    const QString bad = m_dir->filePath(QStringLiteral("missing-dir/out.csv"));
+    controller.exportCsv(QUrl::fromLocalFile(bad));
+    QTRY_COMPARE(done.size(), 3);
+    QCOMPARE(done.at(2).at(0).toBool(), false);
+    QVERIFY(done.at(2).at(3).toString().startsWith(QStringLiteral("storage_failed")));
+    QVERIFY(!QFile::exists(bad));
+    QCOMPARE(controller.lastError(), done.at(2).at(3).toString());
+}
+
+void TestRecordLog::controllerRejectsNonLocalExportTarget()
+{
+    RecordLog log;
+    RecordsController controller(&log);
+    log.open(m_path);
+    QSignalSpy done(&controller, &RecordsController::exportFinished);
+    controller.exportCsv(QUrl(QStringLiteral("https://example.invalid/out.csv")));
+    QCOMPARE(done.size(), 0); // ends asynchronously, like a real export
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(done.at(0).at(0).toBool(), false);
+    QVERIFY(done.at(0).at(3).toString().startsWith(QStringLiteral("invalid_argument")));
+}
+
+QTEST_GUILESS_MAIN(TestRecordLog)
+#include "tst_recordlog.moc"

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: Apache-2.0
+// RecordStore on SQLite: schema and pragmas, a whole attempt written step by step and read back,
+// every filter against an in-memory reference (recordMatches + sort), paging, typed errors for
+// misuse, recovery of unfinished attempts on reopen, and no secret in the file.
+#include "prov/record.h"
+
+#include "recordtesthelpers.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace prov;
+using recordtest::makeRecord;
+using recordtest::sameRecord;
+
+namespace {
+
+// Opens the file with a separate raw connection for white-box checks.
+class RawDb
+{
+public:
+    explicit RawDb(const QString &path)
+        : m_name(QStringLiteral("raw-%1").arg(quintptr(this)))
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+        db.setDatabaseName(path);
+        db.open();
+    }
+    ~RawDb()
+    {
+        QSqlDatabase::database(m_name).close();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    QVariant scalar(const QString &sql) const
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name));
+        if (!q.exec(sql) || !q.next())
+            return {};
+        return q.value(0);
+    }
+    bool exec(const QString &sql) const
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name));
+        return q.exec(sql);
+    }
+
+private:
+    QString m_name;
+};
+
+std::unique_ptr<RecordStore> openStore(const QString &path)
+{
+    auto r = RecordStore::openSqlite(path);
+    if (!r) {
+        qWarning("open failed: %s", qPrintable(r.error().toString()));
+        return {};
+    }
+    return std::move(r.value());
+}
+
+} // namespace
+
+class TestRecordStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void createsSchemaInWalMode();
+    void writesAnAttemptStepByStep();
+    void dropsPayloadsNotMarkedNonSecret();
+    void rejectsMisuseWithInvalidArgument();
+    void refusesPassphraseSizedSsid();
+    void filtersLikeTheReference_data();
+    void filtersLikeTheReference();
+    void nameFilterTreatsWildcardsLiterally();
+    void pagesWithLimitAndOffset();
+    void countIgnoresLimit();
+    void marksUnfinishedAttemptsInterruptedOnReopen();
+    void insertRecordsIsAllOrNothing();
+    void refusesNewerSchema();
+    void refusesDirectoryAndGarbageFile();
+    void keepsNoSecretInTheFile();
+
+private:
+    QList<ProvisioningRecord> seed(RecordStore &store);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void TestRecordStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_path = m_dir->filePath(QStringLiteral("sub/dir/records.sqlite"));
+}
+
+QList<ProvisioningRecord> TestRecordStore::seed(RecordStore &store)
+{
+    // 300 records over 30 days, all outcomes, a few name families; out of time order on purpose.
+    QList<ProvisioningRecord> records;
+    const qint64 base = 1'700'000'000'000;
+    const QStringList names = { QStringLiteral("PROV_%1"), QStringLiteral("prov_lamp_%1"),
+        QStringLiteral("Sensor-%1"), QStringLiteral("ÄRGER_%1") };
+    for (int i = 0; i < 300; ++i) {
+        const qint64 t = base + qint64((i * 7919) % 300) * 2 * 3600 * 1000 + (i % 3); // some equal times
+        const auto outcome = RecordOutcome(1 + i % 4);
+        records.append(makeRecord(i, t, outcome, names[i % names.size()].arg(i, 4, 16, QLatin1Char('0'))));
+    }
+    const Status s = store.insertRecords(records);
+    if (!s)
+        qWarning("seed failed: %s", qPrintable(s.error().toString()));
+    return records;
+}
+
+void TestRecordStore::createsSchemaInWalMode()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    QCOMPARE(store->path(), m_path);
+    QCOMPARE(store->interruptedOnOpen(), 0);
+    RawDb raw(m_path);
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT MAX(version) FROM schema_version")).toInt(), 1);
+    QCOMPARE(raw.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+    for (const char *table : { "attempts", "phases", "custom_calls" }) {
+        QCOMPARE(
+            raw.scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='%1'")
+                           .arg(QLatin1String(table)))
+                .toInt(),
+            1);
+    }
+    for (const char *index : { "attempts_started", "attempts_outcome_started", "attempts_service" }) {
+        QCOMPARE(
+            raw.scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='%1'")
+                           .arg(QLatin1String(index)))
+                .toInt(),
+            1);
+    }
+    // Reopening keeps the one schema_version row.
+    store.reset();
+    QVERIFY(openStore(m_path));
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT COUNT(*) FROM schema_version")).toInt(), 1);
+}
+
+void TestRecordStore::writesAnAttemptStepByStep()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    ProvisioningRecord expected
+        = makeRecord(7, 1'700'000'123'456, RecordOutcome::Failed, QStringLiteral("PROV_1A2B3C"));
+    expected.customCalls = {
+        { QStringLiteral("custom-data"), 5, 7, true, QByteArray("hello"),
+            QByteArray("\x00\x01\x02\xff\"x,", 7), 0 },
+        { QStringLiteral("custom-secret"), 32, 16, false, {}, {}, int(ErrorCode::Timeout) },
+    };
+    QVERIFY(store->begin(expected.start));
+
+    // While running: InProgress, no end, no device facts.
+    auto running = store->record(expected.start.attemptId);
+    QVERIFY(running);
+    QCOMPARE(running->end.outcome, RecordOutcome::InProgress);
+    QCOMPARE(running->end.finishedAtMs, 0);
+    QCOMPARE(running->device.secVer, -1);
+    QVERIFY(running->phases.isEmpty());
+
+    QVERIFY(store->setDeviceFacts(expected.start.attemptId, expected.device));
+    for (const PhaseDuration &p : expected.phases)
+        QVERIFY(store->addPhase(expected.start.attemptId, p));
+    for (const CustomCallEntry &c : expected.customCalls)
+        QVERIFY(store->addCustomCall(expected.start.attemptId, c));
+    QVERIFY(store->finish(expected.start.attemptId, expected.end));
+
+    auto read = store->record(expected.start.attemptId);
+    QVERIFY(read);
+    QString why;
+    QVERIFY2(sameRecord(*read, expected, &why), qPrintable(why));
+    QVERIFY(read->rowId > 0);
+
+    auto all = store->query({});
+    QVERIFY(all);
+    QCOMPARE(all->size(), 1);
+    QVERIFY2(sameRecord(all->first(), expected, &why), qPrintable(why));
+
+    // Without details the list stays cheap.
+    RecordFilter lean;
+    lean.withDetails = false;
+    auto leanRows = store->query(lean);
+    QVERIFY(leanRows);
+    QVERIFY(leanRows->first().phases.isEmpty());
+    QVERIFY(leanRows->first().customCalls.isEmpty());
+    QCOMPARE(leanRows->first().end.failureCode, int(ErrorCode::WifiAuthError));
+
+    // Survives reopening.
+    store.reset();
+    store = openStore(m_path);
+    QVERIFY(store);
+    read = store->record(expected.start.attemptId);
+    QVERIFY(read);
+    QVERIFY2(sameRecord(*read, expected, &why), qPrintable(why));
+}
+
+void TestRecordStore::dropsPayloadsNotMarkedNonSecret()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    AttemptStart start = makeRecord(1, 1000, RecordOutcome::InProgress, QStringLiteral("X")).start;
+    QVERIFY(store->begin(start));
+    CustomCallEntry call { QStringLiteral("custom-cfg"), 9, 4, false, QByteArray("top-secret"),
+        QByteArray("okay"), 0 };
+    QVERIFY(store->addCustomCall(start.attemptId, call));
+    auto read = store->record(start.attemptId);
+    QVERIFY(read);
+    QCOMPARE(read->customCalls.size(), 1);
+    QVERIFY(read->customCalls[0].request.isEmpty());
+    QVERIFY(read->customCalls[0].response.isEmpty());
+    QCOMPARE(read->customCalls[0].requestBytes, 9);
+    QCOMPARE(read->customCalls[0].responseBytes, 4);
+    store.reset();
+    for (const QString &suffix : { QString(), QStringLiteral("-wal") }) {
+        QFile f(m_path + suffix);
+        if (f.open(QIODevice::ReadOnly))
+            QVERIFY(!f.readAll().contains("top-secret"));
+    }
+}
+
+void TestRecordStore::rejectsMisuseWithInvalidArgument()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    const AttemptStart start = makeRecord(1, 1000, RecordOutcome::InProgress, QStringLiteral("X")).start;
+    AttemptEnd end;
+    end.finishedAtMs = 2000;
+    end.outcome = RecordOutcome::Provisioned;
+
+    auto expectInvalid = [](const Status &s) { return !s && s.error().code == ErrorCode::InvalidArgument; };
+    QVERIFY(expectInvalid(store->begin(AttemptStart {})));
+    QVERIFY(expectInvalid(store->addPhase(QStringLiteral("nope"), { QStringLiteral("connect"), 1 })));
+    QVERIFY(expectInvalid(store->setDeviceFacts(QStringLiteral("nope"), {})));
+    QVERIFY(expectInvalid(store->addCustomCall(QStringLiteral("nope"), {})));
+    QVERIFY(expectInvalid(store->finish(QStringLiteral("nope"), end)));
+    QVERIFY(expectInvalid(store->finish(QString(), end)));
+    auto missing = store->record(QStringLiteral("nope"));
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().code, ErrorCode::InvalidArgument);
+
+    QVERIFY(store->begin(start));
+    QVERIFY(expectInvalid(store->begin(start))); // duplicate
+    AttemptEnd stillRunning = end;
+    stillRunning.outcome = RecordOutcome::InProgress;
+    QVERIFY(expectInvalid(store->finish(start.attemptId, stillRunning)));
+    QVERIFY(store->finish(start.attemptId, end));
+    QVERIFY(expectInvalid(store->finish(start.attemptId, end))); // twice
+    QVERIFY(expectInvalid(store->addPhase(start.attemptId, { QStringLiteral("late"), 1 })));
+    QVERIFY(expectInvalid(store->setDeviceFacts(start.attemptId, {})));
+    QVERIFY(expectInvalid(store->addCustomCall(start.attemptId, {})));
+
+    // Nothing of the refused writes landed.
+    auto read = store->record(start.attemptId);
+    QVERIFY(read);
+    QVERIFY(read->phases.isEmpty());
+    QCOMPARE(read->end.outcome, RecordOutcome::Provisioned);
+    QCOMPARE(store->count({}).value(), 1);
+}
+
+void TestRecordStore::refusesPassphraseSizedSsid()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    const AttemptStart start = makeRecord(1, 1000, RecordOutcome::InProgress, QStringLiteral("X")).start;
+    QVERIFY(store->begin(start));
+    AttemptEnd end;
+    end.finishedAtMs = 2000;
+    end.outcome = RecordOutcome::Provisioned;
+    // A 63-character WPA passphrase handed over in the SSID field by mistake.
+    end.ssid = QStringLiteral("correct-horse-battery-staple-correct-horse-battery-staple-12345");
+    const Status s = store->finish(start.attemptId, end);
+    QVERIFY(!s);
+    QCOMPARE(s.error().code, ErrorCode::InvalidArgument);
+    QVERIFY(!s.error().detail.contains(end.ssid));
+    // 32 bytes of non-UTF-8 SSID decode to 32 replacement characters: still accepted.
+    end.ssid = QString::fromUtf8(QByteArray(32, '\xff'));
+    QVERIFY(store->finish(start.attemptId, end));
+    QCOMPARE(store->record(start.attemptId)->end.ssid, end.ssid);
+}
+
+void TestRecordStore::filtersLikeTheReference_data()
+{
+    QTest::addColumn<qint64>("fromOffsetH");
+    QTest::addColumn<qint64>("toOffsetH");
+    QTest::addColumn<QList<int>>("outcomes");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("newestFirst");
+
+    QTest::newRow("all") << qint64(-1) << qint64(-1) << QList<int> {} << QString() << true;
+    QTest::newRow("oldest first") << qint64(-1) << qint64(-1) << QList<int> {} << QString() << false;
+    QTest::newRow("time range") << qint64(100) << qint64(300) << QList<int> {} << QString() << true;
+    QTest::newRow("from only") << qint64(500) << qint64(-1) << QList<int> {} << QString() << true;
+    QTest::newRow("to only") << qint64(-1) << qint64(50) << QList<int> {} << QString() << true;
+    QTest::newRow("failed") << qint64(-1) << qint64(-1) << QList<int> { 2 } << QString() << true;
+    QTest::newRow("provisioned+cancelled")
+        << qint64(-1) << qint64(-1) << QList<int> { 1, 3 } << QString() << true;
+    QTest::newRow("name any case") << qint64(-1) << qint64(-1) << QList<int> {} << QStringLiteral("pRoV_")
+                                   << true;
+    QTest::newRow("name non-ascii case")
+        << qint64(-1) << qint64(-1) << QList<int> {} << QStringLiteral("ärger") << true;
+    QTest::newRow("name + outcome + time")
+        << qint64(48) << qint64(400) << QList<int> { 2, 4 } << QStringLiteral("00") << true;
+    QTest::newRow("no match") << qint64(-1) << qint64(-1) << QList<int> {} << QStringLiteral("zzz") << true;
+}
+
+void TestRecordStore::filtersLikeTheReference()
+{
+    QFETCH(qint64, fromOffsetH);
+    QFETCH(qint64, toOffsetH);
+    QFETCH(QList<int>, outcomes);
+    QFETCH(QString, name);
+    QFETCH(bool, newestFirst);
+
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    QList<ProvisioningRecord> all = seed(*store);
+    QCOMPARE(all.size(), 300);
+
+    const qint64 base = 1'700'000'000'000;
+    RecordFilter f;
+    f.fromMs = fromOffsetH < 0 ? 0 : base + fromOffsetH * 3600 * 1000;
+    f.toMs = toOffsetH < 0 ? 0 : base + toOffsetH * 3600 * 1000;
+    for (int o : outcomes)
+        f.outcomes.append(RecordOutcome(o));
+    f.nameContains = name;
+    f.newestFirst = newestFirst;
+
+    // Reference: the in-memory predicate, sorted by time then insertion order.
+    QList<int> expected;
+    for (int i = 0; i < all.size(); ++i) {
+        if (recordMatches(f, all[i]))
+            expected.append(i);
+    }
+    std::stable_sort(expected.begin(), expected.end(), [&](int a, int b) {
+        const qint64 ta = all[a].start.startedAtMs;
+        const qint64 tb = all[b].start.startedAtMs;
+        if (ta != tb)
+            return newestFirst ? ta > tb : ta < tb;
+        return newestFirst ? a > b : a < b;
+    });
+    if (QByteArray(QTest::currentDataTag()) != "no match")
+        QVERIFY(!expected.isEmpty());
+
+    auto got = store->query(f);
+    QVERIFY(got);
+    QCOMPARE(got->size(), expected.size());
+    for (int k = 0; k < expected.size(); ++k) {
+        QString why;
+        QVERIFY2(sameRecord(got->at(k), all[expected[k]], &why),
+            qPrintable(QStringLiteral("row %1: %2").arg(k).arg(why)));
+    }
+    QCOMPARE(store->count(f).value(), expected.size());
+}
+
+void TestRecordStore::nameFilterTreatsWildcardsLiterally()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    QVERIFY(
+        store->insertRecords({ makeRecord(1, 1000, RecordOutcome::Provisioned, QStringLiteral("a_b%c\\d")),
+            makeRecord(2, 2000, RecordOutcome::Provisioned, QStringLiteral("axbyc")),
+            makeRecord(3, 3000, RecordOutcome::Provisioned, QStringLiteral("plain")) }));
+    for (const QString &needle : { QStringLiteral("_"), QStringLiteral("%"), QStringLiteral("\\"),
+             QStringLiteral("a_b%c\\d"), QStringLiteral("b%C") }) {
+        RecordFilter f;
+        f.nameContains = needle;
+        auto got = store->query(f);
+        QVERIFY(got);
+        QCOMPARE(got->size(), 1);
+        QCOMPARE(got->first().start.serviceName, QStringLiteral("a_b%c\\d"));
+    }
+}
+
+void TestRecordStore::pagesWithLimitAndOffset()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    seed(*store);
+    RecordFilter everything;
+    everything.withDetails = false;
+    const QList<ProvisioningRecord> all = store->query(everything).value();
+    QCOMPARE(all.size(), 300);
+
+    QList<ProvisioningRecord> paged;
+    RecordFilter page = everything;
+    page.limit = 64;
+    for (page.offset = 0;; page.offset += page.limit) {
+        const QList<ProvisioningRecord> rows = store->query(page).value();
+        paged += rows;
+        if (rows.size() < page.limit)
+            break;
+    }
+    QCOMPARE(paged.size(), all.size());
+    for (int i = 0; i < all.size(); ++i)
+        QCOMPARE(paged[i].start.attemptId, all[i].start.attemptId);
+
+    page.limit = 0;
+    page.offset = 0;
+    QCOMPARE(store->query(page)->size(), 0);
+    // Offset without limit.
+    page.limit = -1;
+    page.offset = 290;
+    QCOMPARE(store->query(page)->size(), 10);
+    QCOMPARE(store->query(page)->first().start.attemptId, all[290].start.attemptId);
+}
+
+void TestRecordStore::countIgnoresLimit()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    seed(*store);
+    RecordFilter f;
+    f.outcomes = { RecordOutcome::Failed };
+    f.limit = 3;
+    f.offset = 10;
+    QCOMPARE(store->count(f).value(), 75);
+    QCOMPARE(store->query(f)->size(), 3);
+}
+
+void TestRecordStore::marksUnfinishedAttemptsInterruptedOnReopen()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    const ProvisioningRecord a = makeRecord(1, 1000, RecordOutcome::Provisioned, QStringLiteral("A"));
+    const ProvisioningRecord b = makeRecord(2, 2000, RecordOutcome::InProgress, QStringLiteral("B"));
+    const ProvisioningRecord c = makeRecord(3, 3000, RecordOutcome::InProgress, QStringLiteral("C"));
+    for (const auto *r : { &a, &b, &c })
+        QVERIFY(store->begin(r->start));
+    QVERIFY(store->addPhase(b.start.attemptId, { QStringLiteral("connect"), 5 }));
+    QVERIFY(store->finish(a.start.attemptId, a.end));
+    store.reset(); // as if the process died here
+
+    store = openStore(m_path);
+    QVERIFY(store);
+    QCOMPARE(store->interruptedOnOpen(), 2);
+    QCOMPARE(store->record(a.start.attemptId)->end.outcome, RecordOutcome::Provisioned);
+    auto rb = store->record(b.start.attemptId);
+    QCOMPARE(rb->end.outcome, RecordOutcome::Interrupted);
+    QCOMPARE(rb->end.finishedAtMs, 0);
+    QCOMPARE(rb->phases.size(), 1);
+    QCOMPARE(store->record(c.start.attemptId)->end.outcome, RecordOutcome::Interrupted);
+    RecordFilter running;
+    running.outcomes = { RecordOutcome::InProgress };
+    QCOMPARE(store->count(running).value(), 0);
+    // An interrupted attempt is closed: no more writes.
+    QVERIFY(!store->addPhase(b.start.attemptId, { QStringLiteral("late"), 1 }));
+
+    store.reset();
+    store = openStore(m_path);
+    QVERIFY(store);
+    QCOMPARE(store->interruptedOnOpen(), 0);
+}
+
+void TestRecordStore::insertRecordsIsAllOrNothing()
+{
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    const ProvisioningRecord a = makeRecord(1, 1000, RecordOutcome::Provisioned, QStringLiteral("A"));
+    const ProvisioningRecord b = makeRecord(2, 2000, RecordOutcome::Failed, QStringLiteral("B"));
+    QVERIFY(store->insertRecords({ a }));
+    const Status s = store->insertRecords({ b, a }); // a exists already
+    QVERIFY(!s);
+    QCOMPARE(s.error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(store->count({}).value(), 1);
+    QVERIFY(!store->record(b.start.attemptId));
+    RawDb raw(m_path);
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT COUNT(*) FROM phases")).toInt(), a.phases.size());
+}
+
+void TestRecordStore::refusesNewerSchema()
+{
+    QVERIFY(openStore(m_path));
+    {
+        RawDb raw(m_path);
+        QVERIFY(raw.exec(QStringLiteral("INSERT INTO schema_version (version) VALUES (99)")));
+    }
+    auto r = RecordStore::openSqlite(m_path);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::StorageFailed);
+    QVERIFY2(r.error().detail.contains(QStringLiteral("99")), qPrintable(r.error().detail));
+}
+
+void TestRecordStore::refusesDirectoryAndGarbageFile()
+{
+    auto dir = RecordStore::openSqlite(m_dir->path());
+    QVERIFY(!dir);
+    QCOMPARE(dir.error().code, ErrorCode::StorageFailed);
+
+    const QString garbage = m_dir->filePath(QStringLiteral("garbage.sqlite"));
+    QFile f(garbage);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(8192, 'x'));
+    f.close();
+    auto bad = RecordStore::openSqlite(garbage);
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().code, ErrorCode::StorageFailed);
+    QVERIFY(!bad.error().detail.isEmpty());
+
+    auto empty = RecordStore::openSqlite(QString());
+    QVERIFY(!empty);
+    QCOMPARE(empty.error().code, ErrorCode::StorageFailed);
+}
+
+void TestRecordStore::keepsNoSecretInTheFile()
+{
+    // A whole attempt as the workflow writes it: the passphrase and PoP exist in the caller only.
+    const QByteArray passphrase = "Pa55phrase-never-stored";
+    const QByteArray pop = "abcd1234-pop-never-stored";
+    auto store = openStore(m_path);
+    QVERIFY(store);
+    ProvisioningRecord r = makeRecord(5, 5000, RecordOutcome::Failed, QStringLiteral("PROV_SECRET"));
+    r.end.failureDetail = QStringLiteral("device reported AuthError for SSID factory-net-1");
+    QVERIFY(store->begin(r.start));
+    QVERIFY(store->setDeviceFacts(r.start.attemptId, r.device));
+    QVERIFY(store->addCustomCall(r.start.attemptId,
+        { QStringLiteral("custom-creds"), passphrase.size(), 2, false, passphrase, QByteArray("ok"), 0 }));
+    QVERIFY(store->finish(r.start.attemptId, r.end));
+    store.reset();
+    QByteArray bytes;
+    for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") }) {
+        QFile f(m_path + suffix);
+        if (f.open(QIODevice::ReadOnly))
+            bytes += f.readAll();
+    }
+    QVERIFY(bytes.contains("PROV_SECRET")); // the scan does see the file's text
+    QVERIFY(!bytes.contains(passphrase));
+    QVERIFY(!bytes.contains(pop));
+}
+
+QTEST_GUILESS_MAIN(TestRecordStore)
+#include "tst_recordstore.moc"
