@@ -14,6 +14,9 @@
 
 #include <QBluetoothDeviceDiscoveryAgent>
 #include <QBluetoothUuid>
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusMetaType>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLowEnergyController>
@@ -105,6 +108,7 @@ private Q_SLOTS:
     void dropAfterApplyDisconnectsButDeviceApplies();
     void rebootFaultTakesDeviceOffline();
     void controlInterfaceSetsScenarios();
+    void rejectsMistypedDictionaryWithoutCrashing();
 
 private:
     QList<QJsonObject> startSim(const QStringList &args);
@@ -829,6 +833,35 @@ void TestFakeBluez::controlInterfaceSetsScenarios()
     QVERIFY(m_bus.control(QStringLiteral("SetScenario"), { address, QStringLiteral("none") }));
     Link link;
     QVERIFY(connectLink(link, *info));
+}
+
+void TestFakeBluez::rejectsMistypedDictionaryWithoutCrashing()
+{
+    QVERIFY(!startSim({}).isEmpty());
+    // a{si} where bluetoothd takes a{sv}: demarshalling it as a{sv} makes libdbus abort the process.
+    using IntMap = QMap<QString, int>;
+    qDBusRegisterMetaType<IntMap>();
+    auto setFilter = [](const QVariant &filter) {
+        QDBusMessage call = QDBusMessage::createMethodCall(QStringLiteral("org.bluez"),
+            QStringLiteral("/org/bluez/hci0"), QStringLiteral("org.bluez.Adapter1"),
+            QStringLiteral("SetDiscoveryFilter"));
+        call << filter;
+        return QDBusConnection::systemBus().call(call, QDBus::Block, kWaitMs);
+    };
+    for (const QVariant &bad : { QVariant::fromValue(IntMap { { QStringLiteral("RSSI"), -60 } }),
+             QVariant(QStringList { QStringLiteral("UUIDs") }), QVariant(42) }) {
+        const QDBusMessage reply = setFilter(bad);
+        QCOMPARE(reply.type(), QDBusMessage::ErrorMessage);
+        QCOMPARE(reply.errorName(), QStringLiteral("org.bluez.Error.InvalidArguments"));
+    }
+    QVERIFY(m_bus.isSimRunning());
+    const QStringList refused = m_bus.journal(QStringLiteral("SetDiscoveryFilter ")).filter(
+        QStringLiteral("=> error org.bluez.Error.InvalidArguments"));
+    QCOMPARE(refused.size(), 3);
+    // The well-typed call still works.
+    const QDBusMessage ok
+        = setFilter(QVariant(QVariantMap { { QStringLiteral("Transport"), QStringLiteral("le") } }));
+    QVERIFY2(ok.type() == QDBusMessage::ReplyMessage, qPrintable(ok.errorMessage()));
 }
 
 QTEST_GUILESS_MAIN(TestFakeBluez)

@@ -112,6 +112,8 @@ QList<ProvisioningRecord> hostileRecords()
         r.device.firmwareVersion = hostile[(i + 4) % hostile.size()];
         r.device.protoVerJson = hostile[(i + 5) % hostile.size()];
         r.end.failureDetail = hostile[(i + 6) % hostile.size()];
+        // Custom endpoint names come from the firmware: the summary cell starts with one.
+        r.customCalls = { { hostile[(i + 7) % hostile.size()], 1, 1, false, {}, {}, 0 } };
         // SSIDs are raw bytes (§9.2): not UTF-8 in general. The workflow decodes them with fromUtf8.
         r.end.ssid = i % 2 ? QString::fromUtf8(QByteArray("\xff\xfe-net\x80", 7)) : hostile[i].left(32);
         records << r;
@@ -191,6 +193,7 @@ void TestRecordExport::csvRoundTripsHostileValues()
             QStringLiteral("connect=%1;handshake=%2")
                 .arg(r.phases[0].durationMs)
                 .arg(r.phases[1].durationMs));
+        QCOMPARE(row[col("custom_calls")], defended(r.customCalls[0].endpoint + QStringLiteral(":1/1:ok")));
         // No cell a spreadsheet would evaluate.
         for (const QString &cell : row)
             QVERIFY2(!dangerousStart(cell), qPrintable(cell.left(40)));

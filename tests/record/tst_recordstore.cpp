@@ -13,6 +13,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <limits>
 
 using namespace prov;
 using recordtest::makeRecord;
@@ -413,6 +414,10 @@ void TestRecordStore::pagesWithLimitAndOffset()
     page.offset = 290;
     QCOMPARE(store->query(page)->size(), 10);
     QCOMPARE(store->query(page)->first().start.attemptId, all[290].start.attemptId);
+    // A huge limit is an upper bound, not an allocation (a page size from QML can be anything).
+    page.limit = std::numeric_limits<int>::max();
+    page.offset = 0;
+    QCOMPARE(store->query(page)->size(), all.size());
 }
 
 void TestRecordStore::countIgnoresLimit()
@@ -525,6 +530,9 @@ void TestRecordStore::keepsNoSecretInTheFile()
     QVERIFY(store->setDeviceFacts(r.start.attemptId, r.device));
     QVERIFY(store->addCustomCall(r.start.attemptId,
         { QStringLiteral("custom-creds"), passphrase.size(), 2, false, passphrase, QByteArray("ok"), 0 }));
+    // A device answer that carries a secret (not marked non-secret): the response column stays empty.
+    QVERIFY(store->addCustomCall(r.start.attemptId,
+        { QStringLiteral("custom-pop"), 1, pop.size(), false, QByteArray("?"), pop, 0 }));
     QVERIFY(store->finish(r.start.attemptId, r.end));
     store.reset();
     QByteArray bytes;

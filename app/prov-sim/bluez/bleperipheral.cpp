@@ -38,13 +38,7 @@ bool isProtoVer(const QString &endpoint)
     return endpoint == QLatin1String("proto-ver");
 }
 
-QVariantMap optionsOf(const QDBusMessage &call, int index)
-{
-    const QVariant arg = call.arguments().value(index);
-    if (arg.canConvert<QDBusArgument>())
-        return qdbus_cast<QVariantMap>(arg.value<QDBusArgument>());
-    return arg.toMap();
-}
+const QString kBadOptions = QStringLiteral("Invalid arguments in method call");
 } // namespace
 
 BlePeripheral::BlePeripheral(
@@ -297,9 +291,7 @@ void BlePeripheral::clientVanished(const QString &uniqueName)
 
 void BlePeripheral::record(const QDBusMessage &call, const QString &details, const QString &outcome)
 {
-    m_adapter.journal().append(QStringLiteral("%1 %2%3 => %4")
-                                   .arg(call.member(), call.path(),
-                                       details.isEmpty() ? QString() : QLatin1Char(' ') + details, outcome));
+    m_adapter.journal().appendCall(call, details, outcome);
 }
 
 void BlePeripheral::sendError(const QDBusMessage &call, const QString &name, const QString &text)
@@ -527,7 +519,11 @@ void BlePeripheral::goOffline(int ms)
 void BlePeripheral::writeValue(Characteristic &c, const QDBusMessage &call)
 {
     const QByteArray value = call.arguments().value(0).toByteArray();
-    const QVariantMap options = optionsOf(call, 1);
+    const std::optional<QVariantMap> dict = bluez::dictArgument(call, 1);
+    if (!dict)
+        return reject(call, QStringLiteral("endpoint=%1").arg(c.endpoint), bluez::error::InvalidArguments,
+            kBadOptions);
+    const QVariantMap &options = *dict;
     const QString type = options.value(QStringLiteral("type"), QStringLiteral("request")).toString();
     const uint offset = options.value(QStringLiteral("offset")).toUInt();
     QString details = QStringLiteral("endpoint=%1 type=%2 len=%3").arg(c.endpoint, type).arg(value.size());
@@ -612,8 +608,11 @@ void BlePeripheral::writeValue(Characteristic &c, const QDBusMessage &call)
 
 void BlePeripheral::readValue(Characteristic &c, const QDBusMessage &call)
 {
-    const uint offset = optionsOf(call, 0).value(QStringLiteral("offset")).toUInt();
+    const std::optional<QVariantMap> options = bluez::dictArgument(call, 0);
     QString details = QStringLiteral("endpoint=%1").arg(c.endpoint);
+    if (!options)
+        return reject(call, details, bluez::error::InvalidArguments, kBadOptions);
+    const uint offset = options->value(QStringLiteral("offset")).toUInt();
     if (offset != 0)
         details += QStringLiteral(" offset=%1").arg(offset);
     if (m_link != Link::Connected)
@@ -658,9 +657,12 @@ void BlePeripheral::withhold(const Characteristic &c)
 
 void BlePeripheral::readDescriptor(const Characteristic &c, const QDBusMessage &call)
 {
-    const uint offset = optionsOf(call, 0).value(QStringLiteral("offset")).toUInt();
+    const std::optional<QVariantMap> options = bluez::dictArgument(call, 0);
     const QByteArray name = c.endpoint.toLatin1(); // 0x2901: the endpoint name, no NUL (§7.2)
     const QString details = QStringLiteral("descriptor=2901 endpoint=%1").arg(c.endpoint);
+    if (!options)
+        return reject(call, details, bluez::error::InvalidArguments, kBadOptions);
+    const uint offset = options->value(QStringLiteral("offset")).toUInt();
     if (m_link != Link::Connected)
         return reject(call, details, bluez::error::NotConnected, QStringLiteral("Not connected"));
     if (offset > uint(name.size()))

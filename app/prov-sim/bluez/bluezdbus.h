@@ -11,6 +11,10 @@
 #include <QString>
 #include <QVariantMap>
 
+#include <optional>
+
+class QDBusMessage;
+
 namespace bluez {
 
 inline const QString kService = QStringLiteral("org.bluez");
@@ -52,5 +56,11 @@ using ManufacturerData = QMap<quint16, QDBusVariant>;
 
 /// Registers the container types above with QtDBus (idempotent).
 void registerDBusTypes();
+
+/// Argument `index` of `call` as an a{sv} dictionary (ReadValue/WriteValue options,
+/// SetDiscoveryFilter's filter); an absent argument is an empty dictionary. std::nullopt when the
+/// argument has any other D-Bus type: demarshalling it as a{sv} would make libdbus abort prov-sim,
+/// so a hostile or buggy caller gets an error reply instead.
+std::optional<QVariantMap> dictArgument(const QDBusMessage &call, int index);
 
 } // namespace bluez

@@ -32,13 +32,6 @@ QVariant unwrap(const QVariant &v)
 {
     return v.canConvert<QDBusVariant>() ? v.value<QDBusVariant>().variant() : v;
 }
-
-QVariantMap mapArgument(const QVariant &arg)
-{
-    if (arg.canConvert<QDBusArgument>())
-        return qdbus_cast<QVariantMap>(arg.value<QDBusArgument>());
-    return arg.toMap();
-}
 } // namespace
 
 FakeBluez::FakeBluez(const Settings &settings, QObject *parent)
@@ -207,9 +200,7 @@ bool FakeBluez::handleMessage(const QDBusMessage &message, const QDBusConnection
 
 void FakeBluez::record(const QDBusMessage &call, const QString &details, const QString &outcome)
 {
-    m_journal.append(QStringLiteral("%1 %2%3 => %4")
-                         .arg(call.member(), call.path(),
-                             details.isEmpty() ? QString() : QLatin1Char(' ') + details, outcome));
+    m_journal.appendCall(call, details, outcome);
 }
 
 void FakeBluez::reply(const QDBusMessage &call, const QString &details, const QVariantList &arguments)
@@ -306,7 +297,11 @@ void FakeBluez::handleAdapter(const QDBusMessage &call)
         return stopDiscoveryFor(client);
     }
     if (member == QLatin1String("SetDiscoveryFilter")) {
-        const QVariantMap filter = mapArgument(call.arguments().value(0));
+        const std::optional<QVariantMap> dict = bluez::dictArgument(call, 0);
+        if (!dict)
+            return error(call, {}, bluez::error::InvalidArguments,
+                QStringLiteral("Invalid arguments in method call"));
+        const QVariantMap &filter = *dict;
         static const QStringList known { QStringLiteral("UUIDs"), QStringLiteral("RSSI"),
             QStringLiteral("Pathloss"), QStringLiteral("Transport"), QStringLiteral("DuplicateData"),
             QStringLiteral("Discoverable"), QStringLiteral("Pattern") };

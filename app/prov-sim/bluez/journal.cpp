@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "journal.h"
 
+#include <QDBusMessage>
+
 namespace {
 // A test that never clears the journal must not grow prov-sim without bound.
 constexpr int kMaxEntries = 100000;
@@ -24,6 +26,13 @@ void Journal::append(const QString &entry)
     }
     if (m_echo)
         m_echo(entry);
+}
+
+void Journal::appendCall(const QDBusMessage &call, const QString &details, const QString &outcome)
+{
+    append(QStringLiteral("%1 %2%3 => %4")
+               .arg(call.member(), call.path(), details.isEmpty() ? QString() : QLatin1Char(' ') + details,
+                   outcome));
 }
 
 void Journal::event(const QString &what, const QString &path, const QString &details)

@@ -7,6 +7,8 @@
 
 #include <functional>
 
+class QDBusMessage;
+
 /// The fake org.bluez's call journal (docs/prov-sim.md "Journal"): one entry per D-Bus call received,
 /// `<Member> <path>[ key=value]* => <outcome>`, plus `event <what> <path>[ key=value]*` lines for what
 /// the fake did on its own. Never payload bytes (they may hold secrets): sizes only.
@@ -21,6 +23,8 @@ public:
     void setEcho(std::function<void(const QString &)> echo) { m_echo = std::move(echo); }
 
     void append(const QString &entry);
+    /// Appends `<Member> <path>[ details] => <outcome>` for a D-Bus call received.
+    void appendCall(const QDBusMessage &call, const QString &details, const QString &outcome);
     /// Appends `event <what> <path>[ details]`.
     void event(const QString &what, const QString &path, const QString &details = {});
     const QStringList &entries() const { return m_entries; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "objecttree.h"
 
+#include <QDBusArgument>
 #include <QDBusMessage>
 #include <QDBusMetaType>
 
@@ -11,6 +12,22 @@ void bluez::registerDBusTypes()
     qDBusRegisterMetaType<InterfaceMap>();
     qDBusRegisterMetaType<ManagedObjects>();
     qDBusRegisterMetaType<ManufacturerData>();
+}
+
+std::optional<QVariantMap> bluez::dictArgument(const QDBusMessage &call, int index)
+{
+    const QVariantList arguments = call.arguments();
+    if (index >= arguments.size())
+        return QVariantMap {};
+    const QVariant &arg = arguments.at(index);
+    if (arg.metaType() == QMetaType::fromType<QVariantMap>())
+        return arg.toMap(); // a message built in this process, not demarshalled
+    if (arg.metaType() != QMetaType::fromType<QDBusArgument>())
+        return std::nullopt; // a basic type (s, i, ...), never a dictionary
+    const QDBusArgument dbusArg = arg.value<QDBusArgument>();
+    if (dbusArg.currentSignature() != QLatin1String("a{sv}"))
+        return std::nullopt;
+    return qdbus_cast<QVariantMap>(dbusArg);
 }
 
 ObjectTree::ObjectTree(const QDBusConnection &connection)

@@ -18,6 +18,7 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <algorithm>
 #include <limits>
 
 // The record store's category (libprov's others live in core/logging.cpp). Logs name attempt ids
@@ -30,6 +31,7 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 constexpr int kInClauseChunk = 500; // well under SQLite's host parameter limit
+constexpr int kReserveRows = 1000; // query(): rows reserved up front at most
 
 // Version 1 of the schema, SQLite dialect. attempts.id is the row id (insertion order).
 // service_name_folded holds the case-folded service name so that the substring filter is a plain
@@ -661,8 +663,10 @@ Result<QList<ProvisioningRecord>> RecordStore::query(const RecordFilter &filter)
             q.addBindValue(b);
         if (Status s = d->exec(q, "cannot query attempts"); !s)
             return s.error();
+        // limit is only an upper bound (a caller may pass INT_MAX for "all"): never reserve
+        // more than one chunk ahead of the rows actually read.
         if (filter.limit > 0)
-            records.reserve(filter.limit);
+            records.reserve(std::min(filter.limit, kReserveRows));
         while (q.next())
             records.append(RecordStorePrivate::readAttempt(q));
     }
