@@ -13,7 +13,7 @@ PACKAGES=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
   qml6-module-qtmultimedia qml6-module-qttest
-  libzxing-dev libqrencode-dev
+  libzxing-dev libqrencode-dev qt6-svg-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+/// Where a device row came from. Bit flags: a row merged from several sources keeps them all.
+/// The numbers are stable (shown and filtered on), never reuse one.
+enum class DeviceOrigin : int {
+    None = 0,
+    Manual = 1, ///< typed in by the technician
+    Qr = 2, ///< QR sticker: camera, image file, clipboard or keyboard-wedge scanner
+    Manifest = 4, ///< JSON-lines manifest (prov-sim's stdout format)
+    Ble = 8, ///< a BLE scanner (future DeviceSource)
+};
+
+/// How to authenticate to a device (protocol doc §5, §8, §11). Secrets: held in memory only,
+/// never written to QSettings, records or logs.
+struct DeviceCredentials
+{
+    QByteArray pop; ///< Security 1 PoP; in a QR code also the Security 2 password (§11)
+    QByteArray username; ///< Security 2 username
+    QByteArray password; ///< Security 2 password (manual entry); empty: use `pop`
+
+    bool isEmpty() const { return pop.isEmpty() && username.isEmpty() && password.isEmpty(); }
+    bool operator==(const DeviceCredentials &) const = default;
+};
+
+/// One provisionable device as a DeviceSource reports it. Unknown fields are empty/nullopt; when a
+/// second source reports the same service name, DeviceListModel merges the known fields in.
+struct DeviceEntry
+{
+    /// SoftAP default port of ESP-IDF's protocomm_httpd (§6.1).
+    static constexpr quint16 kDefaultSoftApPort = 80;
+
+    QString serviceName; ///< SoftAP SSID / BLE name ("PROV_1A2B3C"): the row key
+    QString transport = QStringLiteral("softap"); ///< "softap" or "ble"
+    QString host; ///< IP or host name; empty: unknown (SoftAP: 192.168.4.1 is assumed)
+    quint16 port = 0; ///< 0: unknown (SoftAP: 80)
+    std::optional<int> rssi; ///< dBm, when a scanner saw the device
+    std::optional<int> secVer; ///< 0/1/2 when a source says so (proto-ver decides in the end)
+    int origins = int(DeviceOrigin::None); ///< DeviceOrigin bits
+    DeviceCredentials credentials; ///< secret
+
+    QString key() const { return serviceName; }
+    bool isSoftAp() const { return transport == QLatin1String("softap"); }
+    bool addressKnown() const { return !host.isEmpty(); }
+    /// Host to connect to: `host`, or the SoftAP default 192.168.4.1 when unknown.
+    QString effectiveHost() const;
+    /// Port to connect to: `port`, or 80 when unknown.
+    quint16 effectivePort() const { return port != 0 ? port : kDefaultSoftApPort; }
+    /// "host:port" for display and records; SoftAP devices with no known address show the
+    /// default "192.168.4.1:80"; BLE devices show their service name.
+    QString displayAddress() const;
+    /// Fills this entry's unknown fields from `other` and takes `other`'s known ones (non-empty
+    /// credential parts replace ours). Used when two sources report the same device.
+    void mergeFrom(const DeviceEntry &other);
+};
+Q_DECLARE_METATYPE(DeviceEntry)
+
+/// Parses "host:port", "host" (port 80) or "[v6]:port". Returns false for an empty host or a port
+/// outside 1..65535.
+bool parseHostPort(const QString &text, QString *host, quint16 *port);

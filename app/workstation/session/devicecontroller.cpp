@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "session/devicecontroller.h"
+
+#include "devices/devicelistmodel.h"
+#include "records/recordlog.h"
+#include "settings/settingscontroller.h"
+
+DeviceController::DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
+                                   QObject *parent)
+    : QObject(parent)
+    , m_devices(devices)
+    , m_settings(settings)
+    , m_records(records)
+{
+    for (auto signal : {&SettingsController::requestTimeoutMsChanged, &SettingsController::connectTimeoutMsChanged,
+                        &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged})
+        connect(settings, signal, this, &DeviceController::handleSettingsChanged);
+    connect(devices, &DeviceListModel::entryChanged, this, &DeviceController::handleEntryChanged);
+    if (records) {
+        connect(records, &RecordLog::opened, this, [this](bool ok, const QString &detail) {
+            setRecordProblem(ok ? QString()
+                                : tr("The factory record cannot be opened (%1): attempts are not recorded.").arg(detail));
+        });
+        connect(records, &RecordLog::storageFailed, this, [this](const QString &detail) {
+            setRecordProblem(tr("The factory record could not be written (%1).").arg(detail));
+        });
+    }
+    connect(devices, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
+        for (int r = first; r <= last; ++r)
+            close(m_devices->index(r).data(DeviceListModel::ServiceNameRole).toString());
+    });
+}
+
+DeviceController::~DeviceController()
+{
+    // Sessions finish their attempts in their destructors: do it while RecordLog still exists.
+    const auto sessions = m_sessions.values();
+    m_sessions.clear();
+    qDeleteAll(sessions);
+}
+
+SessionConfig DeviceController::config() const
+{
+    SessionConfig c;
+    c.requestTimeoutMs = m_settings->requestTimeoutMs();
+    c.connectTimeoutMs = m_settings->connectTimeoutMs();
+    c.station = m_settings->stationName();
+    c.operatorName = m_settings->operatorName();
+    return c;
+}
+
+bool DeviceController::select(const QString &key)
+{
+    const std::optional<DeviceEntry> entry = m_devices->entry(key);
+    if (!entry)
+        return false;
+    DeviceSession *session = m_sessions.value(key);
+    if (!session) {
+        session = new DeviceSession(*entry, config(), m_records, this);
+        m_sessions.insert(key, session);
+        auto update = [this, session] { updateListState(session); };
+        connect(session, &DeviceSession::busyChanged, this, update);
+        connect(session, &DeviceSession::applyStateChanged, this, update);
+        connect(session, &DeviceSession::errorChanged, this, update);
+    }
+    if (m_current != session) {
+        m_current = session;
+        Q_EMIT sessionChanged();
+    }
+    return true;
+}
+
+void DeviceController::close(const QString &key)
+{
+    DeviceSession *session = m_sessions.take(key);
+    if (!session)
+        return;
+    const bool wasCurrent = session == m_current;
+    delete session;
+    if (wasCurrent)
+        Q_EMIT sessionChanged();
+}
+
+void DeviceController::setRecordProblem(const QString &problem)
+{
+    if (problem == m_recordProblem)
+        return;
+    m_recordProblem = problem;
+    Q_EMIT recordProblemChanged();
+}
+
+void DeviceController::dismissRecordProblem()
+{
+    setRecordProblem({});
+}
+
+bool DeviceController::setAddress(const QString &key, const QString &address)
+{
+    return m_devices->setAddress(key, address);
+}
+
+void DeviceController::handleSettingsChanged()
+{
+    const SessionConfig c = config();
+    for (DeviceSession *session : std::as_const(m_sessions))
+        session->setConfig(c);
+}
+
+void DeviceController::handleEntryChanged(const QString &key)
+{
+    DeviceSession *session = m_sessions.value(key);
+    const std::optional<DeviceEntry> entry = m_devices->entry(key);
+    if (session && entry)
+        session->updateEntry(*entry);
+}
+
+void DeviceController::updateListState(DeviceSession *session)
+{
+    using State = DeviceListModel::State;
+    const QString key = session->serviceName();
+    if (session->applyState() == DeviceSession::ApplyState::Connected)
+        return m_devices->setState(key, State::Provisioned);
+    if (session->isBusy()) {
+        const auto op = session->operation();
+        if (op == DeviceSession::Operation::Connect || op == DeviceSession::Operation::Apply)
+            m_devices->setState(key, State::Connecting);
+        return;
+    }
+    // Only a failed connect or apply marks the device failed; a failed scan or custom call does not.
+    if (session->errorCode() != 0 && session->applyState() == DeviceSession::ApplyState::Failed)
+        return m_devices->setState(key, State::Failed, session->errorHeadline());
+    if (session->errorCode() != 0 && !session->isConnected())
+        return m_devices->setState(key, State::Failed, session->errorHeadline());
+    if (session->errorCode() == 0)
+        m_devices->setState(key, State::New); // connected, reset or re-provisioned: ready again
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "session/devicesession.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+class DeviceListModel;
+class RecordLog;
+class SettingsController;
+
+/// Holds a DeviceSession per device the technician opened, so that a tray of devices can be
+/// provisioned side by side, and exposes the selected one to the Device page. Keeps the device
+/// list's State column in step with the sessions (Connecting / Provisioned / Failed), passes
+/// settings changes (timeouts, station, operator) on, and hands entry changes (an edited address,
+/// credentials merged from a QR) to idle sessions. GUI thread.
+class DeviceController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("DeviceController is created by the workstation")
+    /// The session of the selected device, null when none is selected.
+    Q_PROPERTY(DeviceSession *session READ session NOTIFY sessionChanged)
+    Q_PROPERTY(QString selectedKey READ selectedKey NOTIFY sessionChanged)
+    /// Why attempts are not being recorded (the record could not be opened or written), "" when
+    /// all is well. Shown on every page: a factory line must not provision unrecorded.
+    Q_PROPERTY(QString recordProblem READ recordProblem NOTIFY recordProblemChanged)
+public:
+    /// None of the pointers is owned; all must outlive the controller. `records` may be null.
+    DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
+                     QObject *parent = nullptr);
+    /// Closes every session (they end their open attempts in the record).
+    ~DeviceController() override;
+
+    /// Selects the device with service name `key`, creating its session on first use. Returns
+    /// false for an unknown key.
+    Q_INVOKABLE bool select(const QString &key);
+    /// Closes the session of `key` (cancelling what runs). The row stays in the list.
+    Q_INVOKABLE void close(const QString &key);
+
+    /// Changes the address ("host:port") of device `key` (the SoftAP default is display-only).
+    /// An idle session reconnects to the new address next time. False when malformed.
+    Q_INVOKABLE bool setAddress(const QString &key, const QString &address);
+
+    DeviceSession *session() const { return m_current; }
+    DeviceSession *sessionFor(const QString &key) const { return m_sessions.value(key); }
+    QString selectedKey() const { return m_current ? m_current->serviceName() : QString(); }
+    QString recordProblem() const { return m_recordProblem; }
+    /// The technician read the record problem.
+    Q_INVOKABLE void dismissRecordProblem();
+
+Q_SIGNALS:
+    void sessionChanged();
+    void recordProblemChanged();
+
+private:
+    SessionConfig config() const;
+    void handleSettingsChanged();
+    void handleEntryChanged(const QString &key);
+    void updateListState(DeviceSession *session);
+    void setRecordProblem(const QString &problem);
+
+    DeviceListModel *m_devices;
+    SettingsController *m_settings;
+    QPointer<RecordLog> m_records;
+    QHash<QString, DeviceSession *> m_sessions;
+    QPointer<DeviceSession> m_current;
+    QString m_recordProblem;
+};

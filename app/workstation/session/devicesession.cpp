@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "session/devicesession.h"
+
+#include "applogging.h"
+#include "records/recordlog.h"
+#include "session/wifiinfo.h"
+
+#include "prov/httptransport.h"
+#include "prov/record.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QRegularExpression>
+#include <QUrl>
+
+using prov::ErrorCode;
+using prov::ProvisionStep;
+
+namespace {
+constexpr int kWorkflowSteps = 6;
+
+/// Position of a step in the six-step workflow display, -1 for steps outside it.
+int workflowIndex(ProvisionStep step)
+{
+    switch (step) {
+    case ProvisionStep::ReadingVersion: return 0;
+    case ProvisionStep::Handshake: return 1;
+    case ProvisionStep::Scanning: return 2;
+    case ProvisionStep::SendingConfig: return 3;
+    case ProvisionStep::Applying: return 4;
+    case ProvisionStep::WaitingForConnection: return 5;
+    default: return -1;
+    }
+}
+
+/// Record phase of a step: SendingConfig and Applying form one "apply" phase (RecordLog phases).
+QString phaseOf(ProvisionStep step)
+{
+    switch (step) {
+    case ProvisionStep::ReadingVersion: return QStringLiteral("connect");
+    case ProvisionStep::Handshake: return QStringLiteral("handshake");
+    case ProvisionStep::Scanning: return QStringLiteral("scan");
+    case ProvisionStep::SendingConfig:
+    case ProvisionStep::Applying: return QStringLiteral("apply");
+    case ProvisionStep::WaitingForConnection: return QStringLiteral("wait_connected");
+    case ProvisionStep::Control: return QStringLiteral("control");
+    case ProvisionStep::Custom: return QStringLiteral("custom");
+    case ProvisionStep::Idle:
+    case ProvisionStep::Done: break;
+    }
+    return {};
+}
+
+ws::ErrorContext contextOf(DeviceSession::Operation op)
+{
+    switch (op) {
+    case DeviceSession::Operation::Connect: return ws::ErrorContext::Connect;
+    case DeviceSession::Operation::Scan: return ws::ErrorContext::Scan;
+    case DeviceSession::Operation::Apply: return ws::ErrorContext::Apply;
+    case DeviceSession::Operation::Reset:
+    case DeviceSession::Operation::Reprovision: return ws::ErrorContext::Control;
+    case DeviceSession::Operation::Custom: return ws::ErrorContext::Custom;
+    case DeviceSession::Operation::None: break;
+    }
+    return ws::ErrorContext::Any;
+}
+
+template <typename T>
+std::optional<prov::Error> errorOf(const prov::Result<T> &result)
+{
+    return result ? std::nullopt : std::optional<prov::Error>(result.error());
+}
+
+QString capitalised(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+} // namespace
+
+DeviceSession::DeviceSession(const DeviceEntry &entry, const SessionConfig &config, RecordLog *records,
+                             QObject *parent)
+    : QObject(parent)
+    , m_entry(entry)
+    , m_config(config)
+    , m_records(records)
+    , m_scan(new WifiScanModel(this))
+    , m_scanProxy(new WifiScanProxyModel(m_scan, this))
+    , m_stepStates(kWorkflowSteps, StepState::StepPending)
+{
+    buildTransport();
+}
+
+DeviceSession::~DeviceSession()
+{
+    if (m_provisioner && isBusy())
+        m_provisioner->cancel();
+    if (!m_attemptId.isEmpty()) {
+        closePhase();
+        finishAttempt(int(m_error ? prov::RecordOutcome::Failed : prov::RecordOutcome::Cancelled),
+                      m_error ? m_error : std::optional<prov::Error>(prov::makeError(
+                                    ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
+    }
+}
+
+void DeviceSession::buildTransport()
+{
+    delete m_provisioner;
+    delete m_transport;
+    m_provisioner = nullptr;
+    m_transport = nullptr;
+    if (!m_entry.isSoftAp())
+        return; // BLE rows wait for the BLE transport (issue #4): operations end in Unavailable.
+    m_transport = new prov::HttpTransport(m_entry.effectiveHost(), m_entry.effectivePort(), this);
+    m_transport->setTimeout(m_config.requestTimeoutMs);
+    m_provisioner = new prov::Provisioner(m_transport, this);
+    prov::SecurityOptions security;
+    security.pop = m_entry.credentials.pop;
+    security.username = m_entry.credentials.username;
+    // A QR code carries the Security 2 password in "pop" (§11); manual entry has its own field.
+    security.password = m_entry.credentials.password.isEmpty() ? m_entry.credentials.pop
+                                                               : m_entry.credentials.password;
+    m_provisioner->setSecurityOptions(security);
+    connect(m_provisioner, &prov::Provisioner::stepChanged, this, &DeviceSession::handleStep);
+    connect(m_provisioner, &prov::Provisioner::wifiStatusChanged, this, &DeviceSession::handleWifiStatus);
+}
+
+void DeviceSession::setConfig(const SessionConfig &config)
+{
+    m_config = config;
+    if (m_transport && !isBusy())
+        m_transport->setTimeout(config.requestTimeoutMs);
+}
+
+bool DeviceSession::updateEntry(const DeviceEntry &entry)
+{
+    if (isBusy())
+        return false;
+    const bool relink = entry.effectiveHost() != m_entry.effectiveHost()
+        || entry.effectivePort() != m_entry.effectivePort() || entry.transport != m_entry.transport
+        || !(entry.credentials == m_entry.credentials);
+    m_entry = entry;
+    if (relink) {
+        // The open attempt was for the old address/credentials: it ends here, a new one starts
+        // with the next operation.
+        if (!m_attemptId.isEmpty()) {
+            closePhase();
+            finishAttempt(int(prov::RecordOutcome::Cancelled),
+                          prov::makeError(ErrorCode::Cancelled, QStringLiteral("device address or credentials changed")));
+        }
+        buildTransport();
+        if (m_info) {
+            m_info.reset();
+            Q_EMIT factsChanged();
+        }
+    }
+    Q_EMIT entryChanged();
+    return true;
+}
+
+// ---- operation bookkeeping
+
+bool DeviceSession::begin(Operation operation)
+{
+    if (isBusy())
+        return false;
+    setValidation({});
+    setError(std::nullopt, ws::ErrorContext::Any);
+    m_operation = operation;
+    ensureAttempt();
+    if (m_transport)
+        m_transport->setTimeout(m_config.requestTimeoutMs);
+    Q_EMIT busyChanged();
+    return true;
+}
+
+bool DeviceSession::failWithoutTransport()
+{
+    // No transport for this row (BLE in a build without it): end typed and asynchronously, like
+    // any other operation, so that the attempt is recorded as failed.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            end(prov::makeError(ErrorCode::Unavailable,
+                                QStringLiteral("no %1 transport in this build").arg(m_entry.transport)),
+                contextOf(m_operation));
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void DeviceSession::end(const std::optional<prov::Error> &error, ws::ErrorContext context)
+{
+    const Operation op = m_operation;
+    if (error) {
+        qCInfo(lcWsSession).noquote() << m_entry.serviceName << "operation" << int(op) << "failed:" << error->toString();
+        for (StepState &s : m_stepStates) {
+            if (s == StepState::StepRunning)
+                s = StepState::StepFailed;
+        }
+        Q_EMIT stepChanged();
+    }
+    setError(error, context);
+    // The attempt ends when provisioning ends: connected, refused, or cancelled.
+    if (!m_attemptId.isEmpty()) {
+        closePhase();
+        if (error && error->code == ErrorCode::Cancelled)
+            finishAttempt(int(prov::RecordOutcome::Cancelled), error);
+        else if (error && (op == Operation::Connect || op == Operation::Apply))
+            finishAttempt(int(prov::RecordOutcome::Failed), error);
+        else if (!error && op == Operation::Apply)
+            finishAttempt(int(prov::RecordOutcome::Provisioned), std::nullopt);
+    }
+    m_operation = Operation::None;
+    Q_EMIT busyChanged();
+    Q_EMIT finished(op, error ? int(error->code) : 0);
+}
+
+template <typename T, typename F>
+void DeviceSession::watch(prov::Pending<T> *op, F onFinished)
+{
+    connect(op, &prov::PendingOperation::finished, this, [this, op, onFinished] {
+        auto result = op->result();
+        onFinished(result);
+    });
+}
+
+void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorContext context)
+{
+    if (!error && !m_error)
+        return;
+    m_error = error;
+    m_advice = error ? ws::adviceFor(error->code, context) : ws::ErrorAdvice{};
+    Q_EMIT errorChanged();
+}
+
+void DeviceSession::clearError()
+{
+    setValidation({});
+    setError(std::nullopt, ws::ErrorContext::Any);
+}
+
+void DeviceSession::setValidation(const QString &message)
+{
+    if (m_validationMessage == message)
+        return;
+    m_validationMessage = message;
+    Q_EMIT validationMessageChanged();
+}
+
+void DeviceSession::setApplyState(ApplyState state)
+{
+    m_applyState = state;
+    Q_EMIT applyStateChanged();
+}
+
+// ---- verbs
+
+bool DeviceSession::connectDevice()
+{
+    if (!begin(Operation::Connect))
+        return false;
+    if (!m_provisioner)
+        return failWithoutTransport();
+    watch(m_provisioner->connectDevice(), [this](const prov::Result<prov::DeviceInfo> &r) {
+        if (r)
+            setFacts(*r);
+        end(errorOf(r), ws::ErrorContext::Connect);
+    });
+    return true;
+}
+
+bool DeviceSession::refreshScan()
+{
+    if (!begin(Operation::Scan))
+        return false;
+    if (!m_provisioner)
+        return failWithoutTransport();
+    watch(m_provisioner->scanWifi(), [this](const prov::Result<QList<prov::ScanEntry>> &r) {
+        if (m_provisioner->deviceInfo() && !m_info)
+            setFacts(*m_provisioner->deviceInfo()); // connected on the way (withSession)
+        if (r) {
+            m_scan->setEntries(*r);
+            m_scanned = true;
+            Q_EMIT scanFinished();
+        }
+        end(errorOf(r), ws::ErrorContext::Scan);
+    });
+    return true;
+}
+
+int DeviceSession::authModeFor(const QString &ssid) const
+{
+    const auto entry = m_scan->strongest(ssid);
+    return entry ? entry->authMode : -1;
+}
+
+bool DeviceSession::needsPassphrase(int authMode) const
+{
+    return authMode < 0 || ws::needsPassphrase(authMode);
+}
+
+QString DeviceSession::validate(const QString &ssid, const QString &passphrase, int authMode) const
+{
+    prov::WifiCredentials credentials;
+    const auto scanned = m_scan->strongest(ssid);
+    credentials.ssid = scanned ? scanned->ssid : ssid.toUtf8();
+    credentials.passphrase = passphrase.toUtf8();
+    if (authMode < 0 && scanned)
+        authMode = scanned->authMode;
+    if (auto e = ws::checkCredentials(credentials, authMode))
+        return e->detail;
+    return {};
+}
+
+bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int authMode)
+{
+    if (isBusy())
+        return false;
+    const QString problem = validate(ssid, passphrase, authMode);
+    if (!problem.isEmpty()) {
+        setValidation(problem);
+        return false;
+    }
+    if (!begin(Operation::Apply))
+        return false;
+    if (!m_provisioner)
+        return failWithoutTransport();
+    prov::WifiCredentials credentials;
+    const auto scanned = m_scan->strongest(ssid);
+    credentials.ssid = scanned ? scanned->ssid : ssid.toUtf8(); // raw bytes as the device sent them
+    credentials.passphrase = passphrase.toUtf8();
+    m_appliedSsidBytes = credentials.ssid;
+    m_appliedSsid = ws::displaySsid(credentials.ssid);
+    m_attemptsRemaining = -1;
+    m_connected = {};
+    setApplyState(ApplyState::Sending);
+
+    prov::ProvisionOptions options;
+    options.connectTimeoutMs = m_config.connectTimeoutMs;
+    options.firstPollDelayMs = m_config.firstPollDelayMs;
+    options.pollIntervalMs = m_config.pollIntervalMs;
+    watch(m_provisioner->provisionWifi(credentials, options), [this](const prov::Result<prov::WifiStatus> &r) {
+        if (m_provisioner->deviceInfo() && !m_info)
+            setFacts(*m_provisioner->deviceInfo());
+        if (r) {
+            m_connected = *r;
+            m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
+            Q_EMIT stepChanged();
+            setApplyState(ApplyState::Connected);
+        } else {
+            setApplyState(ApplyState::Failed);
+        }
+        end(errorOf(r), ws::ErrorContext::Apply);
+    });
+    return true;
+}
+
+bool DeviceSession::reset()
+{
+    return runControl(Operation::Reset);
+}
+
+bool DeviceSession::reprovision()
+{
+    return runControl(Operation::Reprovision);
+}
+
+bool DeviceSession::runControl(Operation operation)
+{
+    if (!begin(operation))
+        return false;
+    if (!m_provisioner)
+        return failWithoutTransport();
+    auto *pending = operation == Operation::Reset ? m_provisioner->resetWifi() : m_provisioner->reprovisionWifi();
+    watch(pending, [this](const prov::Result<void> &r) {
+        if (r) {
+            // Back to "started" (§9.4): the device takes new credentials.
+            m_attemptsRemaining = -1;
+            m_connected = {};
+            setApplyState(ApplyState::Idle);
+        }
+        end(errorOf(r), ws::ErrorContext::Control);
+    });
+    return true;
+}
+
+bool DeviceSession::sendCustom(const QString &endpoint, const QString &payload, PayloadFormat format,
+                               bool recordPayload)
+{
+    if (isBusy())
+        return false;
+    QByteArray bytes;
+    switch (format) {
+    case PayloadFormat::Text:
+        bytes = payload.toUtf8();
+        break;
+    case PayloadFormat::Hex: {
+        QString digits = payload;
+        digits.remove(QRegularExpression(QStringLiteral("[\\s:,-]|0x")));
+        if (digits.size() % 2 != 0 || digits.contains(QRegularExpression(QStringLiteral("[^0-9A-Fa-f]")))) {
+            setValidation(tr("The hex payload must be pairs of hex digits (spaces and colons allowed)."));
+            return false;
+        }
+        bytes = QByteArray::fromHex(digits.toLatin1());
+        break;
+    }
+    case PayloadFormat::File: {
+        const QUrl url(payload);
+        QFile file(url.isLocalFile() ? url.toLocalFile() : payload);
+        if (!file.open(QIODevice::ReadOnly)) {
+            setValidation(tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
+            return false;
+        }
+        if (file.size() > prov::HttpTransport::kMaxBodyBytes) {
+            setValidation(tr("The file has %1 bytes; a request carries at most %2.")
+                              .arg(file.size())
+                              .arg(prov::HttpTransport::kMaxBodyBytes));
+            return false;
+        }
+        bytes = file.readAll();
+        break;
+    }
+    }
+    return customRequest(endpoint, bytes, recordPayload);
+}
+
+bool DeviceSession::customRequest(const QString &endpoint, const QByteArray &payload, bool recordPayload)
+{
+    if (isBusy())
+        return false;
+    static const QRegularExpression endpointName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
+    if (!endpointName.match(endpoint).hasMatch()) {
+        setValidation(tr("The endpoint name is 1 to 64 letters, digits, '-', '_' or '.' (e.g. custom-data)."));
+        return false;
+    }
+    if (payload.isEmpty()) {
+        setValidation(tr("The payload is empty: devices refuse empty requests."));
+        return false;
+    }
+    if (!begin(Operation::Custom))
+        return false;
+    if (!m_provisioner)
+        return failWithoutTransport();
+    watch(m_provisioner->customRequest(endpoint, payload),
+          [this, endpoint, payload, recordPayload](const prov::Result<QByteArray> &r) {
+              if (m_provisioner->deviceInfo() && !m_info)
+                  setFacts(*m_provisioner->deviceInfo());
+              if (m_records && !m_attemptId.isEmpty()) {
+                  prov::CustomCallEntry call;
+                  call.endpoint = endpoint;
+                  call.requestBytes = payload.size();
+                  call.responseBytes = r ? r->size() : 0;
+                  call.payloadRecorded = recordPayload;
+                  if (recordPayload) {
+                      call.request = payload;
+                      call.response = r ? *r : QByteArray();
+                  }
+                  call.errorCode = r ? 0 : int(r.error().code);
+                  m_records->addCustomCall(m_attemptId, call);
+              }
+              m_customEndpoint = endpoint;
+              m_customResponse = r ? std::optional<QByteArray>(*r) : std::nullopt;
+              Q_EMIT customResponseChanged();
+              end(errorOf(r), ws::ErrorContext::Custom);
+          });
+    return true;
+}
+
+void DeviceSession::cancel()
+{
+    if (isBusy() && m_provisioner)
+        m_provisioner->cancel(); // the running Pending ends with Cancelled -> end()
+}
+
+// ---- reactions
+
+void DeviceSession::handleStep(ProvisionStep step)
+{
+    const QString phase = phaseOf(step);
+    if (phase != m_phase) {
+        closePhase();
+        if (!phase.isEmpty()) {
+            m_phase = phase;
+            m_phaseClock.start();
+        }
+    }
+    const int index = workflowIndex(step);
+    if (index >= 0) {
+        for (int i = 0; i < kWorkflowSteps; ++i) {
+            StepState &s = m_stepStates[i];
+            if (i < index)
+                s = (s == StepState::StepRunning || s == StepState::StepDone) ? StepState::StepDone : StepState::StepSkipped;
+            else if (i == index)
+                s = StepState::StepRunning;
+            else
+                s = StepState::StepPending;
+        }
+        // Connecting to the device never needs a scan: keep "scan" pending until it runs.
+        if (index > 2 && m_stepStates[2] == StepState::StepSkipped && m_scanned)
+            m_stepStates[2] = StepState::StepDone;
+    } else if (step == ProvisionStep::Done) {
+        for (StepState &s : m_stepStates) {
+            if (s == StepState::StepRunning)
+                s = StepState::StepDone;
+        }
+    }
+    if (step == ProvisionStep::SendingConfig || step == ProvisionStep::Applying)
+        setApplyState(ApplyState::Sending);
+    else if (step == ProvisionStep::WaitingForConnection && m_applyState == ApplyState::Sending)
+        setApplyState(ApplyState::Connecting);
+    m_step = step;
+    Q_EMIT stepChanged();
+}
+
+void DeviceSession::handleWifiStatus(const prov::WifiStatus &status)
+{
+    if (status.state == prov::WifiState::Connecting) {
+        m_attemptsRemaining = status.attemptsRemaining.value_or(-1);
+        setApplyState(ApplyState::Connecting);
+    }
+}
+
+void DeviceSession::setFacts(const prov::DeviceInfo &info)
+{
+    m_info = info;
+    qCInfo(lcWsSession).noquote() << m_entry.serviceName << "proto-ver" << info.protoVersion.provVersion
+                                  << "Security" << info.secVer;
+    if (m_records && !m_attemptId.isEmpty()) {
+        prov::DeviceFacts facts;
+        facts.protoVerJson = QString::fromUtf8(info.protoVersion.raw);
+        facts.firmwareVersion = firmwareVersion();
+        facts.secVer = info.secVer;
+        facts.secPatchVer = info.secVer == 2 ? info.sec2PatchVer : -1;
+        m_records->setDeviceFacts(m_attemptId, facts);
+    }
+    Q_EMIT factsChanged();
+}
+
+// ---- factory record
+
+void DeviceSession::ensureAttempt()
+{
+    if (!m_records || !m_attemptId.isEmpty())
+        return;
+    prov::AttemptStart start;
+    start.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    start.station = m_config.station;
+    start.operatorName = m_config.operatorName;
+    start.serviceName = m_entry.serviceName;
+    start.transport = m_entry.transport;
+    start.address = m_entry.displayAddress();
+    m_attemptId = m_records->begin(start);
+    if (m_info)
+        setFacts(*m_info); // a follow-up attempt on a device we already know
+}
+
+void DeviceSession::closePhase()
+{
+    if (m_phase.isEmpty())
+        return;
+    if (m_records && !m_attemptId.isEmpty())
+        m_records->addPhase(m_attemptId, m_phase, m_phaseClock.elapsed());
+    m_phase.clear();
+}
+
+void DeviceSession::finishAttempt(int outcome, const std::optional<prov::Error> &error)
+{
+    if (!m_records || m_attemptId.isEmpty())
+        return;
+    prov::AttemptEnd end;
+    end.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
+    end.outcome = prov::RecordOutcome(outcome);
+    // The SSID only, never the passphrase; raw bytes of at most 32 (§9.1) as text.
+    end.ssid = QString::fromUtf8(m_appliedSsidBytes);
+    if (error) {
+        end.failureCode = int(error->code);
+        end.failureDetail = error->detail; // libprov details never carry secrets (error.h)
+    }
+    m_records->finish(m_attemptId, end);
+    m_attemptId.clear();
+}
+
+// ---- read-only views
+
+QStringList DeviceSession::stepNames() const
+{
+    return {tr("Read proto-ver"), tr("Handshake"), tr("Wi-Fi scan"), tr("Send credentials"), tr("Apply"),
+            tr("Wait for connection")};
+}
+
+QList<int> DeviceSession::stepStates() const
+{
+    QList<int> out;
+    out.reserve(m_stepStates.size());
+    for (StepState s : m_stepStates)
+        out << int(s);
+    return out;
+}
+
+QString DeviceSession::stepName() const
+{
+    if (m_step == ProvisionStep::Idle || m_step == ProvisionStep::Done)
+        return {};
+    return capitalised(prov::provisionStepName(m_step));
+}
+
+double DeviceSession::progress() const
+{
+    int done = 0;
+    for (StepState s : m_stepStates) {
+        if (s == StepState::StepDone || s == StepState::StepSkipped)
+            ++done;
+    }
+    return double(done) / kWorkflowSteps;
+}
+
+QString DeviceSession::provVersion() const
+{
+    return m_info ? m_info->protoVersion.provVersion : QString();
+}
+
+QString DeviceSession::firmwareVersion() const
+{
+    if (!m_info || m_info->protoVersion.apps.isEmpty())
+        return {};
+    const prov::AppInfo &app = m_info->protoVersion.apps.constFirst();
+    return QStringLiteral("%1 %2").arg(app.label, app.version).trimmed();
+}
+
+QStringList DeviceSession::capabilities() const
+{
+    return m_info ? m_info->protoVersion.capabilities : QStringList();
+}
+
+bool DeviceSession::canScan() const
+{
+    // Before connecting we do not know; a legacy (non-JSON) proto-ver cannot say, so we try.
+    return !m_info || !m_info->protoVersion.isJson || m_info->protoVersion.canScanWifi();
+}
+
+QString DeviceSession::connectedBssid() const
+{
+    return ws::formatBssid(m_connected.bssid);
+}
+
+QString DeviceSession::connectedAuth() const
+{
+    return m_applyState == ApplyState::Connected ? ws::authWords(m_connected.authMode) : QString();
+}
+
+QString DeviceSession::errorName() const
+{
+    return m_error ? prov::errorCodeName(m_error->code) : QString();
+}
+
+QString DeviceSession::customResponseText() const
+{
+    if (!m_customResponse)
+        return {};
+    QByteArray bytes = *m_customResponse;
+    while (bytes.endsWith('\0'))
+        bytes.chop(1); // the example handler sends "SUCCESS" plus its NUL (§9.5)
+    return QString::fromUtf8(bytes);
+}
+
+QString DeviceSession::customResponseHex() const
+{
+    return m_customResponse ? QString::fromLatin1(m_customResponse->toHex(' ')) : QString();
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/error.h"
+
+#include <QString>
+
+/// The app's one table that turns a prov::ErrorCode into words a technician can act on
+/// (style.md "Errors": user-facing text lives in the app, never in libprov). QML shows the
+/// headline and the advice; it never looks at error text.
+namespace ws {
+
+/// What the session was doing when the error came: the same code can mean different things
+/// (a Disconnected right after Apply is the device changing channel, §9.1 step 7).
+enum class ErrorContext : int {
+    Any = 0,
+    Connect = 1, ///< proto-ver + handshake
+    Scan = 2, ///< prov-scan
+    Apply = 3, ///< SetConfig, ApplyConfig, GetStatus polling
+    Control = 4, ///< prov-ctrl reset / reprov
+    Custom = 5, ///< custom endpoint
+};
+
+struct ErrorAdvice
+{
+    QString headline; ///< short: "Wrong Wi-Fi password"
+    QString advice; ///< one or two sentences: what to check or do next
+};
+
+/// Advice for `code` in `context`; falls back to the context-free row, then to a generic one.
+ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context);
+
+} // namespace ws

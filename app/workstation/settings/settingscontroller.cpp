@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "settings/settingscontroller.h"
+
+#include "applogging.h"
+#include "session/wifiinfo.h"
+
+#include <QSettings>
+#include <QSysInfo>
+
+namespace {
+const QString kStation = QStringLiteral("station/name");
+const QString kOperator = QStringLiteral("station/operator");
+const QString kRemember = QStringLiteral("network/remember");
+const QString kSsid = QStringLiteral("network/ssid");
+const QString kAuth = QStringLiteral("network/authMode");
+const QString kRequestTimeout = QStringLiteral("timeouts/requestMs");
+const QString kConnectTimeout = QStringLiteral("timeouts/connectMs");
+const QString kLastPage = QStringLiteral("ui/lastPage");
+} // namespace
+
+SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
+                                       const QString &stationOverride, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_recordPath(recordPath)
+    , m_stationOverride(stationOverride.trimmed())
+{
+    if (rememberNetwork()) {
+        m_defaultSsid = m_settings->value(kSsid).toString();
+        m_defaultAuthMode = m_settings->value(kAuth, -1).toInt();
+    }
+}
+
+SettingsController::~SettingsController()
+{
+    m_settings->sync();
+}
+
+QString SettingsController::stationName() const
+{
+    if (!m_stationOverride.isEmpty())
+        return m_stationOverride;
+    return m_settings->value(kStation, QSysInfo::machineHostName()).toString();
+}
+
+void SettingsController::setStationName(const QString &name)
+{
+    if (stationFromCommandLine() || name == stationName())
+        return;
+    m_settings->setValue(kStation, name.trimmed());
+    Q_EMIT stationNameChanged();
+}
+
+QString SettingsController::operatorName() const
+{
+    return m_settings->value(kOperator).toString();
+}
+
+void SettingsController::setOperatorName(const QString &name)
+{
+    if (name == operatorName())
+        return;
+    m_settings->setValue(kOperator, name.trimmed());
+    Q_EMIT operatorNameChanged();
+}
+
+bool SettingsController::rememberNetwork() const
+{
+    return m_settings->value(kRemember, false).toBool();
+}
+
+void SettingsController::setRememberNetwork(bool remember)
+{
+    if (remember == rememberNetwork())
+        return;
+    m_settings->setValue(kRemember, remember);
+    storeNetwork();
+    Q_EMIT rememberNetworkChanged();
+}
+
+void SettingsController::setDefaultSsid(const QString &ssid)
+{
+    if (ssid == m_defaultSsid)
+        return;
+    m_defaultSsid = ssid;
+    storeNetwork();
+    Q_EMIT defaultSsidChanged();
+}
+
+void SettingsController::setDefaultAuthMode(int authMode)
+{
+    if (authMode == m_defaultAuthMode)
+        return;
+    m_defaultAuthMode = authMode;
+    storeNetwork();
+    Q_EMIT defaultAuthModeChanged();
+}
+
+void SettingsController::storeNetwork()
+{
+    // Only the SSID and auth preference, and only when the technician opted in; never the passphrase.
+    if (rememberNetwork()) {
+        m_settings->setValue(kSsid, m_defaultSsid);
+        m_settings->setValue(kAuth, m_defaultAuthMode);
+    } else {
+        m_settings->remove(kSsid);
+        m_settings->remove(kAuth);
+    }
+}
+
+void SettingsController::setSessionPassphrase(const QString &passphrase)
+{
+    if (passphrase == m_sessionPassphrase)
+        return;
+    m_sessionPassphrase = passphrase;
+    Q_EMIT sessionPassphraseChanged();
+}
+
+int SettingsController::clampedValue(const QString &key, int fallback, int min, int max) const
+{
+    return std::clamp(m_settings->value(key, fallback).toInt(), min, max);
+}
+
+int SettingsController::requestTimeoutMs() const
+{
+    return clampedValue(kRequestTimeout, kDefaultRequestTimeoutMs, kMinRequestTimeoutMs, kMaxRequestTimeoutMs);
+}
+
+void SettingsController::setRequestTimeoutMs(int ms)
+{
+    ms = std::clamp(ms, kMinRequestTimeoutMs, kMaxRequestTimeoutMs);
+    if (ms == requestTimeoutMs())
+        return;
+    m_settings->setValue(kRequestTimeout, ms);
+    Q_EMIT requestTimeoutMsChanged();
+}
+
+int SettingsController::connectTimeoutMs() const
+{
+    return clampedValue(kConnectTimeout, kDefaultConnectTimeoutMs, kMinConnectTimeoutMs, kMaxConnectTimeoutMs);
+}
+
+void SettingsController::setConnectTimeoutMs(int ms)
+{
+    ms = std::clamp(ms, kMinConnectTimeoutMs, kMaxConnectTimeoutMs);
+    if (ms == connectTimeoutMs())
+        return;
+    m_settings->setValue(kConnectTimeout, ms);
+    Q_EMIT connectTimeoutMsChanged();
+}
+
+int SettingsController::lastPage() const
+{
+    return m_settings->value(kLastPage, 0).toInt();
+}
+
+void SettingsController::setLastPage(int page)
+{
+    if (page == lastPage())
+        return;
+    m_settings->setValue(kLastPage, page);
+    Q_EMIT lastPageChanged();
+}
+
+QString SettingsController::storageLocation() const
+{
+    return m_settings->fileName();
+}
+
+void SettingsController::sync()
+{
+    m_settings->sync();
+    if (m_settings->status() != QSettings::NoError)
+        qCWarning(lcWsSettings) << "settings could not be written to" << m_settings->fileName();
+}
+
+QVariantList SettingsController::authModeChoices() const
+{
+    QVariantList out{QVariantMap{{QStringLiteral("text"), tr("Not known (use the scan)")}, {QStringLiteral("value"), -1}}};
+    for (prov::AuthMode mode : {prov::AuthMode::WPA2_PSK, prov::AuthMode::WPA_WPA2_PSK, prov::AuthMode::WPA2_WPA3_PSK,
+                                prov::AuthMode::WPA3_PSK, prov::AuthMode::WPA_PSK, prov::AuthMode::WEP,
+                                prov::AuthMode::Open})
+        out << QVariantMap{{QStringLiteral("text"), ws::authWords(int(mode))}, {QStringLiteral("value"), int(mode)}};
+    return out;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+
+class QSettings;
+
+/// The workstation's remembered settings (QSettings): station, operator, default network profile,
+/// timeouts, last page. Nothing secret is ever stored: the default profile keeps the SSID and the
+/// expected auth mode; the passphrase lives in `sessionPassphrase`, in memory, for this run only.
+/// Every setter writes through at once. GUI thread.
+class SettingsController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("SettingsController is created by the workstation")
+    /// Name of this workstation in records. `stationFromCommandLine`: set by --station for this
+    /// run (not stored; the stored name shows again without the option).
+    Q_PROPERTY(QString stationName READ stationName WRITE setStationName NOTIFY stationNameChanged)
+    Q_PROPERTY(bool stationFromCommandLine READ stationFromCommandLine CONSTANT)
+    Q_PROPERTY(QString operatorName READ operatorName WRITE setOperatorName NOTIFY operatorNameChanged)
+    /// Remember the default network (SSID + auth mode, never the passphrase) across runs.
+    Q_PROPERTY(bool rememberNetwork READ rememberNetwork WRITE setRememberNetwork NOTIFY rememberNetworkChanged)
+    Q_PROPERTY(QString defaultSsid READ defaultSsid WRITE setDefaultSsid NOTIFY defaultSsidChanged)
+    /// Raw wifi_auth_mode_t the default network is expected to use; -1 = take it from the scan.
+    Q_PROPERTY(int defaultAuthMode READ defaultAuthMode WRITE setDefaultAuthMode NOTIFY defaultAuthModeChanged)
+    /// In memory only, for this run: pre-fills the passphrase field. Never written anywhere.
+    Q_PROPERTY(QString sessionPassphrase READ sessionPassphrase WRITE setSessionPassphrase NOTIFY
+                   sessionPassphraseChanged)
+    /// Per-request timeout in ms (kMinRequestTimeoutMs..kMaxRequestTimeoutMs).
+    Q_PROPERTY(int requestTimeoutMs READ requestTimeoutMs WRITE setRequestTimeoutMs NOTIFY requestTimeoutMsChanged)
+    /// Overall wait for Connected after Apply, in ms (kMinConnectTimeoutMs..kMaxConnectTimeoutMs).
+    Q_PROPERTY(int connectTimeoutMs READ connectTimeoutMs WRITE setConnectTimeoutMs NOTIFY connectTimeoutMsChanged)
+    /// The factory record file (from --record); read-only here.
+    Q_PROPERTY(QString recordPath READ recordPath CONSTANT)
+    /// Page index shown last (restored at start).
+    Q_PROPERTY(int lastPage READ lastPage WRITE setLastPage NOTIFY lastPageChanged)
+    /// Auth modes a technician can pick for a network typed by hand: [{text, value}], value = raw
+    /// wifi_auth_mode_t or -1 ("not known: take it from the scan").
+    Q_PROPERTY(QVariantList authModeChoices READ authModeChoices CONSTANT)
+    /// Where the settings live (file path or registry-like location), for the Settings page.
+    Q_PROPERTY(QString storageLocation READ storageLocation CONSTANT)
+public:
+    static constexpr int kDefaultRequestTimeoutMs = 5000;
+    static constexpr int kMinRequestTimeoutMs = 500;
+    static constexpr int kMaxRequestTimeoutMs = 60000;
+    static constexpr int kDefaultConnectTimeoutMs = 60000;
+    static constexpr int kMinConnectTimeoutMs = 5000;
+    static constexpr int kMaxConnectTimeoutMs = 300000;
+
+    /// Takes ownership of `settings` (tests pass an INI file in a temporary folder).
+    /// `recordPath` is shown read-only; a non-empty `stationOverride` (--station) wins over the
+    /// stored station name for this run.
+    SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
+                       const QString &stationOverride = {}, QObject *parent = nullptr);
+    ~SettingsController() override;
+
+    QString stationName() const;
+    void setStationName(const QString &name);
+    bool stationFromCommandLine() const { return !m_stationOverride.isEmpty(); }
+    QString operatorName() const;
+    void setOperatorName(const QString &name);
+    bool rememberNetwork() const;
+    void setRememberNetwork(bool remember);
+    QString defaultSsid() const { return m_defaultSsid; }
+    void setDefaultSsid(const QString &ssid);
+    int defaultAuthMode() const { return m_defaultAuthMode; }
+    void setDefaultAuthMode(int authMode);
+    QString sessionPassphrase() const { return m_sessionPassphrase; }
+    void setSessionPassphrase(const QString &passphrase);
+    int requestTimeoutMs() const;
+    void setRequestTimeoutMs(int ms);
+    int connectTimeoutMs() const;
+    void setConnectTimeoutMs(int ms);
+    QString recordPath() const { return m_recordPath; }
+    int lastPage() const;
+    void setLastPage(int page);
+    QString storageLocation() const;
+    QVariantList authModeChoices() const;
+
+    /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
+    Q_INVOKABLE void sync();
+
+Q_SIGNALS:
+    void stationNameChanged();
+    void operatorNameChanged();
+    void rememberNetworkChanged();
+    void defaultSsidChanged();
+    void defaultAuthModeChanged();
+    void sessionPassphraseChanged();
+    void requestTimeoutMsChanged();
+    void connectTimeoutMsChanged();
+    void lastPageChanged();
+
+private:
+    void storeNetwork();
+    int clampedValue(const QString &key, int fallback, int min, int max) const;
+    std::unique_ptr<QSettings> m_settings;
+    QString m_recordPath;
+    QString m_stationOverride;
+    QString m_defaultSsid;
+    int m_defaultAuthMode = -1;
+    QString m_sessionPassphrase;
+};

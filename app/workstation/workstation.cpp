@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "workstation.h"
+
+#include "devices/devicelistmodel.h"
+#include "qr/cameracontroller.h"
+#include "devices/manifestsource.h"
+#include "devices/manualsource.h"
+#include "devices/qrsource.h"
+#include "records/recordlog.h"
+#include "records/recordscontroller.h"
+#include "session/devicecontroller.h"
+#include "settings/settingscontroller.h"
+
+#include <QDir>
+#include <QQmlEngine>
+#include <QQuickStyle>
+#include <QSettings>
+#include <QStandardPaths>
+
+Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
+    : QObject(parent)
+{
+    const QString recordPath = options.recordPath.isEmpty() ? defaultRecordPath() : options.recordPath;
+    m_recordLog = std::make_unique<RecordLog>();
+    m_recordLog->open(recordPath);
+    m_records = std::make_unique<RecordsController>(m_recordLog.get());
+
+    auto qsettings = options.settingsFile.isEmpty()
+        ? std::make_unique<QSettings>()
+        : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
+    m_settings = std::make_unique<SettingsController>(std::move(qsettings), recordPath, options.station);
+
+    m_deviceModel = std::make_unique<DeviceListModel>();
+    m_deviceFilter = std::make_unique<DeviceFilterModel>(m_deviceModel.get());
+    m_manual = std::make_unique<ManualSource>();
+    m_qr = std::make_unique<QrSource>();
+    m_manifest = std::make_unique<ManifestSource>();
+    m_deviceModel->addSource(m_manual.get());
+    m_deviceModel->addSource(m_qr.get());
+    m_deviceModel->addSource(m_manifest.get());
+
+    m_deviceController = std::make_unique<DeviceController>(m_deviceModel.get(), m_settings.get(), m_recordLog.get());
+
+    // QR codes from the camera, an image file or the clipboard go the same way as the wedge's.
+    m_camera = std::make_unique<CameraController>();
+    connect(m_camera.get(), &CameraController::payloadDecoded, m_qr.get(), &QrSource::submit);
+
+    if (!options.manifestPath.isEmpty())
+        m_manifest->load(options.manifestPath);
+}
+
+Workstation::~Workstation()
+{
+    // Explicit, for the reader: sessions first (they finish attempts), the record log last.
+    m_camera.reset();
+    m_deviceController.reset();
+    m_manifest.reset();
+    m_qr.reset();
+    m_manual.reset();
+    m_deviceFilter.reset();
+    m_deviceModel.reset();
+    m_settings.reset();
+    m_records.reset();
+    m_recordLog.reset();
+}
+
+QString Workstation::defaultRecordPath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("factory-record.sqlite"));
+}
+
+void Workstation::applyStyle()
+{
+    QQuickStyle::setStyle(QStringLiteral("Fusion"));
+}
+
+void Workstation::prepareEngine(QQmlEngine *engine)
+{
+    engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+}
+
+QString Workstation::mainQmlUrl()
+{
+    return QStringLiteral("qrc:/qt/qml/Prov/Workstation/Main.qml");
+}
+
+QVariantMap Workstation::initialProperties() const
+{
+    return {
+        {QStringLiteral("settings"), QVariant::fromValue(m_settings.get())},
+        {QStringLiteral("devices"), QVariant::fromValue(m_deviceFilter.get())},
+        {QStringLiteral("manualSource"), QVariant::fromValue(m_manual.get())},
+        {QStringLiteral("qrSource"), QVariant::fromValue(m_qr.get())},
+        {QStringLiteral("manifestSource"), QVariant::fromValue(m_manifest.get())},
+        {QStringLiteral("deviceController"), QVariant::fromValue(m_deviceController.get())},
+        {QStringLiteral("records"), QVariant::fromValue(m_records.get())},
+        {QStringLiteral("camera"), QVariant::fromValue(m_camera.get())},
+    };
+}

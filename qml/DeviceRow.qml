@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// One device in the list: roles of DeviceListModel.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.impl
+import QtQuick.Layouts
+
+ItemDelegate {
+    id: row
+
+    required property int index
+    required property string serviceName
+    required property string transport
+    required property string address
+    required property bool addressKnown
+    required property string rssiText
+    required property int secVer
+    required property var model // for the "state" role (Item.state is a property of every Item)
+    required property string failure
+    required property string source
+    required property bool hasCredentials
+    readonly property string key: serviceName
+    property bool selected: false
+    /// Column widths shared with DeviceTableHeader (DevicesPage's tableColumns).
+    required property QtObject columns
+
+    signal opened()
+
+    implicitHeight: Theme.rowHeight
+    leftPadding: Theme.spacingM
+    rightPadding: Theme.spacingM
+    focusPolicy: Qt.NoFocus
+    onDoubleClicked: row.opened()
+    Accessible.name: serviceName
+
+    background: Rectangle {
+        color: row.selected ? Theme.selection : (row.hovered ? Theme.surfaceAlt : Theme.surface)
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 1
+            color: Theme.border
+        }
+    }
+
+    contentItem: RowLayout {
+        spacing: Theme.spacingS
+        Item {
+            Layout.preferredWidth: row.columns.state
+            implicitHeight: badge.implicitHeight
+            StateBadge {
+                id: badge
+                deviceState: row.model.state
+                anchors.verticalCenter: parent.verticalCenter
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.preferredWidth: 1
+            spacing: Theme.spacingXs
+            Label {
+                Layout.fillWidth: true
+                text: row.serviceName
+                font.bold: true
+                color: Theme.text
+                elide: Text.ElideRight
+            }
+            IconImage {
+                visible: row.hasCredentials
+                source: Theme.icon("lock")
+                sourceSize: Qt.size(14, 14)
+                color: Theme.textMuted
+                ToolTip.visible: credHover.hovered
+                ToolTip.text: qsTr("Credentials known (held in memory)")
+                HoverHandler { id: credHover }
+            }
+        }
+        Label {
+            Layout.preferredWidth: row.columns.transport
+            text: row.transport === "ble" ? "BLE" : "SoftAP"
+            color: Theme.textMuted
+        }
+        Label {
+            Layout.preferredWidth: row.columns.address
+            text: row.address
+            font.family: Theme.monoFamily
+            font.pixelSize: Theme.fontSmall
+            font.italic: !row.addressKnown
+            color: row.addressKnown ? Theme.text : Theme.textMuted
+            elide: Text.ElideRight
+            ToolTip.visible: addrHover.hovered && !row.addressKnown
+            ToolTip.text: qsTr("SoftAP default address (not reported by the source); editable on the Device page")
+            HoverHandler { id: addrHover }
+        }
+        Label {
+            Layout.preferredWidth: row.columns.rssi
+            visible: row.columns.rssi > 0
+            text: row.rssiText
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+        }
+        Label {
+            Layout.preferredWidth: row.columns.security
+            text: row.secVer < 0 ? qsTr("unknown") : qsTr("Security %1").arg(row.secVer)
+            color: row.secVer < 0 ? Theme.textMuted : Theme.text
+            font.pixelSize: Theme.fontSmall
+        }
+        Label {
+            Layout.preferredWidth: row.columns.source
+            visible: row.columns.source > 0
+            text: row.source
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+            elide: Text.ElideRight
+        }
+        Label {
+            Layout.preferredWidth: row.columns.failure
+            text: row.failure
+            color: Theme.danger
+            font.pixelSize: Theme.fontSmall
+            elide: Text.ElideRight
+            ToolTip.visible: failureHover.hovered && truncated
+            ToolTip.text: row.failure
+            HoverHandler { id: failureHover }
+        }
+    }
+}

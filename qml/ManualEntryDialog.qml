@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// Manual entry of a SoftAP device: address, security and its credentials. The credentials go to
+// ManualSource (kept in memory only) and are cleared from the form when the dialog closes.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Dialog {
+    id: dialog
+
+    /// ManualSource: add(serviceName, address, secVer, pop, username, password) -> bool, lastError.
+    required property QtObject manualSource
+
+    title: qsTr("Add a device manually")
+    modal: true
+    focus: true
+    width: 480
+    padding: Theme.spacingL
+    topPadding: Theme.spacingM
+
+    function clearForm() {
+        nameField.text = ""
+        addressField.text = ""
+        popField.text = ""
+        userField.text = "wifiprov"
+        passwordField.text = ""
+    }
+
+    property bool tried: false
+
+    onOpened: { tried = false; nameField.forceActiveFocus() }
+    onAccepted: clearForm()
+    onRejected: clearForm()
+
+    footer: DialogButtonBox {
+        padding: Theme.spacingM
+        Button {
+            objectName: "manualAddButton"
+            text: qsTr("Add device")
+            DialogButtonBox.buttonRole: DialogButtonBox.ActionRole
+            highlighted: true
+            onClicked: dialog.submit()
+        }
+        Button {
+            text: qsTr("Cancel")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
+
+    function submit() {
+        tried = true
+        const sec = securityBox.currentValue
+        if (dialog.manualSource.add(nameField.text, addressField.text, sec, popField.text,
+                                    userField.text, passwordField.text))
+            dialog.accept()
+    }
+
+    contentItem: GridLayout {
+        columns: 2
+        columnSpacing: Theme.spacingM
+        rowSpacing: Theme.spacingS
+
+        Label { text: qsTr("Service name") }
+        TextField {
+            id: nameField
+            objectName: "manualName"
+            Layout.fillWidth: true
+            placeholderText: qsTr("PROV_1A2B3C (optional)")
+            onAccepted: dialog.submit()
+        }
+        Label { text: qsTr("Address") }
+        TextField {
+            id: addressField
+            objectName: "manualAddress"
+            Layout.fillWidth: true
+            placeholderText: qsTr("192.168.4.1:80 (SoftAP default)")
+            onAccepted: dialog.submit()
+        }
+        Label { text: qsTr("Security") }
+        ComboBox {
+            id: securityBox
+            objectName: "manualSecurity"
+            Layout.fillWidth: true
+            textRole: "text"
+            valueRole: "value"
+            currentIndex: 3
+            model: [
+                { text: qsTr("From the device (proto-ver)"), value: -1 },
+                { text: qsTr("Security 0 — none"), value: 0 },
+                { text: qsTr("Security 1 — PoP"), value: 1 },
+                { text: qsTr("Security 2 — SRP username + password"), value: 2 }
+            ]
+        }
+        Label { text: qsTr("PoP"); visible: securityBox.currentValue === 1 || securityBox.currentValue === -1 }
+        PassphraseField {
+            id: popField
+            Layout.fillWidth: true
+            visible: securityBox.currentValue === 1 || securityBox.currentValue === -1
+            placeholderText: qsTr("Proof of possession from the sticker")
+            onAccepted: dialog.submit()
+        }
+        Label { text: qsTr("Username"); visible: securityBox.currentValue === 2 }
+        TextField {
+            id: userField
+            Layout.fillWidth: true
+            visible: securityBox.currentValue === 2
+            text: "wifiprov"
+        }
+        Label { text: qsTr("Password"); visible: securityBox.currentValue === 2 }
+        PassphraseField {
+            id: passwordField
+            Layout.fillWidth: true
+            visible: securityBox.currentValue === 2
+            placeholderText: qsTr("SRP password from the sticker")
+            onAccepted: dialog.submit()
+        }
+        Label {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            text: qsTr("Credentials are kept in memory for this session only.")
+            color: Theme.textMuted
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.WordWrap
+        }
+        Label {
+            objectName: "manualError"
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            visible: dialog.tried && text.length > 0
+            text: dialog.manualSource.lastError
+            color: Theme.danger
+            wrapMode: Text.WordWrap
+        }
+    }
+}

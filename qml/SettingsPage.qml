@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+// Settings: station, operator, default network profile (never its passphrase on disk), timeouts,
+// and where the record and the settings live. Every change is written through at once by
+// SettingsController.
+//
+// Duck-typed `settings` (SettingsController) so that Qt Quick Test can run the page on a fake.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Page {
+    id: root
+
+    required property QtObject settings
+
+    background: Rectangle { color: Theme.window }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            width: Math.min(parent.width - 2 * Theme.spacingL, 760)
+            x: Theme.spacingL
+            y: Theme.spacingL
+            spacing: Theme.spacingM
+
+            Label {
+                text: qsTr("Settings")
+                font.pixelSize: Theme.fontHeading
+                font.bold: true
+                color: Theme.text
+            }
+
+            Card {
+                Layout.fillWidth: true
+                title: qsTr("Station")
+                subtitle: qsTr("Written into every factory record.")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 2
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    Label { text: qsTr("Station name") }
+                    TextField {
+                        objectName: "stationField"
+                        Layout.fillWidth: true
+                        text: root.settings.stationName
+                        enabled: !root.settings.stationFromCommandLine
+                        selectByMouse: true
+                        onEditingFinished: root.settings.stationName = text
+                    }
+                    Item { width: 1; height: 1; visible: root.settings.stationFromCommandLine }
+                    Label {
+                        visible: root.settings.stationFromCommandLine
+                        text: qsTr("Set by --station for this run.")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Label { text: qsTr("Operator") }
+                    TextField {
+                        objectName: "operatorField"
+                        Layout.fillWidth: true
+                        text: root.settings.operatorName
+                        placeholderText: qsTr("Your name or badge number")
+                        selectByMouse: true
+                        onEditingFinished: root.settings.operatorName = text
+                    }
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
+                title: qsTr("Default network")
+                subtitle: qsTr("Pre-fills the Device page. Only the SSID and its security are remembered; the passphrase stays in memory for this session only and is never written to disk.")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 2
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    Item { width: 1; height: 1 }
+                    CheckBox {
+                        objectName: "rememberBox"
+                        text: qsTr("Remember the SSID and security across runs")
+                        checked: root.settings.rememberNetwork
+                        onToggled: root.settings.rememberNetwork = checked
+                    }
+                    Label { text: qsTr("SSID") }
+                    TextField {
+                        objectName: "defaultSsidField"
+                        Layout.fillWidth: true
+                        text: root.settings.defaultSsid
+                        selectByMouse: true
+                        onEditingFinished: root.settings.defaultSsid = text
+                    }
+                    Label { text: qsTr("Security") }
+                    ComboBox {
+                        objectName: "defaultAuthBox"
+                        Layout.fillWidth: true
+                        model: root.settings.authModeChoices
+                        textRole: "text"
+                        valueRole: "value"
+                        Component.onCompleted: currentIndex = Math.max(0, indexOfValue(root.settings.defaultAuthMode))
+                        onActivated: root.settings.defaultAuthMode = currentValue
+                    }
+                    Label { text: qsTr("Passphrase") }
+                    PassphraseField {
+                        id: sessionPass
+                        objectName: "sessionPassphrase"
+                        Layout.fillWidth: true
+                        text: root.settings.sessionPassphrase
+                        placeholderText: qsTr("Optional: used for this session only")
+                        field.onEditingFinished: root.settings.sessionPassphrase = sessionPass.text
+                    }
+                    Item { width: 1; height: 1 }
+                    Label {
+                        objectName: "passphraseNote"
+                        Layout.fillWidth: true
+                        text: qsTr("Kept in memory for this session only: never saved, logged or recorded. It is gone when the workstation closes.")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                        wrapMode: Text.WordWrap
+                    }
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
+                title: qsTr("Timeouts")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 3
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    Label { text: qsTr("Per request") }
+                    SpinBox {
+                        objectName: "requestTimeoutBox"
+                        from: 500
+                        to: 60000
+                        stepSize: 500
+                        editable: true
+                        value: root.settings.requestTimeoutMs
+                        onValueModified: root.settings.requestTimeoutMs = value
+                    }
+                    Label { text: qsTr("ms — how long one request may take before it counts as a timeout"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                    Label { text: qsTr("Wait for connection") }
+                    SpinBox {
+                        objectName: "connectTimeoutBox"
+                        from: 5000
+                        to: 300000
+                        stepSize: 5000
+                        editable: true
+                        value: root.settings.connectTimeoutMs
+                        onValueModified: root.settings.connectTimeoutMs = value
+                    }
+                    Label { text: qsTr("ms — after Apply, until the device must report Connected or a failure"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
+                title: qsTr("Storage")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 2
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    Label { text: qsTr("Factory record") }
+                    TextField {
+                        objectName: "recordPathField"
+                        Layout.fillWidth: true
+                        readOnly: true
+                        text: root.settings.recordPath
+                        font.family: Theme.monoFamily
+                        selectByMouse: true
+                    }
+                    Item { width: 1; height: 1 }
+                    Label {
+                        text: qsTr("Chosen with --record when the workstation starts.")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Label { text: qsTr("Settings file") }
+                    TextField {
+                        Layout.fillWidth: true
+                        readOnly: true
+                        text: root.settings.storageLocation
+                        font.family: Theme.monoFamily
+                        selectByMouse: true
+                    }
+                }
+            }
+            Item { Layout.preferredHeight: Theme.spacingL }
+        }
+    }
+}

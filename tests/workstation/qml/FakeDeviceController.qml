@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stands in for DeviceController.
+import QtQuick
+
+QtObject {
+    property QtObject session: null
+    property string selectedKey: ""
+    property string lastAddress: ""
+    function select(key) { selectedKey = key; return true }
+    function setAddress(key, address) { lastAddress = address; return address.indexOf(":") > 0 }
+}

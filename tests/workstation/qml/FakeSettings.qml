@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stands in for SettingsController.
+import QtQuick
+
+QtObject {
+    property string stationName: "Line 4"
+    property bool stationFromCommandLine: false
+    property string operatorName: "Ada"
+    property bool rememberNetwork: true
+    property string defaultSsid: "myssid"
+    property int defaultAuthMode: -1
+    property string sessionPassphrase: ""
+    property int requestTimeoutMs: 5000
+    property int connectTimeoutMs: 60000
+    property string recordPath: "/var/lib/prov/factory-record.sqlite"
+    property int lastPage: 0
+    property string storageLocation: "/home/tech/.config/prov/prov-workstation.conf"
+    property var authModeChoices: [
+        { text: "Not known (use the scan)", value: -1 },
+        { text: "WPA2-Personal", value: 3 },
+        { text: "WEP", value: 1 },
+        { text: "Open", value: 0 }
+    ]
+    function sync() { }
+}

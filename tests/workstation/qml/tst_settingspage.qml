@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// SettingsPage against a QML fake of SettingsController.
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Prov.Workstation
+
+Item {
+    id: root
+    width: 1280
+    height: 800
+
+    Component { id: pageComponent; SettingsPage { anchors.fill: parent } }
+    Component { id: settingsComponent; FakeSettings { } }
+
+    TestCase {
+        name: "SettingsPage"
+        when: windowShown
+
+        property var page
+        property var settings
+
+        // The page goes first: the fakes it binds to are destroyed after it.
+        function cleanup() {
+            page.destroy()
+            wait(0)
+        }
+
+        function init() {
+            settings = createTemporaryObject(settingsComponent, root)
+            page = createTemporaryObject(pageComponent, root, { settings: settings })
+            waitForRendering(page)
+        }
+
+        function test_showsValues() {
+            compare(findChild(page, "stationField").text, "Line 4")
+            compare(findChild(page, "operatorField").text, "Ada")
+            compare(findChild(page, "defaultSsidField").text, "myssid")
+            compare(findChild(page, "recordPathField").text, settings.recordPath)
+            verify(findChild(page, "recordPathField").readOnly)
+            compare(findChild(page, "requestTimeoutBox").value, 5000)
+            compare(findChild(page, "connectTimeoutBox").value, 60000)
+        }
+
+        function test_editsWriteThrough() {
+            const op = findChild(page, "operatorField")
+            op.forceActiveFocus()
+            op.selectAll()
+            keyClick("B"); keyClick("o"); keyClick("b")
+            keyClick(Qt.Key_Return)
+            compare(settings.operatorName, "Bob")
+            mouseClick(findChild(page, "rememberBox"))
+            compare(settings.rememberNetwork, false)
+            const timeout = findChild(page, "requestTimeoutBox")
+            timeout.forceActiveFocus()
+            keyClick(Qt.Key_Up)
+            compare(settings.requestTimeoutMs, 5500)
+        }
+
+        function test_passphraseIsMaskedAndSessionOnly() {
+            const field = findChild(page, "sessionPassphrase").field
+            compare(field.echoMode, TextInput.Password)
+            verify(findChild(page, "passphraseNote").text.indexOf("memory") >= 0)
+            field.forceActiveFocus()
+            keyClick("x"); keyClick("y")
+            keyClick(Qt.Key_Tab)
+            compare(settings.sessionPassphrase, "xy")
+        }
+
+        function test_stationLockedByCommandLine() {
+            settings.stationFromCommandLine = true
+            verify(!findChild(page, "stationField").enabled)
+        }
+    }
+}
