@@ -23,6 +23,8 @@ enum ExitCode : int {
     WifiNotFound = 41, ///< WifiNetworkNotFound
     DeviceRejected = 42, ///< DeviceRejected (non-Success status)
     WifiTimeout = 43, ///< WifiConnectTimeout, ThreadAttachFailed
+    /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be confirmed.
+    Unconfirmed = 44,
     Cancelled = 50,
 };
 

@@ -40,12 +40,50 @@ struct DeviceInfo
     int sec2PatchVer = 0; ///< patch actually used (Security 2 only)
 };
 
+/// What provisionWifi()/provision() do when the device closes the link after a successful
+/// ApplyConfig: most BLE firmware tears BLE down once provisioning ends (§7.6). Only transports
+/// that report linkClosed() (BleTransport) trigger this; over HTTP nothing changes.
+enum class AfterApplyLinkClosed : int {
+    /// Reconnect, redo the handshake and poll GetStatus (ConfirmedAfterReconnect / Unconfirmed).
+    Confirm = 0,
+    Report = 1, ///< end at once with ProvisionOutcome::AppliedLinkClosed
+    Fail = 2, ///< end in Disconnected, like any other link loss
+};
+
 /// Timing of provisionWifi() (§9.1 step 7). All in ms.
 struct ProvisionOptions
 {
     int firstPollDelayMs = 1000; ///< wait after Apply before the first GetStatus (device starts connecting 1 s later)
     int pollIntervalMs = 1000; ///< between GetStatus polls
     int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
+    /// The link closed by the device after Apply; default: confirm by reconnecting.
+    AfterApplyLinkClosed afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
+};
+
+/// How a successful provision() ended (values are persisted in records: never renumber).
+enum class ProvisionOutcome : int {
+    /// GetStatus reported Connected on the provisioning link.
+    Connected = 0,
+    /// Apply succeeded, then the device closed the link; not checked (AfterApplyLinkClosed::Report).
+    AppliedLinkClosed = 1,
+    /// The link closed after Apply; a new link and a new session read Connected.
+    ConfirmedAfterReconnect = 2,
+    /// The link closed after Apply and reconnecting or reading the status failed: result unknown.
+    Unconfirmed = 3,
+};
+/// "connected", "applied_link_closed", "confirmed_after_reconnect", "unconfirmed".
+QString provisionOutcomeName(ProvisionOutcome outcome);
+
+/// The value of provision().
+struct ProvisionResult
+{
+    ProvisionOutcome outcome = ProvisionOutcome::Connected;
+    /// Connected / ConfirmedAfterReconnect: the Connected status. Otherwise the last status read
+    /// before the link closed, or Connecting when none was (the device starts connecting after
+    /// Apply, §9.1).
+    WifiStatus status;
+    /// Unconfirmed: why the confirmation failed (ConnectFailed, Timeout, ...).
+    std::optional<Error> confirmationError;
 };
 
 /// Named steps, for progress display.
@@ -87,8 +125,9 @@ public:
     /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage.
     Pending<DeviceInfo> *connectDevice();
 
-    /// Device-side Wi-Fi scan (§9.3). Requires cap "wifi_scan". Errors: VersionMismatch (no
-    /// wifi_scan capability), DeviceRejected (status != Success).
+    /// Device-side Wi-Fi scan (§9.3). Requires cap "wifi_scan". ScanResult pages are
+    /// options.pageSize entries, capped to Transport::maxScanEntriesPerRequest() (4 over BLE,
+    /// §7.4). Errors: VersionMismatch (no wifi_scan capability), DeviceRejected (status != Success).
     Pending<QList<ScanEntry>> *scanWifi(const ScanOptions &options = {});
 
     /// SetConfig, ApplyConfig, then GetStatus polling until a terminal state (§9.1).
@@ -96,7 +135,15 @@ public:
     /// (validateWifiCredentials), DeviceRejected (SetConfig/Apply status != Success: e.g. Apply
     /// twice without reset), WifiAuthError, WifiNetworkNotFound, WifiConnectTimeout.
     /// wifiStatusChanged() reports every intermediate status (Connecting, attempts remaining).
+    /// If the device closes the link after a successful Apply (BLE, §7.6), see
+    /// ProvisionOptions::afterApplyLinkClosed: a confirmed Connected is the value; an outcome that
+    /// stays unknown (AppliedLinkClosed, Unconfirmed) ends in Disconnected. Use provision() to tell
+    /// those apart from a failure.
     Pending<WifiStatus> *provisionWifi(const WifiCredentials &credentials, const ProvisionOptions &options = {});
+
+    /// provisionWifi() with the full outcome: AppliedLinkClosed and Unconfirmed are values here,
+    /// not errors. Errors: as provisionWifi(), plus Disconnected when afterApplyLinkClosed is Fail.
+    Pending<ProvisionResult> *provision(const WifiCredentials &credentials, const ProvisionOptions &options = {});
 
     /// One GetStatus (§9.2). Value: whatever the device reports (no terminal-state mapping).
     Pending<WifiStatus> *wifiStatus();

@@ -41,7 +41,8 @@ public:
     virtual void resetSession() = 0;
 
     /// Per-exchange timeout in ms (default 5000). Applies from the moment exchange() is called
-    /// until the whole response has arrived, including connecting.
+    /// until the whole response has arrived, including connecting, unless the implementation
+    /// documents a separate limit for connecting (BleTransport: connectTimeout()).
     void setTimeout(int ms) { m_timeoutMs = ms; }
     int timeout() const { return m_timeoutMs; }
 
@@ -53,11 +54,19 @@ public:
     virtual QString address() const = 0;
     /// Largest request body the link accepts, in bytes (HTTP: 4096, §6.2).
     virtual int maxRequestSize() const = 0;
+    /// Most Wi-Fi scan entries one ScanResult request should ask for on this link (§7.4, §9.3:
+    /// 4 over BLE, where a response must fit the device's attribute buffer). The Provisioner caps
+    /// ScanOptions::pageSize to it. Default 255: no limit beyond the protocol's.
+    virtual int maxScanEntriesPerRequest() const { return 255; }
 
 Q_SIGNALS:
     /// The device started a new transport session on its own (new Set-Cookie, reconnect): any
     /// security session is gone and the handshake must be redone.
     void sessionReset();
+    /// The device closed the link (BLE disconnect, §7.6). The device's security session is gone
+    /// with it; an exchange in flight ends in Disconnected. The next exchange opens a new link.
+    /// HttpTransport never emits it: over HTTP the cookie, not the TCP connection, is the session.
+    void linkClosed();
 
 protected:
     /// Implementations start the exchange; they finish it by calling complete() exactly once.
@@ -66,6 +75,12 @@ protected:
     virtual void abortExchange() = 0;
     /// Finishes the in-flight exchange (no-op if none). Safe to call from any implementation path.
     void complete(Result<QByteArray> result);
+    /// Stops the per-exchange timer while the implementation runs a phase with its own limit
+    /// (BLE: waiting for a connection slot, connecting). No-op when no exchange is in flight.
+    void pauseTimeout();
+    /// Restarts the per-exchange timer with the full timeout(), e.g. once the link is up.
+    /// No-op when no exchange is in flight.
+    void restartTimeout();
 
 private:
     void handleTimeout();

@@ -29,6 +29,17 @@ QString provisionStepName(ProvisionStep step)
     return QStringLiteral("unknown");
 }
 
+QString provisionOutcomeName(ProvisionOutcome outcome)
+{
+    switch (outcome) {
+    case ProvisionOutcome::Connected: return QStringLiteral("connected");
+    case ProvisionOutcome::AppliedLinkClosed: return QStringLiteral("applied_link_closed");
+    case ProvisionOutcome::ConfirmedAfterReconnect: return QStringLiteral("confirmed_after_reconnect");
+    case ProvisionOutcome::Unconfirmed: return QStringLiteral("unconfirmed");
+    }
+    return QStringLiteral("unknown");
+}
+
 namespace {
 const QString kProtoVer = QStringLiteral("proto-ver");
 const QString kSession = QStringLiteral("prov-session");
@@ -91,6 +102,11 @@ struct Provisioner::Private
     std::shared_ptr<RandomSource> rng = systemRandom();
     std::unique_ptr<ClientSecurity> security;
     bool sessionValid = false;
+    /// Set when the transport reports that the device closed the link (BLE, §7.6); cleared
+    /// before each handshake and before ApplyConfig, so that a close in answer to our proof, or
+    /// after a successful Apply, can be told apart.
+    bool linkClosed = false;
+    std::optional<WifiStatus> lastWifiStatus; ///< last GetStatus answer of the running provisioning
     std::optional<DeviceInfo> info;
     ProvisionStep step = ProvisionStep::Idle;
     QPointer<PendingOperation> current;
@@ -193,8 +209,11 @@ struct Provisioner::Private
                 Error e = response.error();
                 // The device rejects a bad PoP/SRP proof by closing the link without answering
                 // (§5.1 step 7, §8.3 step 4): on the last round trip that means our credentials.
-                if (e.code == ErrorCode::DeviceRefused && roundTrip == security->handshakeRoundTrips()
-                    && security->version() > 0)
+                // Over BLE, Bluedroid firmware drops the link instead (§7.6): a link the device
+                // closed while our proof was in flight means the same.
+                const bool refusedByClose = e.code == ErrorCode::Disconnected && linkClosed;
+                if ((e.code == ErrorCode::DeviceRefused || refusedByClose)
+                    && roundTrip == security->handshakeRoundTrips() && security->version() > 0)
                     e = makeError(ErrorCode::AuthenticationFailed,
                                   QStringLiteral("the device refused our proof: wrong %1")
                                       .arg(security->version() == 1 ? QStringLiteral("PoP")
@@ -219,6 +238,7 @@ struct Provisioner::Private
     {
         setStep(ProvisionStep::Handshake);
         sessionValid = false;
+        linkClosed = false;
         Result<QByteArray> first = security->begin();
         if (!first)
             return done(first.error());
@@ -321,6 +341,7 @@ struct Provisioner::Private
                 return done(unexpected("RespGetWifiStatus"));
             if (auto e = statusError("GetStatus", status->status))
                 return done(*e);
+            lastWifiStatus = status->wifi;
             Q_EMIT q->wifiStatusChanged(status->wifi);
             switch (status->wifi.state) {
             case WifiState::Connected:
@@ -344,7 +365,7 @@ struct Provisioner::Private
         });
     }
 
-    void provisionWifi(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<WifiStatus> done)
+    void provisionWifi(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         setStep(ProvisionStep::SendingConfig);
         configRequest(codec::SetWifiConfig{creds}, [this, opts, done](Result<codec::ConfigResponse> r) {
@@ -356,6 +377,8 @@ struct Provisioner::Private
             if (auto e = statusError("SetConfig", set->status))
                 return done(*e);
             setStep(ProvisionStep::Applying);
+            linkClosed = false;
+            lastWifiStatus.reset();
             configRequest(codec::ApplyWifiConfig{}, [this, opts, done](Result<codec::ConfigResponse> r) {
                 if (!r)
                     return done(r.error());
@@ -366,12 +389,85 @@ struct Provisioner::Private
                     return done(*e);
                 const QDeadlineTimer deadline(opts.connectTimeoutMs);
                 setStep(ProvisionStep::WaitingForConnection);
-                later(opts.firstPollDelayMs, [this, deadline, opts, done] { pollStatus(deadline, opts, done); });
+                later(opts.firstPollDelayMs, [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
+            });
+        });
+    }
+
+    /// Checks the credentials (failing from the event loop), then provisions within a session.
+    void startProvisioning(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    {
+        if (auto e = validateWifiCredentials(creds)) {
+            QMetaObject::invokeMethod(q, [done, e] { done(*e); }, Qt::QueuedConnection);
+            return;
+        }
+        withSession([this, creds, opts, done] { provisionWifi(creds, opts, done); }, failer(done));
+    }
+
+    /// GetStatus polling after a successful Apply, watching for the device closing the link.
+    void pollAfterApply(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    {
+        if (linkClosed)
+            return afterApplyLinkClosed(deadline, opts, done);
+        pollStatus(deadline, opts, [this, deadline, opts, done](Result<WifiStatus> r) {
+            if (r)
+                return done(ProvisionResult{ProvisionOutcome::Connected, *r, std::nullopt});
+            if (linkClosed && isLinkError(r.error().code))
+                return afterApplyLinkClosed(deadline, opts, done);
+            done(r.error());
+        });
+    }
+
+    /// The device closed the link after a successful Apply (§7.6): report, fail, or confirm by
+    /// reconnecting (proto-ver + handshake on a new link) and polling GetStatus again.
+    void afterApplyLinkClosed(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    {
+        WifiStatus lastStatus;
+        lastStatus.state = WifiState::Connecting;
+        if (lastWifiStatus)
+            lastStatus = *lastWifiStatus;
+        qCInfo(lcProvSession) << "the device closed the link after ApplyConfig";
+        switch (opts.afterApplyLinkClosed) {
+        case AfterApplyLinkClosed::Fail:
+            return done(makeError(ErrorCode::Disconnected,
+                                  QStringLiteral("the device closed the link after ApplyConfig")));
+        case AfterApplyLinkClosed::Report:
+            return done(ProvisionResult{ProvisionOutcome::AppliedLinkClosed, lastStatus, std::nullopt});
+        case AfterApplyLinkClosed::Confirm:
+            break;
+        }
+        auto unconfirmed = [lastStatus, done](const Error &why) {
+            qCInfo(lcProvSession) << "could not confirm the Wi-Fi result:" << why.toString();
+            done(ProvisionResult{ProvisionOutcome::Unconfirmed, lastStatus, why});
+        };
+        sessionValid = false;
+        linkClosed = false;
+        connectFlow([this, deadline, opts, done, unconfirmed](Result<DeviceInfo> r) {
+            if (!r)
+                return unconfirmed(r.error());
+            linkClosed = false;
+            pollStatus(deadline, opts, [done, unconfirmed](Result<WifiStatus> s) {
+                if (s)
+                    return done(ProvisionResult{ProvisionOutcome::ConfirmedAfterReconnect, *s, std::nullopt});
+                switch (s.error().code) {
+                case ErrorCode::WifiAuthError:
+                case ErrorCode::WifiNetworkNotFound:
+                case ErrorCode::WifiConnectTimeout:
+                    return done(s.error()); // the device told us: that is the result
+                default:
+                    return unconfirmed(s.error());
+                }
             });
         });
     }
 
     // ---- scan
+    /// Entries per ScanResult request: the caller's choice, within what the link can carry (§7.4).
+    int pageSize(const ScanOptions &opts) const
+    {
+        return std::clamp(opts.pageSize, 1, std::clamp(transport->maxScanEntriesPerRequest(), 1, 255));
+    }
+
     void scanRequest(const codec::ScanRequest &request, Cb<codec::ScanResponse> done)
     {
         secureRequest(kScan, codec::encodeScanRequest(request), [done](Result<QByteArray> plain) {
@@ -413,7 +509,7 @@ struct Provisioner::Private
             if (auto e = statusError("ScanStatus", st->status))
                 return done(*e);
             if (st->finished)
-                return fetchScanPage(0, st->resultCount, std::clamp(opts.pageSize, 1, 255), {}, done);
+                return fetchScanPage(0, st->resultCount, pageSize(opts), {}, done);
             if (deadline.hasExpired())
                 return done(makeError(ErrorCode::Timeout, QStringLiteral("the device scan did not finish")));
             later(opts.statusPollMs, [this, deadline, opts, done] { pollScan(deadline, opts, done); });
@@ -496,7 +592,7 @@ struct Provisioner::Private
             if (auto e = statusError("ScanThreadStatus", st->status))
                 return done(*e);
             if (st->finished)
-                return fetchThreadPage(0, st->resultCount, std::clamp(opts.pageSize, 1, 255), {}, done);
+                return fetchThreadPage(0, st->resultCount, pageSize(opts), {}, done);
             if (deadline.hasExpired())
                 return done(makeError(ErrorCode::Timeout, QStringLiteral("the device Thread scan did not finish")));
             later(opts.statusPollMs, [this, deadline, opts, done] { pollThreadScan(deadline, opts, done); });
@@ -535,6 +631,11 @@ Provisioner::Provisioner(Transport *transport, QObject *parent)
     d->transport = transport;
     qRegisterMetaType<prov::WifiStatus>();
     connect(transport, &Transport::sessionReset, this, [this] { d->sessionValid = false; });
+    // A closed BLE link takes the device's security session with it (§7.6).
+    connect(transport, &Transport::linkClosed, this, [this] {
+        d->sessionValid = false;
+        d->linkClosed = true;
+    });
 }
 
 Provisioner::~Provisioner()
@@ -604,13 +705,37 @@ Pending<WifiStatus> *Provisioner::provisionWifi(const WifiCredentials &credentia
     auto *op = d->start<WifiStatus>();
     if (d->current != op)
         return op;
-    auto done = d->finisher(op);
-    if (auto e = validateWifiCredentials(credentials)) {
-        QMetaObject::invokeMethod(this, [done, e] { done(*e); }, Qt::QueuedConnection);
+    auto finish = d->finisher(op);
+    Private::Cb<ProvisionResult> done = [finish](Result<ProvisionResult> r) {
+        if (!r)
+            return finish(r.error());
+        switch (r->outcome) {
+        case ProvisionOutcome::Connected:
+        case ProvisionOutcome::ConfirmedAfterReconnect:
+            return finish(r->status);
+        case ProvisionOutcome::AppliedLinkClosed:
+            return finish(makeError(ErrorCode::Disconnected,
+                                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; its "
+                                                   "Wi-Fi result is unknown")));
+        case ProvisionOutcome::Unconfirmed:
+            return finish(makeError(ErrorCode::Disconnected,
+                                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; "
+                                                   "confirming the result failed: %1")
+                                        .arg(r->confirmationError ? r->confirmationError->toString() : QString())));
+        }
+        finish(makeError(ErrorCode::Internal, QStringLiteral("unknown provisioning outcome")));
+    };
+    d->startProvisioning(credentials, options, done);
+    return op;
+}
+
+Pending<ProvisionResult> *Provisioner::provision(const WifiCredentials &credentials, const ProvisionOptions &options)
+{
+    auto *op = d->start<ProvisionResult>();
+    if (d->current != op)
         return op;
-    }
-    d->withSession([this, credentials, options, done] { d->provisionWifi(credentials, options, done); },
-                   d->failer(done));
+    auto done = d->finisher(op);
+    d->startProvisioning(credentials, options, done);
     return op;
 }
 

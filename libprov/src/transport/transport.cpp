@@ -64,6 +64,17 @@ void Transport::complete(Result<QByteArray> result)
     done(std::move(result));
 }
 
+void Transport::pauseTimeout()
+{
+    m_timer->stop();
+}
+
+void Transport::restartTimeout()
+{
+    if (m_done)
+        m_timer->start(m_timeoutMs);
+}
+
 void Transport::handleTimeout()
 {
     if (!m_done)
