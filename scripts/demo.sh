@@ -1,19 +1,51 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# README's main-job command: set up, build, start a simulated Security 2 device (prov-sim) on
-# 127.0.0.1 and provision it with provctl, printing each step and the outcome.
+# README's main-job command: set up, build, start the demo fleet (resources/demo/fleet.json: SoftAP
+# devices with Security 0, 1 and 2, one with a fault, plus BLE devices on a private simulated radio)
+# and open the workstation on it, with the factory record in the user's data directory.
+#
+# The BLE devices live on a private dbus-daemon (prov-sim's fake BlueZ); only this script's processes
+# see it, never the machine's real Bluetooth. Without a display (no DISPLAY / WAYLAND_DISPLAY) the
+# script runs the same job with the CLI instead (scripts/demo-cli.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+  echo "demo: no display found; running the command-line demo instead (scripts/demo-cli.sh)" >&2
+  exec scripts/demo-cli.sh
+fi
 scripts/build.sh >/dev/null
 
-out=$(mktemp)
-build/app/prov-sim/prov-sim --sec-ver 2 --service-name PROV_DEMO01 --connect-delay 1500 --dhcp-delay 500 >"$out" &
-sim=$!
-trap 'kill $sim 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 50); do grep -q '"ready"' "$out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$out" | head -n1)
-echo "prov-sim: PROV_DEMO01 (Security 2) listening on 127.0.0.1:$port"
-echo "provctl: scanning, then provisioning ssid \"myssid\""
-build/app/provctl/provctl scan --service-name "127.0.0.1:$port" --sec2-username wifiprov --sec2-pwd abcd1234
-build/app/provctl/provctl provision --service-name "127.0.0.1:$port" \
-  --sec2-username wifiprov --sec2-pwd abcd1234 --ssid myssid --passphrase mypassword
+run=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+# A private bus for the simulated BLE radio (fake org.bluez), shared by prov-sim and the workstation.
+cat >"$run/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$run</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$run/bus.conf" --nofork --print-address=1 >"$run/bus.addr" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$run/bus.addr" ] && break; sleep 0.1; done
+export DBUS_SYSTEM_BUS_ADDRESS
+DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$run/bus.addr")
+
+build/app/prov-sim/prov-sim --fleet resources/demo/fleet.json --no-auto-stop >"$run/manifest.jsonl" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '"ready"' "$run/manifest.jsonl" 2>/dev/null && break; sleep 0.1; done
+grep -q '"ready"' "$run/manifest.jsonl" || { echo "demo: prov-sim did not start" >&2; exit 1; }
+echo "demo fleet (prov-sim):"
+sed -n 's/.*"service_name":"\([^"]*\)".*"transport":"\([^"]*\)".*/  \1 (\2)/p' "$run/manifest.jsonl"
+echo "QR stickers for the SoftAP devices: resources/samples/"
+echo "opening the workstation; the factory record is in your data directory (Settings shows the path)"
+build/app/workstation/prov-workstation --manifest "$run/manifest.jsonl" "$@"

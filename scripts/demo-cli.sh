@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The command-line main job (scripts/demo.sh runs it when there is no display): start a simulated
+# Security 2 device (prov-sim) on 127.0.0.1 and provision it with provctl, printing each step and the
+# outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh >/dev/null
+
+out=$(mktemp)
+build/app/prov-sim/prov-sim --sec-ver 2 --service-name PROV_DEMO01 --connect-delay 1500 --dhcp-delay 500 >"$out" &
+sim=$!
+trap 'kill $sim 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 50); do grep -q '"ready"' "$out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$out" | head -n1)
+echo "prov-sim: PROV_DEMO01 (Security 2) listening on 127.0.0.1:$port"
+echo "provctl: scanning, then provisioning ssid \"myssid\""
+build/app/provctl/provctl scan --service-name "127.0.0.1:$port" --sec2-username wifiprov --sec2-pwd abcd1234
+build/app/provctl/provctl provision --service-name "127.0.0.1:$port" \
+  --sec2-username wifiprov --sec2-pwd abcd1234 --ssid myssid --passphrase mypassword
