@@ -186,7 +186,8 @@ ColumnLayout {
         Layout.topMargin: Theme.spacingS
         implicitHeight: statusColumn.implicitHeight + 2 * Theme.spacingM
         radius: Theme.radius
-        color: root.applyState === DeviceSession.Connected ? Theme.successSoft
+        color: root.applyState === DeviceSession.Connected
+               || root.applyState === DeviceSession.AppliedLinkClosed ? Theme.successSoft
              : root.applyState === DeviceSession.Failed ? Theme.dangerSoft
              : root.applyState === DeviceSession.Idle ? Theme.surfaceAlt : Theme.accentSoft
         border.color: Theme.border
@@ -207,10 +208,11 @@ ColumnLayout {
                 }
                 IconImage {
                     readonly property int st: root.applyState
-                    visible: st === DeviceSession.Connected || st === DeviceSession.Failed
-                    source: Theme.icon(st === DeviceSession.Connected ? "check" : "error")
+                    readonly property bool ok: st === DeviceSession.Connected || st === DeviceSession.AppliedLinkClosed
+                    visible: ok || st === DeviceSession.Failed
+                    source: Theme.icon(ok ? "check" : "error")
                     sourceSize: Qt.size(20, 20)
-                    color: st === DeviceSession.Connected ? Theme.success : Theme.danger
+                    color: ok ? Theme.success : Theme.danger
                 }
                 Label {
                     objectName: "applyStatusText"
@@ -225,11 +227,13 @@ ColumnLayout {
                                 : qsTr("Connecting to “%1”…").arg(root.session.appliedSsid)
                         case DeviceSession.Connected: return qsTr("Connected to “%1”").arg(root.session.appliedSsid)
                         case DeviceSession.Failed: return qsTr("Not connected to “%1”: see the reason above").arg(root.session.appliedSsid)
+                        case DeviceSession.AppliedLinkClosed:
+                            return qsTr("Applied to “%1” — the device closed the link (normal for BLE)").arg(root.session.appliedSsid)
                         default: return qsTr("Not applied yet")
                         }
                     }
                     font.bold: st !== DeviceSession.Idle
-                    color: st === DeviceSession.Connected ? Theme.success
+                    color: st === DeviceSession.Connected || st === DeviceSession.AppliedLinkClosed ? Theme.success
                          : st === DeviceSession.Failed ? Theme.danger : Theme.text
                     wrapMode: Text.WordWrap
                     Layout.fillWidth: true

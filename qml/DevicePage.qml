@@ -121,6 +121,8 @@ Page {
                     }
                     ToolButton {
                         objectName: "editAddressButton"
+                        // A BLE address comes from the scan: not edited by hand.
+                        visible: !root.session || root.session.transportKind !== "ble"
                         text: addressEditor.visible ? qsTr("Save") : qsTr("Edit")
                         font.pixelSize: Theme.fontSmall
                         enabled: root.session && !root.session.busy
@@ -135,6 +137,16 @@ Page {
                             }
                         }
                     }
+                }
+                // How the last apply ended when it was more than a plain Connected (BLE, §7.6):
+                // "Applied — the device closed the link (normal for BLE)".
+                Label {
+                    objectName: "outcomeText"
+                    visible: root.session !== null && root.session.provisionOutcome !== undefined
+                             && root.session.provisionOutcome > 0
+                    text: root.session && root.session.outcomeText !== undefined ? root.session.outcomeText : ""
+                    color: root.session && root.session.provisionOutcome === 3 ? Theme.warning : Theme.success
+                    font.bold: true
                 }
             }
             Item { Layout.fillWidth: true }

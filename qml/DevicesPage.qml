@@ -9,7 +9,9 @@
 //                     lastAccepted, signals accepted(name) / rejected(reason)
 //   manualSource:     ManualSource — add(...) -> bool, lastError
 //   manifestSource:   ManifestSource — load(url) -> bool, problems, deviceCount, path
-//   deviceController: DeviceController — select(key) -> bool, selectedKey
+//   deviceController: DeviceController — select(key) -> bool, selectedKey, bleSource (optional)
+//   bleSource:        BleSource or absent — toggleScan(), scanning, statusText, errorCode,
+//                     errorHeadline, errorAdvice (F6 toggles the scan)
 //   camera:           CameraController or null — the QR panel is shown only with a real one
 import QtQuick
 import QtQuick.Controls
@@ -26,6 +28,10 @@ Page {
     required property QtObject manifestSource
     required property QtObject deviceController
     required property QtObject camera
+
+    /// BLE scanning, when the controller offers it (fakes may not).
+    readonly property QtObject bleSource: root.deviceController && root.deviceController.bleSource
+                                          ? root.deviceController.bleSource : null
 
     /// The technician asked to open a device (double click, Enter, "Open").
     signal openDevice(string key)
@@ -48,6 +54,12 @@ Page {
     }
 
     background: Rectangle { color: Theme.window }
+
+    Shortcut {
+        sequence: "F6"
+        enabled: root.visible && root.bleSource !== null
+        onActivated: root.bleSource.toggleScan()
+    }
 
     Connections {
         target: root.qrSource
@@ -125,6 +137,23 @@ Page {
                     bottomPadding: 3
                 }
                 Item { Layout.fillWidth: true }
+                BusyIndicator {
+                    objectName: "bleBusy"
+                    visible: running
+                    running: root.bleSource !== null && root.bleSource.scanning
+                    implicitWidth: 28
+                    implicitHeight: 28
+                }
+                Button {
+                    objectName: "bleScanButton"
+                    text: root.bleSource && root.bleSource.scanning ? qsTr("Stop BLE scan") : qsTr("Scan BLE")
+                    icon.source: Theme.icon(root.bleSource && root.bleSource.scanning ? "stop" : "refresh")
+                    focusPolicy: Qt.TabFocus
+                    visible: root.bleSource !== null
+                    onClicked: root.bleSource.toggleScan()
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("F6")
+                }
                 Button {
                     text: qsTr("Add manually…")
                     icon.source: Theme.icon("plus")
@@ -168,6 +197,31 @@ Page {
                     checked: false
                     focusPolicy: Qt.TabFocus
                     visible: root.camera !== null
+                }
+            }
+
+            // ---- BLE scan status; an adapter problem comes with its advice (erroradvice)
+            ColumnLayout {
+                objectName: "bleStatus"
+                Layout.fillWidth: true
+                spacing: 2
+                visible: root.bleSource !== null && (root.bleSource.scanning || root.bleSource.errorCode !== 0
+                                                     || root.bleSource.deviceCount > 0)
+                Label {
+                    objectName: "bleStatusText"
+                    Layout.fillWidth: true
+                    text: root.bleSource ? root.bleSource.statusText : ""
+                    color: root.bleSource && root.bleSource.errorCode !== 0 ? Theme.warning : Theme.textMuted
+                    wrapMode: Text.Wrap
+                }
+                Label {
+                    objectName: "bleAdvice"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    text: root.bleSource ? root.bleSource.errorAdvice : ""
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                    wrapMode: Text.Wrap
                 }
             }
 

@@ -159,6 +159,41 @@ Page {
 
             Card {
                 Layout.fillWidth: true
+                title: qsTr("Bluetooth LE")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 3
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    CheckBox {
+                        objectName: "scanBleOnStartBox"
+                        Layout.columnSpan: 3
+                        text: qsTr("Scan for BLE devices when the workstation starts")
+                        checked: root.settings.scanBleOnStart
+                        onToggled: root.settings.scanBleOnStart = checked
+                    }
+                    CheckBox {
+                        objectName: "confirmAfterLinkClosedBox"
+                        Layout.columnSpan: 3
+                        text: qsTr("Confirm by reconnecting when a device closes the link after Apply")
+                        checked: root.settings.confirmAfterBleLinkClosed
+                        onToggled: root.settings.confirmAfterBleLinkClosed = checked
+                    }
+                    Label { text: qsTr("Connections at once") }
+                    SpinBox {
+                        objectName: "maxBleConnectionsBox"
+                        from: 1
+                        to: 16
+                        editable: true
+                        value: root.settings.maxBleConnections
+                        onValueModified: root.settings.maxBleConnections = value
+                    }
+                    Label { text: qsTr("BLE links open together; more devices wait their turn"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
                 title: qsTr("Storage")
                 GridLayout {
                     Layout.fillWidth: true

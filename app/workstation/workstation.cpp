@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "workstation.h"
 
+#include "devices/blesource.h"
 #include "devices/devicelistmodel.h"
 #include "qr/cameracontroller.h"
 #include "devices/manifestsource.h"
@@ -37,9 +38,12 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_manifest = std::make_unique<ManifestSource>();
     m_deviceModel->addSource(m_manual.get());
     m_deviceModel->addSource(m_qr.get());
+    m_ble = std::make_unique<BleSource>();
     m_deviceModel->addSource(m_manifest.get());
+    m_deviceModel->addSource(m_ble.get());
 
     m_deviceController = std::make_unique<DeviceController>(m_deviceModel.get(), m_settings.get(), m_recordLog.get());
+    m_deviceController->setBleSource(m_ble.get());
 
     // QR codes from the camera, an image file or the clipboard go the same way as the wedge's.
     m_camera = std::make_unique<CameraController>();
@@ -47,6 +51,12 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
 
     if (!options.manifestPath.isEmpty())
         m_manifest->load(options.manifestPath);
+    // From the event loop: the caller (main.cpp, a test) may still set things up first; without an
+    // adapter this only ends in BleSource's status (Unavailable).
+    if (m_settings->scanBleOnStart()) {
+        QMetaObject::invokeMethod(
+            m_ble.get(), [ble = m_ble.get()] { ble->startScan(); }, Qt::QueuedConnection);
+    }
 }
 
 Workstation::~Workstation()
@@ -54,6 +64,7 @@ Workstation::~Workstation()
     // Explicit, for the reader: sessions first (they finish attempts), the record log last.
     m_camera.reset();
     m_deviceController.reset();
+    m_ble.reset();
     m_manifest.reset();
     m_qr.reset();
     m_manual.reset();

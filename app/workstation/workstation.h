@@ -7,6 +7,7 @@
 
 #include <memory>
 
+class BleSource;
 class CameraController;
 class DeviceController;
 class DeviceFilterModel;
@@ -59,6 +60,9 @@ public:
     ManualSource *manualSource() const { return m_manual.get(); }
     QrSource *qrSource() const { return m_qr.get(); }
     ManifestSource *manifestSource() const { return m_manifest.get(); }
+    /// BLE scan results; its scan starts at construction (from the event loop) when the setting
+    /// "scan BLE on start" is on. Without an adapter it only reports that in its status.
+    BleSource *bleSource() const { return m_ble.get(); }
     DeviceController *deviceController() const { return m_deviceController.get(); }
     RecordLog *recordLog() const { return m_recordLog.get(); }
     RecordsController *records() const { return m_records.get(); }
@@ -74,6 +78,7 @@ private:
     std::unique_ptr<ManualSource> m_manual;
     std::unique_ptr<QrSource> m_qr;
     std::unique_ptr<ManifestSource> m_manifest;
+    std::unique_ptr<BleSource> m_ble;
     std::unique_ptr<DeviceController> m_deviceController;
     std::unique_ptr<CameraController> m_camera;
 };

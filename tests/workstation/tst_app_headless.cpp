@@ -6,6 +6,7 @@
 #include "simfleet.h"
 #include "workstation.h"
 
+#include "devices/blesource.h"
 #include "devices/devicelistmodel.h"
 #include "devices/manifestsource.h"
 #include "records/recordlog.h"
@@ -25,6 +26,7 @@ class TestAppHeadless : public QObject
 private Q_SLOTS:
     void initTestCase();
     void manifestListsTheFleet();
+    void noBluetoothAdapterIsAPlainStatus();
     void provisionsDemo02ThroughTheControllers();
     void faultyDeviceIsMarkedFailed();
     void recordHoldsTheProvisionedAttempt();
@@ -52,6 +54,10 @@ void TestAppHeadless::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_app_headless"));
     m_fleet = std::make_unique<SimFleet>(QStringList{QStringLiteral("--fleet"), SimFleet::demoFleetPath()});
     QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
+    // No Bluetooth here, whatever the machine has: a system bus address where no bus listens
+    // (read once by QtDBus, so set before anything touches Bluetooth; after prov-sim started, which
+    // would take it for its fake BlueZ).
+    qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + m_dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
     const QString manifest = m_dir.filePath(QStringLiteral("fleet.jsonl"));
     QFile f(manifest);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -80,6 +86,25 @@ void TestAppHeadless::manifestListsTheFleet()
     QCOMPARE(demo02->credentials.username, QByteArray("wifiprov")); // from the device's QR payload
     QCOMPARE(*demo02->secVer, 2);
     QCOMPARE(m_ws->settings()->stationName(), QStringLiteral("ci-station"));
+}
+
+void TestAppHeadless::noBluetoothAdapterIsAPlainStatus()
+{
+    // The start-up BLE scan (setting on by default) ends in a typed status, and nothing else breaks.
+    BleSource *ble = m_ws->deviceController()->bleSource();
+    QVERIFY(ble);
+    QTRY_COMPARE_WITH_TIMEOUT(ble->errorCode(), int(prov::ErrorCode::Unavailable), 10000);
+    QVERIFY(!ble->isScanning());
+    QVERIFY(!ble->isAdapterAvailable());
+    QVERIFY(ble->statusText().startsWith(QStringLiteral("No Bluetooth adapter")));
+    QCOMPARE(ble->errorHeadline(), QStringLiteral("Bluetooth not available"));
+    QVERIFY(!ble->errorAdvice().isEmpty());
+    // A second try by the technician (button / F6) ends the same way.
+    QSignalSpy finished(ble, &BleSource::scanFinished);
+    ble->toggleScan();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toInt(), int(prov::ErrorCode::Unavailable));
+    QCOMPARE(m_ws->deviceModel()->rowCount(), 4);
 }
 
 void TestAppHeadless::provisionsDemo02ThroughTheControllers()

@@ -74,6 +74,8 @@ void TestDeviceList::softApAddressDefaultsForDisplay()
     e.transport = QStringLiteral("ble");
     e.host.clear();
     QCOMPARE(e.displayAddress(), QStringLiteral("PROV_1"));
+    e.host = QStringLiteral("24:0A:C4:B2:00:01"); // a BLE address is shown as is, with no port
+    QCOMPARE(e.displayAddress(), QStringLiteral("24:0A:C4:B2:00:01"));
 }
 
 void TestDeviceList::parsesHostPort_data()

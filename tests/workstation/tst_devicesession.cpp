@@ -52,7 +52,7 @@ private Q_SLOTS:
     void customEndpointMissingIsHttpStatus();
     void cancelEndsWithCancelled();
     void wrongPopIsAuthenticationFailed();
-    void bleRowWithoutTransportFailsTyped();
+    void bleRowWithoutAddressFailsTyped();
     void recordRowsWrittenWithoutSecrets();
 
 private:
@@ -429,7 +429,7 @@ void TestDeviceSession::wrongPopIsAuthenticationFailed()
     QCOMPARE(s.stepStates().at(1), failed); // the handshake step
 }
 
-void TestDeviceSession::bleRowWithoutTransportFailsTyped()
+void TestDeviceSession::bleRowWithoutAddressFailsTyped()
 {
     DeviceEntry e;
     e.serviceName = QStringLiteral("PROV_BLE001");
@@ -437,8 +437,16 @@ void TestDeviceSession::bleRowWithoutTransportFailsTyped()
     DeviceSession s(e, SessionConfig{}, nullptr);
     int code = -1;
     QVERIFY(run(&s, [&] { return s.connectDevice(); }, &code));
-    QCOMPARE(code, int(ErrorCode::Unavailable));
+    // Known from a QR code only: no Bluetooth address until a BLE scan finds the device.
+    QCOMPARE(code, int(ErrorCode::ConnectFailed));
+    QVERIFY(s.errorDetail().contains(QLatin1String("BLE scan")));
     QVERIFY(!s.errorAdvice().isEmpty());
+
+    // A transport this build does not know stays Unavailable.
+    e.transport = QStringLiteral("thread");
+    DeviceSession t(e, SessionConfig{}, nullptr);
+    QVERIFY(run(&t, [&] { return t.connectDevice(); }, &code));
+    QCOMPARE(code, int(ErrorCode::Unavailable));
 }
 
 void TestDeviceSession::recordRowsWrittenWithoutSecrets()

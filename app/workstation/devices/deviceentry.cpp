@@ -10,8 +10,8 @@ QString DeviceEntry::effectiveHost() const
 
 QString DeviceEntry::displayAddress() const
 {
-    if (!isSoftAp() && host.isEmpty())
-        return serviceName;
+    if (!isSoftAp())
+        return host.isEmpty() ? serviceName : host; // BLE: "AA:BB:CC:DD:EE:FF"
     const QString h = effectiveHost();
     return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
         .arg(h)

@@ -53,7 +53,8 @@ struct DeviceEntry
     /// Port to connect to: `port`, or 80 when unknown.
     quint16 effectivePort() const { return port != 0 ? port : kDefaultSoftApPort; }
     /// "host:port" for display and records; SoftAP devices with no known address show the
-    /// default "192.168.4.1:80"; BLE devices show their service name.
+    /// default "192.168.4.1:80"; BLE devices show their Bluetooth address (their service name while
+    /// the address is unknown).
     QString displayAddress() const;
     /// Fills this entry's unknown fields from `other` and takes `other`'s known ones (non-empty
     /// credential parts replace ours). Used when two sources report the same device.

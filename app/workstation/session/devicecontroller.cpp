@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "session/devicecontroller.h"
 
+#include "devices/blesource.h"
 #include "devices/devicelistmodel.h"
 #include "records/recordlog.h"
 #include "settings/settingscontroller.h"
+
+#include "prov/bleconnectionlimit.h"
 
 DeviceController::DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
                                    QObject *parent)
@@ -11,10 +14,14 @@ DeviceController::DeviceController(DeviceListModel *devices, SettingsController 
     , m_devices(devices)
     , m_settings(settings)
     , m_records(records)
+    , m_bleLimit(std::make_unique<prov::BleConnectionLimit>(settings->maxBleConnections()))
 {
     for (auto signal : {&SettingsController::requestTimeoutMsChanged, &SettingsController::connectTimeoutMsChanged,
-                        &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged})
+                        &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged,
+                        &SettingsController::confirmAfterBleLinkClosedChanged})
         connect(settings, signal, this, &DeviceController::handleSettingsChanged);
+    connect(settings, &SettingsController::maxBleConnectionsChanged, this,
+            [this] { m_bleLimit->setMaxConcurrent(m_settings->maxBleConnections()); });
     connect(devices, &DeviceListModel::entryChanged, this, &DeviceController::handleEntryChanged);
     if (records) {
         connect(records, &RecordLog::opened, this, [this](bool ok, const QString &detail) {
@@ -34,9 +41,18 @@ DeviceController::DeviceController(DeviceListModel *devices, SettingsController 
 DeviceController::~DeviceController()
 {
     // Sessions finish their attempts in their destructors: do it while RecordLog still exists.
+    // The BLE transports release their connection slots in their destructors: before m_bleLimit.
     const auto sessions = m_sessions.values();
     m_sessions.clear();
     qDeleteAll(sessions);
+}
+
+void DeviceController::setBleSource(BleSource *source)
+{
+    if (m_bleSource == source)
+        return;
+    m_bleSource = source;
+    Q_EMIT bleSourceChanged();
 }
 
 SessionConfig DeviceController::config() const
@@ -46,6 +62,11 @@ SessionConfig DeviceController::config() const
     c.connectTimeoutMs = m_settings->connectTimeoutMs();
     c.station = m_settings->stationName();
     c.operatorName = m_settings->operatorName();
+    c.bleLimit = m_bleLimit.get();
+    c.confirmAfterBleLinkClosed = m_settings->confirmAfterBleLinkClosed();
+    c.bleServiceFor = [source = m_bleSource](const QString &serviceName) {
+        return source ? source->serviceUuidFor(serviceName) : QUuid();
+    };
     return c;
 }
 
@@ -118,7 +139,7 @@ void DeviceController::updateListState(DeviceSession *session)
 {
     using State = DeviceListModel::State;
     const QString key = session->serviceName();
-    if (session->applyState() == DeviceSession::ApplyState::Connected)
+    if (session->isProvisioned())
         return m_devices->setState(key, State::Provisioned);
     if (session->isBusy()) {
         const auto op = session->operation();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "devices/blesource.h"
 #include "session/devicesession.h"
 
 #include <QHash>
@@ -8,7 +9,12 @@
 #include <QPointer>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
+
 class DeviceListModel;
+namespace prov {
+class BleConnectionLimit;
+}
 class RecordLog;
 class SettingsController;
 
@@ -16,7 +22,9 @@ class SettingsController;
 /// provisioned side by side, and exposes the selected one to the Device page. Keeps the device
 /// list's State column in step with the sessions (Connecting / Provisioned / Failed), passes
 /// settings changes (timeouts, station, operator) on, and hands entry changes (an edited address,
-/// credentials merged from a QR) to idle sessions. GUI thread.
+/// credentials merged from a QR) to idle sessions. Owns the prov::BleConnectionLimit that every BLE
+/// session shares (setting "max BLE connections"), and tells BLE sessions the service UUID their
+/// device advertised (BleSource). GUI thread.
 class DeviceController : public QObject
 {
     Q_OBJECT
@@ -28,6 +36,8 @@ class DeviceController : public QObject
     /// Why attempts are not being recorded (the record could not be opened or written), "" when
     /// all is well. Shown on every page: a factory line must not provision unrecorded.
     Q_PROPERTY(QString recordProblem READ recordProblem NOTIFY recordProblemChanged)
+    /// The BLE scanner source (scan verbs, status line), null when the workstation has none.
+    Q_PROPERTY(BleSource *bleSource READ bleSource NOTIFY bleSourceChanged)
 public:
     /// None of the pointers is owned; all must outlive the controller. `records` may be null.
     DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
@@ -52,9 +62,16 @@ public:
     /// The technician read the record problem.
     Q_INVOKABLE void dismissRecordProblem();
 
+    /// The BLE source (not owned, may be null; must outlive the controller or be reset first).
+    void setBleSource(BleSource *source);
+    BleSource *bleSource() const { return m_bleSource; }
+    /// The connection limit shared by all BLE sessions.
+    prov::BleConnectionLimit *bleConnectionLimit() const { return m_bleLimit.get(); }
+
 Q_SIGNALS:
     void sessionChanged();
     void recordProblemChanged();
+    void bleSourceChanged();
 
 private:
     SessionConfig config() const;
@@ -69,4 +86,6 @@ private:
     QHash<QString, DeviceSession *> m_sessions;
     QPointer<DeviceSession> m_current;
     QString m_recordProblem;
+    std::unique_ptr<prov::BleConnectionLimit> m_bleLimit;
+    QPointer<BleSource> m_bleSource;
 };

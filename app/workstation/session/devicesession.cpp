@@ -5,6 +5,7 @@
 #include "records/recordlog.h"
 #include "session/wifiinfo.h"
 
+#include "prov/bletransport.h"
 #include "prov/httptransport.h"
 #include "prov/record.h"
 
@@ -110,9 +111,18 @@ void DeviceSession::buildTransport()
     delete m_transport;
     m_provisioner = nullptr;
     m_transport = nullptr;
-    if (!m_entry.isSoftAp())
-        return; // BLE rows wait for the BLE transport (issue #4): operations end in Unavailable.
-    m_transport = new prov::HttpTransport(m_entry.effectiveHost(), m_entry.effectivePort(), this);
+    if (m_entry.isSoftAp()) {
+        m_transport = new prov::HttpTransport(m_entry.effectiveHost(), m_entry.effectivePort(), this);
+    } else if (m_entry.transport == QLatin1String("ble")) {
+        if (m_entry.host.isEmpty())
+            return; // known from a QR code only: operations fail until a BLE scan finds the address
+        const QUuid service = m_config.bleServiceFor ? m_config.bleServiceFor(m_entry.serviceName) : QUuid();
+        auto *ble = new prov::BleTransport(m_entry.host, service, m_config.bleLimit, this);
+        ble->setConnectTimeout(m_config.bleConnectTimeoutMs);
+        m_transport = ble;
+    } else {
+        return; // an unknown transport: operations end in Unavailable
+    }
     m_transport->setTimeout(m_config.requestTimeoutMs);
     m_provisioner = new prov::Provisioner(m_transport, this);
     prov::SecurityOptions security;
@@ -129,8 +139,11 @@ void DeviceSession::buildTransport()
 void DeviceSession::setConfig(const SessionConfig &config)
 {
     m_config = config;
-    if (m_transport && !isBusy())
+    if (m_transport && !isBusy()) {
         m_transport->setTimeout(config.requestTimeoutMs);
+        if (auto *ble = qobject_cast<prov::BleTransport *>(m_transport))
+            ble->setConnectTimeout(config.bleConnectTimeoutMs);
+    }
 }
 
 bool DeviceSession::updateEntry(const DeviceEntry &entry)
@@ -177,16 +190,13 @@ bool DeviceSession::begin(Operation operation)
 
 bool DeviceSession::failWithoutTransport()
 {
-    // No transport for this row (BLE in a build without it): end typed and asynchronously, like
-    // any other operation, so that the attempt is recorded as failed.
+    // No transport for this row (a BLE row not seen by a scan yet, or an unknown transport): end
+    // typed and asynchronously, like any other operation, so that the attempt is recorded as failed.
+    const prov::Error error = m_entry.transport == QLatin1String("ble")
+        ? prov::makeError(ErrorCode::ConnectFailed, QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"))
+        : prov::makeError(ErrorCode::Unavailable, QStringLiteral("no %1 transport in this build").arg(m_entry.transport));
     QMetaObject::invokeMethod(
-        this,
-        [this] {
-            end(prov::makeError(ErrorCode::Unavailable,
-                                QStringLiteral("no %1 transport in this build").arg(m_entry.transport)),
-                contextOf(m_operation));
-        },
-        Qt::QueuedConnection);
+        this, [this, error] { end(error, contextOf(m_operation)); }, Qt::QueuedConnection);
     return true;
 }
 
@@ -335,24 +345,46 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
     m_appliedSsid = ws::displaySsid(credentials.ssid);
     m_attemptsRemaining = -1;
     m_connected = {};
+    m_outcome.reset();
     setApplyState(ApplyState::Sending);
 
     prov::ProvisionOptions options;
     options.connectTimeoutMs = m_config.connectTimeoutMs;
     options.firstPollDelayMs = m_config.firstPollDelayMs;
     options.pollIntervalMs = m_config.pollIntervalMs;
-    watch(m_provisioner->provisionWifi(credentials, options), [this](const prov::Result<prov::WifiStatus> &r) {
+    // Only transports that report linkClosed() (BLE) act on this; over HTTP nothing changes.
+    options.afterApplyLinkClosed = m_config.confirmAfterBleLinkClosed ? prov::AfterApplyLinkClosed::Confirm
+                                                                      : prov::AfterApplyLinkClosed::Report;
+    watch(m_provisioner->provision(credentials, options), [this](const prov::Result<prov::ProvisionResult> &r) {
         if (m_provisioner->deviceInfo() && !m_info)
             setFacts(*m_provisioner->deviceInfo());
+        std::optional<prov::Error> error = errorOf(r);
         if (r) {
-            m_connected = *r;
-            m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
-            Q_EMIT stepChanged();
-            setApplyState(ApplyState::Connected);
+            m_outcome = r->outcome;
+            switch (r->outcome) {
+            case prov::ProvisionOutcome::Connected:
+            case prov::ProvisionOutcome::ConfirmedAfterReconnect:
+                m_connected = r->status;
+                m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
+                Q_EMIT stepChanged();
+                setApplyState(ApplyState::Connected);
+                break;
+            case prov::ProvisionOutcome::AppliedLinkClosed:
+                m_stepStates[kWorkflowSteps - 1] = StepState::StepSkipped;
+                Q_EMIT stepChanged();
+                setApplyState(ApplyState::AppliedLinkClosed);
+                break;
+            case prov::ProvisionOutcome::Unconfirmed:
+                // Applied, but the result is unknown: a failure to the record and the list.
+                error = r->confirmationError.value_or(prov::makeError(
+                    ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
+                setApplyState(ApplyState::Failed);
+                break;
+            }
         } else {
             setApplyState(ApplyState::Failed);
         }
-        end(errorOf(r), ws::ErrorContext::Apply);
+        end(error, ws::ErrorContext::Apply);
     });
     return true;
 }
@@ -413,10 +445,9 @@ bool DeviceSession::sendCustom(const QString &endpoint, const QString &payload, 
             setValidation(tr("Cannot read %1: %2").arg(file.fileName(), file.errorString()));
             return false;
         }
-        if (file.size() > prov::HttpTransport::kMaxBodyBytes) {
-            setValidation(tr("The file has %1 bytes; a request carries at most %2.")
-                              .arg(file.size())
-                              .arg(prov::HttpTransport::kMaxBodyBytes));
+        const qint64 limit = m_transport ? m_transport->maxRequestSize() : prov::HttpTransport::kMaxBodyBytes;
+        if (file.size() > limit) {
+            setValidation(tr("The file has %1 bytes; a request carries at most %2.").arg(file.size()).arg(limit));
             return false;
         }
         bytes = file.readAll();
@@ -550,7 +581,7 @@ void DeviceSession::ensureAttempt()
     start.operatorName = m_config.operatorName;
     start.serviceName = m_entry.serviceName;
     start.transport = m_entry.transport;
-    start.address = m_entry.displayAddress();
+    start.address = address();
     m_attemptId = m_records->begin(start);
     if (m_info)
         setFacts(*m_info); // a follow-up attempt on a device we already know
@@ -648,6 +679,27 @@ QString DeviceSession::connectedBssid() const
 QString DeviceSession::connectedAuth() const
 {
     return m_applyState == ApplyState::Connected ? ws::authWords(m_connected.authMode) : QString();
+}
+
+QString DeviceSession::address() const
+{
+    if (m_entry.isSoftAp())
+        return m_entry.displayAddress();
+    return m_entry.host.isEmpty() ? m_entry.serviceName : m_entry.host;
+}
+
+QString DeviceSession::outcomeText() const
+{
+    if (!m_outcome)
+        return {};
+    switch (*m_outcome) {
+    case prov::ProvisionOutcome::Connected: return tr("Connected");
+    case prov::ProvisionOutcome::ConfirmedAfterReconnect:
+        return tr("Connected (confirmed after the device closed the link)");
+    case prov::ProvisionOutcome::AppliedLinkClosed: return tr("Applied — the device closed the link (normal for BLE)");
+    case prov::ProvisionOutcome::Unconfirmed: return tr("Applied — the device closed the link; not confirmed");
+    }
+    return {};
 }
 
 QString DeviceSession::errorName() const

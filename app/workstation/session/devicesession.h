@@ -12,13 +12,16 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <QUuid>
 #include <QtQml/qqmlregistration.h>
 
+#include <functional>
 #include <optional>
 
 class RecordLog;
 namespace prov {
-class HttpTransport;
+class BleConnectionLimit;
+class Transport;
 }
 
 /// What a DeviceSession needs from the settings: timeouts (ms) and who is provisioning.
@@ -30,10 +33,20 @@ struct SessionConfig
     int pollIntervalMs = 1000; ///< between GetStatus polls
     QString station;
     QString operatorName;
+    // ---- BLE rows (transport "ble")
+    /// Shared limit on open BLE links (owned by DeviceController; null = no limit).
+    prov::BleConnectionLimit *bleLimit = nullptr;
+    int bleConnectTimeoutMs = 15000; ///< connect + service discovery (BleTransport::setConnectTimeout)
+    /// After Apply the device closed the link (§7.6): true = reconnect and confirm Connected
+    /// (AfterApplyLinkClosed::Confirm), false = take the acknowledged Apply as done (Report).
+    bool confirmAfterBleLinkClosed = true;
+    /// The service UUID a device advertised, by service name (BleSource); may be empty.
+    std::function<QUuid(const QString &serviceName)> bleServiceFor;
 };
 
-/// One device being provisioned: the thin QML-facing adapter over prov::HttpTransport +
-/// prov::Provisioner (protocol doc §9.1). Every verb starts one asynchronous operation (nothing
+/// One device being provisioned: the thin QML-facing adapter over a prov::Transport (HttpTransport
+/// for SoftAP rows, BleTransport for BLE rows: address = the Bluetooth address, the advertised
+/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (protocol doc §9.1). Every verb starts one asynchronous operation (nothing
 /// blocks the GUI thread), returns false when another one runs or the input is refused, and ends
 /// exactly once in finished() with a typed error code. Failures are exposed as a prov::ErrorCode
 /// number plus the app's advice text (erroradvice.h): QML never compares error text.
@@ -46,6 +59,13 @@ struct SessionConfig
 ///
 /// An attempt ends with Provisioned (Connected), Failed (connect or apply failure), or Cancelled
 /// (cancel(), or the session closed with nothing provisioned); the next operation opens a new one.
+/// Apply runs Provisioner::provision(): when a BLE device closes the link after a successful Apply
+/// (§7.6) the outcome (prov::ProvisionOutcome) is recorded as follows:
+/// - Connected, ConfirmedAfterReconnect: Provisioned (applyState Connected);
+/// - AppliedLinkClosed (confirmation turned off in the settings): Provisioned (applyState
+///   AppliedLinkClosed). The technician chose to trust the acknowledged Apply, which is what
+///   the firmware's own "provisioning done" teardown means;
+/// - Unconfirmed (reconnect or status read failed): Failed with the confirmation error's code.
 /// GUI thread. Created and owned by DeviceController.
 class DeviceSession : public QObject
 {
@@ -98,6 +118,11 @@ class DeviceSession : public QObject
     Q_PROPERTY(int connectedChannel READ connectedChannel NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedBssid READ connectedBssid NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedAuth READ connectedAuth NOTIFY applyStateChanged)
+    /// int(prov::ProvisionOutcome) of the last successful apply, -1 when none.
+    Q_PROPERTY(int provisionOutcome READ provisionOutcome NOTIFY applyStateChanged)
+    /// The last apply's outcome in words ("Applied — the device closed the link (normal for BLE)"),
+    /// "" when no apply succeeded.
+    Q_PROPERTY(QString outcomeText READ outcomeText NOTIFY applyStateChanged)
 
     // ---- the last failure: a typed code + the app's advice
     /// int(prov::ErrorCode), 0 when the last operation did not fail.
@@ -123,7 +148,9 @@ class DeviceSession : public QObject
 public:
     enum class Operation : int { None = 0, Connect = 1, Scan = 2, Apply = 3, Reset = 4, Reprovision = 5, Custom = 6 };
     Q_ENUM(Operation)
-    enum class ApplyState : int { Idle = 0, Sending = 1, Connecting = 2, Connected = 3, Failed = 4 };
+    /// AppliedLinkClosed: Apply acknowledged, then the BLE device closed the link and confirmation
+    /// was off (ProvisionOutcome::AppliedLinkClosed): counted as provisioned.
+    enum class ApplyState : int { Idle = 0, Sending = 1, Connecting = 2, Connected = 3, Failed = 4, AppliedLinkClosed = 5 };
     Q_ENUM(ApplyState)
     /// Names carry a "Step" prefix: QML puts every enum of a type in one scope (ApplyState has Failed).
     enum class StepState : int { StepPending = 0, StepRunning = 1, StepDone = 2, StepFailed = 3, StepSkipped = 4 };
@@ -183,7 +210,8 @@ public:
     QString attemptId() const { return m_attemptId; }
 
     QString serviceName() const { return m_entry.serviceName; }
-    QString address() const { return m_entry.displayAddress(); }
+    /// "host:port" for SoftAP rows, the Bluetooth address for BLE rows (service name if unknown).
+    QString address() const;
     QString transportKind() const { return m_entry.transport; }
     bool isBusy() const { return m_operation != Operation::None; }
     Operation operation() const { return m_operation; }
@@ -209,6 +237,13 @@ public:
     int connectedChannel() const { return m_connected.channel; }
     QString connectedBssid() const;
     QString connectedAuth() const;
+    int provisionOutcome() const { return m_outcome ? int(*m_outcome) : -1; }
+    QString outcomeText() const;
+    /// True when the last apply ended as provisioned (Connected or AppliedLinkClosed).
+    bool isProvisioned() const
+    {
+        return m_applyState == ApplyState::Connected || m_applyState == ApplyState::AppliedLinkClosed;
+    }
     int errorCode() const { return m_error ? int(m_error->code) : 0; }
     QString errorName() const;
     QString errorDetail() const { return m_error ? m_error->detail : QString(); }
@@ -257,7 +292,7 @@ private:
     DeviceEntry m_entry;
     SessionConfig m_config;
     QPointer<RecordLog> m_records;
-    prov::HttpTransport *m_transport = nullptr;
+    prov::Transport *m_transport = nullptr;
     prov::Provisioner *m_provisioner = nullptr;
     WifiScanModel *m_scan = nullptr;
     WifiScanProxyModel *m_scanProxy = nullptr;
@@ -272,6 +307,7 @@ private:
     QString m_appliedSsid;
     QByteArray m_appliedSsidBytes;
     prov::WifiStatus m_connected;
+    std::optional<prov::ProvisionOutcome> m_outcome;
     std::optional<prov::Error> m_error;
     ws::ErrorAdvice m_advice;
     QString m_validationMessage;

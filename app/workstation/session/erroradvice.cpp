@@ -57,10 +57,13 @@ constexpr std::array kTable{
                           "This firmware does not offer a Wi-Fi scan. Type the network name with \"Other "
                           "network…\".")},
 
-    Row{ErrorCode::Unavailable, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Transport not available"),
+    // Unavailable comes from the BLE side (no adapter, or BlueZ not running); an HTTP address that
+    // cannot be used at all is refused before anything is sent.
+    Row{ErrorCode::Unavailable, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth not available"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "This workstation cannot reach devices over this transport (no adapter, or BLE not "
-                          "available in this build). Use the device's SoftAP instead.")},
+                          "This workstation has no usable Bluetooth adapter (none plugged in, or the Bluetooth "
+                          "service bluetoothd is not running), so BLE devices cannot be found or reached. Plug in "
+                          "an adapter or start the Bluetooth service, then scan again; SoftAP devices still work.")},
     Row{ErrorCode::ConnectFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
                           "Join this workstation to the device's SoftAP (its service name) and check the address "
@@ -88,10 +91,13 @@ constexpr std::array kTable{
                           "The device started a new session (it rebooted, or a phone connected to it). Make sure "
                           "nobody else is provisioning this device, then connect again.")},
     Row{ErrorCode::PairingRequired, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Pairing required"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device requires Bluetooth pairing. Pair it in the system settings, "
-                                         "then connect again.")},
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+                          "The device only accepts an encrypted (paired) BLE link. Pair it in the system's Bluetooth "
+                          "settings (or with bluetoothctl pair), then connect again.")},
     Row{ErrorCode::AdapterPoweredOff, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth is off"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "Turn the Bluetooth adapter on, then connect again.")},
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+                          "The Bluetooth adapter is powered off. Turn it on in the system settings (or with "
+                          "bluetoothctl power on), then scan or connect again.")},
     Row{ErrorCode::VersionMismatch, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Unsupported firmware"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
                           "The device asks for a protocol or security version this workstation does not speak. "

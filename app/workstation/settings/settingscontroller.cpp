@@ -15,6 +15,9 @@ const QString kSsid = QStringLiteral("network/ssid");
 const QString kAuth = QStringLiteral("network/authMode");
 const QString kRequestTimeout = QStringLiteral("timeouts/requestMs");
 const QString kConnectTimeout = QStringLiteral("timeouts/connectMs");
+const QString kScanBleOnStart = QStringLiteral("ble/scanOnStart");
+const QString kMaxBleConnectionsKey = QStringLiteral("ble/maxConnections");
+const QString kConfirmAfterLinkClosed = QStringLiteral("ble/confirmAfterLinkClosed");
 const QString kLastPage = QStringLiteral("ui/lastPage");
 } // namespace
 
@@ -147,6 +150,46 @@ void SettingsController::setConnectTimeoutMs(int ms)
         return;
     m_settings->setValue(kConnectTimeout, ms);
     Q_EMIT connectTimeoutMsChanged();
+}
+
+bool SettingsController::scanBleOnStart() const
+{
+    return m_settings->value(kScanBleOnStart, true).toBool();
+}
+
+void SettingsController::setScanBleOnStart(bool scan)
+{
+    if (scan == scanBleOnStart())
+        return;
+    m_settings->setValue(kScanBleOnStart, scan);
+    Q_EMIT scanBleOnStartChanged();
+}
+
+int SettingsController::maxBleConnections() const
+{
+    return clampedValue(kMaxBleConnectionsKey, kDefaultMaxBleConnections, kMinBleConnections, kMaxBleConnections);
+}
+
+void SettingsController::setMaxBleConnections(int connections)
+{
+    connections = std::clamp(connections, kMinBleConnections, kMaxBleConnections);
+    if (connections == maxBleConnections())
+        return;
+    m_settings->setValue(kMaxBleConnectionsKey, connections);
+    Q_EMIT maxBleConnectionsChanged();
+}
+
+bool SettingsController::confirmAfterBleLinkClosed() const
+{
+    return m_settings->value(kConfirmAfterLinkClosed, true).toBool();
+}
+
+void SettingsController::setConfirmAfterBleLinkClosed(bool confirm)
+{
+    if (confirm == confirmAfterBleLinkClosed())
+        return;
+    m_settings->setValue(kConfirmAfterLinkClosed, confirm);
+    Q_EMIT confirmAfterBleLinkClosedChanged();
 }
 
 int SettingsController::lastPage() const

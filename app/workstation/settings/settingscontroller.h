@@ -36,6 +36,15 @@ class SettingsController : public QObject
     Q_PROPERTY(int requestTimeoutMs READ requestTimeoutMs WRITE setRequestTimeoutMs NOTIFY requestTimeoutMsChanged)
     /// Overall wait for Connected after Apply, in ms (kMinConnectTimeoutMs..kMaxConnectTimeoutMs).
     Q_PROPERTY(int connectTimeoutMs READ connectTimeoutMs WRITE setConnectTimeoutMs NOTIFY connectTimeoutMsChanged)
+    /// Start a BLE scan when the workstation starts (default on).
+    Q_PROPERTY(bool scanBleOnStart READ scanBleOnStart WRITE setScanBleOnStart NOTIFY scanBleOnStartChanged)
+    /// Most BLE links open at once through the adapter (kMinBleConnections..kMaxBleConnections,
+    /// default 4): further sessions wait for a slot (prov::BleConnectionLimit).
+    Q_PROPERTY(int maxBleConnections READ maxBleConnections WRITE setMaxBleConnections NOTIFY maxBleConnectionsChanged)
+    /// When a BLE device closes the link after Apply (§7.6): reconnect and read the status to
+    /// confirm Connected (default on). Off: the acknowledged Apply counts as provisioned.
+    Q_PROPERTY(bool confirmAfterBleLinkClosed READ confirmAfterBleLinkClosed WRITE setConfirmAfterBleLinkClosed
+                   NOTIFY confirmAfterBleLinkClosedChanged)
     /// The factory record file (from --record); read-only here.
     Q_PROPERTY(QString recordPath READ recordPath CONSTANT)
     /// Page index shown last (restored at start).
@@ -52,6 +61,9 @@ public:
     static constexpr int kDefaultConnectTimeoutMs = 60000;
     static constexpr int kMinConnectTimeoutMs = 5000;
     static constexpr int kMaxConnectTimeoutMs = 300000;
+    static constexpr int kDefaultMaxBleConnections = 4;
+    static constexpr int kMinBleConnections = 1;
+    static constexpr int kMaxBleConnections = 16;
 
     /// Takes ownership of `settings` (tests pass an INI file in a temporary folder).
     /// `recordPath` is shown read-only; a non-empty `stationOverride` (--station) wins over the
@@ -77,6 +89,12 @@ public:
     void setRequestTimeoutMs(int ms);
     int connectTimeoutMs() const;
     void setConnectTimeoutMs(int ms);
+    bool scanBleOnStart() const;
+    void setScanBleOnStart(bool scan);
+    int maxBleConnections() const;
+    void setMaxBleConnections(int connections);
+    bool confirmAfterBleLinkClosed() const;
+    void setConfirmAfterBleLinkClosed(bool confirm);
     QString recordPath() const { return m_recordPath; }
     int lastPage() const;
     void setLastPage(int page);
@@ -95,6 +113,9 @@ Q_SIGNALS:
     void sessionPassphraseChanged();
     void requestTimeoutMsChanged();
     void connectTimeoutMsChanged();
+    void scanBleOnStartChanged();
+    void maxBleConnectionsChanged();
+    void confirmAfterBleLinkClosedChanged();
     void lastPageChanged();
 
 private:

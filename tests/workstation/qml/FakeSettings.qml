@@ -12,6 +12,9 @@ QtObject {
     property string sessionPassphrase: ""
     property int requestTimeoutMs: 5000
     property int connectTimeoutMs: 60000
+    property bool scanBleOnStart: true
+    property bool confirmAfterBleLinkClosed: true
+    property int maxBleConnections: 4
     property string recordPath: "/var/lib/prov/factory-record.sqlite"
     property int lastPage: 0
     property string storageLocation: "/home/tech/.config/prov/prov-workstation.conf"
