@@ -1,38 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
-// Coloured pill for a record outcome (prov::RecordOutcome numbers, name from recordOutcomeName()).
+// Coloured pill for a record outcome (prov::RecordOutcome numbers, the same as
+// RecordsController.OutcomeFilter's); looks like the device list's StateBadge.
 import QtQuick
 import QtQuick.Controls
+import Prov.Workstation
 
 Rectangle {
     id: badge
 
+    /// The app's Theme singleton, handed down by RecordsPage: files in this sub-folder are loaded
+    /// through a directory import that does not see the module's QML types (Theme, Card).
+    required property QtObject theme
+
     /// int(prov::RecordOutcome): 0 in progress, 1 provisioned, 2 failed, 3 cancelled, 4 interrupted.
     property int outcome: 0
 
-    readonly property var _looks: [
-        { text: qsTr("In progress"), fg: "#1f4f9c", bg: "#e3edfc" },
-        { text: qsTr("Provisioned"), fg: "#155c32", bg: "#e2f4e9" },
-        { text: qsTr("Failed"), fg: "#8c1b20", bg: "#fde7e7" },
-        { text: qsTr("Cancelled"), fg: "#4a5263", bg: "#eceef2" },
-        { text: qsTr("Interrupted"), fg: "#7a4500", bg: "#fdf0dc" }
-    ]
-    readonly property var _look: _looks[Math.max(0, Math.min(outcome, _looks.length - 1))]
+    readonly property var look: {
+        switch (badge.outcome) {
+        case RecordsController.Provisioned: return { text: qsTr("Provisioned"), fg: badge.theme.success, bg: badge.theme.successSoft }
+        case RecordsController.Failed: return { text: qsTr("Failed"), fg: badge.theme.danger, bg: badge.theme.dangerSoft }
+        case RecordsController.Cancelled: return { text: qsTr("Cancelled"), fg: badge.theme.textMuted, bg: badge.theme.neutralSoft }
+        case RecordsController.Interrupted: return { text: qsTr("Interrupted"), fg: badge.theme.warning, bg: badge.theme.warningSoft }
+        default: return { text: qsTr("In progress"), fg: badge.theme.accent, bg: badge.theme.accentSoft }
+        }
+    }
 
-    implicitWidth: label.implicitWidth + 16
-    implicitHeight: label.implicitHeight + 6
+    objectName: "outcomeBadge"
+    implicitWidth: Math.max(label.implicitWidth + 2 * badge.theme.spacingS, 84)
+    implicitHeight: 22
     radius: height / 2
-    color: _look.bg
-    border.color: _look.fg
-    border.width: 1
+    color: look.bg
     Accessible.role: Accessible.StaticText
     Accessible.name: label.text
 
     Label {
         id: label
         anchors.centerIn: parent
-        text: badge._look.text
-        color: badge._look.fg
+        text: badge.look.text
+        color: badge.look.fg
+        font.pixelSize: badge.theme.fontSmall
         font.bold: true
-        font.pixelSize: 12
     }
 }

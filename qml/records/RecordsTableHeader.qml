@@ -1,27 +1,60 @@
 // SPDX-License-Identifier: Apache-2.0
-// Column titles of the records list; the widths match RecordRow's.
+// Column titles of the records table. Column widths come from RecordsPage (`columns`), shared with
+// RecordRow; the service name takes what is left. A width of 0 hides a column.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Prov.Workstation
 
 Rectangle {
-    implicitHeight: 32
-    color: palette.alternateBase
-    border.color: palette.mid
-    border.width: 0
+    id: header
+
+    /// The app's Theme singleton, handed down by RecordsPage: files in this sub-folder are loaded
+    /// through a directory import that does not see the module's QML types (Theme, Card).
+    required property QtObject theme
+    required property QtObject columns
+    implicitHeight: 30
+    color: header.theme.surfaceAlt
+    border.color: header.theme.border
+
+    component HeaderLabel: Label {
+        font.pixelSize: header.theme.fontSmall
+        font.bold: true
+        color: header.theme.textMuted
+        elide: Text.ElideRight
+    }
 
     RowLayout {
         anchors.fill: parent
-        anchors.leftMargin: 8
-        anchors.rightMargin: 8
-        spacing: 8
-        Label { text: qsTr("Time"); font.bold: true; Layout.preferredWidth: 150 }
-        Label { text: qsTr("Service name"); font.bold: true; Layout.preferredWidth: 150; Layout.fillWidth: true }
-        Label { text: qsTr("Transport"); font.bold: true; Layout.preferredWidth: 70 }
-        Label { text: qsTr("Outcome"); font.bold: true; Layout.preferredWidth: 110 }
-        Label { text: qsTr("Failure"); font.bold: true; Layout.preferredWidth: 170 }
-        Label { text: qsTr("SSID"); font.bold: true; Layout.preferredWidth: 120 }
-        Label { text: qsTr("Duration"); font.bold: true; Layout.preferredWidth: 70; horizontalAlignment: Text.AlignRight }
+        anchors.leftMargin: header.theme.spacingM
+        anchors.rightMargin: header.theme.spacingM
+        spacing: header.theme.spacingS
+        HeaderLabel { text: qsTr("Time"); Layout.preferredWidth: header.columns.time; Layout.minimumWidth: header.columns.time }
+        HeaderLabel {
+            text: qsTr("Service name")
+            Layout.fillWidth: true
+            Layout.preferredWidth: 1
+            Layout.minimumWidth: header.columns.nameMin
+        }
+        HeaderLabel {
+            text: qsTr("Transport")
+            visible: header.columns.transport > 0
+            Layout.preferredWidth: header.columns.transport
+            Layout.minimumWidth: header.columns.transport
+        }
+        HeaderLabel { text: qsTr("Outcome"); Layout.preferredWidth: header.columns.outcome; Layout.minimumWidth: header.columns.outcome }
+        HeaderLabel { text: qsTr("Failure"); Layout.preferredWidth: header.columns.failure; Layout.minimumWidth: header.columns.failure }
+        HeaderLabel {
+            text: qsTr("SSID")
+            visible: header.columns.ssid > 0
+            Layout.preferredWidth: header.columns.ssid
+            Layout.minimumWidth: header.columns.ssid
+        }
+        HeaderLabel {
+            text: qsTr("Duration")
+            horizontalAlignment: Text.AlignRight
+            Layout.preferredWidth: header.columns.duration
+            Layout.minimumWidth: header.columns.duration
+        }
     }
-    Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: palette.mid }
 }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // RecordsPage.qml against the real RecordsController (offscreen): it loads without QML warnings,
 // lists the first page, pages in more when scrolled to the end, filters by name as the user
-// types, shows the selected record's details, and leaves a screenshot for review.
+// types, shows the selected record's details, moves the selection with the keyboard, shows a
+// failure in the advice table's words (not its code name), keeps every column visible at the
+// smallest window (1024x700: the page is 848 px wide next to the sidebar) and leaves screenshots
+// for review.
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
+
+#include "session/erroradvice.h"
 
 #include "recordtesthelpers.h"
 
@@ -113,6 +118,75 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
         = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR)).filePath(QStringLiteral("recordspage.png"));
     QVERIFY(shot.save(shotPath));
     qInfo("screenshot: %s", qPrintable(shotPath));
+
+    // Keyboard: Down moves the selection (the details follow), Enter opens the details, Esc
+    // returns to the table.
+    list->forceActiveFocus();
+    QTRY_VERIFY(list->hasActiveFocus());
+    QTest::keyClick(&view, Qt::Key_Down);
+    QCOMPARE(list->property("currentIndex").toInt(), 1);
+    QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("serviceName")).toString(),
+        QStringLiteral("LAMP_1007"));
+    auto *details = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("recordDetails"));
+    QVERIFY(details);
+    QTest::keyClick(&view, Qt::Key_Return);
+    QTRY_VERIFY(details->hasActiveFocus());
+    QTest::keyClick(&view, Qt::Key_Escape);
+    QTRY_VERIFY(list->hasActiveFocus());
+    QTest::keyClick(&view, Qt::Key_Up);
+    QCOMPARE(list->property("currentIndex").toInt(), 0);
+
+    // Failures read as the advice table's headline; the code name stays out of the table.
+    const QString headline = ws::adviceFor(ErrorCode::WifiAuthError, ws::ErrorContext::Any).headline;
+    QVERIFY(!headline.isEmpty());
+    controller.setNameFilter(QString());
+    controller.setOutcomeFilter(RecordsController::OutcomeFilter::Failed);
+    QTRY_COMPARE(controller.totalCount(), 300);
+    QTRY_VERIFY(list->property("count").toInt() > 0);
+    QCOMPARE(controller.model()->data(controller.model()->index(0), RecordsModel::FailureHeadlineRole).toString(),
+        headline);
+    QCOMPARE(controller.model()->data(controller.model()->index(0), RecordsModel::FailureNameRole).toString(),
+        QStringLiteral("wifi_auth_error"));
+    // Delegates are visual children only (no QObject parent): walk the item tree.
+    const auto labelsNamed = [list](const QString &name) {
+        QList<QQuickItem *> found;
+        QList<QQuickItem *> todo { list };
+        while (!todo.isEmpty()) {
+            QQuickItem *item = todo.takeLast();
+            if (item->objectName() == name && item->isVisible())
+                found << item;
+            todo << item->childItems();
+        }
+        return found;
+    };
+    QTRY_VERIFY(!labelsNamed(QStringLiteral("failureHeadline")).isEmpty());
+    for (QQuickItem *label : labelsNamed(QStringLiteral("failureHeadline")))
+        QCOMPARE(label->property("text").toString(), headline);
+    list->setProperty("currentIndex", 0);
+    QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("failureHeadline")).toString(), headline);
+
+    // The smallest window: every column keeps its room, the service name stays readable and the
+    // duration ends inside the table.
+    QVERIFY2(view.rootObject()->implicitWidth() <= 848, qPrintable(QString::number(view.rootObject()->implicitWidth())));
+    view.resize(848, 700);
+    QTRY_COMPARE(list->width() < 640, true);
+    QTest::qWait(50);
+    const QList<QQuickItem *> names = labelsNamed(QStringLiteral("recordName"));
+    QVERIFY(!names.isEmpty());
+    for (QQuickItem *label : names)
+        QVERIFY2(label->width() >= 100, qPrintable(QString::number(label->width())));
+    for (QQuickItem *label : labelsNamed(QStringLiteral("failureHeadline")))
+        QVERIFY(label->width() >= 100);
+    for (QQuickItem *label : labelsNamed(QStringLiteral("recordDuration"))) {
+        QVERIFY(label->width() >= 50);
+        const QPointF right = label->mapToItem(list, QPointF(label->width(), 0));
+        QVERIFY2(right.x() <= list->width(), qPrintable(QString::number(right.x())));
+    }
+    const QImage small = view.grabWindow();
+    const QString smallPath
+        = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR)).filePath(QStringLiteral("recordspage-1024.png"));
+    QVERIFY(small.save(smallPath));
+    qInfo("screenshot: %s", qPrintable(smallPath));
 }
 
 QTEST_MAIN(TestRecordsPage)

@@ -231,8 +231,7 @@ void CameraController::decodeClipboard()
         }
     }
     const QString reason = mime && mime->hasText()
-        ? tr("The clipboard holds text, not an image. Copy a QR code picture or image file and try again; "
-             "text payloads go in manual entry.")
+        ? tr("The clipboard holds text: paste it into the scanner field (Ctrl+V on the Devices page).")
         : tr("The clipboard holds no image. Copy a QR code picture or image file and try again.");
     const QrImageFile::Outcome failure = QrImageFile::failure(QrImageFile::Error::ClipboardHasNoImage, reason);
     runImageJob(tr("the clipboard"), [failure] { return failure; });

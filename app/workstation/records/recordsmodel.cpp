@@ -2,6 +2,7 @@
 #include "records/recordsmodel.h"
 
 #include "records/recordlog.h"
+#include "session/erroradvice.h"
 
 #include <QDateTime>
 
@@ -68,6 +69,14 @@ QVariant RecordsModel::valueOf(const prov::ProvisioningRecord &r, int role)
         return prov::recordErrorName(r.end.failureCode);
     case FailureDetailRole:
         return r.end.failureDetail;
+    case FailureHeadlineRole:
+        return r.end.failureCode == 0
+            ? QString()
+            : ws::adviceFor(prov::ErrorCode(r.end.failureCode), ws::ErrorContext::Any).headline;
+    case FailureAdviceRole:
+        return r.end.failureCode == 0
+            ? QString()
+            : ws::adviceFor(prov::ErrorCode(r.end.failureCode), ws::ErrorContext::Any).advice;
     default:
         return {};
     }
@@ -99,6 +108,8 @@ QHash<int, QByteArray> RecordsModel::roles()
         { FailureCodeRole, "failureCode" },
         { FailureNameRole, "failureName" },
         { FailureDetailRole, "failureDetail" },
+        { FailureHeadlineRole, "failureHeadline" },
+        { FailureAdviceRole, "failureAdvice" },
     };
 }
 

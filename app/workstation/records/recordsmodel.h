@@ -45,6 +45,10 @@ public:
         FailureCodeRole, ///< int(prov::ErrorCode), 0 none
         FailureNameRole, ///< errorCodeName() or empty
         FailureDetailRole,
+        /// Short human words for the failure from the app's advice table (session/erroradvice.h,
+        /// ws::adviceFor() with ErrorContext::Any: a record keeps no context), empty when none.
+        FailureHeadlineRole,
+        FailureAdviceRole, ///< the advice sentence(s) of the same table row, empty when none
     };
     Q_ENUM(Role)
 
