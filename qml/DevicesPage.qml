@@ -36,6 +36,10 @@ Page {
     /// The technician asked to open a device (double click, Enter, "Open").
     signal openDevice(string key)
 
+    /// Below this width the title-row actions show icons only (labels move to their tooltips), so the
+    /// page fits the 1024 × 700 minimum window.
+    readonly property bool compactActions: width < 1000
+
     property string message
     property bool messageIsError: false
 
@@ -149,44 +153,51 @@ Page {
                     text: root.bleSource && root.bleSource.scanning ? qsTr("Stop BLE scan") : qsTr("Scan BLE")
                     icon.source: Theme.icon(root.bleSource && root.bleSource.scanning ? "stop" : "refresh")
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     visible: root.bleSource !== null
                     onClicked: root.bleSource.toggleScan()
                     ToolTip.visible: hovered
-                    ToolTip.text: qsTr("F6")
+                    ToolTip.text: root.compactActions ? text + " (" + qsTr("F6") + ")" : qsTr("F6")
                 }
                 Button {
                     text: qsTr("Add manually…")
                     icon.source: Theme.icon("plus")
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     onClicked: root.openManualEntry()
                     ToolTip.visible: hovered
-                    ToolTip.text: qsTr("Ctrl+N")
+                    ToolTip.text: root.compactActions ? text + " (" + qsTr("Ctrl+N") + ")" : qsTr("Ctrl+N")
                 }
                 Button {
                     text: qsTr("Load manifest…")
                     icon.source: Theme.icon("file")
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     onClicked: root.openManifest()
+                    ToolTip.visible: hovered && root.compactActions
+                    ToolTip.text: text
                 }
                 // The QR panel has its own image and clipboard buttons: these two hide while it shows.
                 Button {
                     text: qsTr("QR image…")
                     icon.source: Theme.icon("image")
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     visible: !qrPanelLoader.active
                     enabled: root.camera !== null
                     onClicked: root.openQrImage()
                     ToolTip.visible: hovered
-                    ToolTip.text: qsTr("Ctrl+O")
+                    ToolTip.text: root.compactActions ? text + " (" + qsTr("Ctrl+O") + ")" : qsTr("Ctrl+O")
                 }
                 Button {
                     text: qsTr("Paste QR")
                     icon.source: Theme.icon("paste")
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     visible: !qrPanelLoader.active
                     onClicked: root.pasteQr()
                     ToolTip.visible: hovered
-                    ToolTip.text: qsTr("Ctrl+V")
+                    ToolTip.text: root.compactActions ? text + " (" + qsTr("Ctrl+V") + ")" : qsTr("Ctrl+V")
                 }
                 Button {
                     id: cameraToggle
@@ -196,7 +207,10 @@ Page {
                     checkable: true
                     checked: false
                     focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
                     visible: root.camera !== null
+                    ToolTip.visible: hovered && root.compactActions
+                    ToolTip.text: text
                 }
             }
 

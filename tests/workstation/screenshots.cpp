@@ -211,6 +211,11 @@ int main(int argc, char *argv[])
     ws.records()->refresh();
     showPage(2);
     waitFor([&ws] { return ws.records()->loadedCount() > 0 && !ws.records()->busy(); }, 10000);
+    // Open the details of the demo fleet's failed attempt (second row, newest first).
+    QObject *recordsPage = window->findChild<QObject *>(QStringLiteral("recordsPage"));
+    if (QObject *list = recordsPage ? recordsPage->findChild<QObject *>(QStringLiteral("recordsList")) : nullptr)
+        list->setProperty("currentIndex", 1);
+    waitFor([&ws] { return !ws.records()->selectedRecord().isEmpty(); }, 5000);
     if (int rc = shoot(QStringLiteral("records")))
         return rc;
 
