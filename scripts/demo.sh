@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$run"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # A private bus for the simulated BLE radio (fake org.bluez), shared by prov-sim and the workstation.
 cat >"$run/bus.conf" <<CONF
@@ -48,4 +49,6 @@ echo "demo fleet (prov-sim):"
 sed -n 's/.*"service_name":"\([^"]*\)".*"transport":"\([^"]*\)".*/  \1 (\2)/p' "$run/manifest.jsonl"
 echo "QR stickers for the SoftAP devices: resources/samples/"
 echo "opening the workstation; the factory record is in your data directory (Settings shows the path)"
-build/app/workstation/prov-workstation --manifest "$run/manifest.jsonl" "$@"
+build/app/workstation/prov-workstation --manifest "$run/manifest.jsonl" "$@" &
+pids+=($!)
+wait "$!"
