@@ -239,7 +239,7 @@ int parseOptions(const QCoreApplication &app, Options &o)
     opt({QStringLiteral("reprov")}, "esp_prov compatibility: same as the reprov command.");
     opt({QStringLiteral("json")}, "Print one JSON result object per device on stdout.");
     opt({QStringLiteral("quiet"), QStringLiteral("q")}, "No progress on stderr.");
-    opt({QStringLiteral("verbose")}, "Accepted for esp_prov compatibility.");
+    opt({QStringLiteral("verbose")}, "Also show Qt Bluetooth's own warnings on stderr (esp_prov compatible).");
     p.process(app);
 
     const QStringList args = p.positionalArguments();

@@ -498,6 +498,14 @@ void TestDeviceList::adviceDependsOnContext()
              QStringLiteral("Wrong Wi-Fi password"));
     QVERIFY(ws::adviceFor(ErrorCode::AuthenticationFailed, ws::ErrorContext::Connect)
                 .advice.startsWith(QStringLiteral("Wrong PoP / SRP password — check the QR sticker.")));
+    // Over BLE a link failure never tells the technician to join a SoftAP; other codes keep their rows.
+    QVERIFY(ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, false).advice.contains(
+        QStringLiteral("SoftAP")));
+    QVERIFY(!ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, true).advice.contains(
+        QStringLiteral("SoftAP")));
+    QVERIFY(!ws::adviceFor(ErrorCode::Timeout, ws::ErrorContext::Scan, true).advice.contains(QStringLiteral("SoftAP")));
+    QCOMPARE(ws::adviceFor(ErrorCode::WifiAuthError, ws::ErrorContext::Apply, true).headline,
+             QStringLiteral("Wrong Wi-Fi password"));
 }
 
 void TestDeviceList::settingsPersistWithoutSecrets()

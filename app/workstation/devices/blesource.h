@@ -41,7 +41,7 @@ class BleSource : public DeviceSource
     /// Headline and advice of the failure (erroradvice), "" when none.
     Q_PROPERTY(QString errorHeadline READ errorHeadline NOTIFY statusChanged)
     Q_PROPERTY(QString errorAdvice READ errorAdvice NOTIFY statusChanged)
-    /// Named devices reported by the current (or last) scan.
+    /// Named devices reported by the scans so far (kept across scans, like the list's rows).
     Q_PROPERTY(int deviceCount READ deviceCount NOTIFY statusChanged)
     /// Length of a scan in ms (0 = until stopScan()).
     Q_PROPERTY(int scanDurationMs READ scanDurationMs WRITE setScanDurationMs NOTIFY scanDurationMsChanged)

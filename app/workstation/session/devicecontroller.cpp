@@ -97,7 +97,11 @@ void DeviceController::close(const QString &key)
     if (!session)
         return;
     const bool wasCurrent = session == m_current;
-    delete session;
+    const bool wasBusy = session->isBusy();
+    delete session; // cancels what runs; the cancelled operation ends without a signal from it
+    // A row that stays in the list must not keep showing "Connecting" for the closed session.
+    if (wasBusy && m_devices->state(key) == DeviceListModel::State::Connecting)
+        m_devices->setState(key, DeviceListModel::State::New);
     if (wasCurrent)
         Q_EMIT sessionChanged();
 }

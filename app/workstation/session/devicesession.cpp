@@ -103,6 +103,12 @@ DeviceSession::~DeviceSession()
                       m_error ? m_error : std::optional<prov::Error>(prov::makeError(
                                     ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
     }
+    // The transport must outlive the Provisioner (provisioner.h); as children they would be
+    // destroyed in creation order, the transport first.
+    delete m_provisioner;
+    m_provisioner = nullptr;
+    delete m_transport;
+    m_transport = nullptr;
 }
 
 void DeviceSession::buildTransport()
@@ -241,7 +247,8 @@ void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorC
     if (!error && !m_error)
         return;
     m_error = error;
-    m_advice = error ? ws::adviceFor(error->code, context) : ws::ErrorAdvice{};
+    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == QLatin1String("ble"))
+                     : ws::ErrorAdvice{};
     Q_EMIT errorChanged();
 }
 

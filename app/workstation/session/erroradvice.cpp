@@ -20,6 +20,15 @@ struct Row
 
 // Context-specific rows first: adviceFor() takes the first match, then the ErrorContext::Any row.
 constexpr std::array kTable{
+    Row{ErrorCode::ConnectFailed, ErrorContext::BleLink, QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+                          "The BLE connection failed. Bring the device within a few metres, check that it still "
+                          "advertises (scan again: it should show an RSSI) and that no phone holds its link, then "
+                          "connect again. Power-cycle it if it left provisioning mode.")},
+    Row{ErrorCode::Timeout, ErrorContext::BleLink, QT_TRANSLATE_NOOP("ErrorAdvice", "Device did not answer in time"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+                          "No answer over BLE within the timeout. Move closer (RSSI above about -80 dBm), keep "
+                          "fewer BLE devices connected at once, or raise the timeout in Settings, then retry.")},
     Row{ErrorCode::Disconnected, ErrorContext::Apply, QT_TRANSLATE_NOOP("ErrorAdvice", "Link dropped after apply"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
                           "The device dropped the link after apply. This is normal while it switches to the "
@@ -157,6 +166,17 @@ ErrorAdvice toAdvice(const Row &row)
             QCoreApplication::translate("ErrorAdvice", row.advice)};
 }
 } // namespace
+
+ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context, bool overBle)
+{
+    if (overBle) {
+        for (const Row &row : kTable) {
+            if (row.code == code && row.context == ErrorContext::BleLink)
+                return toAdvice(row);
+        }
+    }
+    return adviceFor(code, context);
+}
 
 ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context)
 {

@@ -19,6 +19,7 @@ enum class ErrorContext : int {
     Apply = 3, ///< SetConfig, ApplyConfig, GetStatus polling
     Control = 4, ///< prov-ctrl reset / reprov
     Custom = 5, ///< custom endpoint
+    BleLink = 6, ///< any step over BLE: link-level advice (range, adapter, advertising) replaces the SoftAP wording
 };
 
 struct ErrorAdvice
@@ -29,5 +30,8 @@ struct ErrorAdvice
 
 /// Advice for `code` in `context`; falls back to the context-free row, then to a generic one.
 ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context);
+/// As above for a device reached over BLE: the ErrorContext::BleLink row wins where one exists (link
+/// errors), then @p context, then ErrorContext::Any.
+ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context, bool overBle);
 
 } // namespace ws

@@ -72,7 +72,9 @@ public:
     static constexpr int kAttMaxAttributeBytes = 512;
     /// Scan entries per ScanResult request over BLE (§7.4, §9.3).
     static constexpr int kScanEntriesPerRequest = 4;
+    /// Default connectTimeout() in ms: connect + service discovery + 0x2901 reads.
     static constexpr int kDefaultConnectTimeoutMs = 15000;
+    /// Default slotWaitTimeout() in ms: waiting for a BleConnectionLimit slot.
     static constexpr int kDefaultSlotWaitTimeoutMs = 120000;
 
     /// Where the QLowEnergyController lives.
@@ -139,6 +141,8 @@ public:
     void disconnectFromDevice();
 
 Q_SIGNALS:
+    /// linkState() changed (emitted in the transport's thread). Closed after Open without a
+    /// local close means the device dropped the link: linkClosed() is emitted too (§7.6).
     void linkStateChanged(prov::BleTransport::LinkState state);
 
 protected:

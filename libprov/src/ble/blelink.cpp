@@ -68,6 +68,7 @@ void Link::shutdown()
     m_closeTimer->stop();
     m_afterTeardown = nullptr;
     m_op.reset();
+    m_probingDescriptor = false; // a probe of the old link is dropped by the generation check
     destroyController();
     m_phase = Phase::Idle;
 }
