@@ -26,7 +26,7 @@ ColumnLayout {
     FileDialog {
         id: fileDialog
         title: qsTr("Payload file (at most 4096 bytes)")
-        onAccepted: fileField.text = selectedFile.toString()
+        onAccepted: fileField.text = String(selectedFile)
     }
 
     GridLayout {

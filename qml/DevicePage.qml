@@ -58,7 +58,7 @@ Page {
         IconImage {
             Layout.alignment: Qt.AlignHCenter
             source: Theme.icon("device")
-            sourceSize: Qt.size(48, 48)
+            sourceSize.width: 48; sourceSize.height: 48
             color: Theme.textMuted
         }
         Label {

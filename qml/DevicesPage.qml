@@ -104,7 +104,7 @@ Page {
         id: manifestDialog
         title: qsTr("Load a device manifest")
         nameFilters: [qsTr("JSON lines (*.jsonl *.json *.txt)"), qsTr("All files (*)")]
-        onAccepted: root.manifestSource.load(selectedFile.toString())
+        onAccepted: root.manifestSource.load(String(selectedFile))
     }
     FileDialog {
         id: qrImageDialog
@@ -259,7 +259,7 @@ Page {
                         spacing: Theme.spacingS
                         IconImage {
                             source: Theme.icon("qr")
-                            sourceSize: Qt.size(20, 20)
+                            sourceSize.width: 20; sourceSize.height: 20
                             color: wedge.activeFocus ? Theme.accent : Theme.textMuted
                         }
                         TextField {

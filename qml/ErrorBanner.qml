@@ -28,7 +28,7 @@ Rectangle {
         x: Theme.spacingM
         y: Theme.spacingM
         source: Theme.icon("error")
-        sourceSize: Qt.size(22, 22)
+        sourceSize.width: 22; sourceSize.height: 22
         color: Theme.danger
     }
     ToolButton {

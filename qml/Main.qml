@@ -39,8 +39,8 @@ ApplicationWindow {
     height: 800
     minimumWidth: 1024
     minimumHeight: 700
-    title: deviceController.session
-           ? qsTr("%1 — %2").arg(deviceController.session.serviceName).arg(Theme.appName)
+    title: window.deviceController.session
+           ? qsTr("%1 — %2").arg(window.deviceController.session.serviceName).arg(Theme.appName)
            : Theme.appName
     color: Theme.window
 
@@ -92,9 +92,9 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Esc"
-        enabled: stack.currentIndex === window.pageDevice && deviceController.session !== null
-                 && deviceController.session.busy
-        onActivated: deviceController.session.cancel()
+        enabled: stack.currentIndex === window.pageDevice && window.deviceController.session !== null
+                 && window.deviceController.session.busy
+        onActivated: window.deviceController.session.cancel()
     }
 
     RowLayout {

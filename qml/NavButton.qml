@@ -33,7 +33,7 @@ AbstractButton {
         Item { Layout.preferredWidth: Theme.spacingXs }
         IconImage {
             source: Theme.icon(control.iconName)
-            sourceSize: Qt.size(Theme.iconSize, Theme.iconSize)
+            sourceSize.width: Theme.iconSize; sourceSize.height: Theme.iconSize
             color: control.checked ? "#ffffff" : Theme.sidebarText
         }
         Label {

@@ -134,7 +134,7 @@ Rectangle {
                         spacing: Theme.spacingXs
                         IconImage {
                             source: Theme.icon(net.secured ? "lock" : "lock-open")
-                            sourceSize: Qt.size(14, 14)
+                            sourceSize.width: 14; sourceSize.height: 14
                             color: net.secured ? Theme.text : Theme.warning
                         }
                         Label {

@@ -13,7 +13,7 @@ RowLayout {
     spacing: Theme.spacingXs
     Image {
         source: Theme.icon("signal-" + Math.max(0, Math.min(4, root.bars)))
-        sourceSize: Qt.size(18, 18)
+        sourceSize.width: 18; sourceSize.height: 18
         Accessible.name: qsTr("%1 of 4 bars").arg(root.bars)
     }
     Label {

@@ -51,7 +51,7 @@ ColumnLayout {
                         anchors.centerIn: parent
                         visible: stepItem.stepState === DeviceSession.StepDone || stepItem.stepState === DeviceSession.StepFailed
                         source: Theme.icon(stepItem.stepState === DeviceSession.StepDone ? "tick" : "cross")
-                        sourceSize: Qt.size(14, 14)
+                        sourceSize.width: 14; sourceSize.height: 14
                         color: "#ffffff"
                     }
                     Rectangle {

@@ -12,7 +12,7 @@ PACKAGES=(
   qt6-declarative-dev qt6-declarative-dev-tools qt6-multimedia-dev libgl-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs
-  qml6-module-qtmultimedia qml6-module-qttest
+  qml6-module-qtmultimedia qml6-module-qttest qml6-module-qtqml
   libzxing-dev libqrencode-dev qt6-svg-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )

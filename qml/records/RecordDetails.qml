@@ -145,13 +145,14 @@ Item {
                     [qsTr("Attempt id"), details.record.attemptId]
                 ] : []
                 delegate: Item {
+                    id: field
                     required property var modelData
                     Layout.fillWidth: true
                     implicitHeight: Math.max(key.implicitHeight, value.implicitHeight)
                     Label {
                         id: key
                         width: 88
-                        text: modelData[0]
+                        text: field.modelData[0]
                         color: details.theme.textMuted
                         font.pixelSize: details.theme.fontSmall
                         elide: Text.ElideRight
@@ -161,7 +162,7 @@ Item {
                         anchors.left: key.right
                         anchors.leftMargin: details.theme.spacingS
                         anchors.right: parent.right
-                        text: modelData[1] === undefined ? "" : String(modelData[1])
+                        text: field.modelData[1] === undefined ? "" : String(field.modelData[1])
                         color: details.theme.text
                         wrapMode: Text.WrapAnywhere
                     }
@@ -183,17 +184,18 @@ Item {
             Repeater {
                 model: details.record.phases || []
                 delegate: RowLayout {
+                    id: phaseRow
                     required property var modelData
                     Layout.fillWidth: true
                     spacing: details.theme.spacingS
                     Label {
                         Layout.fillWidth: true
-                        text: modelData.phase
+                        text: phaseRow.modelData.phase
                         color: details.theme.text
                         elide: Text.ElideRight
                     }
                     Label {
-                        text: qsTr("%1 ms").arg(modelData.durationMs)
+                        text: qsTr("%1 ms").arg(phaseRow.modelData.durationMs)
                         color: details.theme.textMuted
                         font.pixelSize: details.theme.fontSmall
                         font.family: details.theme.monoFamily
