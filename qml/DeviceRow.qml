@@ -19,6 +19,9 @@ ItemDelegate {
     required property string failure
     required property string source
     required property bool hasCredentials
+    /// BLE device BlueZ remembers but the scan does not hear advertising: no RSSI (DeviceListModel's
+    /// "cached" role).
+    required property bool cached
     readonly property string key: serviceName
     property bool selected: false
     /// Column widths shared with DeviceTableHeader (DevicesPage's tableColumns).
@@ -93,11 +96,17 @@ ItemDelegate {
             HoverHandler { id: addrHover }
         }
         Label {
+            objectName: "rssiCell"
             Layout.preferredWidth: row.columns.rssi
             visible: row.columns.rssi > 0
-            text: row.rssiText
+            text: row.cached ? qsTr("not advertising") : row.rssiText
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall
+            font.italic: row.cached
+            elide: Text.ElideRight
+            ToolTip.visible: rssiHover.hovered && row.cached
+            ToolTip.text: qsTr("BlueZ remembers this device but it is not advertising now: power it on or bring it closer")
+            HoverHandler { id: rssiHover }
         }
         Label {
             Layout.preferredWidth: row.columns.security

@@ -52,6 +52,7 @@ class TestAppBle : public QObject
 private Q_SLOTS:
     void initTestCase();
     void scanListsTheBleDevicesWithRssi();
+    void cachedBleDeviceListedAsNotAdvertising();
     void qrForABleDeviceMergesIntoItsRow();
     void provisionsSec2DeviceOverBle();
     void linkClosedAfterApplyIsProvisioned();
@@ -91,14 +92,19 @@ void TestAppBle::initTestCase()
                     QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B10003")},
                                 {QStringLiteral("transport"), QStringLiteral("ble")},
                                 {QStringLiteral("sec_ver"), 1},
-                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("drop-after-apply")}}}}}};
+                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("drop-after-apply")}}},
+                    // Only in BlueZ's cache: never advertises, so no RSSI (docs/prov-sim.md).
+                    QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B10004")},
+                                {QStringLiteral("transport"), QStringLiteral("ble")},
+                                {QStringLiteral("sec_ver"), 1},
+                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("cached")}}}}}};
     const QString fleetPath = m_dir.filePath(QStringLiteral("fleet.json"));
     QFile f(fleetPath);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QJsonDocument(fleet).toJson());
     f.close();
     m_devices = m_bus.startSim(simArgs({QStringLiteral("--fleet"), fleetPath}));
-    QVERIFY2(m_devices.size() == 3, qPrintable(m_bus.error() + QString::fromUtf8(m_bus.simStderr())));
+    QVERIFY2(m_devices.size() == 4, qPrintable(m_bus.error() + QString::fromUtf8(m_bus.simStderr())));
 
     WorkstationOptions options;
     options.recordPath = m_dir.filePath(QStringLiteral("factory-record.sqlite"));
@@ -176,7 +182,24 @@ void TestAppBle::scanListsTheBleDevicesWithRssi()
     QVERIFY(!ble->isCached(QStringLiteral("PROV_B20001")));
     QCOMPARE(ble->serviceUuidFor(QStringLiteral("PROV_B20001")),
              QUuid(simDevice(QStringLiteral("PROV_B20001")).value(QStringLiteral("service_uuid")).toString()));
-    QVERIFY(ble->statusText().contains(QLatin1String("3")));
+    QVERIFY(ble->statusText().contains(QLatin1String("4"))); // the three advertising + the cached one
+}
+
+void TestAppBle::cachedBleDeviceListedAsNotAdvertising()
+{
+    // Reported by the scan above at once (BlueZ's cache), without RSSI: no stale value in the list.
+    const QString key = QStringLiteral("PROV_B10004");
+    DeviceListModel *model = m_ws->deviceModel();
+    QTRY_VERIFY(model->rowOf(key) >= 0);
+    const QModelIndex index = model->index(model->rowOf(key));
+    QCOMPARE(index.data(DeviceListModel::CachedRole).toBool(), true);
+    QVERIFY(!index.data(DeviceListModel::RssiRole).isValid());
+    QCOMPARE(index.data(DeviceListModel::RssiTextRole).toString(), QStringLiteral("—"));
+    QCOMPARE(index.data(DeviceListModel::TransportRole).toString(), QStringLiteral("ble"));
+    QVERIFY(m_ws->bleSource()->isCached(key));
+    // The advertising devices are not marked.
+    QCOMPARE(model->index(model->rowOf(QStringLiteral("PROV_B20001"))).data(DeviceListModel::CachedRole).toBool(),
+             false);
 }
 
 void TestAppBle::qrForABleDeviceMergesIntoItsRow()

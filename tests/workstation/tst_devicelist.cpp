@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The device list and its sources (manual, QR, manifest), the scan model's presentation rules,
-// the credential checks, the error -> advice table and the remembered settings. No network.
+// The device list and its sources (manual, QR, manifest; BLE entries and the cached marker), the
+// scan model's presentation rules, the credential checks, the error -> advice table and the
+// remembered settings. No network.
+#include "devices/blesource.h"
 #include "devices/devicelistmodel.h"
 #include "devices/manifestsource.h"
 #include "devices/manualsource.h"
@@ -48,6 +50,9 @@ private Q_SLOTS:
     void manualEntryValidates();
     void stateAndAddressUpdates();
     void lostDeviceRemovedOnlyWhenUntouched();
+    void cachedReportClearsRssiUntilAdvertisingAgain();
+    void cachedFlagOnlyFromTheBleScan();
+    void bleEntryCarriesCachedFlag();
     void filterByNameOrAddress();
     void signalBarsThresholds_data();
     void signalBarsThresholds();
@@ -327,14 +332,28 @@ public:
     DeviceOrigin origin() const override { return DeviceOrigin::Ble; }
     void see(const QString &name, int rssi)
     {
-        DeviceEntry e;
-        e.serviceName = name;
-        e.transport = QStringLiteral("ble");
+        DeviceEntry e = report(name);
         e.rssi = rssi;
-        e.origins = int(DeviceOrigin::Ble);
+        Q_EMIT deviceSeen(e);
+    }
+    /// BlueZ remembers the device but the scan does not hear it advertising: no RSSI.
+    void seeCached(const QString &name)
+    {
+        DeviceEntry e = report(name);
+        e.cached = true;
         Q_EMIT deviceSeen(e);
     }
     void lose(const QString &name) { Q_EMIT deviceLost(name); }
+
+private:
+    static DeviceEntry report(const QString &name)
+    {
+        DeviceEntry e;
+        e.serviceName = name;
+        e.transport = QStringLiteral("ble");
+        e.origins = int(DeviceOrigin::Ble);
+        return e;
+    }
 };
 } // namespace
 
@@ -357,6 +376,96 @@ void TestDeviceList::lostDeviceRemovedOnlyWhenUntouched()
     scanner.lose(QStringLiteral("PROV_B2")); // a technician worked on it: kept
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(role(model, 0, DeviceListModel::ServiceNameRole).toString(), QStringLiteral("PROV_B2"));
+}
+
+void TestDeviceList::cachedReportClearsRssiUntilAdvertisingAgain()
+{
+    DeviceListModel model;
+    FakeScanner scanner;
+    model.addSource(&scanner);
+    const QString key = QStringLiteral("PROV_B1");
+    scanner.see(key, -60); // advertising
+    QCOMPARE(role(model, 0, DeviceListModel::CachedRole).toBool(), false);
+    QCOMPARE(role(model, 0, DeviceListModel::RssiRole).toInt(), -60);
+
+    QSignalSpy data(&model, &QAbstractItemModel::dataChanged);
+    scanner.seeCached(key); // only in BlueZ's cache now: the -60 dBm is stale
+    QCOMPARE(data.size(), 1);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(role(model, 0, DeviceListModel::CachedRole).toBool(), true);
+    QVERIFY(!role(model, 0, DeviceListModel::RssiRole).isValid());
+    QCOMPARE(role(model, 0, DeviceListModel::RssiTextRole).toString(), QStringLiteral("—"));
+    QVERIFY(!model.entry(key)->rssi);
+
+    scanner.see(key, -48); // advertising again
+    QCOMPARE(role(model, 0, DeviceListModel::CachedRole).toBool(), false);
+    QCOMPARE(role(model, 0, DeviceListModel::RssiRole).toInt(), -48);
+    QCOMPARE(role(model, 0, DeviceListModel::RssiTextRole).toString(), QStringLiteral("-48 dBm"));
+
+    // A device first reported cached is cached from the start.
+    scanner.seeCached(QStringLiteral("PROV_B2"));
+    const int r = model.rowOf(QStringLiteral("PROV_B2"));
+    QCOMPARE(role(model, r, DeviceListModel::CachedRole).toBool(), true);
+    QVERIFY(!role(model, r, DeviceListModel::RssiRole).isValid());
+    // The role is appended: the existing role numbers did not move.
+    QCOMPARE(int(DeviceListModel::CachedRole), int(DeviceListModel::HasCredentialsRole) + 1);
+    QCOMPARE(model.roleNames().value(DeviceListModel::CachedRole), QByteArray("cached"));
+}
+
+void TestDeviceList::cachedFlagOnlyFromTheBleScan()
+{
+    DeviceEntry row;
+    row.serviceName = QStringLiteral("PROV_B1");
+    row.transport = QStringLiteral("ble");
+    row.cached = true;
+    row.origins = int(DeviceOrigin::Ble);
+
+    DeviceEntry fromQr; // a QR sticker says nothing about advertising
+    fromQr.serviceName = row.serviceName;
+    fromQr.transport = QStringLiteral("ble");
+    fromQr.credentials.pop = "abcd1234";
+    fromQr.origins = int(DeviceOrigin::Qr);
+    row.mergeFrom(fromQr);
+    QVERIFY(row.cached);
+    QVERIFY(!row.rssi);
+    QCOMPARE(row.origins, int(DeviceOrigin::Ble) | int(DeviceOrigin::Qr));
+
+    DeviceEntry other; // a non-scan report with an RSSI does not revive a cached row
+    other.serviceName = row.serviceName;
+    other.rssi = -40;
+    other.origins = int(DeviceOrigin::Manifest);
+    row.mergeFrom(other);
+    QVERIFY(row.cached);
+    QVERIFY(!row.rssi);
+
+    DeviceEntry scan; // the scan hears it: advertising again
+    scan.serviceName = row.serviceName;
+    scan.transport = QStringLiteral("ble");
+    scan.rssi = -55;
+    scan.origins = int(DeviceOrigin::Ble);
+    row.mergeFrom(scan);
+    QVERIFY(!row.cached);
+    QCOMPARE(row.rssi, std::optional<int>(-55));
+    QCOMPARE(row.credentials.pop, QByteArray("abcd1234"));
+}
+
+void TestDeviceList::bleEntryCarriesCachedFlag()
+{
+    prov::BleDeviceInfo info;
+    info.address = QStringLiteral("24:0A:C4:AB:C1:23");
+    info.name = QStringLiteral("PROV_B1");
+    info.rssi = -61;
+    DeviceEntry e = BleSource::entryFor(info);
+    QVERIFY(!e.cached);
+    QCOMPARE(e.rssi, std::optional<int>(-61));
+    QCOMPARE(e.origins, int(DeviceOrigin::Ble));
+
+    info.cached = true;
+    info.rssi = 0; // meaningless while cached
+    e = BleSource::entryFor(info);
+    QVERIFY(e.cached);
+    QVERIFY(!e.rssi);
+    QCOMPARE(e.host, info.address);
 }
 
 void TestDeviceList::filterByNameOrAddress()

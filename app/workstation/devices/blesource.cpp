@@ -56,6 +56,7 @@ DeviceEntry BleSource::entryFor(const prov::BleDeviceInfo &device)
     e.transport = QStringLiteral("ble");
     e.host = device.address;
     e.port = 0;
+    e.cached = device.cached;
     if (!device.cached)
         e.rssi = device.rssi;
     e.origins = int(DeviceOrigin::Ble);

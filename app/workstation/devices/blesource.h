@@ -16,8 +16,10 @@
 /// "PROV_" or advertising one of the provisioning service UUIDs. Each device is reported with
 /// transport "ble", host = its Bluetooth address ("AA:BB:CC:DD:EE:FF") and its RSSI in dBm, and
 /// again whenever the RSSI changes. A device BlueZ only remembers (its cache: not heard advertising
-/// in this scan) is reported without RSSI (the list shows "—") and isCached() says so. A device
-/// whose name has not arrived yet is held back until it has one (the name is the row key).
+/// in this scan) is reported with DeviceEntry::cached set and without RSSI (the list shows "not
+/// advertising"), and isCached() says so; when it advertises again, the next report clears
+/// `cached` and brings the RSSI back. A device whose name has not arrived yet is held back until it
+/// has one (the name is the row key).
 ///
 /// A scan runs when the user starts it (startScan(), the "Scan BLE" button, F6) or at start-up
 /// when the setting "scan BLE on start" is on (Workstation). Adapter problems never throw or crash:
@@ -78,7 +80,8 @@ public:
     /// True when the device is only in BlueZ's cache: not heard advertising during this scan.
     Q_INVOKABLE bool isCached(const QString &serviceName) const;
 
-    /// The list entry for a scanned device (transport "ble", host = address, RSSI unless cached).
+    /// The list entry for a scanned device (transport "ble", host = address, `cached` from
+    /// prov::BleDeviceInfo::cached, RSSI in dBm unless cached).
     static DeviceEntry entryFor(const prov::BleDeviceInfo &device);
 
 Q_SIGNALS:

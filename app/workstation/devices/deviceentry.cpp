@@ -26,7 +26,12 @@ void DeviceEntry::mergeFrom(const DeviceEntry &other)
         host = other.host;
         port = other.port;
     }
-    if (other.rssi)
+    if (other.origins & int(DeviceOrigin::Ble)) {
+        cached = other.cached;
+        if (cached)
+            rssi.reset(); // not advertising now: the last RSSI is stale
+    }
+    if (other.rssi && !cached)
         rssi = other.rssi;
     if (other.secVer)
         secVer = other.secVer;

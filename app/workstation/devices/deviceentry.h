@@ -40,7 +40,11 @@ struct DeviceEntry
     QString transport = QStringLiteral("softap"); ///< "softap" or "ble"
     QString host; ///< IP or host name; empty: unknown (SoftAP: 192.168.4.1 is assumed)
     quint16 port = 0; ///< 0: unknown (SoftAP: 80)
-    std::optional<int> rssi; ///< dBm, when a scanner saw the device
+    std::optional<int> rssi; ///< dBm, when a scanner saw the device; never set while `cached`
+    /// BLE only: BlueZ remembers the device (its cache) but the scan did not hear it advertising,
+    /// so there is no RSSI and connecting will probably fail (protocol doc §7.1). Set and cleared
+    /// only by BLE scan reports (BleSource, from prov::BleDeviceInfo::cached).
+    bool cached = false;
     std::optional<int> secVer; ///< 0/1/2 when a source says so (proto-ver decides in the end)
     int origins = int(DeviceOrigin::None); ///< DeviceOrigin bits
     DeviceCredentials credentials; ///< secret
@@ -58,6 +62,9 @@ struct DeviceEntry
     QString displayAddress() const;
     /// Fills this entry's unknown fields from `other` and takes `other`'s known ones (non-empty
     /// credential parts replace ours). Used when two sources report the same device.
+    /// A report from the BLE scan (`other.origins` has DeviceOrigin::Ble) also decides `cached`:
+    /// a cached report clears the RSSI to unknown (the last one is stale), an advertising one
+    /// sets cached = false and takes its RSSI. Other sources never touch `cached`.
     void mergeFrom(const DeviceEntry &other);
 };
 Q_DECLARE_METATYPE(DeviceEntry)

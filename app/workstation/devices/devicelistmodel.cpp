@@ -50,6 +50,7 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const
     case SourceRole: return originText(e.origins);
     case OriginsRole: return e.origins;
     case HasCredentialsRole: return !e.credentials.isEmpty();
+    case CachedRole: return e.cached;
     default: return {};
     }
 }
@@ -67,7 +68,8 @@ QHash<int, QByteArray> DeviceListModel::roleNames() const
             {FailureRole, "failure"},
             {SourceRole, "source"},
             {OriginsRole, "origins"},
-            {HasCredentialsRole, "hasCredentials"}};
+            {HasCredentialsRole, "hasCredentials"},
+            {CachedRole, "cached"}};
 }
 
 void DeviceListModel::addSource(DeviceSource *source)

@@ -40,6 +40,9 @@ public:
         SourceRole, ///< QString: "Manifest + QR"
         OriginsRole, ///< int, DeviceOrigin bits
         HasCredentialsRole, ///< bool: a PoP/username/password is known (never the secret itself)
+        /// bool: BLE device BlueZ remembers but the scan does not hear advertising (DeviceEntry::cached);
+        /// RssiRole is then undefined. Appended last: the role numbers above stay as they were.
+        CachedRole,
     };
     Q_ENUM(Role)
 
