@@ -364,7 +364,7 @@ Page {
 
     Connections {
         target: root.controller
-        function onExportFinished(ok, rows, filePath, error) {
+        function onExportFinished(ok, rows, filePath, errorCode, error) {
             banner.isError = !ok
             banner.message = ok ? qsTr("Exported %1 records to %2").arg(rows).arg(filePath) : error
         }

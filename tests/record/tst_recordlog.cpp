@@ -111,7 +111,7 @@ void TestRecordLog::writesInCallOrderWithoutBlocking()
 
     QVERIFY(waitDrained(log));
     QCOMPARE(opened.size(), 1);
-    QCOMPARE(opened.at(0).at(0).toBool(), true);
+    QVERIFY(opened.at(0).at(0).value<Status>().has_value());
     QCOMPARE(failed.size(), 0);
     QCOMPARE(changed.size(), 1 + 1 + 200 + 1 + 1);
     for (const QList<QVariant> &args : std::as_const(changed))
@@ -121,7 +121,7 @@ void TestRecordLog::writesInCallOrderWithoutBlocking()
     const quint64 req = log.requestRecord(id);
     QTRY_COMPARE(fetched.size(), 1);
     QCOMPARE(fetched.at(0).at(0).toULongLong(), req);
-    QVERIFY(fetched.at(0).at(2).toString().isEmpty());
+    QVERIFY(fetched.at(0).at(2).value<Status>().has_value());
     const auto r = fetched.at(0).at(1).value<ProvisioningRecord>();
     QCOMPARE(r.phases.size(), 200);
     for (int i = 0; i < 200; ++i) {
@@ -170,15 +170,19 @@ void TestRecordLog::opensDirectoryPathAsStorageFailure()
     log.open(m_dir->path()); // a directory, not a file
     const QString id = log.begin({});
     QTRY_COMPARE(opened.size(), 1);
-    QCOMPARE(opened.at(0).at(0).toBool(), false);
-    QVERIFY(opened.at(0).at(1).toString().startsWith(QStringLiteral("storage_failed")));
+    const auto openStatus = opened.at(0).at(0).value<Status>();
+    QVERIFY(!openStatus.has_value());
+    QCOMPARE(openStatus.error().code, ErrorCode::StorageFailed);
     QTRY_COMPARE(failed.size(), 1);
-    QVERIFY(failed.at(0).at(0).toString().startsWith(QStringLiteral("storage_failed")));
+    QCOMPARE(failed.at(0).at(0).value<Error>().code, ErrorCode::StorageFailed);
 
     QSignalSpy answered(&log, &RecordLog::queryFinished);
     log.requestQuery({});
     QTRY_COMPARE(answered.size(), 1);
-    QVERIFY(answered.at(0).at(3).toString().startsWith(QStringLiteral("storage_failed")));
+    const auto queryStatus = answered.at(0).at(3).value<Status>();
+    QVERIFY(!queryStatus.has_value());
+    QCOMPARE(queryStatus.error().code, ErrorCode::StorageFailed);
+    QCOMPARE(answered.at(0).at(2).toLongLong(), -1);
     QVERIFY(!id.isEmpty());
 }
 
@@ -196,8 +200,9 @@ void TestRecordLog::reportsRefusedWritesAsStorageFailed()
     log.finish(id, end); // twice
     QVERIFY(waitDrained(log));
     QCOMPARE(failed.size(), 2);
-    QVERIFY(failed.at(0).at(0).toString().startsWith(QStringLiteral("invalid_argument")));
-    QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("no-such-attempt")));
+    QCOMPARE(failed.at(0).at(0).value<Error>().code, ErrorCode::InvalidArgument);
+    QVERIFY(failed.at(0).at(0).value<Error>().detail.contains(QStringLiteral("no-such-attempt")));
+    QCOMPARE(failed.at(1).at(0).value<Error>().code, ErrorCode::InvalidArgument);
     QCOMPARE(changed.size(), 2);
 }
 
@@ -326,6 +331,7 @@ void TestRecordLog::controllerFiltersDebouncedAndSelects()
     controller.select(QString());
     QVERIFY(controller.selectedRecord().isEmpty());
     QVERIFY(controller.lastError().isEmpty());
+    QCOMPARE(controller.lastErrorCode(), 0);
 }
 
 void TestRecordLog::controllerExportsCsvAndJson()
@@ -371,9 +377,14 @@ void TestRecordLog::controllerExportsCsvAndJson()
     controller.exportCsv(QUrl::fromLocalFile(bad));
     QTRY_COMPARE(done.size(), 3);
     QCOMPARE(done.at(2).at(0).toBool(), false);
-    QVERIFY(done.at(2).at(3).toString().startsWith(QStringLiteral("storage_failed")));
+    QCOMPARE(done.at(2).at(3).toInt(), int(ErrorCode::StorageFailed));
     QVERIFY(!QFile::exists(bad));
-    QCOMPARE(controller.lastError(), done.at(2).at(3).toString());
+    QCOMPARE(controller.lastErrorCode(), int(ErrorCode::StorageFailed));
+    QVERIFY(!controller.lastError().isEmpty());
+    QCOMPARE(controller.lastError(), done.at(2).at(4).toString());
+    controller.clearError();
+    QCOMPARE(controller.lastErrorCode(), 0);
+    QVERIFY(controller.lastError().isEmpty());
 }
 
 void TestRecordLog::controllerRejectsNonLocalExportTarget()
@@ -386,7 +397,8 @@ void TestRecordLog::controllerRejectsNonLocalExportTarget()
     QCOMPARE(done.size(), 0); // ends asynchronously, like a real export
     QTRY_COMPARE(done.size(), 1);
     QCOMPARE(done.at(0).at(0).toBool(), false);
-    QVERIFY(done.at(0).at(3).toString().startsWith(QStringLiteral("invalid_argument")));
+    QCOMPARE(done.at(0).at(3).toInt(), int(ErrorCode::InvalidArgument));
+    QVERIFY(!done.at(0).at(4).toString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestRecordLog)

@@ -144,7 +144,8 @@ void TestDeviceSession::initTestCase()
     QSignalSpy opened(m_log.get(), &RecordLog::opened);
     m_log->open(m_dir.filePath(QStringLiteral("record/factory.sqlite")));
     QVERIFY(opened.wait(10000));
-    QVERIFY2(opened.first().at(0).toBool(), qPrintable(opened.first().at(1).toString()));
+    const auto openStatus = opened.first().at(0).value<prov::Status>();
+    QVERIFY2(openStatus.has_value(), qPrintable(openStatus.error().toString()));
 }
 
 void TestDeviceSession::cleanupTestCase()

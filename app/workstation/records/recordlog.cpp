@@ -31,6 +31,8 @@ void registerMetaTypes()
         qRegisterMetaType<prov::ProvisioningRecord>();
         qRegisterMetaType<QList<prov::ProvisioningRecord>>();
         qRegisterMetaType<prov::RecordFilter>();
+        qRegisterMetaType<prov::Error>();
+        qRegisterMetaType<prov::Status>();
         return true;
     }();
     Q_UNUSED(done);
@@ -78,19 +80,18 @@ void RecordLog::open(const QString &sqlitePath)
     post([this, sqlitePath](RecordLogWorker &w) {
         w.store.reset();
         auto store = prov::RecordStore::openSqlite(sqlitePath);
-        bool ok = store.has_value();
-        QString detail;
+        prov::Status status;
         int interrupted = 0;
-        if (ok) {
+        if (store) {
             w.store = std::move(store.value());
             interrupted = w.store->interruptedOnOpen();
         } else {
-            detail = store.error().toString();
-            qCWarning(lcRecords) << "cannot open the record store:" << detail;
+            status = store.error();
+            qCWarning(lcRecords) << "cannot open the record store:" << store.error().toString();
         }
-        QMetaObject::invokeMethod(this, [this, ok, detail, interrupted] {
-            m_interruptedOnOpen = ok ? interrupted : 0;
-            emit opened(ok, detail);
+        QMetaObject::invokeMethod(this, [this, status, interrupted] {
+            m_interruptedOnOpen = status ? interrupted : 0;
+            emit opened(status);
         });
     });
 }
@@ -166,26 +167,28 @@ quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount
     post([this, id, filter, withCount](RecordLogWorker &w) {
         QList<prov::ProvisioningRecord> records;
         qint64 total = -1;
-        QString error;
+        prov::Status status;
         if (!w.store) {
-            error = w.notOpen().toString();
+            status = w.notOpen();
         } else {
             auto r = w.store->query(filter);
             if (!r) {
-                error = r.error().toString();
+                status = r.error();
             } else {
                 records = std::move(r.value());
                 if (withCount) {
                     auto c = w.store->count(filter);
-                    if (c)
+                    if (c) {
                         total = *c;
-                    else
-                        error = c.error().toString();
+                    } else {
+                        status = c.error();
+                        records.clear();
+                    }
                 }
             }
         }
-        QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, error] {
-            emit queryFinished(id, records, total, error);
+        QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, status] {
+            emit queryFinished(id, records, total, status);
         });
     });
     return id;
@@ -196,18 +199,18 @@ quint64 RecordLog::requestRecord(const QString &attemptId)
     const quint64 id = m_nextRequestId++;
     post([this, id, attemptId](RecordLogWorker &w) {
         prov::ProvisioningRecord record;
-        QString error;
+        prov::Status status;
         if (!w.store) {
-            error = w.notOpen().toString();
+            status = w.notOpen();
         } else {
             auto r = w.store->record(attemptId);
             if (r)
                 record = std::move(r.value());
             else
-                error = r.error().toString();
+                status = r.error();
         }
         QMetaObject::invokeMethod(
-            this, [this, id, record = std::move(record), error] { emit recordFetched(id, record, error); });
+            this, [this, id, record = std::move(record), status] { emit recordFetched(id, record, status); });
     });
     return id;
 }
@@ -218,8 +221,8 @@ quint64 RecordLog::requestExport(
     const quint64 id = m_nextRequestId++;
     post([this, id, filter, format, filePath](RecordLogWorker &w) {
         qint64 rows = 0;
-        QString error;
-        auto fail = [&error](const prov::Error &e) { error = e.toString(); };
+        prov::Status status;
+        auto fail = [&status](const prov::Error &e) { status = e; };
         if (!w.store) {
             fail(w.notOpen());
         } else if (auto r = w.store->query(filter); !r) {
@@ -244,11 +247,11 @@ quint64 RecordLog::requestExport(
                 }
             }
         }
-        if (error.isEmpty())
+        if (status)
             qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
         else
-            qCWarning(lcRecords) << "export failed:" << error;
-        QMetaObject::invokeMethod(this, [this, id, rows, error] { emit exportFinished(id, rows, error); });
+            qCWarning(lcRecords) << "export failed:" << status.error().toString();
+        QMetaObject::invokeMethod(this, [this, id, rows, status] { emit exportFinished(id, rows, status); });
     });
     return id;
 }
@@ -275,5 +278,5 @@ void RecordLog::reportWriteFailure(const QString &attemptId, const prov::Error &
 {
     // Error details name attempt ids and driver text only (never field values).
     qCWarning(lcRecords) << "record write for attempt" << attemptId << "failed:" << error.toString();
-    QMetaObject::invokeMethod(this, [this, text = error.toString()] { emit storageFailed(text); });
+    QMetaObject::invokeMethod(this, [this, error] { emit storageFailed(error); });
 }

@@ -16,7 +16,8 @@ class RecordLogWorker;
 /// call order on the worker; nothing blocks the caller (the GUI thread). Results come back as
 /// signals emitted on the thread RecordLog lives in; call its methods from that thread only.
 /// Calls made before open() has completed are queued behind it; writes made when no store could
-/// be opened fail with storageFailed() (StorageFailed), queries with their answer's error.
+/// be opened fail with storageFailed() (StorageFailed), queries with their answer's status. Every
+/// error travels typed (prov::Error / prov::Status); user-facing text is composed by the consumers.
 ///
 /// Secrets never pass through here: callers give no passphrase/PoP, and `failureDetail` must be
 /// masked already (prov::Error details are). Logs (category prov.workstation.records) name attempt
@@ -60,18 +61,22 @@ public:
     quint64 requestDrain();
 
 signals:
-    void opened(bool ok, const QString &detail);
+    /// Answer to open(): success, or StorageFailed (cannot create the directory, open or migrate
+    /// the database). Typed: the app turns the code into words (session/erroradvice.h).
+    void opened(const prov::Status &status);
     /// After each successful write (for live models).
     void recordChanged(const QString &attemptId);
-    /// A write failed: shown to the technician. `detail` is "code_name: detail" without secrets.
-    void storageFailed(const QString &detail);
-    /// Answer to requestQuery(). `error` is empty on success ("code_name: detail" otherwise).
+    /// A write failed: StorageFailed (store not open, SQL/driver error) or InvalidArgument (unknown
+    /// attempt id, finish() twice). The detail carries no secrets.
+    void storageFailed(const prov::Error &error);
+    /// Answer to requestQuery(). On failure (StorageFailed) `records` is empty and `totalCount` -1.
     void queryFinished(quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 totalCount,
-        const QString &error);
-    /// Answer to requestRecord(). `error` is empty on success.
-    void recordFetched(quint64 requestId, const prov::ProvisioningRecord &record, const QString &error);
-    /// Answer to requestExport(). `rows` written; `error` empty on success.
-    void exportFinished(quint64 requestId, qint64 rows, const QString &error);
+        const prov::Status &status);
+    /// Answer to requestRecord(). Fails with StorageFailed, or InvalidArgument for an unknown id.
+    void recordFetched(quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status);
+    /// Answer to requestExport(): `rows` written. Fails with StorageFailed (store not open, file
+    /// cannot be created or committed) or the exporter's error.
+    void exportFinished(quint64 requestId, qint64 rows, const prov::Status &status);
     /// Answer to requestDrain().
     void drained(quint64 requestId);
 
@@ -86,3 +91,5 @@ private:
     int m_interruptedOnOpen = 0;
     quint64 m_nextRequestId = 1;
 };
+
+Q_DECLARE_METATYPE(prov::Status)

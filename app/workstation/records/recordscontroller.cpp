@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "records/recordscontroller.h"
 
+#include "session/erroradvice.h"
+
 #include <QDateTime>
 #include <QVariantList>
+
+#include <optional>
 
 namespace {
 
@@ -51,13 +55,13 @@ RecordsController::RecordsController(RecordLog *log, QObject *parent)
     connect(m_model, &RecordsModel::totalCountChanged, this, &RecordsController::totalCountChanged);
     connect(m_model, &RecordsModel::loadedCountChanged, this, &RecordsController::loadedCountChanged);
     connect(m_model, &RecordsModel::busyChanged, this, &RecordsController::busyChanged);
-    connect(m_model, &RecordsModel::queryFailed, this, &RecordsController::setLastError);
-    connect(m_log, &RecordLog::storageFailed, this, &RecordsController::setLastError);
-    connect(m_log, &RecordLog::opened, this, [this](bool ok, const QString &detail) {
-        if (ok)
+    connect(m_model, &RecordsModel::queryFailed, this, [this](const prov::Error &e) { setLastError(e); });
+    connect(m_log, &RecordLog::storageFailed, this, [this](const prov::Error &e) { setLastError(e); });
+    connect(m_log, &RecordLog::opened, this, [this](const prov::Status &status) {
+        if (status)
             refresh();
         else
-            setLastError(detail);
+            setLastError(status.error());
     });
     connect(m_log, &RecordLog::exportFinished, this, &RecordsController::handleExportFinished);
     connect(m_log, &RecordLog::recordFetched, this, &RecordsController::handleRecordFetched);
@@ -168,13 +172,13 @@ void RecordsController::select(const QString &attemptId)
 }
 
 void RecordsController::handleRecordFetched(
-    quint64 requestId, const prov::ProvisioningRecord &record, const QString &error)
+    quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status)
 {
     if (requestId != m_selectRequest)
         return;
     m_selectRequest = 0;
-    if (!error.isEmpty()) {
-        setLastError(error);
+    if (!status) {
+        setLastError(status.error());
         return;
     }
     m_selected = toVariantMap(record);
@@ -202,19 +206,20 @@ void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat fo
 {
     const QString path
         = file.isLocalFile() ? file.toLocalFile() : (file.scheme().isEmpty() ? file.path() : QString());
-    QString error;
+    std::optional<prov::Error> error;
     if (path.isEmpty())
         error = prov::makeError(prov::ErrorCode::InvalidArgument,
-            QStringLiteral("%1 is not a local file").arg(file.toDisplayString()))
-                    .toString();
+            QStringLiteral("%1 is not a local file").arg(file.toDisplayString()));
     else if (m_exportRequest != 0)
-        error = prov::makeError(
-            prov::ErrorCode::InvalidArgument, QStringLiteral("an export is already running"))
-                    .toString();
-    if (!error.isEmpty()) {
+        error = prov::makeError(prov::ErrorCode::InvalidArgument, QStringLiteral("an export is already running"));
+    if (error) {
         // Asynchronous like every other ending, so QML handlers see one order.
         QMetaObject::invokeMethod(
-            this, [this, path, error] { emit exportFinished(false, 0, path, error); }, Qt::QueuedConnection);
+            this,
+            [this, path, code = int(error->code), text = errorText(*error)] {
+                emit exportFinished(false, 0, path, code, text);
+            },
+            Qt::QueuedConnection);
         return;
     }
     prov::RecordFilter f = currentFilter();
@@ -224,15 +229,18 @@ void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat fo
     emit busyChanged();
 }
 
-void RecordsController::handleExportFinished(quint64 requestId, qint64 rows, const QString &error)
+void RecordsController::handleExportFinished(quint64 requestId, qint64 rows, const prov::Status &status)
 {
     if (requestId != m_exportRequest)
         return;
     m_exportRequest = 0;
     emit busyChanged();
-    if (!error.isEmpty())
-        setLastError(error);
-    emit exportFinished(error.isEmpty(), rows, m_exportPath, error);
+    if (status) {
+        emit exportFinished(true, rows, m_exportPath, 0, QString());
+        return;
+    }
+    setLastError(status.error());
+    emit exportFinished(false, rows, m_exportPath, int(status.error().code), m_lastError);
 }
 
 QString RecordsController::suggestedFileName(const QString &extension) const
@@ -243,13 +251,25 @@ QString RecordsController::suggestedFileName(const QString &extension) const
 
 void RecordsController::clearError()
 {
-    setLastError({});
+    setLastError(0, QString());
 }
 
-void RecordsController::setLastError(const QString &error)
+QString RecordsController::errorText(const prov::Error &error)
 {
-    if (error == m_lastError)
+    const QString headline = ws::adviceFor(error.code, ws::ErrorContext::Any).headline;
+    return error.detail.isEmpty() ? headline : QStringLiteral("%1: %2").arg(headline, error.detail);
+}
+
+void RecordsController::setLastError(const prov::Error &error)
+{
+    setLastError(int(error.code), errorText(error));
+}
+
+void RecordsController::setLastError(int code, const QString &text)
+{
+    if (code == m_lastErrorCode && text == m_lastError)
         return;
-    m_lastError = error;
+    m_lastErrorCode = code;
+    m_lastError = text;
     emit lastErrorChanged();
 }

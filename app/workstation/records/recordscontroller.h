@@ -33,6 +33,7 @@ class RecordsController : public QObject
     Q_PROPERTY(bool exporting READ exporting NOTIFY busyChanged)
     Q_PROPERTY(QString selectedAttemptId READ selectedAttemptId NOTIFY selectedRecordChanged)
     Q_PROPERTY(QVariantMap selectedRecord READ selectedRecord NOTIFY selectedRecordChanged)
+    Q_PROPERTY(int lastErrorCode READ lastErrorCode NOTIFY lastErrorChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
 
 public:
@@ -76,8 +77,15 @@ public:
     /// "secPatchVer", "phases" [{phase, durationMs}] and "customCalls" [{endpoint, requestBytes,
     /// responseBytes, errorCode, errorName, payloadRecorded}]. Empty when nothing is selected.
     QVariantMap selectedRecord() const { return m_selected; }
-    /// The last storage/query/export error ("code_name: detail"), empty when none.
+    /// The prov::ErrorCode (as int) of the last storage/query/export error, 0 when none.
+    int lastErrorCode() const { return m_lastErrorCode; }
+    /// The last error as text for the technician: the code's advice headline
+    /// (session/erroradvice.h) and the detail, e.g. "Record not saved: cannot create ...".
+    /// Empty when none. Composed by errorText() only.
     QString lastError() const { return m_lastError; }
+    /// The one place the Records page's error text is composed: headline of `error.code`
+    /// (ws::adviceFor, ErrorContext::Any), then the detail when there is one.
+    static QString errorText(const prov::Error &error);
 
     /// The filter the current settings stand for (time presets are relative to now).
     prov::RecordFilter currentFilter() const;
@@ -105,16 +113,20 @@ signals:
     void busyChanged();
     void selectedRecordChanged();
     void lastErrorChanged();
-    /// The end of exportCsv()/exportJson(): `rows` written to `filePath`, or `error`
-    /// ("code_name: detail") when !ok.
-    void exportFinished(bool ok, qint64 rows, const QString &filePath, const QString &error);
+    /// The end of exportCsv()/exportJson(): `rows` written to `filePath`. When !ok, `errorCode` is
+    /// the prov::ErrorCode (as int: InvalidArgument for a non-local target or an export already
+    /// running, StorageFailed for the store or the file) and `error` its text from errorText();
+    /// when ok, `errorCode` is 0 and `error` empty.
+    void exportFinished(bool ok, qint64 rows, const QString &filePath, int errorCode, const QString &error);
 
 private:
     void startExport(const QUrl &file, RecordLog::ExportFormat format);
-    void handleExportFinished(quint64 requestId, qint64 rows, const QString &error);
-    void handleRecordFetched(quint64 requestId, const prov::ProvisioningRecord &record, const QString &error);
+    void handleExportFinished(quint64 requestId, qint64 rows, const prov::Status &status);
+    void handleRecordFetched(
+        quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status);
     void handleRecordChanged(const QString &attemptId);
-    void setLastError(const QString &error);
+    void setLastError(const prov::Error &error);
+    void setLastError(int code, const QString &text);
 
     RecordLog *m_log;
     RecordsModel *m_model;
@@ -129,5 +141,6 @@ private:
     quint64 m_selectRequest = 0;
     quint64 m_exportRequest = 0;
     QString m_exportPath;
+    int m_lastErrorCode = 0;
     QString m_lastError;
 };

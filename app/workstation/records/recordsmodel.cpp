@@ -183,15 +183,15 @@ void RecordsModel::requestPage(bool first)
 }
 
 void RecordsModel::handleQueryFinished(
-    quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 total, const QString &error)
+    quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 total, const prov::Status &status)
 {
     if (requestId != m_pendingPage)
         return;
     m_pendingPage = 0;
     m_loadingFirstPage = false;
     emit busyChanged();
-    if (!error.isEmpty()) {
-        emit queryFailed(error);
+    if (!status) {
+        emit queryFailed(status.error());
         return;
     }
     if (total >= 0)
@@ -223,10 +223,10 @@ void RecordsModel::handleRecordChanged(const QString &attemptId)
 }
 
 void RecordsModel::handleRecordFetched(
-    quint64 requestId, const prov::ProvisioningRecord &record, const QString &error)
+    quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status)
 {
     // While the first page is on its way it will bring the change itself.
-    if (!m_liveRequests.remove(requestId) || !error.isEmpty() || m_total < 0 || m_loadingFirstPage)
+    if (!m_liveRequests.remove(requestId) || !status || m_total < 0 || m_loadingFirstPage)
         return;
     prov::ProvisioningRecord r = record;
     r.phases.clear();

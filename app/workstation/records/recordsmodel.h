@@ -93,15 +93,16 @@ signals:
     void loadedCountChanged();
     void busyChanged();
     void pageSizeChanged();
-    /// A page could not be read ("code_name: detail").
-    void queryFailed(const QString &error);
+    /// A page could not be read (StorageFailed).
+    void queryFailed(const prov::Error &error);
 
 private:
     void requestPage(bool first);
     void handleQueryFinished(quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 total,
-        const QString &error);
+        const prov::Status &status);
     void handleRecordChanged(const QString &attemptId);
-    void handleRecordFetched(quint64 requestId, const prov::ProvisioningRecord &record, const QString &error);
+    void handleRecordFetched(
+        quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status);
     void setTotal(qint64 total);
     int insertPosition(const prov::ProvisioningRecord &record) const;
 

@@ -24,12 +24,13 @@ DeviceController::DeviceController(DeviceListModel *devices, SettingsController 
             [this] { m_bleLimit->setMaxConcurrent(m_settings->maxBleConnections()); });
     connect(devices, &DeviceListModel::entryChanged, this, &DeviceController::handleEntryChanged);
     if (records) {
-        connect(records, &RecordLog::opened, this, [this](bool ok, const QString &detail) {
-            setRecordProblem(ok ? QString()
-                                : tr("The factory record cannot be opened (%1): attempts are not recorded.").arg(detail));
+        connect(records, &RecordLog::opened, this, [this](const prov::Status &status) {
+            setRecordProblem(status ? QString()
+                                    : tr("The factory record cannot be opened (%1): attempts are not recorded.")
+                                          .arg(status.error().detail));
         });
-        connect(records, &RecordLog::storageFailed, this, [this](const QString &detail) {
-            setRecordProblem(tr("The factory record could not be written (%1).").arg(detail));
+        connect(records, &RecordLog::storageFailed, this, [this](const prov::Error &error) {
+            setRecordProblem(tr("The factory record could not be written (%1).").arg(error.detail));
         });
     }
     connect(devices, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
