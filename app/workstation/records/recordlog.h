@@ -91,5 +91,3 @@ private:
     int m_interruptedOnOpen = 0;
     quint64 m_nextRequestId = 1;
 };
-
-Q_DECLARE_METATYPE(prov::Status)

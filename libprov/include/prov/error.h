@@ -128,3 +128,4 @@ using Status = Result<void>;
 } // namespace prov
 
 Q_DECLARE_METATYPE(prov::Error)
+Q_DECLARE_METATYPE(prov::Status)
