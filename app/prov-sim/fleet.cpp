@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <optional>
 #include <QRegularExpression>
 
 using namespace prov;
@@ -24,27 +26,34 @@ Error bad(const QString &what)
     return makeError(ErrorCode::InvalidArgument, what);
 }
 
-/// "SSID[:PASSPHRASE[:AUTH[:CHANNEL[:RSSI[:BSSID]]]]]"; AUTH by name ("WPA2-PSK", "Open", ...).
+/// The defaults and checks both access-point forms share. @p auth empty = Open without a passphrase,
+/// WPA2-PSK with one; @p bssid absent = 02:1a:2b:3c:4d:<index+1>. @p where names the access point in errors.
+Result<SimAccessPoint> finishAccessPoint(SimAccessPoint ap, const QString &auth,
+                                         const std::optional<QString> &bssid, int index, const QString &where)
+{
+    ap.authMode = auth.isEmpty() ? int(ap.passphrase.isEmpty() ? AuthMode::Open : AuthMode::WPA2_PSK)
+                                 : authModeFromName(auth);
+    if (ap.authMode < 0)
+        return bad(QStringLiteral("unknown auth mode '%1'").arg(auth));
+    ap.bssid = bssid ? hexBytes(*bssid) : QByteArray::fromHex("021a2b3c4d") + char(index + 1);
+    if (ap.ssid.isEmpty() || ap.ssid.size() > 32)
+        return bad(QStringLiteral("access point %1: SSID must be 1..32 bytes").arg(where));
+    if (ap.bssid.size() != 6)
+        return bad(QStringLiteral("access point %1: BSSID must be 6 bytes").arg(where));
+    return ap;
+}
+
+/// "SSID[,PASSPHRASE[,AUTH[,CHANNEL[,RSSI[,BSSID]]]]]"; AUTH by name ("WPA2-PSK", "Open", ...).
 Result<SimAccessPoint> parseAccessPoint(const QString &text, int index)
 {
     const QStringList p = text.split(QLatin1Char(','));
     SimAccessPoint ap;
     ap.ssid = p.value(0).toUtf8();
     ap.passphrase = p.value(1).toUtf8();
-    ap.authMode = ap.passphrase.isEmpty() ? int(AuthMode::Open) : int(AuthMode::WPA2_PSK);
-    if (p.size() > 2 && !p.at(2).isEmpty()) {
-        ap.authMode = authModeFromName(p.at(2));
-        if (ap.authMode < 0)
-            return bad(QStringLiteral("unknown auth mode '%1'").arg(p.at(2)));
-    }
     ap.channel = p.size() > 3 ? p.at(3).toInt() : 6;
     ap.rssi = p.size() > 4 ? p.at(4).toInt() : -50;
-    ap.bssid = p.size() > 5 ? hexBytes(p.at(5)) : QByteArray::fromHex("021a2b3c4d") + char(index + 1);
-    if (ap.ssid.isEmpty() || ap.ssid.size() > 32)
-        return bad(QStringLiteral("access point SSID must be 1..32 bytes: '%1'").arg(text));
-    if (ap.bssid.size() != 6)
-        return bad(QStringLiteral("access point BSSID must be 6 bytes: '%1'").arg(text));
-    return ap;
+    return finishAccessPoint(ap, p.value(2), p.size() > 5 ? std::optional<QString>(p.at(5)) : std::nullopt, index,
+                             QLatin1Char('\'') + text + QLatin1Char('\''));
 }
 
 Result<SimAccessPoint> accessPointFromJson(const QJsonObject &o, int index)
@@ -52,18 +61,12 @@ Result<SimAccessPoint> accessPointFromJson(const QJsonObject &o, int index)
     SimAccessPoint ap;
     ap.ssid = o.value(QStringLiteral("ssid")).toString().toUtf8();
     ap.passphrase = o.value(QStringLiteral("passphrase")).toString().toUtf8();
-    const QString auth = o.value(QStringLiteral("auth")).toString();
-    ap.authMode
-        = auth.isEmpty() ? (ap.passphrase.isEmpty() ? 0 : int(AuthMode::WPA2_PSK)) : authModeFromName(auth);
-    if (ap.authMode < 0)
-        return bad(QStringLiteral("unknown auth mode '%1'").arg(auth));
     ap.channel = o.value(QStringLiteral("channel")).toInt(6);
     ap.rssi = o.value(QStringLiteral("rssi")).toInt(-50);
     const QString bssid = o.value(QStringLiteral("bssid")).toString();
-    ap.bssid = bssid.isEmpty() ? QByteArray::fromHex("021a2b3c4d") + char(index + 1) : hexBytes(bssid);
-    if (ap.ssid.isEmpty() || ap.ssid.size() > 32 || ap.bssid.size() != 6)
-        return bad(QStringLiteral("access point %1: SSID must be 1..32 bytes and BSSID 6 bytes").arg(index));
-    return ap;
+    return finishAccessPoint(ap, o.value(QStringLiteral("auth")).toString(),
+                             bssid.isEmpty() ? std::nullopt : std::optional<QString>(bssid), index,
+                             QString::number(index));
 }
 
 QString randomServiceName()

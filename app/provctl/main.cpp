@@ -70,6 +70,7 @@ struct Target
     QString bleAddress;
     QUuid bleService;
     std::optional<Error> lookupError; ///< BLE: the device was not found
+    bool byBleAddress = false; ///< BLE: `label` is an address, not a name (decided once, not per advertisement)
 };
 
 void progress(const Options &o, const QString &line)
@@ -668,7 +669,7 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
     auto targets = std::make_shared<QList<Target>>();
     auto cached = std::make_shared<QSet<QString>>(); ///< labels matched only by a cached report so far
     for (const QString &s : o.services)
-        targets->append(Target{s, {}, 0, {}, {}, std::nullopt});
+        targets->append(Target{s, {}, 0, {}, {}, std::nullopt, isBleAddress(s)});
     auto clock = std::make_shared<QElapsedTimer>();
     auto grace = new QTimer(scanner);
     grace->setSingleShot(true);
@@ -689,7 +690,7 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
     };
     auto consider = [&o, targets, cached, maybeStop](const BleDeviceInfo &d) {
         for (Target &t : *targets) {
-            const bool byAddress = isBleAddress(t.label) && t.label.compare(d.address, Qt::CaseInsensitive) == 0;
+            const bool byAddress = t.byBleAddress && t.label.compare(d.address, Qt::CaseInsensitive) == 0;
             if (!byAddress && (d.name.isEmpty() || d.name != t.label))
                 continue;
             const bool upgrade = cached->contains(t.label) && !d.cached;
@@ -716,7 +717,7 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
             if (t.bleAddress.isEmpty())
                 t.lookupError = makeError(ErrorCode::ConnectFailed,
                                           QStringLiteral("no BLE device %1 %2 was seen within %3 ms")
-                                              .arg(isBleAddress(t.label) ? QStringLiteral("with address")
+                                              .arg(t.byBleAddress ? QStringLiteral("with address")
                                                                          : QStringLiteral("named"),
                                                    t.label)
                                               .arg(o.scanTimeoutMs));

@@ -105,12 +105,15 @@ void BleScanner::handleSeen(quint64 token, const BleDeviceInfo &seen)
     auto byAddress = [&seen](const BleDeviceInfo &d) { return d.address == seen.address; };
     auto known = std::find_if(m_devices.begin(), m_devices.end(), byAddress);
     BleDeviceInfo merged = seen;
-    if (known != m_devices.end()) {
-        // Qt's deviceUpdated() carries the name of its first report: never forget a name.
+    // Qt's deviceUpdated() carries the name of its first report: never forget a name (or the UUIDs).
+    auto inherit = [&merged](const BleDeviceInfo &prior) {
         if (merged.name.isEmpty())
-            merged.name = known->name;
+            merged.name = prior.name;
         if (merged.serviceUuids.isEmpty())
-            merged.serviceUuids = known->serviceUuids;
+            merged.serviceUuids = prior.serviceUuids;
+    };
+    if (known != m_devices.end()) {
+        inherit(*known);
         // Heard advertising once: the device is live even if a later report lacks an RSSI.
         if (merged.cached && !known->cached) {
             merged.cached = false;
@@ -123,10 +126,7 @@ void BleScanner::handleSeen(quint64 token, const BleDeviceInfo &seen)
     }
     auto waiting = std::find_if(m_unmatched.begin(), m_unmatched.end(), byAddress);
     if (waiting != m_unmatched.end()) {
-        if (merged.name.isEmpty())
-            merged.name = waiting->name;
-        if (merged.serviceUuids.isEmpty())
-            merged.serviceUuids = waiting->serviceUuids;
+        inherit(*waiting);
         m_unmatched.erase(waiting);
     }
     if (!matches(merged)) {
