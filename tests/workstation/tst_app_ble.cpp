@@ -4,6 +4,7 @@
 // composition as main.cpp; the BLE scan is started and the devices provisioned through the verbs the
 // QML calls (BleSource::toggleScan/startScan, DeviceController::select, DeviceSession::apply); the
 // attempts are then found in the SQLite factory record.
+#include "bletesthelpers.h"
 #include "privatebus.h"
 #include "workstation.h"
 
@@ -27,22 +28,12 @@
 
 using prov::test::PrivateBus;
 
-namespace {
-const QByteArray kPop = "abcd1234";
-const QByteArray kSec2Password = "s3cret-pw";
-const QByteArray kWifiPassphrase = "mypassword";
+using prov::test::kPop;
+using prov::test::kSec2Password;
+using prov::test::simArgs;
 
-/// prov-sim flags: fast radio and Wi-Fi, known credentials (never in a record).
-QStringList simArgs(const QStringList &extra)
-{
-    return QStringList{QStringLiteral("--ble"), QStringLiteral("--pop"), QString::fromLatin1(kPop),
-                       QStringLiteral("--sec2-pwd"), QString::fromLatin1(kSec2Password),
-                       QStringLiteral("--connect-delay"), QStringLiteral("0"), QStringLiteral("--dhcp-delay"),
-                       QStringLiteral("0"), QStringLiteral("--ble-connect-delay"), QStringLiteral("5"),
-                       QStringLiteral("--ble-op-delay"), QStringLiteral("1"), QStringLiteral("--ble-scan-delay"),
-                       QStringLiteral("5"), QStringLiteral("--ble-advertise-interval"), QStringLiteral("100")}
-        + extra;
-}
+namespace {
+const QByteArray kWifiPassphrase = "mypassword";
 } // namespace
 
 class TestAppBle : public QObject

@@ -690,9 +690,7 @@ QString DeviceSession::connectedAuth() const
 
 QString DeviceSession::address() const
 {
-    if (m_entry.isSoftAp())
-        return m_entry.displayAddress();
-    return m_entry.host.isEmpty() ? m_entry.serviceName : m_entry.host;
+    return m_entry.displayAddress();
 }
 
 QString DeviceSession::outcomeText() const
