@@ -477,42 +477,74 @@ struct Provisioner::Private
         });
     }
 
-    void fetchScanPage(quint32 start, quint32 total, int pageSize, QList<ScanEntry> acc, Cb<QList<ScanEntry>> done)
+    // Wi-Fi and Thread scans share one shape (§9.3, §10): poll the status until finished, then page
+    // through the results. The kinds below name the messages and the words used in errors.
+    struct WifiScanKind
+    {
+        using Entry = ScanEntry;
+        using Status = codec::ScanWifiStatus;
+        using StatusResponse = codec::ScanWifiStatusResponse;
+        using Page = codec::ScanWifiResult;
+        using PageResponse = codec::ScanWifiResultResponse;
+        static constexpr const char *statusResponse = "RespScanWifiStatus";
+        static constexpr const char *statusStep = "ScanStatus";
+        static constexpr const char *pageResponse = "RespScanWifiResult";
+        static constexpr const char *pageStep = "ScanResult";
+        static constexpr const char *notFinished = "the device scan did not finish";
+    };
+    struct ThreadScanKind
+    {
+        using Entry = ThreadScanEntry;
+        using Status = codec::ScanThreadStatus;
+        using StatusResponse = codec::ScanThreadStatusResponse;
+        using Page = codec::ScanThreadResult;
+        using PageResponse = codec::ScanThreadResultResponse;
+        static constexpr const char *statusResponse = "RespScanThreadStatus";
+        static constexpr const char *statusStep = "ScanThreadStatus";
+        static constexpr const char *pageResponse = "RespScanThreadResult";
+        static constexpr const char *pageStep = "ScanThreadResult";
+        static constexpr const char *notFinished = "the device Thread scan did not finish";
+    };
+
+    template <class Kind>
+    void fetchScanPage(quint32 start, quint32 total, int pageSize, QList<typename Kind::Entry> acc,
+                       Cb<QList<typename Kind::Entry>> done)
     {
         if (start >= total)
             return done(acc);
         const quint32 count = std::min<quint32>(quint32(pageSize), total - start);
-        scanRequest(codec::ScanWifiResult{start, count},
+        scanRequest(typename Kind::Page{start, count},
                     [this, start, total, pageSize, acc, done](Result<codec::ScanResponse> r) mutable {
                         if (!r)
                             return done(r.error());
-                        const auto *page = std::get_if<codec::ScanWifiResultResponse>(&*r);
+                        const auto *page = std::get_if<typename Kind::PageResponse>(&*r);
                         if (!page)
-                            return done(unexpected("RespScanWifiResult"));
-                        if (auto e = statusError("ScanResult", page->status))
+                            return done(unexpected(Kind::pageResponse));
+                        if (auto e = statusError(Kind::pageStep, page->status))
                             return done(*e);
                         if (page->entries.isEmpty())
                             return done(acc); // device had fewer than it announced
                         acc += page->entries;
-                        fetchScanPage(start + quint32(page->entries.size()), total, pageSize, acc, done);
+                        fetchScanPage<Kind>(start + quint32(page->entries.size()), total, pageSize, acc, done);
                     });
     }
 
-    void pollScan(QDeadlineTimer deadline, const ScanOptions &opts, Cb<QList<ScanEntry>> done)
+    template <class Kind>
+    void pollScan(QDeadlineTimer deadline, const ScanOptions &opts, Cb<QList<typename Kind::Entry>> done)
     {
-        scanRequest(codec::ScanWifiStatus{}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
+        scanRequest(typename Kind::Status{}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
             if (!r)
                 return done(r.error());
-            const auto *st = std::get_if<codec::ScanWifiStatusResponse>(&*r);
+            const auto *st = std::get_if<typename Kind::StatusResponse>(&*r);
             if (!st)
-                return done(unexpected("RespScanWifiStatus"));
-            if (auto e = statusError("ScanStatus", st->status))
+                return done(unexpected(Kind::statusResponse));
+            if (auto e = statusError(Kind::statusStep, st->status))
                 return done(*e);
             if (st->finished)
-                return fetchScanPage(0, st->resultCount, pageSize(opts), {}, done);
+                return fetchScanPage<Kind>(0, st->resultCount, pageSize(opts), {}, done);
             if (deadline.hasExpired())
-                return done(makeError(ErrorCode::Timeout, QStringLiteral("the device scan did not finish")));
-            later(opts.statusPollMs, [this, deadline, opts, done] { pollScan(deadline, opts, done); });
+                return done(makeError(ErrorCode::Timeout, QString::fromLatin1(Kind::notFinished)));
+            later(opts.statusPollMs, [this, deadline, opts, done] { pollScan<Kind>(deadline, opts, done); });
         });
     }
 
@@ -536,7 +568,7 @@ struct Provisioner::Private
                 return done(unexpected("RespScanWifiStart"));
             if (auto e = statusError("ScanStart", st->status))
                 return done(*e);
-            pollScan(QDeadlineTimer(kScanOverallTimeoutMs), opts, done);
+            pollScan<WifiScanKind>(QDeadlineTimer(kScanOverallTimeoutMs), opts, done);
         });
     }
 
@@ -559,46 +591,6 @@ struct Provisioner::Private
     }
 
     // ---- Thread
-    void fetchThreadPage(quint32 start, quint32 total, int pageSize, QList<ThreadScanEntry> acc,
-                         Cb<QList<ThreadScanEntry>> done)
-    {
-        if (start >= total)
-            return done(acc);
-        const quint32 count = std::min<quint32>(quint32(pageSize), total - start);
-        scanRequest(codec::ScanThreadResult{start, count},
-                    [this, start, total, pageSize, acc, done](Result<codec::ScanResponse> r) mutable {
-                        if (!r)
-                            return done(r.error());
-                        const auto *page = std::get_if<codec::ScanThreadResultResponse>(&*r);
-                        if (!page)
-                            return done(unexpected("RespScanThreadResult"));
-                        if (auto e = statusError("ScanThreadResult", page->status))
-                            return done(*e);
-                        if (page->entries.isEmpty())
-                            return done(acc);
-                        acc += page->entries;
-                        fetchThreadPage(start + quint32(page->entries.size()), total, pageSize, acc, done);
-                    });
-    }
-
-    void pollThreadScan(QDeadlineTimer deadline, const ScanOptions &opts, Cb<QList<ThreadScanEntry>> done)
-    {
-        scanRequest(codec::ScanThreadStatus{}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
-            if (!r)
-                return done(r.error());
-            const auto *st = std::get_if<codec::ScanThreadStatusResponse>(&*r);
-            if (!st)
-                return done(unexpected("RespScanThreadStatus"));
-            if (auto e = statusError("ScanThreadStatus", st->status))
-                return done(*e);
-            if (st->finished)
-                return fetchThreadPage(0, st->resultCount, pageSize(opts), {}, done);
-            if (deadline.hasExpired())
-                return done(makeError(ErrorCode::Timeout, QStringLiteral("the device Thread scan did not finish")));
-            later(opts.statusPollMs, [this, deadline, opts, done] { pollThreadScan(deadline, opts, done); });
-        });
-    }
-
     void pollThreadStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
         configRequest(codec::GetThreadStatus{}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
@@ -815,7 +807,8 @@ Pending<QList<ThreadScanEntry>> *Provisioner::scanThread(const ScanOptions &opti
                                    return done(unexpected("RespScanThreadStart"));
                                if (auto e = statusError("ScanThreadStart", st->status))
                                    return done(*e);
-                               d->pollThreadScan(QDeadlineTimer(kScanOverallTimeoutMs), options, done);
+                               d->pollScan<Private::ThreadScanKind>(QDeadlineTimer(kScanOverallTimeoutMs), options,
+                                                                    done);
                            });
         },
         d->failer(done));
