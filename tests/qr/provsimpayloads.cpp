@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "provsimpayloads.h"
 
+#include "privatebus.h"
+
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QStandardPaths>
 
 namespace qrtest {
 
@@ -24,30 +25,16 @@ void stop(QProcess &process)
     }
 }
 
-/// Starts a private bus; returns its address, or an empty string when dbus-daemon is missing.
-QString startPrivateBus(QProcess &daemon)
-{
-    const QString program = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
-    if (program.isEmpty())
-        return {};
-    daemon.start(program, {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
-    if (!daemon.waitForStarted(kStartTimeoutMs))
-        return {};
-    const QDeadlineTimer deadline(kStartTimeoutMs);
-    while (!daemon.canReadLine() && !deadline.hasExpired())
-        daemon.waitForReadyRead(int(deadline.remainingTime()));
-    return QString::fromUtf8(daemon.readLine()).trimmed();
-}
-
 } // namespace
 
 QList<SimPayload> provSimPayloads(const QString &provSimPath, const QString &fleetFile, QString *error)
 {
-    QProcess daemon;
-    const QString bus = startPrivateBus(daemon);
+    // The fleet's BLE devices need a bus for prov-sim's fake BlueZ; without dbus-daemon, prov-sim serves
+    // only the SoftAP devices (and the caller compares those).
+    prov::test::PrivateBus bus;
     QStringList arguments{QStringLiteral("--fleet"), fleetFile};
-    if (!bus.isEmpty())
-        arguments << QStringLiteral("--bus") << bus;
+    if (bus.start(kStartTimeoutMs))
+        arguments << QStringLiteral("--bus") << bus.address();
 
     QProcess sim;
     sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -71,7 +58,6 @@ QList<SimPayload> provSimPayloads(const QString &provSimPath, const QString &fle
     }
     const QString startError = sim.errorString();
     stop(sim);
-    stop(daemon);
     if (!ready) {
         *error = QStringLiteral("prov-sim (%1) did not report ready: %2").arg(provSimPath, startError);
         return {};
