@@ -68,6 +68,7 @@ private slots:
     void modelPagesWithFetchMore();
     void modelFollowsLiveWrites();
     void controllerFiltersDebouncedAndSelects();
+    void selectedDetailsFollowLiveWrites();
     void controllerExportsCsvAndJson();
     void controllerRejectsNonLocalExportTarget();
 
@@ -287,6 +288,31 @@ void TestRecordLog::modelFollowsLiveWrites()
     QTRY_COMPARE(model.rowCount(), 22);
     QCOMPARE(model.data(model.index(0), RecordsModel::AttemptIdRole).toString(), second);
     QCOMPARE(model.rowOf(id), 1);
+}
+
+void TestRecordLog::selectedDetailsFollowLiveWrites()
+{
+    RecordLog log;
+    RecordsController controller(&log);
+    log.open(m_path);
+    AttemptStart start;
+    start.serviceName = QStringLiteral("PROV_DETAILS");
+    const QString id = log.begin(start);
+    const QString other = log.begin(start);
+    QTRY_COMPARE(controller.totalCount(), 2);
+    controller.select(id);
+    QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("attemptId")).toString(), id);
+    QVERIFY(controller.selectedRecord().value(QStringLiteral("phases")).toList().isEmpty());
+
+    // A write to another attempt leaves the pane alone; writes to the selected one show up in it.
+    log.addPhase(other, QStringLiteral("connect"), 7);
+    log.addPhase(id, QStringLiteral("connect"), 12);
+    log.addPhase(id, QStringLiteral("handshake"), 34);
+    QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("phases")).toList().size(), 2);
+    QCOMPARE(controller.selectedRecord().value(QStringLiteral("attemptId")).toString(), id);
+    const QVariantMap second = controller.selectedRecord().value(QStringLiteral("phases")).toList()[1].toMap();
+    QCOMPARE(second.value(QStringLiteral("phase")).toString(), QStringLiteral("handshake"));
+    QVERIFY(controller.lastError().isEmpty());
 }
 
 void TestRecordLog::controllerFiltersDebouncedAndSelects()

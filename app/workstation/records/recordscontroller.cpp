@@ -65,7 +65,7 @@ RecordsController::RecordsController(RecordLog *log, QObject *parent)
     });
     connect(m_log, &RecordLog::exportFinished, this, &RecordsController::handleExportFinished);
     connect(m_log, &RecordLog::recordFetched, this, &RecordsController::handleRecordFetched);
-    connect(m_log, &RecordLog::recordChanged, this, &RecordsController::handleRecordChanged);
+    connect(m_model, &RecordsModel::recordRefreshed, this, &RecordsController::handleRecordRefreshed);
 }
 
 RecordsController::~RecordsController() = default;
@@ -185,11 +185,16 @@ void RecordsController::handleRecordFetched(
     emit selectedRecordChanged();
 }
 
-void RecordsController::handleRecordChanged(const QString &attemptId)
+void RecordsController::handleRecordRefreshed(
+    const QString &attemptId, const prov::ProvisioningRecord &record, const prov::Status &status)
 {
-    // Keep the details pane live while the selected attempt runs.
-    if (!m_selectedId.isEmpty() && attemptId == m_selectedId)
-        m_selectRequest = m_log->requestRecord(attemptId);
+    // Keep the details pane live while the selected attempt runs (the model's re-read serves both).
+    if (m_selectedId.isEmpty() || attemptId != m_selectedId)
+        return;
+    if (!status)
+        return setLastError(status.error());
+    m_selected = toVariantMap(record);
+    emit selectedRecordChanged();
 }
 
 void RecordsController::exportCsv(const QUrl &file)

@@ -124,7 +124,8 @@ private:
     void handleExportFinished(quint64 requestId, qint64 rows, const prov::Status &status);
     void handleRecordFetched(
         quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status);
-    void handleRecordChanged(const QString &attemptId);
+    void handleRecordRefreshed(
+        const QString &attemptId, const prov::ProvisioningRecord &record, const prov::Status &status);
     void setLastError(const prov::Error &error);
     void setLastError(int code, const QString &text);
 

@@ -219,14 +219,18 @@ void RecordsModel::handleQueryFinished(
 
 void RecordsModel::handleRecordChanged(const QString &attemptId)
 {
-    m_liveRequests.insert(m_log->requestRecord(attemptId));
+    m_liveRequests.insert(m_log->requestRecord(attemptId), attemptId);
 }
 
 void RecordsModel::handleRecordFetched(
     quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status)
 {
+    const QString attemptId = m_liveRequests.take(requestId);
+    if (attemptId.isEmpty())
+        return;
+    emit recordRefreshed(attemptId, record, status);
     // While the first page is on its way it will bring the change itself.
-    if (!m_liveRequests.remove(requestId) || !status || m_total < 0 || m_loadingFirstPage)
+    if (!status || m_total < 0 || m_loadingFirstPage)
         return;
     prov::ProvisioningRecord r = record;
     r.phases.clear();

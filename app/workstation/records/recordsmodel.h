@@ -5,6 +5,7 @@
 
 #include <QAbstractListModel>
 #include <QList>
+#include <QHash>
 #include <QSet>
 #include <QtQml/qqmlregistration.h>
 
@@ -95,6 +96,9 @@ signals:
     void pageSizeChanged();
     /// A page could not be read (StorageFailed).
     void queryFailed(const prov::Error &error);
+    /// The whole record (with phases and custom calls) re-read after a write to it (RecordLog::recordChanged),
+    /// or the error reading it (StorageFailed). One read per write serves the list and the details pane.
+    void recordRefreshed(const QString &attemptId, const prov::ProvisioningRecord &record, const prov::Status &status);
 
 private:
     void requestPage(bool first);
@@ -114,5 +118,5 @@ private:
     int m_pageSize = 500;
     quint64 m_pendingPage = 0;
     bool m_loadingFirstPage = false;
-    QSet<quint64> m_liveRequests;
+    QHash<quint64, QString> m_liveRequests; ///< re-read request id -> attempt id
 };
