@@ -318,14 +318,20 @@ bool DeviceSession::needsPassphrase(int authMode) const
     return authMode < 0 || ws::needsPassphrase(authMode);
 }
 
-QString DeviceSession::validate(const QString &ssid, const QString &passphrase, int authMode) const
+prov::WifiCredentials DeviceSession::credentialsFor(const QString &ssid, const QString &passphrase, int *authMode) const
 {
     prov::WifiCredentials credentials;
     const auto scanned = m_scan->strongest(ssid);
-    credentials.ssid = scanned ? scanned->ssid : ssid.toUtf8();
+    credentials.ssid = scanned ? scanned->ssid : ssid.toUtf8(); // raw bytes as the device sent them
     credentials.passphrase = passphrase.toUtf8();
-    if (authMode < 0 && scanned)
-        authMode = scanned->authMode;
+    if (*authMode < 0 && scanned)
+        *authMode = scanned->authMode;
+    return credentials;
+}
+
+QString DeviceSession::validate(const QString &ssid, const QString &passphrase, int authMode) const
+{
+    const prov::WifiCredentials credentials = credentialsFor(ssid, passphrase, &authMode);
     if (auto e = ws::checkCredentials(credentials, authMode))
         return e->detail;
     return {};
@@ -344,10 +350,7 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
         return false;
     if (!m_provisioner)
         return failWithoutTransport();
-    prov::WifiCredentials credentials;
-    const auto scanned = m_scan->strongest(ssid);
-    credentials.ssid = scanned ? scanned->ssid : ssid.toUtf8(); // raw bytes as the device sent them
-    credentials.passphrase = passphrase.toUtf8();
+    const prov::WifiCredentials credentials = credentialsFor(ssid, passphrase, &authMode);
     m_appliedSsidBytes = credentials.ssid;
     m_appliedSsid = ws::displaySsid(credentials.ssid);
     m_attemptsRemaining = -1;

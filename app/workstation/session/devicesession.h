@@ -271,6 +271,9 @@ Q_SIGNALS:
     void finished(DeviceSession::Operation operation, int errorCode);
 
 private:
+    /// Credentials as sent: the SSID's raw bytes from the strongest scan entry of that name (else UTF-8),
+    /// and *authMode filled from that entry when it is < 0 (auto).
+    prov::WifiCredentials credentialsFor(const QString &ssid, const QString &passphrase, int *authMode) const;
     void buildTransport();
     bool begin(Operation operation);
     bool failWithoutTransport();
