@@ -171,7 +171,7 @@ class TestCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // ---- §3.4 wire examples, both directions
     void getWifiStatusRequestIsSubMessageOnly();
     void applyConfigRequestIsBareMsgLikeEspProv();

@@ -46,7 +46,7 @@ class TestProtoVer : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void vectorResponsesParse_data();
     void vectorResponsesParse();
     void buildReproducesVectorsByteForByte_data();

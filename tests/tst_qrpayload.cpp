@@ -32,7 +32,7 @@ class TestQrPayload : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void firmwareExamplesRoundTripByteForByte_data();
     void firmwareExamplesRoundTripByteForByte();
     void readsSecurity2Fields();

@@ -125,7 +125,7 @@ class TestSecurityRoundTrip : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { m_credentials = upstreamCredentials(); }
 
     // ---- happy paths

@@ -197,7 +197,7 @@ private:
         }
     }
 
-private slots:
+private Q_SLOTS:
     void clientReproducesRecordedSession_data()
     {
         QTest::addColumn<QString>("file");

@@ -66,7 +66,7 @@ class TestQrFrames : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void decodesFrameDirectly_data();
     void decodesFrameDirectly();

@@ -91,7 +91,7 @@ class TestQrImage : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void decodesImageFiles_data();
     void decodesImageFiles();

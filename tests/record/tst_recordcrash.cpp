@@ -48,7 +48,7 @@ class TestRecordCrash : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void everyCommittedStepSurvivesSigkill();
 

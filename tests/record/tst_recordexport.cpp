@@ -135,7 +135,7 @@ class TestRecordExport : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void csvRoundTripsHostileValues();
     void csvHasHeaderAndCrlf();
     void csvOfNothingIsTheHeader();

@@ -59,7 +59,7 @@ class TestRecordLog : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init();
     void writesInCallOrderWithoutBlocking();
     void destructorDrainsQueuedWrites();

@@ -30,7 +30,7 @@ class TestRecordsPage : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void showsPagesFiltersAndDetails();
 };

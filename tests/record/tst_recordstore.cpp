@@ -70,7 +70,7 @@ class TestRecordStore : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init();
     void createsSchemaInWalMode();
     void writesAnAttemptStepByStep();

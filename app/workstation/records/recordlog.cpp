@@ -91,7 +91,7 @@ void RecordLog::open(const QString &sqlitePath)
         }
         QMetaObject::invokeMethod(this, [this, status, interrupted] {
             m_interruptedOnOpen = status ? interrupted : 0;
-            emit opened(status);
+            Q_EMIT opened(status);
         });
     });
 }
@@ -106,7 +106,7 @@ QString RecordLog::begin(prov::AttemptStart start)
     post([this, start](RecordLogWorker &w) {
         const prov::Status s = w.store ? w.store->begin(start) : prov::Status(w.notOpen());
         if (s)
-            QMetaObject::invokeMethod(this, [this, id = start.attemptId] { emit recordChanged(id); });
+            QMetaObject::invokeMethod(this, [this, id = start.attemptId] { Q_EMIT recordChanged(id); });
         else
             reportWriteFailure(start.attemptId, s.error());
     });
@@ -188,7 +188,7 @@ quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount
             }
         }
         QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, status] {
-            emit queryFinished(id, records, total, status);
+            Q_EMIT queryFinished(id, records, total, status);
         });
     });
     return id;
@@ -210,7 +210,7 @@ quint64 RecordLog::requestRecord(const QString &attemptId)
                 status = r.error();
         }
         QMetaObject::invokeMethod(
-            this, [this, id, record = std::move(record), status] { emit recordFetched(id, record, status); });
+            this, [this, id, record = std::move(record), status] { Q_EMIT recordFetched(id, record, status); });
     });
     return id;
 }
@@ -251,7 +251,7 @@ quint64 RecordLog::requestExport(
             qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
         else
             qCWarning(lcRecords) << "export failed:" << status.error().toString();
-        QMetaObject::invokeMethod(this, [this, id, rows, status] { emit exportFinished(id, rows, status); });
+        QMetaObject::invokeMethod(this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
     });
     return id;
 }
@@ -260,7 +260,7 @@ quint64 RecordLog::requestDrain()
 {
     const quint64 id = m_nextRequestId++;
     post(
-        [this, id](RecordLogWorker &) { QMetaObject::invokeMethod(this, [this, id] { emit drained(id); }); });
+        [this, id](RecordLogWorker &) { QMetaObject::invokeMethod(this, [this, id] { Q_EMIT drained(id); }); });
     return id;
 }
 
@@ -268,7 +268,7 @@ quint64 RecordLog::requestDrain()
 void RecordLog::reportWrite(const QString &attemptId, const prov::Status &status)
 {
     if (status)
-        QMetaObject::invokeMethod(this, [this, attemptId] { emit recordChanged(attemptId); });
+        QMetaObject::invokeMethod(this, [this, attemptId] { Q_EMIT recordChanged(attemptId); });
     else
         reportWriteFailure(attemptId, status.error());
 }
@@ -278,5 +278,5 @@ void RecordLog::reportWriteFailure(const QString &attemptId, const prov::Error &
 {
     // Error details name attempt ids and driver text only (never field values).
     qCWarning(lcRecords) << "record write for attempt" << attemptId << "failed:" << error.toString();
-    QMetaObject::invokeMethod(this, [this, error] { emit storageFailed(error); });
+    QMetaObject::invokeMethod(this, [this, error] { Q_EMIT storageFailed(error); });
 }

@@ -60,7 +60,7 @@ public:
     /// Queues a no-op; `drained(id)` is emitted when every call queued before it has run.
     quint64 requestDrain();
 
-signals:
+Q_SIGNALS:
     /// Answer to open(): success, or StorageFailed (cannot create the directory, open or migrate
     /// the database). Typed: the app turns the code into words (session/erroradvice.h).
     void opened(const prov::Status &status);

@@ -75,7 +75,7 @@ void RecordsController::setTimeRange(TimeRange range)
     if (range == m_timeRange)
         return;
     m_timeRange = range;
-    emit timeRangeChanged();
+    Q_EMIT timeRangeChanged();
     refresh();
 }
 
@@ -84,7 +84,7 @@ void RecordsController::setCustomFromMs(qint64 ms)
     if (ms == m_customFromMs)
         return;
     m_customFromMs = ms;
-    emit customRangeChanged();
+    Q_EMIT customRangeChanged();
     if (m_timeRange == TimeRange::Custom)
         refresh();
 }
@@ -94,7 +94,7 @@ void RecordsController::setCustomToMs(qint64 ms)
     if (ms == m_customToMs)
         return;
     m_customToMs = ms;
-    emit customRangeChanged();
+    Q_EMIT customRangeChanged();
     if (m_timeRange == TimeRange::Custom)
         refresh();
 }
@@ -104,7 +104,7 @@ void RecordsController::setOutcomeFilter(OutcomeFilter outcome)
     if (outcome == m_outcome)
         return;
     m_outcome = outcome;
-    emit outcomeFilterChanged();
+    Q_EMIT outcomeFilterChanged();
     refresh();
 }
 
@@ -113,7 +113,7 @@ void RecordsController::setNameFilter(const QString &text)
     if (text == m_name)
         return;
     m_name = text;
-    emit nameFilterChanged();
+    Q_EMIT nameFilterChanged();
     m_debounce.start();
 }
 
@@ -128,7 +128,7 @@ void RecordsController::setDebounceMs(int ms)
     if (ms == m_debounce.interval())
         return;
     m_debounce.setInterval(ms);
-    emit debounceMsChanged();
+    Q_EMIT debounceMsChanged();
 }
 
 prov::RecordFilter RecordsController::currentFilter() const
@@ -167,7 +167,7 @@ void RecordsController::select(const QString &attemptId)
     m_selectRequest = attemptId.isEmpty() ? 0 : m_log->requestRecord(attemptId);
     if (attemptId.isEmpty() || m_selected.value(QStringLiteral("attemptId")).toString() != attemptId) {
         m_selected.clear();
-        emit selectedRecordChanged();
+        Q_EMIT selectedRecordChanged();
     }
 }
 
@@ -182,7 +182,7 @@ void RecordsController::handleRecordFetched(
         return;
     }
     m_selected = toVariantMap(record);
-    emit selectedRecordChanged();
+    Q_EMIT selectedRecordChanged();
 }
 
 void RecordsController::handleRecordRefreshed(
@@ -194,7 +194,7 @@ void RecordsController::handleRecordRefreshed(
     if (!status)
         return setLastError(status.error());
     m_selected = toVariantMap(record);
-    emit selectedRecordChanged();
+    Q_EMIT selectedRecordChanged();
 }
 
 void RecordsController::exportCsv(const QUrl &file)
@@ -222,7 +222,7 @@ void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat fo
         QMetaObject::invokeMethod(
             this,
             [this, path, code = int(error->code), text = errorText(*error)] {
-                emit exportFinished(false, 0, path, code, text);
+                Q_EMIT exportFinished(false, 0, path, code, text);
             },
             Qt::QueuedConnection);
         return;
@@ -231,7 +231,7 @@ void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat fo
     f.withDetails = true;
     m_exportPath = path;
     m_exportRequest = m_log->requestExport(f, format, path);
-    emit busyChanged();
+    Q_EMIT busyChanged();
 }
 
 void RecordsController::handleExportFinished(quint64 requestId, qint64 rows, const prov::Status &status)
@@ -239,13 +239,13 @@ void RecordsController::handleExportFinished(quint64 requestId, qint64 rows, con
     if (requestId != m_exportRequest)
         return;
     m_exportRequest = 0;
-    emit busyChanged();
+    Q_EMIT busyChanged();
     if (status) {
-        emit exportFinished(true, rows, m_exportPath, 0, QString());
+        Q_EMIT exportFinished(true, rows, m_exportPath, 0, QString());
         return;
     }
     setLastError(status.error());
-    emit exportFinished(false, rows, m_exportPath, int(status.error().code), m_lastError);
+    Q_EMIT exportFinished(false, rows, m_exportPath, int(status.error().code), m_lastError);
 }
 
 QString RecordsController::suggestedFileName(const QString &extension) const
@@ -276,5 +276,5 @@ void RecordsController::setLastError(int code, const QString &text)
         return;
     m_lastErrorCode = code;
     m_lastError = text;
-    emit lastErrorChanged();
+    Q_EMIT lastErrorChanged();
 }

@@ -102,7 +102,7 @@ public:
     Q_INVOKABLE QString suggestedFileName(const QString &extension) const;
     Q_INVOKABLE void clearError();
 
-signals:
+Q_SIGNALS:
     void timeRangeChanged();
     void customRangeChanged();
     void outcomeFilterChanged();

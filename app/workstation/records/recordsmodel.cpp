@@ -139,7 +139,7 @@ void RecordsModel::reload()
     m_rows.clear();
     m_ids.clear();
     endResetModel();
-    emit loadedCountChanged();
+    Q_EMIT loadedCountChanged();
     // A page still in flight belongs to the old filter: its answer is ignored (id mismatch).
     requestPage(true);
 }
@@ -166,7 +166,7 @@ void RecordsModel::setPageSize(int rows)
     if (rows == m_pageSize)
         return;
     m_pageSize = rows;
-    emit pageSizeChanged();
+    Q_EMIT pageSizeChanged();
 }
 
 void RecordsModel::requestPage(bool first)
@@ -179,7 +179,7 @@ void RecordsModel::requestPage(bool first)
     m_loadingFirstPage = first;
     m_pendingPage = m_log->requestQuery(f, first);
     if (!wasBusy)
-        emit busyChanged();
+        Q_EMIT busyChanged();
 }
 
 void RecordsModel::handleQueryFinished(
@@ -189,9 +189,9 @@ void RecordsModel::handleQueryFinished(
         return;
     m_pendingPage = 0;
     m_loadingFirstPage = false;
-    emit busyChanged();
+    Q_EMIT busyChanged();
     if (!status) {
-        emit queryFailed(status.error());
+        Q_EMIT queryFailed(status.error());
         return;
     }
     if (total >= 0)
@@ -210,7 +210,7 @@ void RecordsModel::handleQueryFinished(
             m_rows.append(std::move(r));
         }
         endInsertRows();
-        emit loadedCountChanged();
+        Q_EMIT loadedCountChanged();
     }
     // Fewer rows than asked: the store holds no more (the count may have been taken earlier).
     if (records.size() < m_pageSize && m_total != m_rows.size())
@@ -228,7 +228,7 @@ void RecordsModel::handleRecordFetched(
     const QString attemptId = m_liveRequests.take(requestId);
     if (attemptId.isEmpty())
         return;
-    emit recordRefreshed(attemptId, record, status);
+    Q_EMIT recordRefreshed(attemptId, record, status);
     // While the first page is on its way it will bring the change itself.
     if (!status || m_total < 0 || m_loadingFirstPage)
         return;
@@ -239,12 +239,12 @@ void RecordsModel::handleRecordFetched(
     const bool matches = prov::recordMatches(m_filter, r);
     if (row >= 0 && matches) {
         m_rows[row] = std::move(r);
-        emit dataChanged(index(row), index(row));
+        Q_EMIT dataChanged(index(row), index(row));
     } else if (row >= 0) {
         beginRemoveRows({}, row, row);
         m_ids.remove(m_rows.takeAt(row).start.attemptId);
         endRemoveRows();
-        emit loadedCountChanged();
+        Q_EMIT loadedCountChanged();
         setTotal(m_total - 1);
     } else if (matches) {
         const bool allLoaded = m_rows.size() >= m_total;
@@ -256,7 +256,7 @@ void RecordsModel::handleRecordFetched(
             m_ids.insert(r.start.attemptId);
             m_rows.insert(pos, std::move(r));
             endInsertRows();
-            emit loadedCountChanged();
+            Q_EMIT loadedCountChanged();
         }
     }
 }
@@ -266,7 +266,7 @@ void RecordsModel::setTotal(qint64 total)
     if (total == m_total)
         return;
     m_total = total;
-    emit totalCountChanged();
+    Q_EMIT totalCountChanged();
 }
 
 // Same order as RecordStore::query(): startedAtMs then row id (newer rows have higher ids).

@@ -89,7 +89,7 @@ public:
     int pageSize() const { return m_pageSize; }
     void setPageSize(int rows);
 
-signals:
+Q_SIGNALS:
     void totalCountChanged();
     void loadedCountChanged();
     void busyChanged();
