@@ -82,8 +82,8 @@ std::string describe(const char *what, const prov::Error &error)
 /// The Security 2 device credentials, generated once per process (never inside a timed loop).
 const prov::Result<prov::Sec2Verifier> &sec2Credentials()
 {
-    static const prov::Result<prov::Sec2Verifier> credentials
-        = prov::generateSec2Verifier(kUsername, kPassword);
+    static const prov::Result<prov::Sec2Verifier> credentials = prov::generateSec2Verifier(
+        kUsername, kPassword);
     return credentials;
 }
 

@@ -299,8 +299,8 @@ void TestCodec::connectionFailedAlwaysEncodesReasonEvenAuthError()
 
 void TestCodec::connectedStatusMatchesWireExample()
 {
-    const QByteArray wire
-        = hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
+    const QByteArray wire = hex(
+        "08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
     WifiStatusResponse r = statusResponse(WifiState::Connected);
     r.wifi.ip4 = QStringLiteral("192.168.1.42");
     r.wifi.authMode = int(AuthMode::WPA2_PSK);
@@ -362,8 +362,8 @@ void TestCodec::scanResultRequestMatchesWireExample()
 
 void TestCodec::scanResultResponseMatchesWireExample()
 {
-    const QByteArray wire
-        = hex("08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803");
+    const QByteArray wire = hex(
+        "08057a220a200a07486f6d654e6574100618d3ffffffffffffffff0122061122334455662803");
     const ScanEntry entry { "HomeNet", 6, -45, hex("112233445566"), int(AuthMode::WPA2_PSK) };
     QCOMPARE(encodeScanResponse(ScanWifiResultResponse { 0, { entry } }), wire);
     const auto decoded = alt<ScanWifiResultResponse>(decodeScanResponse(wire));
@@ -486,8 +486,8 @@ void TestCodec::vectorConfigExchangesDecodeAndReencode()
     QVERIFY(setResp);
     QCOMPARE(setResp->status, 0);
     QCOMPARE(encodeConfigResponse(*setResp), plaintext(configs[0], "response"));
-    const auto applyResp
-        = alt<ApplyWifiConfigResponse>(decodeConfigResponse(plaintext(configs[1], "response")));
+    const auto applyResp = alt<ApplyWifiConfigResponse>(
+        decodeConfigResponse(plaintext(configs[1], "response")));
     QVERIFY(applyResp);
     QCOMPARE(applyResp->status, 0);
     QCOMPARE(encodeConfigResponse(*applyResp), plaintext(configs[1], "response"));

@@ -23,7 +23,7 @@ constexpr int kRequestTimeoutMs = 800;
 
 QJsonObject device(const QString &name, int secVer, const QStringList &faults = {}, QJsonObject extra = {})
 {
-    QJsonObject o{{QStringLiteral("service_name"), name}, {QStringLiteral("sec_ver"), secVer}};
+    QJsonObject o { { QStringLiteral("service_name"), name }, { QStringLiteral("sec_ver"), secVer } };
     if (!faults.isEmpty())
         o.insert(QStringLiteral("faults"), QJsonArray::fromStringList(faults));
     for (auto it = extra.begin(); it != extra.end(); ++it)
@@ -31,8 +31,7 @@ QJsonObject device(const QString &name, int secVer, const QStringList &faults = 
     return o;
 }
 
-template <typename T>
-Result<T> await(Pending<T> *op, int ms = 20000)
+template <typename T> Result<T> await(Pending<T> *op, int ms = 20000)
 {
     std::optional<Result<T>> out;
     QObject::connect(op, &PendingOperation::finished, [&out, op] { out = op->result(); });
@@ -79,28 +78,28 @@ private:
 void TestHttpE2E::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QJsonArray devices{
+    QJsonArray devices {
         device(QStringLiteral("PROV_SEC0"), 0),
         device(QStringLiteral("PROV_SEC1"), 1),
         device(QStringLiteral("PROV_SEC2"), 2),
-        device(QStringLiteral("PROV_SEC2P0"), 2, {}, {{QStringLiteral("sec_patch_ver"), 0}}),
+        device(QStringLiteral("PROV_SEC2P0"), 2, {}, { { QStringLiteral("sec_patch_ver"), 0 } }),
         device(QStringLiteral("PROV_BADPASS"), 2),
         device(QStringLiteral("PROV_NOSSID"), 2),
         device(QStringLiteral("PROV_WRONGPOP"), 1),
         device(QStringLiteral("PROV_WRONGPWD"), 2),
         device(QStringLiteral("PROV_RESET"), 2),
         device(QStringLiteral("PROV_CUSTOM"), 2),
-        device(QStringLiteral("PROV_F_DROP"), 2, {QStringLiteral("drop:prov-config:1")}),
-        device(QStringLiteral("PROV_F_DELAY"), 2, {QStringLiteral("delay=3000:prov-config:1")}),
-        device(QStringLiteral("PROV_F_CORRUPT"), 2, {QStringLiteral("corrupt:prov-config:1")}),
-        device(QStringLiteral("PROV_F_CLOSE"), 2, {QStringLiteral("close:prov-config:1")}),
-        device(QStringLiteral("PROV_F_PROOF"), 2, {QStringLiteral("wrong-proof")}),
-        device(QStringLiteral("PROV_F_PROOF1"), 1, {QStringLiteral("wrong-proof")}),
-        device(QStringLiteral("PROV_F_REBOOT"), 2, {QStringLiteral("reboot=3000:prov-config:1")}),
-        device(QStringLiteral("PROV_F_COOKIE"), 2, {QStringLiteral("new-cookie:prov-config:1")}),
-        device(QStringLiteral("PROV_F_NEVER"), 2, {QStringLiteral("never-connect")}),
+        device(QStringLiteral("PROV_F_DROP"), 2, { QStringLiteral("drop:prov-config:1") }),
+        device(QStringLiteral("PROV_F_DELAY"), 2, { QStringLiteral("delay=3000:prov-config:1") }),
+        device(QStringLiteral("PROV_F_CORRUPT"), 2, { QStringLiteral("corrupt:prov-config:1") }),
+        device(QStringLiteral("PROV_F_CLOSE"), 2, { QStringLiteral("close:prov-config:1") }),
+        device(QStringLiteral("PROV_F_PROOF"), 2, { QStringLiteral("wrong-proof") }),
+        device(QStringLiteral("PROV_F_PROOF1"), 1, { QStringLiteral("wrong-proof") }),
+        device(QStringLiteral("PROV_F_REBOOT"), 2, { QStringLiteral("reboot=3000:prov-config:1") }),
+        device(QStringLiteral("PROV_F_COOKIE"), 2, { QStringLiteral("new-cookie:prov-config:1") }),
+        device(QStringLiteral("PROV_F_NEVER"), 2, { QStringLiteral("never-connect") }),
     };
-    QJsonObject fleet{{QStringLiteral("devices"), devices}};
+    QJsonObject fleet { { QStringLiteral("devices"), devices } };
     const QString path = m_dir.filePath(QStringLiteral("fleet.json"));
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -108,10 +107,10 @@ void TestHttpE2E::initTestCase()
     f.close();
 
     m_sim.setProgram(QStringLiteral(PROV_SIM_PATH));
-    m_sim.setArguments({QStringLiteral("--fleet"), path, QStringLiteral("--host"), QStringLiteral("127.0.0.1"),
-                        QStringLiteral("--connect-delay"), QStringLiteral("60"), QStringLiteral("--dhcp-delay"),
-                        QStringLiteral("20"), QStringLiteral("--pop"), QStringLiteral("abcd1234"),
-                        QStringLiteral("--sec2-pwd"), QStringLiteral("abcd1234")});
+    m_sim.setArguments({ QStringLiteral("--fleet"), path, QStringLiteral("--host"),
+        QStringLiteral("127.0.0.1"), QStringLiteral("--connect-delay"), QStringLiteral("60"),
+        QStringLiteral("--dhcp-delay"), QStringLiteral("20"), QStringLiteral("--pop"),
+        QStringLiteral("abcd1234"), QStringLiteral("--sec2-pwd"), QStringLiteral("abcd1234") });
     m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_sim.start();
     QVERIFY(m_sim.waitForStarted(5000));
@@ -155,8 +154,8 @@ TestHttpE2E::Session TestHttpE2E::open(const QString &name, SecurityOptions sec)
 {
     const QJsonObject d = m_devices.value(name);
     Session s;
-    s.transport = std::make_unique<HttpTransport>(QStringLiteral("127.0.0.1"),
-                                                  quint16(d.value(QStringLiteral("port")).toInt()));
+    s.transport = std::make_unique<HttpTransport>(
+        QStringLiteral("127.0.0.1"), quint16(d.value(QStringLiteral("port")).toInt()));
     s.transport->setTimeout(kRequestTimeoutMs);
     s.provisioner = std::make_unique<Provisioner>(s.transport.get());
     s.provisioner->setSecurityOptions(sec);
@@ -172,7 +171,7 @@ ProvisionOptions fastPolling()
     o.connectTimeoutMs = 3000;
     return o;
 }
-const WifiCredentials kGood{"myssid", "mypassword", {}, 0};
+const WifiCredentials kGood { "myssid", "mypassword", {}, 0 };
 } // namespace
 
 void TestHttpE2E::scansThenProvisions_data()
@@ -218,7 +217,7 @@ void TestHttpE2E::scansThenProvisions()
 void TestHttpE2E::wrongPassphraseGivesWifiAuthError()
 {
     Session s = open(QStringLiteral("PROV_BADPASS"), credentialsFor(2));
-    auto status = await(s.provisioner->provisionWifi({"myssid", "wrong-pass", {}, 0}, fastPolling()));
+    auto status = await(s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling()));
     QVERIFY(!status);
     QCOMPARE(status.error().code, ErrorCode::WifiAuthError);
 }
@@ -226,7 +225,7 @@ void TestHttpE2E::wrongPassphraseGivesWifiAuthError()
 void TestHttpE2E::unknownSsidGivesWifiNetworkNotFound()
 {
     Session s = open(QStringLiteral("PROV_NOSSID"), credentialsFor(2));
-    auto status = await(s.provisioner->provisionWifi({"no-such-net", "whatever1", {}, 0}, fastPolling()));
+    auto status = await(s.provisioner->provisionWifi({ "no-such-net", "whatever1", {}, 0 }, fastPolling()));
     QVERIFY(!status);
     QCOMPARE(status.error().code, ErrorCode::WifiNetworkNotFound);
 }
@@ -261,9 +260,12 @@ void TestHttpE2E::injectedFaultGivesItsError_data()
     QTest::newRow("drop response") << QStringLiteral("PROV_F_DROP") << 2 << ErrorCode::Timeout;
     QTest::newRow("delay past timeout") << QStringLiteral("PROV_F_DELAY") << 2 << ErrorCode::Timeout;
     QTest::newRow("corrupt ciphertext") << QStringLiteral("PROV_F_CORRUPT") << 2 << ErrorCode::DecryptFailed;
-    QTest::newRow("close without response") << QStringLiteral("PROV_F_CLOSE") << 2 << ErrorCode::DeviceRefused;
-    QTest::newRow("wrong device proof sec2") << QStringLiteral("PROV_F_PROOF") << 2 << ErrorCode::HandshakeFailed;
-    QTest::newRow("wrong device proof sec1") << QStringLiteral("PROV_F_PROOF1") << 1 << ErrorCode::HandshakeFailed;
+    QTest::newRow("close without response")
+        << QStringLiteral("PROV_F_CLOSE") << 2 << ErrorCode::DeviceRefused;
+    QTest::newRow("wrong device proof sec2")
+        << QStringLiteral("PROV_F_PROOF") << 2 << ErrorCode::HandshakeFailed;
+    QTest::newRow("wrong device proof sec1")
+        << QStringLiteral("PROV_F_PROOF1") << 1 << ErrorCode::HandshakeFailed;
     QTest::newRow("reboot mid-session") << QStringLiteral("PROV_F_REBOOT") << 2 << ErrorCode::Disconnected;
     QTest::newRow("new cookie mid-session") << QStringLiteral("PROV_F_COOKIE") << 2 << ErrorCode::SessionLost;
     QTest::newRow("never connects") << QStringLiteral("PROV_F_NEVER") << 2 << ErrorCode::WifiConnectTimeout;
@@ -285,13 +287,13 @@ void TestHttpE2E::injectedFaultGivesItsError()
     // Every fault ends within the configured limits: one request timeout per step plus the
     // Wi-Fi connect timeout, never the 20 s test guard.
     QVERIFY2(clock.elapsed() < 4 * kRequestTimeoutMs + timing.connectTimeoutMs,
-             qPrintable(QStringLiteral("took %1 ms").arg(clock.elapsed())));
+        qPrintable(QStringLiteral("took %1 ms").arg(clock.elapsed())));
 }
 
 void TestHttpE2E::resetAfterFailureThenSucceeds()
 {
     Session s = open(QStringLiteral("PROV_RESET"), credentialsFor(2));
-    auto failed = await(s.provisioner->provisionWifi({"myssid", "wrong-pass", {}, 0}, fastPolling()));
+    auto failed = await(s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling()));
     QVERIFY(!failed);
     QCOMPARE(failed.error().code, ErrorCode::WifiAuthError);
 

@@ -54,7 +54,7 @@ Action notFoundAction()
 class ScriptedPeer : public QObject
 {
 public:
-    std::function<Action(const http::Message &)> script = [](const http::Message &) { return Action{}; };
+    std::function<Action(const http::Message &)> script = [](const http::Message &) { return Action {}; };
     QList<http::Message> requests;
     int connections = 0;
 
@@ -85,7 +85,8 @@ public:
                             headers.append(qMakePair(QByteArray("Set-Cookie"), a.setCookie));
                         if (a.closeAfter)
                             headers.append(qMakePair(QByteArray("Connection"), QByteArray("close")));
-                        s->write(http::serialize("HTTP/1.1 " + QByteArray::number(a.status) + " X", headers, a.body));
+                        s->write(http::serialize(
+                            "HTTP/1.1 " + QByteArray::number(a.status) + " X", headers, a.body));
                         if (a.closeAfter)
                             s->disconnectFromHost();
                     }
@@ -233,7 +234,7 @@ void TestHttpTransport::refusalAfterSessionChangeGivesSessionLost()
                 a.setCookie = "session=" + QByteArray::number(session);
             return a;
         }
-        return known ? Action{} : closeAction();
+        return known ? Action {} : closeAction();
     };
     HttpTransport t(QStringLiteral("127.0.0.1"), peer.port());
     QVERIFY(exchange(t, QStringLiteral("proto-ver"), "---"));

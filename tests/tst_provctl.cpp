@@ -53,9 +53,9 @@ private:
 void TestProvctl::initTestCase()
 {
     m_sim.start(QStringLiteral(PROV_SIM_PATH),
-                {QStringLiteral("--devices"), QStringLiteral("3"), QStringLiteral("--connect-delay"), QStringLiteral("0"),
-                 QStringLiteral("--dhcp-delay"), QStringLiteral("0"), QStringLiteral("--sec2-pwd"),
-                 QStringLiteral("s3cret-pw")});
+        { QStringLiteral("--devices"), QStringLiteral("3"), QStringLiteral("--connect-delay"),
+            QStringLiteral("0"), QStringLiteral("--dhcp-delay"), QStringLiteral("0"),
+            QStringLiteral("--sec2-pwd"), QStringLiteral("s3cret-pw") });
     QVERIFY(m_sim.waitForStarted(5000));
     while (m_ports.size() < 3 && (m_sim.canReadLine() || m_sim.waitForReadyRead(5000))) {
         const QJsonObject line = QJsonDocument::fromJson(m_sim.readLine()).object();
@@ -74,12 +74,12 @@ void TestProvctl::cleanupTestCase()
 
 void TestProvctl::provisionsWithEspProvFlagsAndJson()
 {
-    const Run r = provctl({QStringLiteral("--transport"), QStringLiteral("softap"), QStringLiteral("--service_name"),
-                           service(0), QStringLiteral("--sec_ver"), QStringLiteral("2"), QStringLiteral("--sec2_username"),
-                           QStringLiteral("wifiprov"), QStringLiteral("--sec2_pwd"), QStringLiteral("s3cret-pw"),
-                           QStringLiteral("--ssid"), QStringLiteral("myssid"), QStringLiteral("--passphrase"),
-                           QStringLiteral("mypassword"), QStringLiteral("--poll-interval"), QStringLiteral("50"),
-                           QStringLiteral("--json")});
+    const Run r = provctl({ QStringLiteral("--transport"), QStringLiteral("softap"),
+        QStringLiteral("--service_name"), service(0), QStringLiteral("--sec_ver"), QStringLiteral("2"),
+        QStringLiteral("--sec2_username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2_pwd"),
+        QStringLiteral("s3cret-pw"), QStringLiteral("--ssid"), QStringLiteral("myssid"),
+        QStringLiteral("--passphrase"), QStringLiteral("mypassword"), QStringLiteral("--poll-interval"),
+        QStringLiteral("50"), QStringLiteral("--json") });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject result = QJsonDocument::fromJson(r.out).object();
     QVERIFY(result.value(QStringLiteral("ok")).toBool());
@@ -87,7 +87,7 @@ void TestProvctl::provisionsWithEspProvFlagsAndJson()
     QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("Connected"));
     QCOMPARE(status.value(QStringLiteral("ssid")).toString(), QStringLiteral("myssid"));
     QVERIFY(!status.value(QStringLiteral("ip4")).toString().isEmpty());
-    for (const QByteArray &secret : {QByteArray("mypassword"), QByteArray("s3cret-pw")}) {
+    for (const QByteArray &secret : { QByteArray("mypassword"), QByteArray("s3cret-pw") }) {
         QVERIFY(!r.out.contains(secret));
         QVERIFY(!r.err.contains(secret));
     }
@@ -95,47 +95,51 @@ void TestProvctl::provisionsWithEspProvFlagsAndJson()
 
 void TestProvctl::wrongPassphraseExitsWithWifiAuthCode()
 {
-    const Run r = provctl({QStringLiteral("provision"), QStringLiteral("--service-name"), service(1),
-                           QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
-                           QStringLiteral("s3cret-pw"), QStringLiteral("--ssid"), QStringLiteral("myssid"),
-                           QStringLiteral("--passphrase"), QStringLiteral("wrong-pass"), QStringLiteral("--poll-interval"),
-                           QStringLiteral("50"), QStringLiteral("--json")});
+    const Run r = provctl({ QStringLiteral("provision"), QStringLiteral("--service-name"), service(1),
+        QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
+        QStringLiteral("s3cret-pw"), QStringLiteral("--ssid"), QStringLiteral("myssid"),
+        QStringLiteral("--passphrase"), QStringLiteral("wrong-pass"), QStringLiteral("--poll-interval"),
+        QStringLiteral("50"), QStringLiteral("--json") });
     QCOMPARE(r.exitCode, 40);
-    const QJsonObject error = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("error")).toObject();
+    const QJsonObject error = QJsonDocument::fromJson(r.out)
+                                  .object()
+                                  .value(QStringLiteral("error"))
+                                  .toObject();
     QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("wifi_auth_error"));
     QVERIFY(!r.err.contains("wrong-pass"));
 }
 
 void TestProvctl::wrongPasswordExitsWithAuthenticationCode()
 {
-    const Run r = provctl({QStringLiteral("status"), QStringLiteral("--service-name"), service(2),
-                           QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
-                           QStringLiteral("not-it")});
+    const Run r = provctl({ QStringLiteral("status"), QStringLiteral("--service-name"), service(2),
+        QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
+        QStringLiteral("not-it") });
     QCOMPARE(r.exitCode, 30);
     QVERIFY(r.err.contains("authentication_failed"));
 }
 
 void TestProvctl::unreachableDeviceExitsWithUnreachableCode()
 {
-    const Run r = provctl({QStringLiteral("status"), QStringLiteral("--service-name"), QStringLiteral("127.0.0.1:1"),
-                           QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const Run r = provctl({ QStringLiteral("status"), QStringLiteral("--service-name"),
+        QStringLiteral("127.0.0.1:1"), QStringLiteral("--sec-ver"), QStringLiteral("0") });
     QCOMPARE(r.exitCode, 10);
 }
 
 void TestProvctl::badUsageExitsWithUsageCode()
 {
-    QCOMPARE(provctl({QStringLiteral("provision")}).exitCode, 2); // no --service-name
-    QCOMPARE(provctl({QStringLiteral("frobnicate"), QStringLiteral("--service-name"), service(0)}).exitCode, 2);
+    QCOMPARE(provctl({ QStringLiteral("provision") }).exitCode, 2); // no --service-name
+    QCOMPARE(
+        provctl({ QStringLiteral("frobnicate"), QStringLiteral("--service-name"), service(0) }).exitCode, 2);
 }
 
 void TestProvctl::qrCommandMasksSecrets()
 {
-    const Run r = provctl({QStringLiteral("qr"), QStringLiteral("--qr"),
-                           QStringLiteral(R"({"ver":"v1","name":"PROV_1A2B3C","pop":"abcd1234","transport":"ble"})")});
+    const Run r = provctl({ QStringLiteral("qr"), QStringLiteral("--qr"),
+        QStringLiteral(R"({"ver":"v1","name":"PROV_1A2B3C","pop":"abcd1234","transport":"ble"})") });
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("PROV_1A2B3C"));
     QVERIFY(!r.out.contains("abcd1234"));
-    const Run bad = provctl({QStringLiteral("qr"), QStringLiteral("--qr"), QStringLiteral("{not json")});
+    const Run bad = provctl({ QStringLiteral("qr"), QStringLiteral("--qr"), QStringLiteral("{not json") });
     QCOMPARE(bad.exitCode, 2);
 }
 

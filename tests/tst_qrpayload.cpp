@@ -79,8 +79,8 @@ void TestQrPayload::readsSecurity2Fields()
     QCOMPARE(p.pop, QStringLiteral("abcd1234")); // the Security 2 password travels in "pop" (§11)
     QVERIFY(!p.security);
     QVERIFY(p.network.isEmpty());
-    const QrPayload softap
-        = parsed(R"({"ver":"v1","name":"PROV_XXXXXX","transport":"softap","network":"wifi"})");
+    const QrPayload softap = parsed(
+        R"({"ver":"v1","name":"PROV_XXXXXX","transport":"softap","network":"wifi"})");
     QCOMPARE(softap.transport, QStringLiteral("softap"));
     QCOMPARE(softap.network, QStringLiteral("wifi"));
     QVERIFY(softap.pop.isEmpty());

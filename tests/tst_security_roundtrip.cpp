@@ -21,8 +21,8 @@ namespace {
 const QByteArray kUser = "wifiprov";
 const QByteArray kPassword = "abcd1234";
 const QByteArray kRequest = "\x52\x00"; // GetStatus (§3.4)
-const QByteArray kResponse
-    = hex("08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
+const QByteArray kResponse = hex(
+    "08015a255a230a0c3139322e3136382e312e343210031a07486f6d654e657422061122334455662806");
 
 /// Handshake transcript: requests[i] was answered by responses[i].
 struct Transcript
@@ -102,8 +102,9 @@ QByteArray clientSecret(QByteArray draw)
 QByteArray independentClientProof(
     const QByteArray &A, const QByteArray &B, const QByteArray &salt, const QByteArray &minimalS)
 {
-    const auto sha512
-        = [](const QByteArray &data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha512); };
+    const auto sha512 = [](const QByteArray &data) {
+        return QCryptographicHash::hash(data, QCryptographicHash::Sha512);
+    };
     QByteArray paddedG(srp::kModulusBytes, '\0');
     paddedG[srp::kModulusBytes - 1] = 5;
     QByteArray groupHash = sha512(srp::modulus());
@@ -176,8 +177,8 @@ private Q_SLOTS:
         // Odd sizes on purpose: the sec1 keystream is not block-aligned between messages (§5.2).
         for (int size : { 0, 1, 2, 15, 16, 17, 33, 300 }) {
             const QByteArray request(size, 'q');
-            const Status result
-                = exchange(*client, *device, request, kResponse.left(size % kResponse.size()));
+            const Status result = exchange(
+                *client, *device, request, kResponse.left(size % kResponse.size()));
             QVERIFY2(result, qPrintable(QStringLiteral("size %1: %2").arg(size).arg(describe(result))));
         }
 
@@ -302,8 +303,8 @@ private Q_SLOTS:
 
         const QByteArray sealed = *client->encrypt(kResponse);
         for (qsizetype index : { qsizetype(0), sealed.size() / 2, sealed.size() - 1 }) { // body and tag
-            const auto result
-                = device->decrypt(setByte(sealed, index, static_cast<char>(sealed[index] ^ 0x04)));
+            const auto result = device->decrypt(
+                setByte(sealed, index, static_cast<char>(sealed[index] ^ 0x04)));
             QCOMPARE(result.error().code, ErrorCode::DecryptFailed);
         }
         QCOMPARE(device->decrypt(sealed.left(15)).error().code, ErrorCode::DecryptFailed);
@@ -418,12 +419,12 @@ private Q_SLOTS:
         auto device = makeDeviceSecurity2(m_credentials, 1);
         auto client = makeClientSecurity2(kUser, kPassword, 1);
         QVERIFY(device->handleSession(*client->begin()));
-        const auto shortProof
-            = device->handleSession(codec::encodeSession(codec::Sec2Cmd1 { QByteArray(63, 'x') }));
+        const auto shortProof = device->handleSession(
+            codec::encodeSession(codec::Sec2Cmd1 { QByteArray(63, 'x') }));
         QCOMPARE(shortProof.error().code, ErrorCode::InvalidArgument);
         // After a failed step the device wants a new Cmd0.
-        const auto late
-            = device->handleSession(codec::encodeSession(codec::Sec2Cmd1 { QByteArray(64, 'x') }));
+        const auto late = device->handleSession(
+            codec::encodeSession(codec::Sec2Cmd1 { QByteArray(64, 'x') }));
         QCOMPARE(late.error().code, ErrorCode::UnexpectedMessage);
     }
 
@@ -587,8 +588,8 @@ private Q_SLOTS:
             QVERIFY(exchange(*client, *device, kRequest, kResponse));
 
             // Re-derive the case's property from the wire transcript: it was really hit.
-            const auto resp0
-                = std::get<codec::Sec2Resp0>(*codec::decodeSession(transcript.responses.first()));
+            const auto resp0 = std::get<codec::Sec2Resp0>(
+                *codec::decodeSession(transcript.responses.first()));
             const auto cmd1 = std::get<codec::Sec2Cmd1>(*codec::decodeSession(transcript.requests.last()));
             const auto S = srp::devicePremaster(c.b, A, resp0.devicePubkey, m_credentials.verifier);
             QVERIFY(S && S->constData()[0] != '\0'); // minimal encoding
@@ -613,8 +614,8 @@ private Q_SLOTS:
         for (int patch : { 0, 1 }) {
             auto client = makeClientSecurity2(
                 kUser, kPassword, patch, std::make_shared<ReplayRandom>(QList<QByteArray> { clientDraw }));
-            auto device
-                = makeDeviceSecurity2(credentials, patch, std::make_shared<CounterRandom>("prov-test-salt"));
+            auto device = makeDeviceSecurity2(
+                credentials, patch, std::make_shared<CounterRandom>("prov-test-salt"));
             Transcript transcript;
             const Status status = handshake(*client, *device, &transcript);
             QVERIFY2(status, qPrintable(describe(status)));
@@ -622,8 +623,8 @@ private Q_SLOTS:
 
             // The proof on the wire hashes the salt with its leading 00 (independent recomputation).
             const auto cmd0 = std::get<codec::Sec2Cmd0>(*codec::decodeSession(transcript.requests.first()));
-            const auto resp0
-                = std::get<codec::Sec2Resp0>(*codec::decodeSession(transcript.responses.first()));
+            const auto resp0 = std::get<codec::Sec2Resp0>(
+                *codec::decodeSession(transcript.responses.first()));
             const auto cmd1 = std::get<codec::Sec2Cmd1>(*codec::decodeSession(transcript.requests.last()));
             QCOMPARE(resp0.deviceSalt, salt);
             const auto S = srp::clientPremaster(

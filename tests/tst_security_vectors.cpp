@@ -29,13 +29,13 @@ const char kSec1SymKey[] = "cf0c266562b0ebf4d1295c66cc5efceab8fa713f8cb6024932f3
 const char kSec1ClientVerify[] = "c4a89b1acc9f181421f27ada88e1d81b23233eedb4ad011f5b4f5eeac83ee6c9";
 const char kSec1DeviceVerify[] = "29a2e4c89371f5f6e4f0d90538f211db81918ef1eb68cea8db0bc6b0135214f8";
 const char kSec1Cmd0[] = "10015a25a201220a2007a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
-const char kSec1Resp0[]
-    = "10015a390801aa0134122064b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d48466"
-      "1a10a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
-const char kSec1Cmd1[]
-    = "10015a270802b201221220c4a89b1acc9f181421f27ada88e1d81b23233eedb4ad011f5b4f5eeac83ee6c9";
-const char kSec1Resp1[]
-    = "10015a270803ba01221a2029a2e4c89371f5f6e4f0d90538f211db81918ef1eb68cea8db0bc6b0135214f8";
+const char kSec1Resp0[] = "10015a390801aa0134122064b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d4"
+                          "8466"
+                          "1a10a0a1a2a3a4a5a6a7a8a9aaabacadaeaf";
+const char kSec1Cmd1[] = "10015a270802b201221220c4a89b1acc9f181421f27ada88e1d81b23233eedb4ad011f5b4f5eeac83ee"
+                         "6c9";
+const char kSec1Resp1[] = "10015a270803ba01221a2029a2e4c89371f5f6e4f0d90538f211db81918ef1eb68cea8db0bc6b01352"
+                          "14f8";
 const char kSec1NoPopClientVerify[] = "c364240633b64680305b0c74e4d30071e6f9535255998e14d5b9f69db503ef7e";
 
 // ---- protocol doc §12.1 (upstream dev-mode credentials wifiprov / abcd1234)
@@ -49,9 +49,9 @@ const char kVerifier[]
       "a938a667f0ad5013197264bf52c234e21b11797472bd345bb1e2fd6673fe716474d04ebc51241940870e9240e621e72d"
       "4e37762f2ee268c789e8321342068484534ab30c1b4c8d1c519719abae77ffdbecf0109534336bcb3e840fb9d85fb8a0"
       "b855533e70f718f5ce7b4ebf27cecea8b3be40c5c532293e71649ede8cf675a1e6f653c831a878de5040f762de36b2ba";
-const char kX[]
-    = "869b97a7399bdc2e9e2943dbf1f5347a10108ea60e278cafb5849aa0c14f6b735aa186d260e779838af03d4393961086"
-      "dabe3321c01c58672f186b698f83314a";
+const char kX[] = "869b97a7399bdc2e9e2943dbf1f5347a10108ea60e278cafb5849aa0c14f6b735aa186d260e779838af03d4393"
+                  "961086"
+                  "dabe3321c01c58672f186b698f83314a";
 
 // ---- protocol doc §12.2, Security 2 (wifiprov / abcd1234 with the §12.1 salt and verifier)
 const char kSec2A[] = "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
@@ -86,9 +86,9 @@ const char kSec2PublicB[] = "d4c95711512e6cdc19024d6cb9a9210677f2e6c3a98af761715
                             "03726fd5c8edc8b8a384850cff4d598fc80df556a0e072d6b603c1c25c07963cfdd86a2bb6f68371"
                             "5eb011b5d9d5534dc5e33fb66fcf"
                             "a97bde519bcb";
-const char kSec2U[]
-    = "3658d117a90e23b39506d3e261da3e34d4aa4040d6880bbead5f00ac0f9a383bdee8e342d1b81a4fdb071c89699380875b"
-      "f9a5f5ec8befabbc050360ff9100ed";
+const char kSec2U[] = "3658d117a90e23b39506d3e261da3e34d4aa4040d6880bbead5f00ac0f9a383bdee8e342d1b81a4fdb071c"
+                      "89699380875b"
+                      "f9a5f5ec8befabbc050360ff9100ed";
 const char kSec2S[] = "628c53f911a41cdacfffad75eab707069a5ad9bf5ac1c5edcf2bf4678fdac6d548b5dd0b988800b68185a8"
                       "bc0d1f18fc077758eb4455"
                       "37412df415c2073d2dfb58acfe8cfa2d07209c25538d97f4b6ccbd4e1c19e777ed95024e61325b339a9902"
@@ -104,22 +104,22 @@ const char kSec2S[] = "628c53f911a41cdacfffad75eab707069a5ad9bf5ac1c5edcf2bf4678
                       "88dc660fdde41000fa672fab6d412917f39b1d8b6628cf32daf36923705848471b07b0f4273b99c1f030bc"
                       "32eb5c6c4e31e6a7604f09"
                       "364245b2b5ba";
-const char kSec2K[]
-    = "3cbd32e5b9b38abfbb448774ecb22a9e17f1c91f82744855c9a9e7b240c44bfbfb7e6bd4e9830592af97b8759fa71d26fe"
-      "e1d343a110c53c78778c52f440a259";
-const char kSec2M1[]
-    = "3edd051916e7b02d5ebcfb2a4dd090326d7aa9b859cf00b459a1e16d4ee69ce23cf927eb76c852ca2323fd1fddb58271"
-      "76cb3ec50ce13f637931e96a28b3da32";
-const char kSec2M2[]
-    = "e1170fc87aea50a285970c1c24c4aeecabebc42693b80810268524ee3490faf40ee994d03a2298ddee9e7ed46053e345"
-      "f0b712673cb9acaea7da4f3dbe481248";
+const char kSec2K[] = "3cbd32e5b9b38abfbb448774ecb22a9e17f1c91f82744855c9a9e7b240c44bfbfb7e6bd4e9830592af97b8"
+                      "759fa71d26fe"
+                      "e1d343a110c53c78778c52f440a259";
+const char kSec2M1[] = "3edd051916e7b02d5ebcfb2a4dd090326d7aa9b859cf00b459a1e16d4ee69ce23cf927eb76c852ca2323f"
+                       "d1fddb58271"
+                       "76cb3ec50ce13f637931e96a28b3da32";
+const char kSec2M2[] = "e1170fc87aea50a285970c1c24c4aeecabebc42693b80810268524ee3490faf40ee994d03a2298ddee9e7"
+                       "ed46053e345"
+                       "f0b712673cb9acaea7da4f3dbe481248";
 const char kSec2AesKey[] = "3cbd32e5b9b38abfbb448774ecb22a9e17f1c91f82744855c9a9e7b240c44bfb";
 const char kSec2Cmd0Prefix[] = "1002629103a2018d030a087769666970726f76128003";
 const char kSec2Resp0Prefix[] = "1002629b030801aa019503128003";
 const char kSec2Resp0Suffix[] = "1a10036ee0c7bcb9eda84c9eac97d93decf4";
-const char kSec2Cmd1[]
-    = "100262470802b201420a403edd051916e7b02d5ebcfb2a4dd090326d7aa9b859cf00b459a1e16d4ee69ce23cf927eb"
-      "76c852ca2323fd1fddb5827176cb3ec50ce13f637931e96a28b3da32";
+const char kSec2Cmd1[] = "100262470802b201420a403edd051916e7b02d5ebcfb2a4dd090326d7aa9b859cf00b459a1e16d4ee69"
+                         "ce23cf927eb"
+                         "76c852ca2323fd1fddb5827176cb3ec50ce13f637931e96a28b3da32";
 const char kSec2Resp1Patch1[]
     = "100262550803ba01501240e1170fc87aea50a285970c1c24c4aeecabebc42693b80810268524ee3490faf4"
       "0ee994d03a2298ddee9e7ed46053e345f0b712673cb9acaea7da4f3dbe4812481a0c0102030405060708"
@@ -276,8 +276,9 @@ private Q_SLOTS:
     void recordedCryptoValuesMatch()
     {
         // The intermediate values recorded next to the sec1/sec2 sessions, through the crypto seam.
-        const QJsonObject sec1
-            = provtest::loadVector(QStringLiteral("sec1.json")).value(QStringLiteral("crypto")).toObject();
+        const QJsonObject sec1 = provtest::loadVector(QStringLiteral("sec1.json"))
+                                     .value(QStringLiteral("crypto"))
+                                     .toObject();
         auto clientKey = crypto::X25519Key::fromPrivate(hexField(sec1, QStringLiteral("client_private_key")));
         QVERIFY(clientKey);
         QCOMPARE(clientKey->publicKey().toHex(),
@@ -285,8 +286,9 @@ private Q_SLOTS:
         QCOMPARE(toHex(clientKey->derive(hexField(sec1, QStringLiteral("device_public_key")))),
             sec1.value(QStringLiteral("x25519_shared_secret")).toString().toLatin1());
 
-        const QJsonObject sec2
-            = provtest::loadVector(QStringLiteral("sec2.json")).value(QStringLiteral("crypto")).toObject();
+        const QJsonObject sec2 = provtest::loadVector(QStringLiteral("sec2.json"))
+                                     .value(QStringLiteral("crypto"))
+                                     .toObject();
         const QByteArray A = hexField(sec2, QStringLiteral("client_public_A"));
         const QByteArray B = hexField(sec2, QStringLiteral("device_public_B"));
         QCOMPARE(

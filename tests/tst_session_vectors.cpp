@@ -24,8 +24,7 @@ class ReplayTransport : public Transport
 public:
     explicit ReplayTransport(QList<QJsonObject> exchanges)
         : m_exchanges(std::move(exchanges))
-    {
-    }
+    { }
     void resetSession() override { }
     QString kind() const override { return QStringLiteral("replay"); }
     QString address() const override { return QStringLiteral("vectors"); }
@@ -50,7 +49,7 @@ protected:
             mismatches << QStringLiteral("request %1 (%2): %3 != recorded %4")
                               .arg(served)
                               .arg(endpoint, QString::fromLatin1(request.toHex()),
-                                   ex.value(QStringLiteral("request_hex")).toString());
+                                  ex.value(QStringLiteral("request_hex")).toString());
         complete(hexField(ex, QStringLiteral("response_hex")));
     }
     void abortExchange() override { }
@@ -67,8 +66,7 @@ QList<QJsonObject> allExchanges(const QJsonObject &vector)
     return out;
 }
 
-template <typename T>
-Result<T> await(Pending<T> *op)
+template <typename T> Result<T> await(Pending<T> *op)
 {
     QSignalSpy spy(op, &PendingOperation::finished);
     std::optional<Result<T>> out;
@@ -81,8 +79,10 @@ Result<T> await(Pending<T> *op)
 QList<QByteArray> clientDraws(const QJsonObject &vector)
 {
     QList<QByteArray> draws;
-    for (const QJsonValue &v :
-         vector.value(QStringLiteral("client_randomness")).toObject().value(QStringLiteral("draws_hex")).toArray())
+    for (const QJsonValue &v : vector.value(QStringLiteral("client_randomness"))
+                                   .toObject()
+                                   .value(QStringLiteral("draws_hex"))
+                                   .toArray())
         draws << QByteArray::fromHex(v.toString().toLatin1());
     return draws;
 }
@@ -152,7 +152,7 @@ void TestSessionVectors::clientRoleReproducesEspProvSession()
 
     ProvisionOptions timing;
     timing.firstPollDelayMs = 0;
-    auto status = await(provisioner.provisionWifi({"myssid", "mypassword", {}, 0}, timing));
+    auto status = await(provisioner.provisionWifi({ "myssid", "mypassword", {}, 0 }, timing));
     QVERIFY2(status, qPrintable(status ? QString() : status.error().toString()));
     QCOMPARE(status->state, WifiState::Connected);
     QCOMPARE(status->ip4, QStringLiteral("192.168.1.100"));
@@ -183,24 +183,27 @@ void TestSessionVectors::deviceRoleReproducesEspIdfDevice()
     config.pop = v.value(QStringLiteral("pop")).toString().toUtf8();
     config.username = v.value(QStringLiteral("username")).toString().toUtf8();
     if (config.secVer == 2)
-        config.verifier = Sec2Verifier{hexField(crypto, QStringLiteral("salt")), hexField(crypto, QStringLiteral("verifier"))};
+        config.verifier = Sec2Verifier { hexField(crypto, QStringLiteral("salt")),
+            hexField(crypto, QStringLiteral("verifier")) };
     config.radio.connectDelayMs = 0;
     config.radio.dhcpDelayMs = 0;
     config.radio.ipAddress = QStringLiteral("192.168.1.100");
     int index = 0;
     for (const QJsonValue &value : v.value(QStringLiteral("scan_results")).toArray()) {
         const QJsonObject ap = value.toObject();
-        config.radio.accessPoints.append(SimAccessPoint{
-            ap.value(QStringLiteral("ssid")).toString().toUtf8(),
-            index++ == 0 ? QByteArray("mypassword") : QByteArray("other-passphrase"),
-            authModeFromName(ap.value(QStringLiteral("auth")).toString()), ap.value(QStringLiteral("channel")).toInt(),
-            ap.value(QStringLiteral("rssi")).toInt(), hexField(ap, QStringLiteral("bssid"))});
+        config.radio.accessPoints.append(
+            SimAccessPoint { ap.value(QStringLiteral("ssid")).toString().toUtf8(),
+                index++ == 0 ? QByteArray("mypassword") : QByteArray("other-passphrase"),
+                authModeFromName(ap.value(QStringLiteral("auth")).toString()),
+                ap.value(QStringLiteral("channel")).toInt(), ap.value(QStringLiteral("rssi")).toInt(),
+                hexField(ap, QStringLiteral("bssid")) });
     }
 
     // The device's random draws, in the order the device role makes them (security.h).
     QList<QByteArray> draws;
     if (config.secVer == 1)
-        draws << hexField(crypto, QStringLiteral("device_private_key")) << hexField(crypto, QStringLiteral("device_random"));
+        draws << hexField(crypto, QStringLiteral("device_private_key"))
+              << hexField(crypto, QStringLiteral("device_random"));
     if (config.secVer == 2)
         draws << hexField(crypto, QStringLiteral("device_secret_b"))
               << hexField(crypto, QStringLiteral("device_nonce")).left(8);
@@ -212,7 +215,8 @@ void TestSessionVectors::deviceRoleReproducesEspIdfDevice()
     for (const QJsonObject &ex : allExchanges(v)) {
         const QString endpoint = ex.value(QStringLiteral("endpoint")).toString();
         const DeviceReply reply = (*device)->handle(endpoint, hexField(ex, QStringLiteral("request_hex")));
-        QVERIFY2(reply.action == DeviceReply::Action::Respond, qPrintable(endpoint + QStringLiteral(": ") + reply.reason));
+        QVERIFY2(reply.action == DeviceReply::Action::Respond,
+            qPrintable(endpoint + QStringLiteral(": ") + reply.reason));
         QCOMPARE(reply.body.toHex(), ex.value(QStringLiteral("response_hex")).toString().toLatin1());
     }
     QVERIFY2(rng->problems().isEmpty(), qPrintable(rng->problems().join(u'\n')));

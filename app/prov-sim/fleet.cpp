@@ -10,8 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <optional>
 #include <QRegularExpression>
+#include <optional>
 
 using namespace prov;
 
@@ -29,7 +29,7 @@ Error bad(const QString &what)
 /// The defaults and checks both access-point forms share. @p auth empty = Open without a passphrase,
 /// WPA2-PSK with one; @p bssid absent = 02:1a:2b:3c:4d:<index+1>. @p where names the access point in errors.
 Result<SimAccessPoint> finishAccessPoint(SimAccessPoint ap, const QString &auth,
-                                         const std::optional<QString> &bssid, int index, const QString &where)
+    const std::optional<QString> &bssid, int index, const QString &where)
 {
     ap.authMode = auth.isEmpty() ? int(ap.passphrase.isEmpty() ? AuthMode::Open : AuthMode::WPA2_PSK)
                                  : authModeFromName(auth);
@@ -52,8 +52,8 @@ Result<SimAccessPoint> parseAccessPoint(const QString &text, int index)
     ap.passphrase = p.value(1).toUtf8();
     ap.channel = p.size() > 3 ? p.at(3).toInt() : 6;
     ap.rssi = p.size() > 4 ? p.at(4).toInt() : -50;
-    return finishAccessPoint(ap, p.value(2), p.size() > 5 ? std::optional<QString>(p.at(5)) : std::nullopt, index,
-                             QLatin1Char('\'') + text + QLatin1Char('\''));
+    return finishAccessPoint(ap, p.value(2), p.size() > 5 ? std::optional<QString>(p.at(5)) : std::nullopt,
+        index, QLatin1Char('\'') + text + QLatin1Char('\''));
 }
 
 Result<SimAccessPoint> accessPointFromJson(const QJsonObject &o, int index)
@@ -65,8 +65,7 @@ Result<SimAccessPoint> accessPointFromJson(const QJsonObject &o, int index)
     ap.rssi = o.value(QStringLiteral("rssi")).toInt(-50);
     const QString bssid = o.value(QStringLiteral("bssid")).toString();
     return finishAccessPoint(ap, o.value(QStringLiteral("auth")).toString(),
-                             bssid.isEmpty() ? std::nullopt : std::optional<QString>(bssid), index,
-                             QString::number(index));
+        bssid.isEmpty() ? std::nullopt : std::optional<QString>(bssid), index, QString::number(index));
 }
 
 QString randomServiceName()
@@ -129,8 +128,8 @@ Result<FleetDevice> deviceFromJson(const QJsonObject &o, const DeviceConfig &bas
     member.ble = transport == QLatin1String("ble");
     member.bleConfig.address = o.value(QStringLiteral("ble_address")).toString();
     if (o.contains(QStringLiteral("ble_service_uuid"))) {
-        member.bleConfig.serviceUuid
-            = QUuid::fromString(o.value(QStringLiteral("ble_service_uuid")).toString());
+        member.bleConfig.serviceUuid = QUuid::fromString(
+            o.value(QStringLiteral("ble_service_uuid")).toString());
         if (member.bleConfig.serviceUuid.isNull())
             return bad(QStringLiteral("device %1: ble_service_uuid is not a UUID").arg(index));
     }
@@ -208,8 +207,8 @@ Result<void> completeBle(QList<FleetDevice> &fleet, const QCommandLineParser &p)
         if (ble.serviceUuid.isNull())
             ble.serviceUuid = service;
         ble.scenarios = scenarios + ble.scenarios;
-        ble.address
-            = ble.address.isEmpty() ? bleAddressFor(member.config.serviceName) : ble.address.toUpper();
+        ble.address = ble.address.isEmpty() ? bleAddressFor(member.config.serviceName)
+                                            : ble.address.toUpper();
         if (!addressPattern.match(ble.address).hasMatch())
             return bad(QStringLiteral("%1: ble_address must look like 24:0A:C4:12:34:56")
                            .arg(member.config.serviceName));
@@ -226,10 +225,10 @@ Result<void> completeBle(QList<FleetDevice> &fleet, const QCommandLineParser &p)
 
 QList<SimAccessPoint> defaultAccessPoints()
 {
-    auto ap
-        = [](const char *ssid, const char *pass, AuthMode auth, int channel, int rssi, const char *bssid) {
-              return SimAccessPoint { ssid, pass, int(auth), channel, rssi, QByteArray::fromHex(bssid) };
-          };
+    auto ap = [](const char *ssid, const char *pass, AuthMode auth, int channel, int rssi,
+                  const char *bssid) {
+        return SimAccessPoint { ssid, pass, int(auth), channel, rssi, QByteArray::fromHex(bssid) };
+    };
     return { ap("myssid", "mypassword", AuthMode::WPA2_PSK, 6, -45, "021a2b3c4d01"),
         ap("HomeNetwork", "homepass123", AuthMode::WPA_WPA2_PSK, 1, -58, "021a2b3c4d02"),
         ap("CoffeeShop", "", AuthMode::Open, 11, -71, "021a2b3c4d03"),

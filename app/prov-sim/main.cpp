@@ -201,8 +201,8 @@ int main(int argc, char *argv[])
     }
 
     if (bluez) {
-        const QDBusConnection bus
-            = QDBusConnection::connectToBus(busAddress, QStringLiteral("prov-sim-bluez"));
+        const QDBusConnection bus = QDBusConnection::connectToBus(
+            busAddress, QStringLiteral("prov-sim-bluez"));
         if (auto r = bluez->start(bus); !r) {
             std::fprintf(stderr, "prov-sim: fake org.bluez on %s: %s\n", qPrintable(busAddress),
                 qPrintable(r.error().detail));

@@ -17,13 +17,15 @@ enum ExitCode : int {
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
     Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage
-    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link security)
+    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link
+                         ///< security)
     Handshake = 31, ///< HandshakeFailed, DecryptFailed (device not authentic or corrupt data)
     WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
     WifiNotFound = 41, ///< WifiNetworkNotFound
     DeviceRejected = 42, ///< DeviceRejected (non-Success status)
     WifiTimeout = 43, ///< WifiConnectTimeout, ThreadAttachFailed
-    /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be confirmed.
+    /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be
+    /// confirmed.
     Unconfirmed = 44,
     Cancelled = 50,
 };
@@ -34,29 +36,43 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     switch (code) {
     case ErrorCode::Unavailable:
     case ErrorCode::AdapterPoweredOff:
-    case ErrorCode::ConnectFailed: return Unreachable;
-    case ErrorCode::Timeout: return Timeout;
+    case ErrorCode::ConnectFailed:
+        return Unreachable;
+    case ErrorCode::Timeout:
+        return Timeout;
     case ErrorCode::DeviceRefused:
     case ErrorCode::HttpStatus:
-    case ErrorCode::PayloadTooLarge: return Refused;
+    case ErrorCode::PayloadTooLarge:
+        return Refused;
     case ErrorCode::Disconnected:
-    case ErrorCode::SessionLost: return LinkLost;
+    case ErrorCode::SessionLost:
+        return LinkLost;
     case ErrorCode::VersionMismatch:
     case ErrorCode::MalformedMessage:
-    case ErrorCode::UnexpectedMessage: return Protocol;
+    case ErrorCode::UnexpectedMessage:
+        return Protocol;
     case ErrorCode::PairingRequired:
-    case ErrorCode::AuthenticationFailed: return Authentication;
+    case ErrorCode::AuthenticationFailed:
+        return Authentication;
     case ErrorCode::HandshakeFailed:
-    case ErrorCode::DecryptFailed: return Handshake;
-    case ErrorCode::WifiAuthError: return WifiAuth;
-    case ErrorCode::WifiNetworkNotFound: return WifiNotFound;
-    case ErrorCode::DeviceRejected: return DeviceRejected;
+    case ErrorCode::DecryptFailed:
+        return Handshake;
+    case ErrorCode::WifiAuthError:
+        return WifiAuth;
+    case ErrorCode::WifiNetworkNotFound:
+        return WifiNotFound;
+    case ErrorCode::DeviceRejected:
+        return DeviceRejected;
     case ErrorCode::WifiConnectTimeout:
-    case ErrorCode::ThreadAttachFailed: return WifiTimeout;
-    case ErrorCode::InvalidArgument: return Usage;
-    case ErrorCode::Cancelled: return Cancelled;
+    case ErrorCode::ThreadAttachFailed:
+        return WifiTimeout;
+    case ErrorCode::InvalidArgument:
+        return Usage;
+    case ErrorCode::Cancelled:
+        return Cancelled;
     case ErrorCode::Internal:
-    case ErrorCode::StorageFailed: return InternalFailure;
+    case ErrorCode::StorageFailed:
+        return InternalFailure;
     }
     return InternalFailure;
 }

@@ -32,9 +32,9 @@ using namespace prov;
 
 namespace {
 
-const QStringList kCommands = {QStringLiteral("provision"), QStringLiteral("scan"),   QStringLiteral("status"),
-                               QStringLiteral("reset"),     QStringLiteral("reprov"), QStringLiteral("custom"),
-                               QStringLiteral("qr"),        QStringLiteral("scan-devices")};
+const QStringList kCommands = { QStringLiteral("provision"), QStringLiteral("scan"), QStringLiteral("status"),
+    QStringLiteral("reset"), QStringLiteral("reprov"), QStringLiteral("custom"), QStringLiteral("qr"),
+    QStringLiteral("scan-devices") };
 
 enum class Link { SoftAp, Ble };
 
@@ -70,7 +70,8 @@ struct Target
     QString bleAddress;
     QUuid bleService;
     std::optional<Error> lookupError; ///< BLE: the device was not found
-    bool byBleAddress = false; ///< BLE: `label` is an address, not a name (decided once, not per advertisement)
+    bool byBleAddress = false; ///< BLE: `label` is an address, not a name (decided once, not per
+                               ///< advertisement)
 };
 
 void progress(const Options &o, const QString &line)
@@ -86,15 +87,17 @@ QString adviceFor(ErrorCode code, Link link)
     case ErrorCode::AdapterPoweredOff:
         return QStringLiteral("power the Bluetooth adapter on (e.g. 'bluetoothctl power on') and retry");
     case ErrorCode::Unavailable:
-        return link == Link::Ble ? QStringLiteral("no usable Bluetooth adapter: plug one in and check that bluetoothd "
-                                                  "is running ('systemctl status bluetooth')")
-                                 : QString();
+        return link == Link::Ble
+            ? QStringLiteral("no usable Bluetooth adapter: plug one in and check that bluetoothd "
+                             "is running ('systemctl status bluetooth')")
+            : QString();
     case ErrorCode::PairingRequired:
         return QStringLiteral("the device requires an encrypted link: pair it first (e.g. 'bluetoothctl pair "
                               "ADDRESS'), or use firmware without BLE force-encryption, then retry");
     case ErrorCode::ConnectFailed:
-        return link == Link::Ble ? QStringLiteral("check that the device is powered, in provisioning mode and in range")
-                                 : QString();
+        return link == Link::Ble
+            ? QStringLiteral("check that the device is powered, in provisioning mode and in range")
+            : QString();
     case ErrorCode::PayloadTooLarge:
         return link == Link::Ble
             ? QStringLiteral("the request exceeds what the device can store (481 bytes on Bluedroid); "
@@ -107,9 +110,8 @@ QString adviceFor(ErrorCode code, Link link)
 
 QJsonObject errorJson(const Error &e, Link link)
 {
-    QJsonObject j{{QStringLiteral("code"), errorCodeName(e.code)},
-                  {QStringLiteral("detail"), e.detail},
-                  {QStringLiteral("exit_code"), int(provctl::exitCodeFor(e.code))}};
+    QJsonObject j { { QStringLiteral("code"), errorCodeName(e.code) }, { QStringLiteral("detail"), e.detail },
+        { QStringLiteral("exit_code"), int(provctl::exitCodeFor(e.code)) } };
     const QString advice = adviceFor(e.code, link);
     if (!advice.isEmpty())
         j.insert(QStringLiteral("advice"), advice);
@@ -129,7 +131,7 @@ QString hex(const QByteArray &b, char sep = ':')
 
 QJsonObject statusJson(const WifiStatus &s)
 {
-    QJsonObject o{{QStringLiteral("state"), wifiStateName(s.state)}};
+    QJsonObject o { { QStringLiteral("state"), wifiStateName(s.state) } };
     if (s.state == WifiState::Connected) {
         o.insert(QStringLiteral("ip4"), s.ip4);
         o.insert(QStringLiteral("ssid"), QString::fromUtf8(s.ssid));
@@ -139,8 +141,8 @@ QJsonObject statusJson(const WifiStatus &s)
     }
     if (s.failReason)
         o.insert(QStringLiteral("fail_reason"),
-                 *s.failReason == WifiFailReason::AuthError ? QStringLiteral("AuthError")
-                                                            : QStringLiteral("NetworkNotFound"));
+            *s.failReason == WifiFailReason::AuthError ? QStringLiteral("AuthError")
+                                                       : QStringLiteral("NetworkNotFound"));
     if (s.attemptsRemaining)
         o.insert(QStringLiteral("attempts_remaining"), *s.attemptsRemaining);
     return o;
@@ -161,10 +163,9 @@ QString statusLine(const WifiStatus &s)
 
 QJsonObject deviceJson(const DeviceInfo &info)
 {
-    return {{QStringLiteral("prov_version"), info.protoVersion.provVersion},
-            {QStringLiteral("capabilities"), QJsonArray::fromStringList(info.protoVersion.capabilities)},
-            {QStringLiteral("sec_ver"), info.secVer},
-            {QStringLiteral("sec_patch_ver"), info.sec2PatchVer}};
+    return { { QStringLiteral("prov_version"), info.protoVersion.provVersion },
+        { QStringLiteral("capabilities"), QJsonArray::fromStringList(info.protoVersion.capabilities) },
+        { QStringLiteral("sec_ver"), info.secVer }, { QStringLiteral("sec_patch_ver"), info.sec2PatchVer } };
 }
 
 bool isBleAddress(const QString &s)
@@ -189,64 +190,71 @@ int parseOptions(const QCoreApplication &app, Options &o)
         "  scan-devices  list nearby BLE provisioning devices with their RSSI"));
     p.addHelpOption();
     p.addVersionOption();
-    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("One of: %1").arg(kCommands.join(u", ")));
+    p.addPositionalArgument(
+        QStringLiteral("command"), QStringLiteral("One of: %1").arg(kCommands.join(u", ")));
     auto opt = [&p](QStringList names, const char *help, const char *valueName = nullptr) {
         QCommandLineOption option(names, QString::fromLatin1(help));
         if (valueName)
             option.setValueName(QString::fromLatin1(valueName));
         p.addOption(option);
     };
-    opt({QStringLiteral("transport")}, "softap (default) or ble.", "mode");
-    opt({QStringLiteral("service-name"), QStringLiteral("service_name")},
+    opt({ QStringLiteral("transport") }, "softap (default) or ble.", "mode");
+    opt({ QStringLiteral("service-name"), QStringLiteral("service_name") },
         "SoftAP: HOST:PORT. BLE: the advertised name (exact, e.g. PROV_1A2B3C) or the address. Repeat it to "
         "work on several devices.",
         "name");
-    opt({QStringLiteral("parallel")}, "How many devices to work on at once (default 1; BLE: connections per adapter).",
-        "n");
+    opt({ QStringLiteral("parallel") },
+        "How many devices to work on at once (default 1; BLE: connections per adapter).", "n");
     opt({ QStringLiteral("sec-ver"), QStringLiteral("sec_ver") },
         "Force security scheme 0/1/2 (default: from proto-ver).", "n");
-    opt({QStringLiteral("sec2-patch"), QStringLiteral("sec_patch_ver")},
+    opt({ QStringLiteral("sec2-patch"), QStringLiteral("sec_patch_ver") },
         "Force the Security 2 patch version (default: from proto-ver).", "n");
-    opt({QStringLiteral("pop")}, "Security 1 proof of possession.", "pop");
-    opt({QStringLiteral("sec2-username"), QStringLiteral("sec2_username")}, "Security 2 username.", "user");
-    opt({QStringLiteral("sec2-pwd"), QStringLiteral("sec2_pwd")}, "Security 2 password.", "pwd");
-    opt({QStringLiteral("ssid")}, "Wi-Fi SSID to provision.", "ssid");
-    opt({QStringLiteral("passphrase")}, "Wi-Fi passphrase ('-' reads one line from stdin).", "pass");
-    opt({QStringLiteral("bssid")}, "Optional BSSID (aa:bb:cc:dd:ee:ff).", "bssid");
-    opt({QStringLiteral("channel")}, "Optional channel.", "n");
-    opt({QStringLiteral("qr")}, "Take name/transport/PoP/username from a QR JSON payload.", "json");
-    opt({QStringLiteral("endpoint")}, "Custom endpoint name (custom).", "name");
-    opt({QStringLiteral("data"), QStringLiteral("custom_data")}, "Custom endpoint payload as text.", "text");
-    opt({QStringLiteral("data-hex")}, "Custom endpoint payload as hex.", "hex");
-    opt({QStringLiteral("timeout")},
+    opt({ QStringLiteral("pop") }, "Security 1 proof of possession.", "pop");
+    opt({ QStringLiteral("sec2-username"), QStringLiteral("sec2_username") }, "Security 2 username.", "user");
+    opt({ QStringLiteral("sec2-pwd"), QStringLiteral("sec2_pwd") }, "Security 2 password.", "pwd");
+    opt({ QStringLiteral("ssid") }, "Wi-Fi SSID to provision.", "ssid");
+    opt({ QStringLiteral("passphrase") }, "Wi-Fi passphrase ('-' reads one line from stdin).", "pass");
+    opt({ QStringLiteral("bssid") }, "Optional BSSID (aa:bb:cc:dd:ee:ff).", "bssid");
+    opt({ QStringLiteral("channel") }, "Optional channel.", "n");
+    opt({ QStringLiteral("qr") }, "Take name/transport/PoP/username from a QR JSON payload.", "json");
+    opt({ QStringLiteral("endpoint") }, "Custom endpoint name (custom).", "name");
+    opt({ QStringLiteral("data"), QStringLiteral("custom_data") }, "Custom endpoint payload as text.",
+        "text");
+    opt({ QStringLiteral("data-hex") }, "Custom endpoint payload as hex.", "hex");
+    opt({ QStringLiteral("timeout") },
         "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000).", "ms");
-    opt({QStringLiteral("connect-timeout")}, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
-    opt({QStringLiteral("poll-interval")}, "GetStatus poll interval in ms (default 1000).", "ms");
-    opt({QStringLiteral("page-size")}, "Scan results per request (default 4; at most 4 over BLE).", "n");
-    opt({QStringLiteral("scan-timeout")}, "BLE: how long to look for the named devices, in ms (default 10000).", "ms");
-    opt({QStringLiteral("ble-connect-timeout")},
+    opt({ QStringLiteral("connect-timeout") }, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
+    opt({ QStringLiteral("poll-interval") }, "GetStatus poll interval in ms (default 1000).", "ms");
+    opt({ QStringLiteral("page-size") }, "Scan results per request (default 4; at most 4 over BLE).", "n");
+    opt({ QStringLiteral("scan-timeout") },
+        "BLE: how long to look for the named devices, in ms (default 10000).", "ms");
+    opt({ QStringLiteral("ble-connect-timeout") },
         "BLE: limit for connecting and discovering the service, in ms (default 15000).", "ms");
-    opt({QStringLiteral("ble-max-request")},
+    opt({ QStringLiteral("ble-max-request") },
         "BLE: largest request in bytes (default 481 for Bluedroid; at most 512 for NimBLE).", "bytes");
-    opt({QStringLiteral("after-link-drop")},
-        "BLE: when the device drops the link after Apply: confirm (reconnect and read the status, default), report, "
+    opt({ QStringLiteral("after-link-drop") },
+        "BLE: when the device drops the link after Apply: confirm (reconnect and read the status, default), "
+        "report, "
         "or fail.",
         "mode");
-    opt({QStringLiteral("prefix")},
-        "scan-devices: list only names with this prefix ('' lists every device). Default: PROV_ names and devices "
+    opt({ QStringLiteral("prefix") },
+        "scan-devices: list only names with this prefix ('' lists every device). Default: PROV_ names and "
+        "devices "
         "advertising a provisioning service UUID.",
         "prefix");
-    opt({QStringLiteral("reset")}, "esp_prov compatibility: same as the reset command.");
-    opt({QStringLiteral("reprov")}, "esp_prov compatibility: same as the reprov command.");
-    opt({QStringLiteral("json")}, "Print one JSON result object per device on stdout.");
-    opt({QStringLiteral("quiet"), QStringLiteral("q")}, "No progress on stderr.");
-    opt({QStringLiteral("verbose")}, "Also show Qt Bluetooth's own warnings on stderr (esp_prov compatible).");
+    opt({ QStringLiteral("reset") }, "esp_prov compatibility: same as the reset command.");
+    opt({ QStringLiteral("reprov") }, "esp_prov compatibility: same as the reprov command.");
+    opt({ QStringLiteral("json") }, "Print one JSON result object per device on stdout.");
+    opt({ QStringLiteral("quiet"), QStringLiteral("q") }, "No progress on stderr.");
+    opt({ QStringLiteral("verbose") },
+        "Also show Qt Bluetooth's own warnings on stderr (esp_prov compatible).");
     p.process(app);
 
     const QStringList args = p.positionalArguments();
-    o.command = args.value(0, p.isSet(QStringLiteral("reset")) ? QStringLiteral("reset")
-                                 : p.isSet(QStringLiteral("reprov")) ? QStringLiteral("reprov")
-                                                                     : QStringLiteral("provision"));
+    o.command = args.value(0,
+        p.isSet(QStringLiteral("reset"))        ? QStringLiteral("reset")
+            : p.isSet(QStringLiteral("reprov")) ? QStringLiteral("reprov")
+                                                : QStringLiteral("provision"));
     if (!kCommands.contains(o.command))
         return usage(QStringLiteral("unknown command '%1'").arg(o.command));
     o.json = p.isSet(QStringLiteral("json"));
@@ -270,13 +278,14 @@ int parseOptions(const QCoreApplication &app, Options &o)
         qrTransport = qr->transport;
         if (qrTransport != QLatin1String("softap") && qrTransport != QLatin1String("ble")
             && o.command != QLatin1String("qr"))
-            return usage(QStringLiteral("the QR payload asks for transport '%1'; provctl speaks softap and ble")
-                             .arg(qrTransport));
+            return usage(
+                QStringLiteral("the QR payload asks for transport '%1'; provctl speaks softap and ble")
+                    .arg(qrTransport));
     }
     QString transport = p.value(QStringLiteral("transport"));
     if (transport.isEmpty())
         transport = o.command == QLatin1String("scan-devices") ? QStringLiteral("ble")
-                    : qrTransport.isEmpty()                    ? QStringLiteral("softap")
+            : qrTransport.isEmpty()                            ? QStringLiteral("softap")
                                                                : qrTransport;
     if (transport == QLatin1String("ble"))
         o.link = Link::Ble;
@@ -289,14 +298,14 @@ int parseOptions(const QCoreApplication &app, Options &o)
 
     o.services = p.values(QStringLiteral("service-name"));
     if (o.services.isEmpty() && o.link == Link::Ble && !qrName.isEmpty())
-        o.services = {qrName};
+        o.services = { qrName };
     const bool needsDevice = o.command != QLatin1String("qr") && o.command != QLatin1String("scan-devices");
     if (needsDevice && o.services.isEmpty()) {
         return usage(o.link == Link::Ble
-                         ? QStringLiteral("--service-name NAME (the advertised name, e.g. PROV_1A2B3C) or a BLE "
-                                          "address is required")
-                         : QStringLiteral("--service-name HOST:PORT is required (the SoftAP default is %1:80)")
-                               .arg(QLatin1String(HttpTransport::kDefaultHost)));
+                ? QStringLiteral("--service-name NAME (the advertised name, e.g. PROV_1A2B3C) or a BLE "
+                                 "address is required")
+                : QStringLiteral("--service-name HOST:PORT is required (the SoftAP default is %1:80)")
+                      .arg(QLatin1String(HttpTransport::kDefaultHost)));
     }
     if (o.link == Link::SoftAp) {
         for (const QString &service : std::as_const(o.services)) {
@@ -338,7 +347,8 @@ int parseOptions(const QCoreApplication &app, Options &o)
     if (o.parallel < 1)
         return usage(QStringLiteral("--parallel must be at least 1"));
     if (o.bleMaxRequest < 1 || o.bleMaxRequest > BleTransport::kAttMaxAttributeBytes)
-        return usage(QStringLiteral("--ble-max-request must be 1..%1 bytes").arg(BleTransport::kAttMaxAttributeBytes));
+        return usage(
+            QStringLiteral("--ble-max-request must be 1..%1 bytes").arg(BleTransport::kAttMaxAttributeBytes));
     if (o.timeoutMs < 1 || o.scanTimeoutMs < 1 || o.bleConnectTimeoutMs < 1)
         return usage(QStringLiteral("timeouts must be positive"));
     const QString afterDrop = p.value(QStringLiteral("after-link-drop"));
@@ -370,13 +380,15 @@ int parseOptions(const QCoreApplication &app, Options &o)
         passphrase = QString::fromUtf8(in.readLine().trimmed());
     }
     o.credentials.passphrase = passphrase.toUtf8();
-    o.credentials.bssid = QByteArray::fromHex(p.value(QStringLiteral("bssid")).remove(QLatin1Char(':')).toLatin1());
+    o.credentials.bssid = QByteArray::fromHex(
+        p.value(QStringLiteral("bssid")).remove(QLatin1Char(':')).toLatin1());
     if (o.command == QLatin1String("provision") && o.credentials.ssid.isEmpty())
         return usage(QStringLiteral("provision needs --ssid"));
 
     o.endpoint = p.value(QStringLiteral("endpoint"));
-    o.data = p.isSet(QStringLiteral("data-hex")) ? QByteArray::fromHex(p.value(QStringLiteral("data-hex")).toLatin1())
-                                                 : p.value(QStringLiteral("data")).toUtf8();
+    o.data = p.isSet(QStringLiteral("data-hex"))
+        ? QByteArray::fromHex(p.value(QStringLiteral("data-hex")).toLatin1())
+        : p.value(QStringLiteral("data")).toUtf8();
     if (o.command == QLatin1String("custom") && (o.endpoint.isEmpty() || o.data.isEmpty()))
         return usage(QStringLiteral("custom needs --endpoint NAME and --data TEXT (or --data-hex)"));
     return -1;
@@ -387,21 +399,19 @@ int runQr(const Options &o)
     auto qr = parseQrPayload(o.qr);
     if (!qr) {
         if (o.json)
-            std::printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
-                                                          {QStringLiteral("command"), o.command},
-                                                          {QStringLiteral("error"), errorJson(qr.error(), o.link)}})
-                                    .toJson(QJsonDocument::Compact)
-                                    .constData());
+            std::printf("%s\n",
+                QJsonDocument(
+                    QJsonObject { { QStringLiteral("ok"), false }, { QStringLiteral("command"), o.command },
+                        { QStringLiteral("error"), errorJson(qr.error(), o.link) } })
+                    .toJson(QJsonDocument::Compact)
+                    .constData());
         std::fprintf(stderr, "provctl: qr failed: %s\n", qPrintable(qr.error().toString()));
         return provctl::exitCodeFor(qr.error().code);
     }
     if (o.json) {
-        QJsonObject j{{QStringLiteral("ok"), true},
-                      {QStringLiteral("name"), qr->name},
-                      {QStringLiteral("transport"), qr->transport},
-                      {QStringLiteral("username"), qr->username},
-                      {QStringLiteral("has_pop"), !qr->pop.isEmpty()},
-                      {QStringLiteral("network"), qr->network}};
+        QJsonObject j { { QStringLiteral("ok"), true }, { QStringLiteral("name"), qr->name },
+            { QStringLiteral("transport"), qr->transport }, { QStringLiteral("username"), qr->username },
+            { QStringLiteral("has_pop"), !qr->pop.isEmpty() }, { QStringLiteral("network"), qr->network } };
         if (qr->security)
             j.insert(QStringLiteral("security"), *qr->security);
         std::printf("%s\n", QJsonDocument(j).toJson(QJsonDocument::Compact).constData());
@@ -415,7 +425,8 @@ int runQr(const Options &o)
 class Job
 {
 public:
-    Job(const Options &o, Target target, BleConnectionLimit *limit, bool multi, std::function<void(int)> finished)
+    Job(const Options &o, Target target, BleConnectionLimit *limit, bool multi,
+        std::function<void(int)> finished)
         : m_o(o)
         , m_target(std::move(target))
         , m_multi(multi)
@@ -440,7 +451,7 @@ public:
             if (s.state != WifiState::Connected)
                 say(QStringLiteral("[%1 ms]   status: %2").arg(m_clock.elapsed(), 5).arg(statusLine(s)));
         });
-        m_result = QJsonObject{{QStringLiteral("command"), m_o.command}};
+        m_result = QJsonObject { { QStringLiteral("command"), m_o.command } };
         if (m_multi || m_o.link == Link::Ble)
             m_result.insert(QStringLiteral("service_name"), m_target.label);
     }
@@ -453,7 +464,7 @@ public:
         say(QStringLiteral("device %1 (%2)")
                 .arg(m_o.link == Link::Ble ? QStringLiteral("%1 %2").arg(m_target.label, m_target.bleAddress)
                                            : m_transport->address(),
-                     m_transport->kind()));
+                    m_transport->kind()));
         await(m_provisioner->connectDevice(), [this](Result<DeviceInfo> info) {
             if (!info)
                 return fail(info.error());
@@ -487,35 +498,41 @@ private:
         if (c == QLatin1String("provision")) {
             say(QStringLiteral("provisioning ssid \"%1\" (passphrase %2)")
                     .arg(QString::fromUtf8(m_o.credentials.ssid),
-                         m_o.credentials.passphrase.isEmpty() ? QStringLiteral("none") : QStringLiteral("********")));
-            await(m_provisioner->provision(m_o.credentials, m_o.provision), [this](Result<ProvisionResult> r) {
-                if (!r)
-                    return fail(r.error());
-                m_result.insert(QStringLiteral("outcome"), provisionOutcomeName(r->outcome));
-                m_result.insert(QStringLiteral("status"), statusJson(r->status));
-                switch (r->outcome) {
-                case ProvisionOutcome::Connected:
-                    say(QStringLiteral("[%1 ms] %2").arg(m_clock.elapsed(), 5).arg(statusLine(r->status)));
-                    return succeed(statusLine(r->status));
-                case ProvisionOutcome::ConfirmedAfterReconnect:
-                    say(QStringLiteral("[%1 ms] the device closed the link after Apply; confirmed on reconnect: %2")
-                            .arg(m_clock.elapsed(), 5)
-                            .arg(statusLine(r->status)));
-                    return succeed(statusLine(r->status) + QStringLiteral(" (confirmed after reconnect)"));
-                case ProvisionOutcome::AppliedLinkClosed:
-                    say(QStringLiteral("[%1 ms] applied; the device closed the link (not confirmed)")
-                            .arg(m_clock.elapsed(), 5));
-                    return succeed(QStringLiteral("applied, link closed by device"));
-                case ProvisionOutcome::Unconfirmed: {
-                    const Error why = r->confirmationError.value_or(Error{});
-                    m_result.insert(QStringLiteral("confirmation_error"), errorJson(why, m_o.link));
-                    return finishWith(provctl::Unconfirmed, false,
-                                      QStringLiteral("applied, link closed by device; the Wi-Fi result could not be "
-                                                     "confirmed: %1")
-                                          .arg(why.toString()));
-                }
-                }
-            });
+                        m_o.credentials.passphrase.isEmpty() ? QStringLiteral("none")
+                                                             : QStringLiteral("********")));
+            await(
+                m_provisioner->provision(m_o.credentials, m_o.provision), [this](Result<ProvisionResult> r) {
+                    if (!r)
+                        return fail(r.error());
+                    m_result.insert(QStringLiteral("outcome"), provisionOutcomeName(r->outcome));
+                    m_result.insert(QStringLiteral("status"), statusJson(r->status));
+                    switch (r->outcome) {
+                    case ProvisionOutcome::Connected:
+                        say(QStringLiteral("[%1 ms] %2")
+                                .arg(m_clock.elapsed(), 5)
+                                .arg(statusLine(r->status)));
+                        return succeed(statusLine(r->status));
+                    case ProvisionOutcome::ConfirmedAfterReconnect:
+                        say(QStringLiteral(
+                            "[%1 ms] the device closed the link after Apply; confirmed on reconnect: %2")
+                                .arg(m_clock.elapsed(), 5)
+                                .arg(statusLine(r->status)));
+                        return succeed(
+                            statusLine(r->status) + QStringLiteral(" (confirmed after reconnect)"));
+                    case ProvisionOutcome::AppliedLinkClosed:
+                        say(QStringLiteral("[%1 ms] applied; the device closed the link (not confirmed)")
+                                .arg(m_clock.elapsed(), 5));
+                        return succeed(QStringLiteral("applied, link closed by device"));
+                    case ProvisionOutcome::Unconfirmed: {
+                        const Error why = r->confirmationError.value_or(Error {});
+                        m_result.insert(QStringLiteral("confirmation_error"), errorJson(why, m_o.link));
+                        return finishWith(provctl::Unconfirmed, false,
+                            QStringLiteral("applied, link closed by device; the Wi-Fi result could not be "
+                                           "confirmed: %1")
+                                .arg(why.toString()));
+                    }
+                    }
+                });
         } else if (c == QLatin1String("scan")) {
             await(m_provisioner->scanWifi(m_o.scan), [this](Result<QList<ScanEntry>> entries) {
                 if (!entries)
@@ -524,14 +541,13 @@ private:
                 if (!m_o.json)
                     std::printf("%-32s %5s %4s  %-17s  %s\n", "SSID", "RSSI", "CH", "BSSID", "AUTH");
                 for (const ScanEntry &e : std::as_const(*entries)) {
-                    list.append(QJsonObject{{QStringLiteral("ssid"), QString::fromUtf8(e.ssid)},
-                                            {QStringLiteral("rssi_dbm"), e.rssi},
-                                            {QStringLiteral("channel"), e.channel},
-                                            {QStringLiteral("bssid"), hex(e.bssid)},
-                                            {QStringLiteral("auth_mode"), authModeName(e.authMode)}});
+                    list.append(QJsonObject { { QStringLiteral("ssid"), QString::fromUtf8(e.ssid) },
+                        { QStringLiteral("rssi_dbm"), e.rssi }, { QStringLiteral("channel"), e.channel },
+                        { QStringLiteral("bssid"), hex(e.bssid) },
+                        { QStringLiteral("auth_mode"), authModeName(e.authMode) } });
                     if (!m_o.json)
                         std::printf("%-32s %5d %4d  %-17s  %s\n", e.ssid.constData(), e.rssi, e.channel,
-                                    qPrintable(hex(e.bssid)), qPrintable(authModeName(e.authMode)));
+                            qPrintable(hex(e.bssid)), qPrintable(authModeName(e.authMode)));
                 }
                 m_result.insert(QStringLiteral("networks"), list);
                 succeed(QStringLiteral("%1 networks").arg(entries->size()));
@@ -545,7 +561,8 @@ private:
                 succeed(statusLine(*status));
             });
         } else if (c == QLatin1String("reset") || c == QLatin1String("reprov")) {
-            auto *op = c == QLatin1String("reset") ? m_provisioner->resetWifi() : m_provisioner->reprovisionWifi();
+            auto *op = c == QLatin1String("reset") ? m_provisioner->resetWifi()
+                                                   : m_provisioner->reprovisionWifi();
             await(op, [this](Result<void> done) {
                 if (!done)
                     return fail(done.error());
@@ -581,8 +598,8 @@ private:
         else if (m_multi)
             std::printf("%s: %s %s\n", qPrintable(m_target.label), ok ? "ok" : "failed", qPrintable(summary));
         if (!ok)
-            std::fprintf(stderr, "provctl: %s%s\n", m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "",
-                         qPrintable(summary));
+            std::fprintf(stderr, "provctl: %s%s\n",
+                m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "", qPrintable(summary));
         std::fflush(stdout);
         done(exitCode);
     }
@@ -594,12 +611,12 @@ private:
         if (m_o.json)
             std::printf("%s\n", QJsonDocument(m_result).toJson(QJsonDocument::Compact).constData());
         else if (m_multi)
-            std::printf("%s: failed (exit %d) %s\n", qPrintable(m_target.label), int(provctl::exitCodeFor(e.code)),
-                        qPrintable(e.toString()));
+            std::printf("%s: failed (exit %d) %s\n", qPrintable(m_target.label),
+                int(provctl::exitCodeFor(e.code)), qPrintable(e.toString()));
         std::fflush(stdout);
         std::fprintf(stderr, "provctl: %s%s failed: %s\n",
-                     m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "", qPrintable(m_o.command),
-                     qPrintable(e.toString()));
+            m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "", qPrintable(m_o.command),
+            qPrintable(e.toString()));
         const QString advice = adviceFor(e.code, m_o.link);
         if (!advice.isEmpty())
             std::fprintf(stderr, "provctl: advice: %s\n", qPrintable(advice));
@@ -619,13 +636,15 @@ private:
             auto finish = [this, closing, exitCode] {
                 closing->stop();
                 closing->deleteLater();
-                QTimer::singleShot(0, [this, exitCode] { release(exitCode); }); // not inside the transport's signal
+                QTimer::singleShot(
+                    0, [this, exitCode] { release(exitCode); }); // not inside the transport's signal
             };
             QObject::connect(closing, &QTimer::timeout, finish);
-            QObject::connect(ble, &BleTransport::linkStateChanged, closing, [finish](BleTransport::LinkState s) {
-                if (s == BleTransport::LinkState::Closed)
-                    finish();
-            });
+            QObject::connect(
+                ble, &BleTransport::linkStateChanged, closing, [finish](BleTransport::LinkState s) {
+                    if (s == BleTransport::LinkState::Closed)
+                        finish();
+                });
             closing->start(kCloseWaitMs);
             ble->disconnectFromDevice();
         });
@@ -669,13 +688,13 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
     auto targets = std::make_shared<QList<Target>>();
     auto cached = std::make_shared<QSet<QString>>(); ///< labels matched only by a cached report so far
     for (const QString &s : o.services)
-        targets->append(Target{s, {}, 0, {}, {}, std::nullopt, isBleAddress(s)});
+        targets->append(Target { s, {}, 0, {}, {}, std::nullopt, isBleAddress(s) });
     auto clock = std::make_shared<QElapsedTimer>();
     auto grace = new QTimer(scanner);
     grace->setSingleShot(true);
     auto maybeStop = [scanner, targets, cached, clock, grace] {
-        const bool allFound = std::all_of(targets->cbegin(), targets->cend(),
-                                          [](const Target &t) { return !t.bleAddress.isEmpty(); });
+        const bool allFound = std::all_of(
+            targets->cbegin(), targets->cend(), [](const Target &t) { return !t.bleAddress.isEmpty(); });
         if (!allFound)
             return;
         if (cached->isEmpty() || clock->elapsed() >= kLiveGraceMs)
@@ -702,11 +721,12 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
                 cached->insert(t.label);
             else
                 cached->remove(t.label);
-            progress(o, QStringLiteral("found %1: %2 %3%4")
-                            .arg(t.label, d.address,
-                                 d.cached ? QStringLiteral("(cached: not heard advertising yet)")
-                                          : QStringLiteral("%1 dBm").arg(d.rssi),
-                                 d.name.isEmpty() || d.name == t.label ? QString() : QStringLiteral(" ") + d.name));
+            progress(o,
+                QStringLiteral("found %1: %2 %3%4")
+                    .arg(t.label, d.address,
+                        d.cached ? QStringLiteral("(cached: not heard advertising yet)")
+                                 : QStringLiteral("%1 dBm").arg(d.rssi),
+                        d.name.isEmpty() || d.name == t.label ? QString() : QStringLiteral(" ") + d.name));
         }
         maybeStop();
     };
@@ -716,16 +736,18 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
         for (Target &t : *targets) {
             if (t.bleAddress.isEmpty())
                 t.lookupError = makeError(ErrorCode::ConnectFailed,
-                                          QStringLiteral("no BLE device %1 %2 was seen within %3 ms")
-                                              .arg(t.byBleAddress ? QStringLiteral("with address")
-                                                                         : QStringLiteral("named"),
-                                                   t.label)
-                                              .arg(o.scanTimeoutMs));
+                    QStringLiteral("no BLE device %1 %2 was seen within %3 ms")
+                        .arg(t.byBleAddress ? QStringLiteral("with address") : QStringLiteral("named"),
+                            t.label)
+                        .arg(o.scanTimeoutMs));
         }
         finish(std::nullopt);
     });
     QObject::connect(scanner, &BleScanner::errorOccurred, [finish](const Error &e) { finish(e); });
-    progress(o, QStringLiteral("scanning for %1 (BLE, up to %2 ms)").arg(o.services.join(u", ")).arg(o.scanTimeoutMs));
+    progress(o,
+        QStringLiteral("scanning for %1 (BLE, up to %2 ms)")
+            .arg(o.services.join(u", "))
+            .arg(o.scanTimeoutMs));
     clock->start();
     scanner->start();
 }
@@ -752,33 +774,33 @@ int runScanDevices(QCoreApplication &app, const Options &o)
             QJsonArray uuids;
             for (const QUuid &u : d.serviceUuids)
                 uuids.append(u.toString(QUuid::WithoutBraces));
-            QJsonObject j{{QStringLiteral("address"), d.address},
-                          {QStringLiteral("name"), d.name},
-                          {QStringLiteral("cached"), d.cached},
-                          {QStringLiteral("service_uuids"), uuids}};
+            QJsonObject j { { QStringLiteral("address"), d.address }, { QStringLiteral("name"), d.name },
+                { QStringLiteral("cached"), d.cached }, { QStringLiteral("service_uuids"), uuids } };
             j.insert(QStringLiteral("rssi_dbm"), d.cached ? QJsonValue() : QJsonValue(d.rssi));
             list.append(j);
             if (!o.json)
                 std::printf("%-17s %8s  %-28s %s\n", qPrintable(d.address),
-                            d.cached ? "-" : qPrintable(QStringLiteral("%1 dBm").arg(d.rssi)),
-                            qPrintable(d.name.isEmpty() ? QStringLiteral("?") : d.name),
-                            d.cached ? "cached (not advertising)" : "");
+                    d.cached ? "-" : qPrintable(QStringLiteral("%1 dBm").arg(d.rssi)),
+                    qPrintable(d.name.isEmpty() ? QStringLiteral("?") : d.name),
+                    d.cached ? "cached (not advertising)" : "");
         }
         if (o.json)
-            std::printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("ok"), true},
-                                                          {QStringLiteral("command"), o.command},
-                                                          {QStringLiteral("devices"), list}})
-                                    .toJson(QJsonDocument::Compact)
-                                    .constData());
+            std::printf("%s\n",
+                QJsonDocument(
+                    QJsonObject { { QStringLiteral("ok"), true }, { QStringLiteral("command"), o.command },
+                        { QStringLiteral("devices"), list } })
+                    .toJson(QJsonDocument::Compact)
+                    .constData());
         app.exit(0);
     });
     QObject::connect(&scanner, &BleScanner::errorOccurred, [&](const Error &e) {
         if (o.json)
-            std::printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
-                                                          {QStringLiteral("command"), o.command},
-                                                          {QStringLiteral("error"), errorJson(e, o.link)}})
-                                    .toJson(QJsonDocument::Compact)
-                                    .constData());
+            std::printf("%s\n",
+                QJsonDocument(
+                    QJsonObject { { QStringLiteral("ok"), false }, { QStringLiteral("command"), o.command },
+                        { QStringLiteral("error"), errorJson(e, o.link) } })
+                    .toJson(QJsonDocument::Compact)
+                    .constData());
         std::fprintf(stderr, "provctl: scan-devices failed: %s\n", qPrintable(e.toString()));
         const QString advice = adviceFor(e.code, o.link);
         if (!advice.isEmpty())

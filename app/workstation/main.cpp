@@ -26,16 +26,13 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption record(QStringLiteral("record"),
-                                    QStringLiteral("Factory record SQLite file (default: %1).")
-                                        .arg(Workstation::defaultRecordPath()),
-                                    QStringLiteral("path"));
+        QStringLiteral("Factory record SQLite file (default: %1).").arg(Workstation::defaultRecordPath()),
+        QStringLiteral("path"));
     const QCommandLineOption manifest(QStringLiteral("manifest"),
-                                      QStringLiteral("JSON-lines device manifest to load (prov-sim's output)."),
-                                      QStringLiteral("file"));
+        QStringLiteral("JSON-lines device manifest to load (prov-sim's output)."), QStringLiteral("file"));
     const QCommandLineOption station(QStringLiteral("station"),
-                                     QStringLiteral("Station name for this run (overrides the stored one)."),
-                                     QStringLiteral("name"));
-    parser.addOptions({record, manifest, station});
+        QStringLiteral("Station name for this run (overrides the stored one)."), QStringLiteral("name"));
+    parser.addOptions({ record, manifest, station });
     parser.process(app);
 
     WorkstationOptions options;

@@ -3,10 +3,10 @@
 
 #include "devices/blesource.h"
 #include "devices/devicelistmodel.h"
-#include "qr/cameracontroller.h"
 #include "devices/manifestsource.h"
 #include "devices/manualsource.h"
 #include "devices/qrsource.h"
+#include "qr/cameracontroller.h"
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
 #include "session/devicecontroller.h"
@@ -42,7 +42,8 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_deviceModel->addSource(m_manifest.get());
     m_deviceModel->addSource(m_ble.get());
 
-    m_deviceController = std::make_unique<DeviceController>(m_deviceModel.get(), m_settings.get(), m_recordLog.get());
+    m_deviceController = std::make_unique<DeviceController>(
+        m_deviceModel.get(), m_settings.get(), m_recordLog.get());
     m_deviceController->setBleSource(m_ble.get());
 
     // QR codes from the camera, an image file or the clipboard go the same way as the wedge's.
@@ -99,13 +100,13 @@ QString Workstation::mainQmlUrl()
 QVariantMap Workstation::initialProperties() const
 {
     return {
-        {QStringLiteral("settings"), QVariant::fromValue(m_settings.get())},
-        {QStringLiteral("devices"), QVariant::fromValue(m_deviceFilter.get())},
-        {QStringLiteral("manualSource"), QVariant::fromValue(m_manual.get())},
-        {QStringLiteral("qrSource"), QVariant::fromValue(m_qr.get())},
-        {QStringLiteral("manifestSource"), QVariant::fromValue(m_manifest.get())},
-        {QStringLiteral("deviceController"), QVariant::fromValue(m_deviceController.get())},
-        {QStringLiteral("records"), QVariant::fromValue(m_records.get())},
-        {QStringLiteral("camera"), QVariant::fromValue(m_camera.get())},
+        { QStringLiteral("settings"), QVariant::fromValue(m_settings.get()) },
+        { QStringLiteral("devices"), QVariant::fromValue(m_deviceFilter.get()) },
+        { QStringLiteral("manualSource"), QVariant::fromValue(m_manual.get()) },
+        { QStringLiteral("qrSource"), QVariant::fromValue(m_qr.get()) },
+        { QStringLiteral("manifestSource"), QVariant::fromValue(m_manifest.get()) },
+        { QStringLiteral("deviceController"), QVariant::fromValue(m_deviceController.get()) },
+        { QStringLiteral("records"), QVariant::fromValue(m_records.get()) },
+        { QStringLiteral("camera"), QVariant::fromValue(m_camera.get()) },
     };
 }

@@ -54,7 +54,7 @@ struct Fixture
 
     ~Fixture()
     {
-        for (QProcess *p : {&sim, &daemon}) {
+        for (QProcess *p : { &sim, &daemon }) {
             if (p->state() != QProcess::NotRunning) {
                 p->kill(); // this PID only
                 p->waitForFinished(3000);
@@ -76,8 +76,9 @@ struct Fixture
                          .arg(dir.path())
                          .toUtf8());
         config.close();
-        daemon.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--config-file=") + config.fileName(),
-                                                     QStringLiteral("--nofork"), QStringLiteral("--print-address=1")});
+        daemon.start(QStringLiteral("dbus-daemon"),
+            { QStringLiteral("--config-file=") + config.fileName(), QStringLiteral("--nofork"),
+                QStringLiteral("--print-address=1") });
         if (!daemon.waitForStarted(5000) || !daemon.waitForReadyRead(5000))
             return false;
         address = QString::fromUtf8(daemon.readLine()).trimmed();
@@ -182,10 +183,11 @@ private:
         QTimer::singleShot(0, [this, ok] {
             if (m_transport.linkState() == BleTransport::LinkState::Closed)
                 return m_done(ok);
-            QObject::connect(&m_transport, &BleTransport::linkStateChanged, [this, ok](BleTransport::LinkState s) {
-                if (s == BleTransport::LinkState::Closed)
-                    m_done(ok);
-            });
+            QObject::connect(
+                &m_transport, &BleTransport::linkStateChanged, [this, ok](BleTransport::LinkState s) {
+                    if (s == BleTransport::LinkState::Closed)
+                        m_done(ok);
+                });
             m_transport.disconnectFromDevice();
         });
     }
@@ -258,12 +260,12 @@ Timing provision(const QStringList &addresses, bool parallel, BleTransport::Thre
 /// Wall time of one `provctl provision --transport ble` over @p names (exit code must be 0).
 std::optional<double> provctlRun(const QStringList &names, int parallel)
 {
-    QStringList args{QStringLiteral("provision"), QStringLiteral("--transport"), QStringLiteral("ble"),
-                     QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
-                     QString::fromLatin1(kPassword), QStringLiteral("--ssid"), QStringLiteral("myssid"),
-                     QStringLiteral("--passphrase"), QStringLiteral("mypassword"), QStringLiteral("--poll-interval"),
-                     QStringLiteral("20"), QStringLiteral("--parallel"), QString::number(parallel),
-                     QStringLiteral("--json"), QStringLiteral("--quiet")};
+    QStringList args { QStringLiteral("provision"), QStringLiteral("--transport"), QStringLiteral("ble"),
+        QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
+        QString::fromLatin1(kPassword), QStringLiteral("--ssid"), QStringLiteral("myssid"),
+        QStringLiteral("--passphrase"), QStringLiteral("mypassword"), QStringLiteral("--poll-interval"),
+        QStringLiteral("20"), QStringLiteral("--parallel"), QString::number(parallel),
+        QStringLiteral("--json"), QStringLiteral("--quiet") };
     for (const QString &n : names)
         args << QStringLiteral("--service-name") << n;
     QProcess p;
@@ -312,15 +314,15 @@ int main(int argc, char *argv[])
             opDelay = args.at(i + 1);
     }
     // The simulated station joins at once: what is measured is the BLE and protocol path.
-    fixture.simArgs = {QStringLiteral("--connect-delay"), QStringLiteral("0"), QStringLiteral("--dhcp-delay"),
-                       QStringLiteral("0"), QStringLiteral("--ble-connect-delay"), connectDelay,
-                       QStringLiteral("--ble-op-delay"), opDelay};
+    fixture.simArgs = { QStringLiteral("--connect-delay"), QStringLiteral("0"),
+        QStringLiteral("--dhcp-delay"), QStringLiteral("0"), QStringLiteral("--ble-connect-delay"),
+        connectDelay, QStringLiteral("--ble-op-delay"), opDelay };
     if (!fixture.dir.isValid() || !fixture.startBus()) {
         std::fprintf(stderr, "bench_ble: cannot start dbus-daemon\n");
         return 1;
     }
     std::printf("fake radio: connect %s ms, GATT op %s ms, scan 20 ms, advertising 500 ms; Wi-Fi join 0 ms\n",
-                qPrintable(connectDelay), qPrintable(opDelay));
+        qPrintable(connectDelay), qPrintable(opDelay));
 
     auto round = [&](int n, bool parallel, BleTransport::Threading threading) -> std::optional<Timing> {
         const QStringList addresses = fixture.startSim(n);
@@ -362,8 +364,8 @@ int main(int argc, char *argv[])
         caller.push_back(cal->wallMs);
         callerStall.push_back(cal->maxStallMs);
         callerBlocked.push_back(cal->blockedMs);
-        std::fprintf(stderr, "round %d: seq %.0f ms, par %.0f ms, caller-thread par %.0f ms\n", r + 1, seq->wallMs,
-                     par->wallMs, cal->wallMs);
+        std::fprintf(stderr, "round %d: seq %.0f ms, par %.0f ms, caller-thread par %.0f ms\n", r + 1,
+            seq->wallMs, par->wallMs, cal->wallMs);
     }
     std::vector<double> cliSequential;
     std::vector<double> cliParallel;
@@ -381,7 +383,7 @@ int main(int argc, char *argv[])
         cliParallel.push_back(*par);
     }
     std::printf("one device (connect..Connected..disconnect), %d runs: %s ms\n", int(single.size()),
-                qPrintable(range(single)));
+        qPrintable(range(single)));
     std::printf("%d devices in sequence, %d rounds: %s ms\n", devices, rounds, qPrintable(range(sequential)));
     std::printf("%d devices in parallel (worker threads), %d rounds: %s ms\n", devices, rounds,
         qPrintable(range(parallel)));
@@ -389,12 +391,13 @@ int main(int argc, char *argv[])
     std::printf("%d devices in parallel (caller thread), %d rounds: %s ms\n", devices, rounds,
         qPrintable(range(caller)));
     std::printf("caller event loop, worker threads: max stall %s ms; blocked (gaps > 2 ms) %s ms\n",
-                qPrintable(range(parallelStall)), qPrintable(range(parallelBlocked)));
+        qPrintable(range(parallelStall)), qPrintable(range(parallelBlocked)));
     std::printf("caller event loop, caller thread:  max stall %s ms; blocked (gaps > 2 ms) %s ms\n",
-                qPrintable(range(callerStall)), qPrintable(range(callerBlocked)));
-    std::printf("provctl, %d devices, --parallel 1, %d runs: %s ms\n", devices, rounds, qPrintable(range(cliSequential)));
+        qPrintable(range(callerStall)), qPrintable(range(callerBlocked)));
+    std::printf("provctl, %d devices, --parallel 1, %d runs: %s ms\n", devices, rounds,
+        qPrintable(range(cliSequential)));
     std::printf("provctl, %d devices, --parallel %d, %d runs: %s ms\n", devices, devices, rounds,
-                qPrintable(range(cliParallel)));
+        qPrintable(range(cliParallel)));
     std::printf("provctl speedup: %.2fx (medians)\n", median(cliSequential) / median(cliParallel));
     return 0;
 }

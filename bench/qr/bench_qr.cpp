@@ -64,8 +64,8 @@ QImage deskScene(QSize size, const QImage &code, QPoint topLeft)
     {
         QPainter painter(&image);
         for (int i = 0; i < 12; ++i) {
-            const QRect rect(random.bounded(size.width()), random.bounded(size.height()), 40 + random.bounded(300),
-                             20 + random.bounded(200));
+            const QRect rect(random.bounded(size.width()), random.bounded(size.height()),
+                40 + random.bounded(300), 20 + random.bounded(200));
             painter.fillRect(rect, QColor::fromHsv(0, 0, random.bounded(30, 230)));
         }
         if (!code.isNull())
@@ -166,7 +166,7 @@ void BM_RenderSticker(benchmark::State &state)
 } // namespace
 
 BENCHMARK(BM_DecodeFrame)
-    ->ArgsProduct({{F::Format_NV12, F::Format_YUYV, F::Format_BGRA8888}, {3, 4, 5, 6, 0}})
+    ->ArgsProduct({ { F::Format_NV12, F::Format_YUYV, F::Format_BGRA8888 }, { 3, 4, 5, 6, 0 } })
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);

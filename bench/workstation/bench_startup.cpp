@@ -44,7 +44,8 @@ double runOnce(const QString &manifest)
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     probe.setProcessEnvironment(env);
     probe.setProcessChannelMode(QProcess::SeparateChannels);
-    QStringList args{dir.filePath(QStringLiteral("record.sqlite")), dir.filePath(QStringLiteral("settings.ini"))};
+    QStringList args { dir.filePath(QStringLiteral("record.sqlite")),
+        dir.filePath(QStringLiteral("settings.ini")) };
     if (!manifest.isEmpty())
         args << manifest;
     const qint64 spawned = QDateTime::currentMSecsSinceEpoch();
@@ -71,8 +72,8 @@ void measure(const char *label, int runs, const QString &manifest)
         times << ms;
     }
     const Stats s = stats(times);
-    std::printf("%-22s runs %3d  first %6.0f ms  min %6.0f  median %6.0f  p90 %6.0f  max %6.0f\n", label, runs,
-                s.first, s.min, s.median, s.p90, s.max);
+    std::printf("%-22s runs %3d  first %6.0f ms  min %6.0f  median %6.0f  p90 %6.0f  max %6.0f\n", label,
+        runs, s.first, s.min, s.median, s.p90, s.max);
 }
 } // namespace
 
@@ -80,13 +81,14 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Workstation cold start to first frame (whole process)."));
+    parser.setApplicationDescription(
+        QStringLiteral("Workstation cold start to first frame (whole process)."));
     parser.addHelpOption();
     const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Starts per case (default 20)."),
-                                  QStringLiteral("n"), QStringLiteral("20"));
+        QStringLiteral("n"), QStringLiteral("20"));
     const QCommandLineOption manifest(QStringLiteral("manifest"),
-                                      QStringLiteral("Also start with this manifest loaded."), QStringLiteral("file"));
-    parser.addOptions({runs, manifest});
+        QStringLiteral("Also start with this manifest loaded."), QStringLiteral("file"));
+    parser.addOptions({ runs, manifest });
     parser.process(app);
     const int n = std::max(1, parser.value(runs).toInt());
     measure("empty device list", n, {});

@@ -53,11 +53,14 @@ int main(int argc, char *argv[])
             app.exit(1);
             return;
         }
-        QObject::connect(window, &QQuickWindow::frameSwapped, &app, [&app] {
-            std::printf("first_frame_epoch_ms %lld\n", static_cast<long long>(nowMs()));
-            std::fflush(stdout);
-            app.quit();
-        }, Qt::SingleShotConnection);
+        QObject::connect(
+            window, &QQuickWindow::frameSwapped, &app,
+            [&app] {
+                std::printf("first_frame_epoch_ms %lld\n", static_cast<long long>(nowMs()));
+                std::fflush(stdout);
+                app.quit();
+            },
+            Qt::SingleShotConnection);
     });
     engine.load(QUrl(Workstation::mainQmlUrl()));
     if (engine.rootObjects().isEmpty())

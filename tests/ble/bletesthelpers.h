@@ -65,14 +65,12 @@ inline WifiCredentials homeNetwork()
 }
 
 /// For QVERIFY2 messages (which Qt evaluates even when the check passes).
-template <typename T>
-QByteArray describe(const Result<T> &r)
+template <typename T> QByteArray describe(const Result<T> &r)
 {
     return r ? QByteArray("ok") : r.error().toString().toUtf8();
 }
 
-template <typename T>
-Result<T> await(Pending<T> *op, int ms = 10000)
+template <typename T> Result<T> await(Pending<T> *op, int ms = 10000)
 {
     std::optional<Result<T>> out;
     QObject::connect(op, &PendingOperation::finished, [&out, op] { out = op->result(); });

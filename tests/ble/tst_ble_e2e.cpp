@@ -90,7 +90,7 @@ void TestBleE2E::provisionsWithScanOverBle()
 {
     QFETCH(int, secVer);
     // Ten networks: ScanResult pages of 4 -> 3 requests (4 + 4 + 2).
-    QStringList args{QStringLiteral("--sec-ver"), QString::number(secVer)};
+    QStringList args { QStringLiteral("--sec-ver"), QString::number(secVer) };
     for (int i = 0; i < 9; ++i)
         args << QStringLiteral("--ap")
              << QStringLiteral("net%1,password%1,WPA2-PSK,%2,-%3").arg(i).arg(1 + i).arg(50 + i);
@@ -111,8 +111,8 @@ void TestBleE2E::provisionsWithScanOverBle()
     QVERIFY2(networks, describe(networks).constData());
     QCOMPARE(networks->size(), 10);
     QCOMPARE(networks->first().ssid, QByteArray("myssid")); // strongest first
-    const QStringList scanWrites
-        = m_bus.journal(QStringLiteral("WriteValue ")).filter(QStringLiteral("endpoint=prov-scan"));
+    const QStringList scanWrites = m_bus.journal(QStringLiteral("WriteValue "))
+                                       .filter(QStringLiteral("endpoint=prov-scan"));
     // ScanStart + ScanStatus + 3 x ScanResult (count 4, 4, 2).
     QCOMPARE(scanWrites.size(), 5);
 
@@ -147,13 +147,15 @@ void TestBleE2E::provisionsWithScanOverBle()
 
 void TestBleE2E::customEndpointRoundTrip()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("2")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("2") });
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), 2);
     const auto r = await(s.provisioner->customRequest(QStringLiteral("custom-data"), "hello"));
     QVERIFY2(r, describe(r).constData());
     QCOMPARE(*r, QByteArray("SUCCESS", 8)); // strlen + 1: the example handler's NUL (§9.5)
-    QCOMPARE(m_bus.journal(QStringLiteral("WriteValue ")).filter(QStringLiteral("endpoint=custom-data")).size(), 1);
+    QCOMPARE(
+        m_bus.journal(QStringLiteral("WriteValue ")).filter(QStringLiteral("endpoint=custom-data")).size(),
+        1);
 }
 
 void TestBleE2E::wrongPasswordIsAnAuthenticationFailure_data()
@@ -166,7 +168,7 @@ void TestBleE2E::wrongPasswordIsAnAuthenticationFailure_data()
 void TestBleE2E::wrongPasswordIsAnAuthenticationFailure()
 {
     QFETCH(int, secVer);
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QString::number(secVer)});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QString::number(secVer) });
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), secVer);
     SecurityOptions wrong = credentialsFor(secVer);
@@ -218,7 +220,8 @@ void TestBleE2E::linkClosedAfterApply_data()
     QTest::addColumn<int>("connects");
     QTest::newRow("confirm") << int(AfterApplyLinkClosed::Confirm)
                              << int(ProvisionOutcome::ConfirmedAfterReconnect) << 2;
-    QTest::newRow("report") << int(AfterApplyLinkClosed::Report) << int(ProvisionOutcome::AppliedLinkClosed) << 1;
+    QTest::newRow("report") << int(AfterApplyLinkClosed::Report) << int(ProvisionOutcome::AppliedLinkClosed)
+                            << 1;
 }
 
 void TestBleE2E::linkClosedAfterApply()
@@ -243,7 +246,9 @@ void TestBleE2E::linkClosedAfterApply()
         QVERIFY(!r->confirmationError);
     }
     QCOMPARE(m_bus.journal(QStringLiteral("Connect ")).size(), connects);
-    QCOMPARE(m_bus.journal(QStringLiteral("event disconnected")).filter(QStringLiteral("drop-after-apply")).size(), 1);
+    QCOMPARE(
+        m_bus.journal(QStringLiteral("event disconnected")).filter(QStringLiteral("drop-after-apply")).size(),
+        1);
 }
 
 void TestBleE2E::provisionWifiConfirmsAfterTheLinkDrop()
@@ -258,8 +263,8 @@ void TestBleE2E::provisionWifiConfirmsAfterTheLinkDrop()
     QCOMPARE(status->state, WifiState::Connected);
     // With Fail, the same drop is an error, as over HTTP.
     cleanup();
-    const auto again = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("1"), QStringLiteral("--ble-scenario"),
-                                     QStringLiteral("drop-after-apply")});
+    const auto again = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("1"),
+        QStringLiteral("--ble-scenario"), QStringLiteral("drop-after-apply") });
     Session t = open(again.first(), 1);
     ProvisionOptions fail = fastProvisioning();
     fail.afterApplyLinkClosed = AfterApplyLinkClosed::Fail;
@@ -282,15 +287,15 @@ void TestBleE2E::provisionsEightDevicesInParallel()
     QList<std::optional<Result<WifiStatus>>> results(kDevices);
     int maxActive = 0;
     connect(&limit, &BleConnectionLimit::countsChanged, this,
-            [&] { maxActive = std::max(maxActive, limit.activeCount()); });
+        [&] { maxActive = std::max(maxActive, limit.activeCount()); });
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < kDevices; ++i) {
         auto *op = sessions.at(size_t(i)).provisioner->provisionWifi(homeNetwork(), fastProvisioning());
         connect(op, &PendingOperation::finished, this, [&results, op, i] { results[i] = op->result(); });
     }
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(results.cbegin(), results.cend(), [](const auto &r) { return r.has_value(); }),
-                             15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(results.cbegin(), results.cend(), [](const auto &r) { return r.has_value(); }), 15000);
     const qint64 elapsed = clock.elapsed();
     for (int i = 0; i < kDevices; ++i) {
         const Result<WifiStatus> &r = *results.at(i);

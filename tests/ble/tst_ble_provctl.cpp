@@ -59,17 +59,18 @@ QStringList sec2(const QStringList &more = {})
 
 QStringList provisionArgs(const QStringList &names, const QStringList &more = {})
 {
-    QStringList args{QStringLiteral("provision")};
+    QStringList args { QStringLiteral("provision") };
     for (const QString &n : names)
         args << QStringLiteral("--service-name") << n;
-    return args + sec2({QStringLiteral("--ssid"), QStringLiteral("myssid"), QStringLiteral("--passphrase"),
-                        QStringLiteral("mypassword")})
+    return args
+        + sec2({ QStringLiteral("--ssid"), QStringLiteral("myssid"), QStringLiteral("--passphrase"),
+            QStringLiteral("mypassword") })
         + more;
 }
 
 void verifyNoSecrets(const Run &r)
 {
-    for (const QByteArray &secret : {QByteArray("mypassword"), kSec2Password}) {
+    for (const QByteArray &secret : { QByteArray("mypassword"), kSec2Password }) {
         QVERIFY(!r.out.contains(secret));
         QVERIFY(!r.err.contains(secret));
     }
@@ -121,21 +122,22 @@ QList<QJsonObject> TestBleProvctl::startFleet(const QJsonArray &devices, const Q
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return {};
-    f.write(QJsonDocument(QJsonObject{{QStringLiteral("devices"), devices}}).toJson());
+    f.write(QJsonDocument(QJsonObject { { QStringLiteral("devices"), devices } }).toJson());
     f.close();
-    return m_bus.startSim(simArgs(QStringList{QStringLiteral("--fleet"), path} + args));
+    return m_bus.startSim(simArgs(QStringList { QStringLiteral("--fleet"), path } + args));
 }
 
 void TestBleProvctl::scanDevicesListsRssiAndCachedMarker()
 {
     const auto devices = startFleet(
-        {QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_AAA001")}, {QStringLiteral("rssi"), -55}},
-         QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_AAA002")},
-                     {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("cached")}}},
-         QJsonObject{{QStringLiteral("service_name"), QStringLiteral("OTHER_00003")}}});
+        { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_AAA001") },
+              { QStringLiteral("rssi"), -55 } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_AAA002") },
+                { QStringLiteral("ble_scenarios"), QJsonArray { QStringLiteral("cached") } } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("OTHER_00003") } } });
     QCOMPARE(devices.size(), 3);
-    const Run r = provctl({QStringLiteral("scan-devices"), QStringLiteral("--timeout"), QStringLiteral("400"),
-                           QStringLiteral("--json")});
+    const Run r = provctl({ QStringLiteral("scan-devices"), QStringLiteral("--timeout"),
+        QStringLiteral("400"), QStringLiteral("--json") });
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject result = QJsonDocument::fromJson(r.out).object();
     QVERIFY(result.value(QStringLiteral("ok")).toBool());
@@ -150,11 +152,11 @@ void TestBleProvctl::scanDevicesListsRssiAndCachedMarker()
     QCOMPARE(byName.value(QStringLiteral("PROV_AAA002")).value(QStringLiteral("cached")).toBool(), true);
     QVERIFY(byName.value(QStringLiteral("PROV_AAA002")).value(QStringLiteral("rssi_dbm")).isNull());
     QCOMPARE(byName.value(QStringLiteral("PROV_AAA001")).value(QStringLiteral("address")).toString(),
-             devices.first().value(QStringLiteral("address")).toString());
+        devices.first().value(QStringLiteral("address")).toString());
 
-    const Run text = provctl({QStringLiteral("scan-devices"), QStringLiteral("--transport"), QStringLiteral("ble"),
-                              QStringLiteral("--timeout"), QStringLiteral("300"), QStringLiteral("--prefix"),
-                              QStringLiteral("PROV_AAA00")});
+    const Run text = provctl({ QStringLiteral("scan-devices"), QStringLiteral("--transport"),
+        QStringLiteral("ble"), QStringLiteral("--timeout"), QStringLiteral("300"), QStringLiteral("--prefix"),
+        QStringLiteral("PROV_AAA00") });
     QCOMPARE(text.exitCode, 0);
     QVERIFY2(text.out.contains("PROV_AAA001") && text.out.contains("-55 dBm"), text.out.constData());
     QVERIFY(text.out.contains("cached"));
@@ -168,7 +170,7 @@ void TestBleProvctl::provisionsByExactServiceName()
         QStringLiteral("--sec-ver"), QStringLiteral("2") }));
     QCOMPARE(devices.size(), 2);
     const QString name = devices.at(1).value(QStringLiteral("service_name")).toString();
-    const Run r = provctl(provisionArgs({name}));
+    const Run r = provctl(provisionArgs({ name }));
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject result = QJsonDocument::fromJson(r.out).object();
     QVERIFY(result.value(QStringLiteral("ok")).toBool());
@@ -177,19 +179,20 @@ void TestBleProvctl::provisionsByExactServiceName()
         devices.at(1).value(QStringLiteral("address")).toString());
     QCOMPARE(result.value(QStringLiteral("outcome")).toString(), QStringLiteral("connected"));
     QCOMPARE(result.value(QStringLiteral("status")).toObject().value(QStringLiteral("state")).toString(),
-             QStringLiteral("Connected"));
+        QStringLiteral("Connected"));
     QCOMPARE(result.value(QStringLiteral("device")).toObject().value(QStringLiteral("sec_ver")).toInt(), 2);
     verifyNoSecrets(r);
     // Only the named device was connected to.
     const QStringList connects = m_bus.journal(QStringLiteral("Connect "));
     QCOMPARE(connects.size(), 1);
-    QVERIFY(connects.first().contains(devices.at(1).value(QStringLiteral("address")).toString().replace(u':', u'_')));
+    QVERIFY(connects.first().contains(
+        devices.at(1).value(QStringLiteral("address")).toString().replace(u':', u'_')));
     QVERIFY(r.err.contains("(ble)"));
 }
 
 void TestBleProvctl::provisionsByAddress()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--sec-ver"), QStringLiteral("1")}));
+    const auto devices = m_bus.startSim(simArgs({ QStringLiteral("--sec-ver"), QStringLiteral("1") }));
     QCOMPARE(devices.size(), 1);
     const Run r = provctl({ QStringLiteral("status"), QStringLiteral("--transport"), QStringLiteral("ble"),
         QStringLiteral("--service-name"), devices.first().value(QStringLiteral("address")).toString(),
@@ -206,7 +209,7 @@ void TestBleProvctl::provisionsSeveralDevicesInParallel()
     QStringList names;
     for (const QJsonObject &d : devices)
         names << d.value(QStringLiteral("service_name")).toString();
-    const Run r = provctl(provisionArgs(names, {QStringLiteral("--parallel"), QStringLiteral("2")}));
+    const Run r = provctl(provisionArgs(names, { QStringLiteral("--parallel"), QStringLiteral("2") }));
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QList<QJsonObject> lines = r.lines();
     QCOMPARE(lines.size(), 4);
@@ -214,7 +217,7 @@ void TestBleProvctl::provisionsSeveralDevicesInParallel()
     for (const QJsonObject &line : lines) {
         QVERIFY(line.value(QStringLiteral("ok")).toBool());
         QCOMPARE(line.value(QStringLiteral("status")).toObject().value(QStringLiteral("state")).toString(),
-                 QStringLiteral("Connected"));
+            QStringLiteral("Connected"));
         seen.insert(line.value(QStringLiteral("service_name")).toString());
     }
     QCOMPARE(seen, QSet<QString>(names.cbegin(), names.cend()));
@@ -226,20 +229,21 @@ void TestBleProvctl::provisionsSeveralDevicesInParallel()
 
 void TestBleProvctl::oneMissingDeviceFailsOnlyItsLine()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--sec-ver"), QStringLiteral("2")}));
+    const auto devices = m_bus.startSim(simArgs({ QStringLiteral("--sec-ver"), QStringLiteral("2") }));
     QCOMPARE(devices.size(), 1);
     const QString present = devices.first().value(QStringLiteral("service_name")).toString();
-    const Run r = provctl(provisionArgs({QStringLiteral("PROV_NOSUCH"), present},
-                                        {QStringLiteral("--scan-timeout"), QStringLiteral("300")}));
+    const Run r = provctl(provisionArgs({ QStringLiteral("PROV_NOSUCH"), present },
+        { QStringLiteral("--scan-timeout"), QStringLiteral("300") }));
     QCOMPARE(r.exitCode, 10); // the first failing device decides: not found = unreachable
     const QList<QJsonObject> lines = r.lines();
     QCOMPARE(lines.size(), 2);
     for (const QJsonObject &line : lines) {
-        const bool missing = line.value(QStringLiteral("service_name")).toString() == QLatin1String("PROV_NOSUCH");
+        const bool missing = line.value(QStringLiteral("service_name")).toString()
+            == QLatin1String("PROV_NOSUCH");
         QCOMPARE(line.value(QStringLiteral("ok")).toBool(), !missing);
         if (missing)
             QCOMPARE(line.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
-                     QStringLiteral("connect_failed"));
+                QStringLiteral("connect_failed"));
     }
 }
 
@@ -249,20 +253,21 @@ void TestBleProvctl::reportsTheLinkDropAfterApply()
         QStringLiteral("--ble-scenario"), QStringLiteral("drop-after-apply") }));
     QCOMPARE(devices.size(), 1);
     const QString name = devices.first().value(QStringLiteral("service_name")).toString();
-    const Run confirmed = provctl(provisionArgs({name}));
+    const Run confirmed = provctl(provisionArgs({ name }));
     QVERIFY2(confirmed.exitCode == 0, confirmed.err.constData());
     QCOMPARE(QJsonDocument::fromJson(confirmed.out).object().value(QStringLiteral("outcome")).toString(),
-             QStringLiteral("confirmed_after_reconnect"));
+        QStringLiteral("confirmed_after_reconnect"));
 
     cleanup();
-    const auto again = m_bus.startSim(simArgs({QStringLiteral("--sec-ver"), QStringLiteral("2"),
-                                               QStringLiteral("--ble-scenario"), QStringLiteral("drop-after-apply")}));
+    const auto again = m_bus.startSim(simArgs({ QStringLiteral("--sec-ver"), QStringLiteral("2"),
+        QStringLiteral("--ble-scenario"), QStringLiteral("drop-after-apply") }));
     QCOMPARE(again.size(), 1);
-    const Run reported = provctl(provisionArgs({again.first().value(QStringLiteral("service_name")).toString()},
-                                               {QStringLiteral("--after-link-drop"), QStringLiteral("report")}));
+    const Run reported = provctl(
+        provisionArgs({ again.first().value(QStringLiteral("service_name")).toString() },
+            { QStringLiteral("--after-link-drop"), QStringLiteral("report") }));
     QVERIFY2(reported.exitCode == 0, reported.err.constData());
     QCOMPARE(QJsonDocument::fromJson(reported.out).object().value(QStringLiteral("outcome")).toString(),
-             QStringLiteral("applied_link_closed"));
+        QStringLiteral("applied_link_closed"));
 }
 
 void TestBleProvctl::exitCodeForError_data()
@@ -275,7 +280,8 @@ void TestBleProvctl::exitCodeForError_data()
     QTest::newRow("adapter absent") << "adapter-absent" << 10 << "unavailable" << true;
     QTest::newRow("pairing required") << "not-permitted" << 30 << "pairing_required" << true;
     QTest::newRow("connect error") << "connect-error" << 10 << "connect_failed" << true;
-    QTest::newRow("link dropped") << "disconnect-mid-exchange:prov-session:1" << 13 << "disconnected" << false;
+    QTest::newRow("link dropped") << "disconnect-mid-exchange:prov-session:1" << 13 << "disconnected"
+                                  << false;
     QTest::newRow("hung reply") << "hung-reply:prov-config:1" << 11 << "timeout" << false;
     QTest::newRow("services never resolved") << "services-unresolved" << 11 << "timeout" << false;
 }
@@ -286,14 +292,17 @@ void TestBleProvctl::exitCodeForError()
     QFETCH(int, exitCode);
     QFETCH(QString, code);
     QFETCH(bool, advice);
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--sec-ver"), QStringLiteral("2"),
-                                                 QStringLiteral("--ble-scenario"), scenario}));
+    const auto devices = m_bus.startSim(simArgs(
+        { QStringLiteral("--sec-ver"), QStringLiteral("2"), QStringLiteral("--ble-scenario"), scenario }));
     QCOMPARE(devices.size(), 1);
-    const Run r = provctl(provisionArgs({devices.first().value(QStringLiteral("service_name")).toString()},
-                                        {QStringLiteral("--timeout"), QStringLiteral("300"),
-                                         QStringLiteral("--ble-connect-timeout"), QStringLiteral("500")}));
+    const Run r = provctl(provisionArgs({ devices.first().value(QStringLiteral("service_name")).toString() },
+        { QStringLiteral("--timeout"), QStringLiteral("300"), QStringLiteral("--ble-connect-timeout"),
+            QStringLiteral("500") }));
     QCOMPARE(r.exitCode, exitCode);
-    const QJsonObject error = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("error")).toObject();
+    const QJsonObject error = QJsonDocument::fromJson(r.out)
+                                  .object()
+                                  .value(QStringLiteral("error"))
+                                  .toObject();
     QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
     QCOMPARE(error.value(QStringLiteral("exit_code")).toInt(), exitCode);
     QCOMPARE(error.contains(QStringLiteral("advice")), advice);

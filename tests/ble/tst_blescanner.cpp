@@ -55,7 +55,7 @@ void TestBleScanner::cleanup()
 
 void TestBleScanner::discoversByNamePrefixWithRssi()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--devices"), QStringLiteral("3")}));
+    const auto devices = m_bus.startSim(simArgs({ QStringLiteral("--devices"), QStringLiteral("3") }));
     QCOMPARE(devices.size(), 3);
     BleScanner scanner;
     scanner.setServiceUuids({}); // by name only
@@ -64,10 +64,10 @@ void TestBleScanner::discoversByNamePrefixWithRssi()
     scanner.start();
     QTRY_COMPARE_WITH_TIMEOUT(discovered.size(), 3, 2000);
     for (const QJsonObject &d : devices) {
-        const auto seen
-            = std::find_if(scanner.devices().cbegin(), scanner.devices().cend(), [&](const BleDeviceInfo &i) {
-                  return i.address == d.value(QStringLiteral("address")).toString();
-              });
+        const auto seen = std::find_if(
+            scanner.devices().cbegin(), scanner.devices().cend(), [&](const BleDeviceInfo &i) {
+                return i.address == d.value(QStringLiteral("address")).toString();
+            });
         QVERIFY(seen != scanner.devices().cend());
         QCOMPARE(seen->name, d.value(QStringLiteral("service_name")).toString());
         QVERIFY(seen->name.startsWith(QLatin1String("PROV_")));
@@ -83,12 +83,12 @@ void TestBleScanner::discoversByNamePrefixWithRssi()
 void TestBleScanner::discoversByServiceUuid()
 {
     const QUuid custom(QStringLiteral("{5a7e0000-1111-4222-8333-944455556666}"));
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--service-name"), QStringLiteral("THING_0001"),
-                                                 QStringLiteral("--ble-service-uuid"),
-                                                 custom.toString(QUuid::WithoutBraces)}));
+    const auto devices = m_bus.startSim(
+        simArgs({ QStringLiteral("--service-name"), QStringLiteral("THING_0001"),
+            QStringLiteral("--ble-service-uuid"), custom.toString(QUuid::WithoutBraces) }));
     QCOMPARE(devices.size(), 1);
     BleScanner scanner;
-    scanner.setServiceUuids({custom}); // the name does not start with PROV_
+    scanner.setServiceUuids({ custom }); // the name does not start with PROV_
     scanner.setDuration(3000);
     QSignalSpy discovered(&scanner, &BleScanner::deviceDiscovered);
     scanner.start();
@@ -100,9 +100,9 @@ void TestBleScanner::discoversByServiceUuid()
 
 void TestBleScanner::ignoresDevicesMatchingNeither()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--service-name"), QStringLiteral("THING_0002"),
-                                                 QStringLiteral("--ble-service-uuid"),
-                                                 QStringLiteral("5a7e0000-1111-4222-8333-944455556666")}));
+    const auto devices = m_bus.startSim(
+        simArgs({ QStringLiteral("--service-name"), QStringLiteral("THING_0002"),
+            QStringLiteral("--ble-service-uuid"), QStringLiteral("5a7e0000-1111-4222-8333-944455556666") }));
     QCOMPARE(devices.size(), 1);
     BleScanner scanner; // PROV_ and the two provisioning UUIDs
     scanner.setDuration(400);
@@ -116,8 +116,8 @@ void TestBleScanner::ignoresDevicesMatchingNeither()
 
 void TestBleScanner::reportsRssiChanges()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("rssi-drift"),
-                                                 QStringLiteral("--ble-advertise-interval"), QStringLiteral("40")}));
+    const auto devices = m_bus.startSim(simArgs({ QStringLiteral("--ble-scenario"),
+        QStringLiteral("rssi-drift"), QStringLiteral("--ble-advertise-interval"), QStringLiteral("40") }));
     QCOMPARE(devices.size(), 1);
     BleScanner scanner;
     scanner.setDuration(3000);
@@ -127,7 +127,7 @@ void TestBleScanner::reportsRssiChanges()
     QTRY_COMPARE_WITH_TIMEOUT(discovered.size(), 1, 2000);
     const int first = discovered.first().first().value<BleDeviceInfo>().rssi;
     QTRY_VERIFY_WITH_TIMEOUT(updated.size() >= 2, 2000);
-    QSet<int> values{first};
+    QSet<int> values { first };
     for (const auto &args : std::as_const(updated)) {
         const auto d = args.first().value<BleDeviceInfo>();
         QCOMPARE(d.address, devices.first().value(QStringLiteral("address")).toString());
@@ -143,7 +143,8 @@ void TestBleScanner::reportsRssiChanges()
 
 void TestBleScanner::reportsALateNameAsAnUpdate()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("late-name:150")}));
+    const auto devices = m_bus.startSim(
+        simArgs({ QStringLiteral("--ble-scenario"), QStringLiteral("late-name:150") }));
     QCOMPARE(devices.size(), 1);
     const QString name = devices.first().value(QStringLiteral("service_name")).toString();
     BleScanner scanner; // PROV_ or the provisioning UUIDs: the UUID matches before the name arrives
@@ -155,13 +156,15 @@ void TestBleScanner::reportsALateNameAsAnUpdate()
     const auto first = discovered.first().first().value<BleDeviceInfo>();
     QVERIFY2(first.name.isEmpty(), qPrintable(first.name)); // not "24-0A-C4-..": no name yet
     QVERIFY(first.serviceUuids.contains(gatt::exampleServiceUuid()));
-    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty() && updated.last().first().value<BleDeviceInfo>().name == name, 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !updated.isEmpty() && updated.last().first().value<BleDeviceInfo>().name == name, 2000);
     QCOMPARE(scanner.devices().first().name, name);
 }
 
 void TestBleScanner::reportsALateNamedDeviceOnceItsNameMatches()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("late-name:150")}));
+    const auto devices = m_bus.startSim(
+        simArgs({ QStringLiteral("--ble-scenario"), QStringLiteral("late-name:150") }));
     QCOMPARE(devices.size(), 1);
     BleScanner scanner;
     scanner.setServiceUuids({}); // by name only: nothing to report until the scan response
@@ -172,14 +175,15 @@ void TestBleScanner::reportsALateNamedDeviceOnceItsNameMatches()
     scanner.start();
     QTRY_COMPARE_WITH_TIMEOUT(discovered.size(), 1, 2000);
     QCOMPARE(discovered.first().first().value<BleDeviceInfo>().name,
-             devices.first().value(QStringLiteral("service_name")).toString());
+        devices.first().value(QStringLiteral("service_name")).toString());
     QVERIFY(clock.elapsed() >= 140);
     QVERIFY(!m_bus.journal(QStringLiteral("event name")).isEmpty());
 }
 
 void TestBleScanner::marksCachedDevicesThatDoNotAdvertise()
 {
-    const auto devices = m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("cached")}));
+    const auto devices = m_bus.startSim(
+        simArgs({ QStringLiteral("--ble-scenario"), QStringLiteral("cached") }));
     QCOMPARE(devices.size(), 1);
     BleScanner scanner;
     scanner.setDuration(500);
@@ -196,19 +200,21 @@ void TestBleScanner::marksCachedDevicesThatDoNotAdvertise()
 
 void TestBleScanner::adapterPoweredOffIsATypedAsynchronousError()
 {
-    QVERIFY(!m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("adapter-off")})).isEmpty());
+    QVERIFY(!m_bus.startSim(simArgs({ QStringLiteral("--ble-scenario"), QStringLiteral("adapter-off") }))
+                 .isEmpty());
     BleScanner scanner;
     QSignalSpy failed(&scanner, &BleScanner::errorOccurred);
     QSignalSpy finished(&scanner, &BleScanner::finished);
     scanner.start();
-    QCOMPARE(failed.size(), 0); // Qt reports it inside its start(); BleScanner delivers it from the event loop
+    QCOMPARE(
+        failed.size(), 0); // Qt reports it inside its start(); BleScanner delivers it from the event loop
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 2000);
     QCOMPARE(failed.first().first().value<prov::Error>().code, ErrorCode::AdapterPoweredOff);
     QVERIFY(!scanner.isActive());
     QTest::qWait(50);
     QCOMPARE(finished.size(), 0); // exactly one ending
     // Powered on through the fake's control interface, the same scanner works.
-    QVERIFY(m_bus.control(QStringLiteral("SetPowered"), {true}));
+    QVERIFY(m_bus.control(QStringLiteral("SetPowered"), { true }));
     QSignalSpy discovered(&scanner, &BleScanner::deviceDiscovered);
     scanner.start();
     QTRY_COMPARE_WITH_TIMEOUT(discovered.size(), 1, 2000);
@@ -216,7 +222,8 @@ void TestBleScanner::adapterPoweredOffIsATypedAsynchronousError()
 
 void TestBleScanner::absentAdapterIsUnavailable()
 {
-    QVERIFY(!m_bus.startSim(simArgs({QStringLiteral("--ble-scenario"), QStringLiteral("adapter-absent")})).isEmpty());
+    QVERIFY(!m_bus.startSim(simArgs({ QStringLiteral("--ble-scenario"), QStringLiteral("adapter-absent") }))
+                 .isEmpty());
     BleScanner scanner;
     QSignalSpy failed(&scanner, &BleScanner::errorOccurred);
     scanner.start();

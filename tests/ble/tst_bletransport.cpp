@@ -49,7 +49,7 @@ QList<Call> gattCalls(const QStringList &journal)
         if (line.contains(QLatin1String("descriptor=")))
             continue;
         const auto m = endpoint.match(line);
-        out.append({line.section(QLatin1Char(' '), 0, 0), m.captured(1), line});
+        out.append({ line.section(QLatin1Char(' '), 0, 0), m.captured(1), line });
     }
     return out;
 }
@@ -105,7 +105,7 @@ QList<BleDeviceInfo> TestBleTransport::startDevices(const QStringList &args)
 
 void TestBleTransport::mapsEndpointsFromUserDescriptions()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     QCOMPARE(devices.size(), 1);
     BleTransport t(devices.first().address);
     t.setTimeout(kExchangeTimeoutMs);
@@ -123,7 +123,8 @@ void TestBleTransport::mapsEndpointsFromUserDescriptions()
         if (auto id = gatt::standardEndpointId(e.first))
             QCOMPARE(e.second, gatt::characteristicUuid(gatt::exampleServiceUuid(), *id));
     }
-    for (const char *n : {"prov-session", "prov-config", "proto-ver", "prov-scan", "prov-ctrl", "custom-data"})
+    for (const char *n :
+        { "prov-session", "prov-config", "proto-ver", "prov-scan", "prov-ctrl", "custom-data" })
         QVERIFY2(names.contains(QLatin1String(n)), n);
     QCOMPARE(states.first().first().value<BleTransport::LinkState>(), BleTransport::LinkState::Connecting);
     // Only 0x2901 descriptors were read during discovery: no characteristic ReadValue before the
@@ -139,12 +140,14 @@ void TestBleTransport::mapsEndpointsFromUserDescriptions()
         if (journal.at(i).startsWith(QLatin1String("ReadValue ")))
             QVERIFY2(journal.at(i).contains(QLatin1String("descriptor=2901")), qPrintable(journal.at(i)));
     }
-    QCOMPARE(m_bus.journal(QStringLiteral("ReadValue ")).filter(QStringLiteral("descriptor=2901")).size() >= 6, true);
+    QCOMPARE(
+        m_bus.journal(QStringLiteral("ReadValue ")).filter(QStringLiteral("descriptor=2901")).size() >= 6,
+        true);
 }
 
 void TestBleTransport::exchangeIsWriteRequestThenReadOfTheSameCharacteristic()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     BleTransport t(devices.first().address);
     t.setTimeout(kExchangeTimeoutMs);
     for (int i = 0; i < 3; ++i) {
@@ -170,8 +173,8 @@ void TestBleTransport::exchangeIsWriteRequestThenReadOfTheSameCharacteristic()
 void TestBleTransport::findsTheServiceByAdvertisedUuid()
 {
     const QUuid custom(QStringLiteral("{5a7e0000-1111-4222-8333-944455556666}"));
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0"),
-                                       QStringLiteral("--ble-service-uuid"), custom.toString(QUuid::WithoutBraces)});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0"),
+        QStringLiteral("--ble-service-uuid"), custom.toString(QUuid::WithoutBraces) });
     QCOMPARE(devices.first().primaryServiceUuid(), custom);
     {
         // Without the advertised UUID, neither the example nor the default UUID is there.
@@ -180,7 +183,8 @@ void TestBleTransport::findsTheServiceByAdvertisedUuid()
         const auto r = exchange(t, QStringLiteral("proto-ver"), "---");
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::ConnectFailed);
-        QVERIFY2(r.error().detail.contains(QLatin1String("no provisioning service")), qPrintable(r.error().detail));
+        QVERIFY2(r.error().detail.contains(QLatin1String("no provisioning service")),
+            qPrintable(r.error().detail));
     }
     BleTransport t(devices.first().address, custom);
     const auto r = exchange(t, QStringLiteral("proto-ver"), "---");
@@ -190,7 +194,7 @@ void TestBleTransport::findsTheServiceByAdvertisedUuid()
 
 void TestBleTransport::refusesEmptyRequestWithoutWriting()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     BleTransport t(devices.first().address);
     const auto r = exchange(t, QStringLiteral("proto-ver"), QByteArray());
     QVERIFY(!r);
@@ -200,7 +204,7 @@ void TestBleTransport::refusesEmptyRequestWithoutWriting()
 
 void TestBleTransport::refusesOversizeRequestWithoutWriting()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     BleTransport t(devices.first().address);
     QCOMPARE(t.maxRequestSize(), 481);
     QCOMPARE(t.maxScanEntriesPerRequest(), 4);
@@ -217,13 +221,14 @@ void TestBleTransport::refusesOversizeRequestWithoutWriting()
 
 void TestBleTransport::acceptsUpTo512BytesWhenConfigured()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     BleTransport t(devices.first().address);
     t.setMaxRequestSize(512);
     const auto r = exchange(t, QStringLiteral("proto-ver"), QByteArray(512, 'y'));
     QVERIFY2(r, describe(r).constData());
     QCOMPARE(m_bus.journal(QStringLiteral("WriteValue ")).filter(QStringLiteral("len=512")).size(), 1);
-    QCOMPARE(exchange(t, QStringLiteral("proto-ver"), QByteArray(513, 'y')).error().code, ErrorCode::PayloadTooLarge);
+    QCOMPARE(exchange(t, QStringLiteral("proto-ver"), QByteArray(513, 'y')).error().code,
+        ErrorCode::PayloadTooLarge);
 }
 
 void TestBleTransport::scenarioEndsInTypedError_data()
@@ -232,32 +237,34 @@ void TestBleTransport::scenarioEndsInTypedError_data()
     QTest::addColumn<QString>("endpoint");
     QTest::addColumn<int>("code");
     QTest::addColumn<int>("withinMs");
-    const QStringList sec0{QStringLiteral("--sec-ver"), QStringLiteral("0")};
+    const QStringList sec0 { QStringLiteral("--sec-ver"), QStringLiteral("0") };
     auto scenario = [&sec0](const char *s) {
         return sec0 + QStringList { QStringLiteral("--ble-scenario"), QLatin1String(s) };
     };
-    QTest::newRow("connect-error") << scenario("connect-error") << "proto-ver" << int(ErrorCode::ConnectFailed)
-                                   << kConnectTimeoutMs;
-    QTest::newRow("services-unresolved") << scenario("services-unresolved") << "proto-ver" << int(ErrorCode::Timeout)
-                                         << kConnectTimeoutMs + 300;
+    QTest::newRow("connect-error") << scenario("connect-error") << "proto-ver"
+                                   << int(ErrorCode::ConnectFailed) << kConnectTimeoutMs;
+    QTest::newRow("services-unresolved") << scenario("services-unresolved") << "proto-ver"
+                                         << int(ErrorCode::Timeout) << kConnectTimeoutMs + 300;
     QTest::newRow("disconnect-mid-exchange") << scenario("disconnect-mid-exchange:proto-ver") << "proto-ver"
                                              << int(ErrorCode::Disconnected) << kExchangeTimeoutMs;
-    QTest::newRow("not-permitted") << scenario("not-permitted") << "proto-ver" << int(ErrorCode::PairingRequired)
-                                   << kExchangeTimeoutMs;
+    QTest::newRow("not-permitted") << scenario("not-permitted") << "proto-ver"
+                                   << int(ErrorCode::PairingRequired) << kExchangeTimeoutMs;
     QTest::newRow("not-permitted on one endpoint") << scenario("not-permitted:proto-ver") << "proto-ver"
                                                    << int(ErrorCode::PairingRequired) << kExchangeTimeoutMs;
     QTest::newRow("not-authorized") << scenario("not-authorized:proto-ver") << "proto-ver"
                                     << int(ErrorCode::PairingRequired) << kExchangeTimeoutMs;
     QTest::newRow("hung write") << scenario("hung-reply:proto-ver") << "proto-ver" << int(ErrorCode::Timeout)
                                 << kExchangeTimeoutMs + 300;
-    QTest::newRow("hung read") << scenario("hung-reply:proto-ver:1:read") << "proto-ver" << int(ErrorCode::Timeout)
-                               << kExchangeTimeoutMs + 300;
-    QTest::newRow("cached, not advertising") << scenario("cached") << "proto-ver" << int(ErrorCode::ConnectFailed)
-                                             << kConnectTimeoutMs + 300;
-    QTest::newRow("adapter off") << scenario("adapter-off") << "proto-ver" << int(ErrorCode::AdapterPoweredOff) << 300;
-    QTest::newRow("adapter absent") << scenario("adapter-absent") << "proto-ver" << int(ErrorCode::Unavailable) << 300;
-    QTest::newRow("no such endpoint") << sec0 << "no-such-endpoint" << int(ErrorCode::DeviceRefused)
-                                      << kExchangeTimeoutMs;
+    QTest::newRow("hung read") << scenario("hung-reply:proto-ver:1:read") << "proto-ver"
+                               << int(ErrorCode::Timeout) << kExchangeTimeoutMs + 300;
+    QTest::newRow("cached, not advertising")
+        << scenario("cached") << "proto-ver" << int(ErrorCode::ConnectFailed) << kConnectTimeoutMs + 300;
+    QTest::newRow("adapter off") << scenario("adapter-off") << "proto-ver"
+                                 << int(ErrorCode::AdapterPoweredOff) << 300;
+    QTest::newRow("adapter absent") << scenario("adapter-absent") << "proto-ver"
+                                    << int(ErrorCode::Unavailable) << 300;
+    QTest::newRow("no such endpoint")
+        << sec0 << "no-such-endpoint" << int(ErrorCode::DeviceRefused) << kExchangeTimeoutMs;
 }
 
 void TestBleTransport::scenarioEndsInTypedError()
@@ -271,7 +278,7 @@ void TestBleTransport::scenarioEndsInTypedError()
     const QString address = devices.first().value(QStringLiteral("address")).toString();
     const bool adapterScenario = args.join(u' ').contains(QLatin1String("adapter-"));
     if (!adapterScenario)
-        scanFor({address}, 1500); // cached: reported from the cache, never advertising
+        scanFor({ address }, 1500); // cached: reported from the cache, never advertising
     m_bus.clearJournal();
     BleTransport t(address);
     t.setTimeout(kExchangeTimeoutMs);
@@ -282,7 +289,7 @@ void TestBleTransport::scenarioEndsInTypedError()
     const qint64 elapsed = clock.elapsed();
     QVERIFY(!r);
     QVERIFY2(r.error().code == ErrorCode(code),
-             qPrintable(QStringLiteral("got %1 (%2 ms)").arg(r.error().toString()).arg(elapsed)));
+        qPrintable(QStringLiteral("got %1 (%2 ms)").arg(r.error().toString()).arg(elapsed)));
     QVERIFY2(elapsed < withinMs + 500, qPrintable(QStringLiteral("took %1 ms").arg(elapsed)));
     QVERIFY(!r.error().detail.isEmpty());
     QCOMPARE(t.isBusy(), false);
@@ -290,9 +297,8 @@ void TestBleTransport::scenarioEndsInTypedError()
 
 void TestBleTransport::hungReplyTimesOutAndNextExchangeUsesAFreshLink()
 {
-    const auto devices = startDevices(
-        {QStringLiteral("--sec-ver"), QStringLiteral("0"), QStringLiteral("--ble-scenario"),
-         QStringLiteral("hung-reply:proto-ver:2")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0"),
+        QStringLiteral("--ble-scenario"), QStringLiteral("hung-reply:proto-ver:2") });
     BleTransport t(devices.first().address);
     t.setTimeout(kExchangeTimeoutMs);
     QSignalSpy closed(&t, &Transport::linkClosed);
@@ -316,8 +322,8 @@ void TestBleTransport::bluedroidStaleValueSurfacesAsDecryptFailure()
 {
     // 12 networks with 32-byte SSIDs: a page of more than 8 entries exceeds Bluedroid's 481-byte
     // attribute buffer, so the device acknowledges the write but serves the previous value (§7.4).
-    QStringList args{QStringLiteral("--sec-ver"), QStringLiteral("2"), QStringLiteral("--ble-scenario"),
-                     QStringLiteral("bluedroid-481")};
+    QStringList args { QStringLiteral("--sec-ver"), QStringLiteral("2"), QStringLiteral("--ble-scenario"),
+        QStringLiteral("bluedroid-481") };
     for (int i = 0; i < 12; ++i)
         args << QStringLiteral("--ap")
              << QStringLiteral("%1,password%2,WPA2-PSK,6,-%3")
@@ -348,7 +354,7 @@ void TestBleTransport::bluedroidStaleValueSurfacesAsDecryptFailure()
         const auto r = scanSixteenPerPage(t);
         QVERIFY(!r);
         QVERIFY2(r.error().code == ErrorCode::DecryptFailed || r.error().code == ErrorCode::MalformedMessage,
-                 describe(r).constData());
+            describe(r).constData());
         QVERIFY(clock.elapsed() < 3000); // an error, not a hang
         QVERIFY(!m_bus.journal(QStringLiteral("event value-not-stored")).isEmpty());
     }
@@ -363,25 +369,25 @@ void TestBleTransport::bluedroidStaleValueSurfacesAsDecryptFailure()
 
 void TestBleTransport::linkDropWhileIdleIsReported()
 {
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("0") });
     BleTransport t(devices.first().address);
     QSignalSpy closed(&t, &Transport::linkClosed);
     QVERIFY(exchange(t, QStringLiteral("proto-ver"), "---"));
     // The adapter goes down under the open link: BlueZ drops every connection.
-    QVERIFY2(m_bus.control(QStringLiteral("SetPowered"), {false}), qPrintable(m_bus.error()));
+    QVERIFY2(m_bus.control(QStringLiteral("SetPowered"), { false }), qPrintable(m_bus.error()));
     QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 2000);
     QCOMPARE(t.linkState(), BleTransport::LinkState::Closed);
     const auto r = exchange(t, QStringLiteral("proto-ver"), "---");
     QCOMPARE(r.error().code, ErrorCode::AdapterPoweredOff);
-    QVERIFY(m_bus.control(QStringLiteral("SetPowered"), {true}));
+    QVERIFY(m_bus.control(QStringLiteral("SetPowered"), { true }));
     const auto again = exchange(t, QStringLiteral("proto-ver"), "---");
     QVERIFY2(again, describe(again).constData());
 }
 
 void TestBleTransport::connectionLimitQueuesInFifoOrder()
 {
-    const auto devices = startDevices({QStringLiteral("--devices"), QStringLiteral("4"), QStringLiteral("--sec-ver"),
-                                       QStringLiteral("0")});
+    const auto devices = startDevices({ QStringLiteral("--devices"), QStringLiteral("4"),
+        QStringLiteral("--sec-ver"), QStringLiteral("0") });
     QCOMPARE(devices.size(), 4);
     BleConnectionLimit limit(2);
     std::vector<std::unique_ptr<BleTransport>> transports;
@@ -389,10 +395,9 @@ void TestBleTransport::connectionLimitQueuesInFifoOrder()
     int answered = 0;
     int maxActive = 0;
     connect(&limit, &BleConnectionLimit::countsChanged, this,
-            [&] { maxActive = std::max(maxActive, limit.activeCount()); });
+        [&] { maxActive = std::max(maxActive, limit.activeCount()); });
     for (int i = 0; i < 4; ++i) {
-        transports.push_back(std::make_unique<BleTransport>(devices.at(i).address,
-                                                            QUuid(), &limit));
+        transports.push_back(std::make_unique<BleTransport>(devices.at(i).address, QUuid(), &limit));
         BleTransport *t = transports.back().get();
         t->setTimeout(2000);
         connect(t, &BleTransport::linkStateChanged, this, [&connectingOrder, i](BleTransport::LinkState s) {
@@ -418,8 +423,8 @@ void TestBleTransport::connectionLimitQueuesInFifoOrder()
     QCOMPARE(maxActive, 2);
     // The first two connected at once; the waiting ones were let in in the order they asked.
     QCOMPARE(connectingOrder.size(), 4);
-    QCOMPARE((QSet<int>{connectingOrder.at(0), connectingOrder.at(1)}), (QSet<int>{0, 1}));
-    QCOMPARE(connectingOrder.mid(2), (QList<int>{2, 3}));
+    QCOMPARE((QSet<int> { connectingOrder.at(0), connectingOrder.at(1) }), (QSet<int> { 0, 1 }));
+    QCOMPARE(connectingOrder.mid(2), (QList<int> { 2, 3 }));
     QTRY_COMPARE(limit.activeCount(), 0);
     QCOMPARE(m_bus.journal(QStringLiteral("Connect ")).size(), 4);
 }
@@ -434,7 +439,7 @@ void TestBleTransport::workerAndCallerThreadingBothWork_data()
 void TestBleTransport::workerAndCallerThreadingBothWork()
 {
     QFETCH(int, threading);
-    const auto devices = startDevices({QStringLiteral("--sec-ver"), QStringLiteral("1")});
+    const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("1") });
     BleTransport t(devices.first().address);
     t.setThreading(BleTransport::Threading(threading));
     Provisioner p(&t);

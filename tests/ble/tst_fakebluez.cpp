@@ -211,8 +211,8 @@ bool TestFakeBluez::connectLink(Link &link, const QBluetoothDeviceInfo &info)
     // Roles from the 0x2901 user descriptions only (§7.2 recommended discovery).
     QSignalSpy descriptorRead(service, &QLowEnergyService::descriptorRead);
     for (const QLowEnergyCharacteristic &c : service->characteristics()) {
-        const QLowEnergyDescriptor d
-            = c.descriptor(QBluetoothUuid::DescriptorType::CharacteristicUserDescription);
+        const QLowEnergyDescriptor d = c.descriptor(
+            QBluetoothUuid::DescriptorType::CharacteristicUserDescription);
         if (!d.isValid())
             return false;
         const qsizetype before = descriptorRead.size();
@@ -246,8 +246,8 @@ bool TestFakeBluez::establishSec0(Link &link)
 {
     auto security = makeClientSecurity0();
     const Result<QByteArray> cmd0 = security->begin();
-    const std::optional<QByteArray> resp0
-        = cmd0 ? exchange(link, QStringLiteral("prov-session"), *cmd0) : std::nullopt;
+    const std::optional<QByteArray> resp0 = cmd0 ? exchange(link, QStringLiteral("prov-session"), *cmd0)
+                                                 : std::nullopt;
     return resp0 && security->handleResponse(*resp0) && security->isEstablished();
 }
 
@@ -291,8 +291,8 @@ void TestFakeBluez::versionMakesQtPickTheDBusBackend()
 
 void TestFakeBluez::findsDeviceByNameAndServiceUuid()
 {
-    const QList<QJsonObject> devices
-        = startSim({ QStringLiteral("--service-name"), QStringLiteral("PROV_ABC123") });
+    const QList<QJsonObject> devices = startSim(
+        { QStringLiteral("--service-name"), QStringLiteral("PROV_ABC123") });
     QCOMPARE(devices.size(), 1);
     const QJsonObject line = devices.first();
     QCOMPARE(line.value(QStringLiteral("transport")).toString(), QStringLiteral("ble"));
@@ -348,14 +348,16 @@ void TestFakeBluez::protoVerExchangeWritesThenReads()
 
     const std::optional<QByteArray> response = exchange(link, QStringLiteral("proto-ver"), "ESP");
     QVERIFY(response);
-    const QJsonObject prov
-        = QJsonDocument::fromJson(*response).object().value(QStringLiteral("prov")).toObject();
+    const QJsonObject prov = QJsonDocument::fromJson(*response)
+                                 .object()
+                                 .value(QStringLiteral("prov"))
+                                 .toObject();
     QCOMPARE(prov.value(QStringLiteral("ver")).toString(), QStringLiteral("v1.1"));
     QCOMPARE(prov.value(QStringLiteral("sec_ver")).toInt(), 2);
     QCOMPARE(prov.value(QStringLiteral("sec_patch_ver")).toInt(), 1);
 
-    const QStringList ops
-        = m_bus.journal(QStringLiteral("WriteValue ")) + m_bus.journal(QStringLiteral("ReadValue "));
+    const QStringList ops = m_bus.journal(QStringLiteral("WriteValue "))
+        + m_bus.journal(QStringLiteral("ReadValue "));
     QCOMPARE(ops.size(), 2);
     const QString path = ops.first().section(QLatin1Char(' '), 1, 1);
     QVERIFY(path.startsWith(QLatin1String("/org/bluez/hci0/dev_24_0A_C4_AB_C1_23/service0001/char")));
@@ -372,16 +374,16 @@ void TestFakeBluez::sec0SessionExchange()
 {
     Link link;
     QVERIFY(startAndConnect({ QStringLiteral("--sec-ver"), QStringLiteral("0") }, link));
-    const std::optional<QByteArray> response
-        = exchange(link, QStringLiteral("prov-session"), codec::encodeSession(codec::Sec0Cmd {}));
+    const std::optional<QByteArray> response = exchange(
+        link, QStringLiteral("prov-session"), codec::encodeSession(codec::Sec0Cmd {}));
     QVERIFY(response);
     const Result<codec::SessionMessage> decoded = codec::decodeSession(*response);
     QVERIFY(decoded);
     QVERIFY(std::holds_alternative<codec::Sec0Resp>(*decoded));
     QCOMPARE(std::get<codec::Sec0Resp>(*decoded).status, 0);
     // Then a plaintext prov-config request in that session.
-    const std::optional<QByteArray> status
-        = exchange(link, QStringLiteral("prov-config"), codec::encodeConfigRequest(codec::GetWifiStatus {}));
+    const std::optional<QByteArray> status = exchange(
+        link, QStringLiteral("prov-config"), codec::encodeConfigRequest(codec::GetWifiStatus {}));
     QVERIFY(status);
     const auto wifi = codec::decodeConfigResponse(*status);
     QVERIFY(wifi && std::holds_alternative<codec::WifiStatusResponse>(*wifi));
@@ -480,8 +482,8 @@ void TestFakeBluez::emptyAndOversizeWrites()
 
 void TestFakeBluez::adapterOffGivesPoweredOffError()
 {
-    const QList<QJsonObject> devices
-        = startSim({ QStringLiteral("--ble-scenario"), QStringLiteral("adapter-off") });
+    const QList<QJsonObject> devices = startSim(
+        { QStringLiteral("--ble-scenario"), QStringLiteral("adapter-off") });
     QCOMPARE(devices.size(), 1);
     {
         QBluetoothDeviceDiscoveryAgent agent;
@@ -498,8 +500,8 @@ void TestFakeBluez::adapterOffGivesPoweredOffError()
 
 void TestFakeBluez::adapterAbsentGivesNoAdapterError()
 {
-    const QList<QJsonObject> devices
-        = startSim({ QStringLiteral("--ble-scenario"), QStringLiteral("adapter-absent") });
+    const QList<QJsonObject> devices = startSim(
+        { QStringLiteral("--ble-scenario"), QStringLiteral("adapter-absent") });
     QCOMPARE(devices.size(), 1);
     QBluetoothDeviceDiscoveryAgent agent;
     QSignalSpy error(&agent, &QBluetoothDeviceDiscoveryAgent::errorOccurred);
@@ -514,8 +516,8 @@ void TestFakeBluez::adapterAbsentGivesNoAdapterError()
 void TestFakeBluez::cachedDeviceIsReportedAtOnceButUnreachable()
 {
     QJsonObject device;
-    const auto info
-        = startAndDiscover({ QStringLiteral("--ble-scenario"), QStringLiteral("cached") }, &device);
+    const auto info = startAndDiscover(
+        { QStringLiteral("--ble-scenario"), QStringLiteral("cached") }, &device);
     QVERIFY(info);
     QCOMPARE(info->name(), device.value(QStringLiteral("service_name")).toString());
     QCOMPARE(info->rssi(), qint16(0)); // from the cache: never advertised
@@ -587,8 +589,8 @@ void TestFakeBluez::rssiDriftUpdatesDevice()
 void TestFakeBluez::connectErrorFailsController()
 {
     QJsonObject device;
-    const auto info
-        = startAndDiscover({ QStringLiteral("--ble-scenario"), QStringLiteral("connect-error") }, &device);
+    const auto info = startAndDiscover(
+        { QStringLiteral("--ble-scenario"), QStringLiteral("connect-error") }, &device);
     QVERIFY(info);
     std::unique_ptr<QLowEnergyController> controller(QLowEnergyController::createCentral(*info));
     QSignalSpy error(controller.get(), &QLowEnergyController::errorOccurred);
@@ -720,22 +722,22 @@ void TestFakeBluez::bluedroid481ReturnsStaleValue()
     QVERIFY(establishSec0(link));
     const QString scan = QStringLiteral("prov-scan");
     QVERIFY(exchange(link, scan, codec::encodeScanRequest(codec::ScanWifiStart {})));
-    const std::optional<QByteArray> status
-        = exchange(link, scan, codec::encodeScanRequest(codec::ScanWifiStatus {}));
+    const std::optional<QByteArray> status = exchange(
+        link, scan, codec::encodeScanRequest(codec::ScanWifiStatus {}));
     QVERIFY(status);
     const auto decodedStatus = codec::decodeScanResponse(*status);
     QVERIFY(decodedStatus && std::holds_alternative<codec::ScanWifiStatusResponse>(*decodedStatus));
     QCOMPARE(std::get<codec::ScanWifiStatusResponse>(*decodedStatus).resultCount, 12u);
 
-    const std::optional<QByteArray> result
-        = exchange(link, scan, codec::encodeScanRequest(codec::ScanWifiResult { 0, 12 }));
+    const std::optional<QByteArray> result = exchange(
+        link, scan, codec::encodeScanRequest(codec::ScanWifiResult { 0, 12 }));
     QVERIFY(result);
     QCOMPARE(*result, *status); // the write was acknowledged; the read returns the previous value (§7.4)
     QVERIFY(m_bus.journal(QStringLiteral("WriteValue ")).last().endsWith(QLatin1String("=> stale")));
     QCOMPARE(m_bus.journal(QStringLiteral("event value-not-stored ")).size(), 1);
     // Four at a time (what the references request over BLE) fits.
-    const std::optional<QByteArray> four
-        = exchange(link, scan, codec::encodeScanRequest(codec::ScanWifiResult { 0, 4 }));
+    const std::optional<QByteArray> four = exchange(
+        link, scan, codec::encodeScanRequest(codec::ScanWifiResult { 0, 4 }));
     QVERIFY(four);
     const auto decoded = codec::decodeScanResponse(*four);
     QVERIFY(decoded && std::holds_alternative<codec::ScanWifiResultResponse>(*decoded));
@@ -756,8 +758,8 @@ void TestFakeBluez::dropAfterApplyDisconnectsButDeviceApplies()
         codec::encodeConfigRequest(
             codec::SetWifiConfig { WifiCredentials { "myssid", "mypassword", {}, 0 } })));
     QSignalSpy disconnected(link.controller.get(), &QLowEnergyController::disconnected);
-    const std::optional<QByteArray> applied
-        = exchange(link, config, codec::encodeConfigRequest(codec::ApplyWifiConfig {}));
+    const std::optional<QByteArray> applied = exchange(
+        link, config, codec::encodeConfigRequest(codec::ApplyWifiConfig {}));
     QVERIFY(applied); // the response is read first, then the link drops
     QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, kWaitMs);
     QVERIFY(m_bus.journal(QStringLiteral("event disconnected "))
@@ -855,12 +857,12 @@ void TestFakeBluez::rejectsMistypedDictionaryWithoutCrashing()
         QCOMPARE(reply.errorName(), QStringLiteral("org.bluez.Error.InvalidArguments"));
     }
     QVERIFY(m_bus.isSimRunning());
-    const QStringList refused = m_bus.journal(QStringLiteral("SetDiscoveryFilter ")).filter(
-        QStringLiteral("=> error org.bluez.Error.InvalidArguments"));
+    const QStringList refused = m_bus.journal(QStringLiteral("SetDiscoveryFilter "))
+                                    .filter(QStringLiteral("=> error org.bluez.Error.InvalidArguments"));
     QCOMPARE(refused.size(), 3);
     // The well-typed call still works.
-    const QDBusMessage ok
-        = setFilter(QVariant(QVariantMap { { QStringLiteral("Transport"), QStringLiteral("le") } }));
+    const QDBusMessage ok = setFilter(
+        QVariant(QVariantMap { { QStringLiteral("Transport"), QStringLiteral("le") } }));
     QVERIFY2(ok.type() == QDBusMessage::ReplyMessage, qPrintable(ok.errorMessage()));
 }
 

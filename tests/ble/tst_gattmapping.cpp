@@ -38,9 +38,9 @@ private Q_SLOTS:
 void TestGattMapping::serviceUuidsAreTheDocumentedOnes()
 {
     QCOMPARE(gatt::defaultServiceUuid().toString(QUuid::WithoutBraces),
-             QStringLiteral("1775244d-6b43-439b-877c-060f2d9bed07"));
+        QStringLiteral("1775244d-6b43-439b-877c-060f2d9bed07"));
     QCOMPARE(gatt::exampleServiceUuid().toString(QUuid::WithoutBraces),
-             QStringLiteral("021a9004-0382-4aea-bff4-6b3f1c5adfb4"));
+        QStringLiteral("021a9004-0382-4aea-bff4-6b3f1c5adfb4"));
     // §7.2 gives them as LSB-first bytes as well.
     const QByteArray example = QByteArray::fromHex("b4df5a1c3f6bf4bfea4a820304901a02");
     QCOMPARE(lsbFirst(gatt::exampleServiceUuid().toRfc4122()), example);
@@ -94,8 +94,8 @@ void TestGattMapping::characteristicUuidSubstitutesTheId_data()
     QTest::newRow("default prov-config") << def << 0xFF52 << "1775ff52-6b43-439b-877c-060f2d9bed07";
     QTest::newRow("default proto-ver") << def << 0xFF53 << "1775ff53-6b43-439b-877c-060f2d9bed07";
     QTest::newRow("default custom") << def << 0xFF54 << "1775ff54-6b43-439b-877c-060f2d9bed07";
-    QTest::newRow("custom service") << QUuid(QStringLiteral("{12345678-9abc-def0-1234-56789abcdef0}")) << 0xFF51
-                                    << "1234ff51-9abc-def0-1234-56789abcdef0";
+    QTest::newRow("custom service") << QUuid(QStringLiteral("{12345678-9abc-def0-1234-56789abcdef0}"))
+                                    << 0xFF51 << "1234ff51-9abc-def0-1234-56789abcdef0";
 }
 
 void TestGattMapping::characteristicUuidSubstitutesTheId()
@@ -128,7 +128,8 @@ void TestGattMapping::substitutionIsNotABitwiseAnd()
 void TestGattMapping::derivedMapListsStandardThenCustomEndpoints()
 {
     const QUuid ex = gatt::exampleServiceUuid();
-    const auto map = gatt::derivedEndpointMap(ex, {QStringLiteral("custom-data"), QStringLiteral("custom-config")});
+    const auto map = gatt::derivedEndpointMap(
+        ex, { QStringLiteral("custom-data"), QStringLiteral("custom-config") });
     QCOMPARE(map.size(), 7);
     QStringList names;
     for (const auto &e : map)
@@ -153,8 +154,8 @@ void TestGattMapping::derivedMapListsStandardThenCustomEndpoints()
 
 void TestGattMapping::endpointIdOfRoundTrips()
 {
-    for (const QUuid &service : {gatt::exampleServiceUuid(), gatt::defaultServiceUuid()}) {
-        for (int id : {0xFF4F, 0xFF50, 0xFF51, 0xFF52, 0xFF53, 0xFF54, 0x0000, 0xFFFF}) {
+    for (const QUuid &service : { gatt::exampleServiceUuid(), gatt::defaultServiceUuid() }) {
+        for (int id : { 0xFF4F, 0xFF50, 0xFF51, 0xFF52, 0xFF53, 0xFF54, 0x0000, 0xFFFF }) {
             const auto got = gatt::endpointIdOf(service, gatt::characteristicUuid(service, quint16(id)));
             QVERIFY(got.has_value());
             QCOMPARE(int(*got), id);
@@ -171,8 +172,10 @@ void TestGattMapping::endpointIdOfRejectsForeignUuids_data()
     QTest::newRow("other service's characteristic") << ex << gatt::characteristicUuid(def, 0xFF51);
     QTest::newRow("default's char vs example") << def << gatt::characteristicUuid(ex, 0xFF52);
     QTest::newRow("SIG 16-bit UUID") << ex << QUuid(QStringLiteral("{00002901-0000-1000-8000-00805f9b34fb}"));
-    QTest::newRow("high bits differ") << ex << QUuid(QStringLiteral("{021bff51-0382-4aea-bff4-6b3f1c5adfb4}"));
-    QTest::newRow("last byte differs") << ex << QUuid(QStringLiteral("{021aff51-0382-4aea-bff4-6b3f1c5adfb5}"));
+    QTest::newRow("high bits differ")
+        << ex << QUuid(QStringLiteral("{021bff51-0382-4aea-bff4-6b3f1c5adfb4}"));
+    QTest::newRow("last byte differs")
+        << ex << QUuid(QStringLiteral("{021aff51-0382-4aea-bff4-6b3f1c5adfb5}"));
     QTest::newRow("null") << ex << QUuid();
 }
 

@@ -32,7 +32,7 @@ QList<SimPayload> provSimPayloads(const QString &provSimPath, const QString &fle
     // The fleet's BLE devices need a bus for prov-sim's fake BlueZ; without dbus-daemon, prov-sim serves
     // only the SoftAP devices (and the caller compares those).
     prov::test::PrivateBus bus;
-    QStringList arguments{QStringLiteral("--fleet"), fleetFile};
+    QStringList arguments { QStringLiteral("--fleet"), fleetFile };
     if (bus.start(kStartTimeoutMs))
         arguments << QStringLiteral("--bus") << bus.address();
 
@@ -50,9 +50,9 @@ QList<SimPayload> provSimPayloads(const QString &provSimPath, const QString &fle
                 const QJsonObject line = QJsonDocument::fromJson(sim.readLine()).object();
                 ready = line.value(QStringLiteral("ready")).toBool();
                 if (!ready)
-                    payloads.append({line.value(QStringLiteral("service_name")).toString(),
-                                     line.value(QStringLiteral("transport")).toString(),
-                                     line.value(QStringLiteral("qr")).toString()});
+                    payloads.append({ line.value(QStringLiteral("service_name")).toString(),
+                        line.value(QStringLiteral("transport")).toString(),
+                        line.value(QStringLiteral("qr")).toString() });
             }
         }
     }

@@ -32,20 +32,20 @@ bool rgb32Layout(QVideoFrameFormat::PixelFormat format, Rgb32Layout *layout)
     case F::Format_ARGB8888:
     case F::Format_ARGB8888_Premultiplied:
     case F::Format_XRGB8888:
-        *layout = {1, 2, 3, 0};
+        *layout = { 1, 2, 3, 0 };
         return true;
     case F::Format_BGRA8888:
     case F::Format_BGRA8888_Premultiplied:
     case F::Format_BGRX8888:
-        *layout = {2, 1, 0, 3};
+        *layout = { 2, 1, 0, 3 };
         return true;
     case F::Format_ABGR8888:
     case F::Format_XBGR8888:
-        *layout = {3, 2, 1, 0};
+        *layout = { 3, 2, 1, 0 };
         return true;
     case F::Format_RGBA8888:
     case F::Format_RGBX8888:
-        *layout = {0, 1, 2, 3};
+        *layout = { 0, 1, 2, 3 };
         return true;
     default:
         return false;
@@ -71,21 +71,21 @@ bool lumaPlacement(QVideoFrameFormat::PixelFormat format, LumaPlacement *placeme
     case F::Format_YUV420P:
     case F::Format_YV12:
     case F::Format_YUV422P:
-        *placement = {1, 0, false, false};
+        *placement = { 1, 0, false, false };
         return true;
     case F::Format_Y16:
     case F::Format_P010:
     case F::Format_P016:
-        *placement = {2, 0, true, false};
+        *placement = { 2, 0, true, false };
         return true;
     case F::Format_YUYV:
-        *placement = {2, 0, false, true};
+        *placement = { 2, 0, false, true };
         return true;
     case F::Format_UYVY:
-        *placement = {2, 1, false, true};
+        *placement = { 2, 1, false, true };
         return true;
     case F::Format_AYUV: // A Y U V in memory
-        *placement = {4, 1, false, true};
+        *placement = { 4, 1, false, true };
         return true;
     default:
         return false;
@@ -146,7 +146,7 @@ QImage noiseScene(QSize size, quint32 seed)
 QVideoFrame frameFromGrey(const QImage &grey, QVideoFrameFormat::PixelFormat format)
 {
     const QImage source = grey.convertToFormat(QImage::Format_Grayscale8);
-    Rgb32Layout rgb{};
+    Rgb32Layout rgb {};
     LumaPlacement luma;
     const bool isRgb = rgb32Layout(format, &rgb);
     if (!isRgb && !lumaPlacement(format, &luma))

@@ -20,8 +20,8 @@ QString espPayload();
 /// A QImage::Format_Grayscale8 scene of `size`: `background` grey, plus uniform noise of
 /// +-`noise` grey levels (deterministic for a given `seed`), with `code` (grey) pasted at
 /// `topLeft` (clipped at the edges). A null `code` gives a scene without a code.
-QImage scene(QSize size, const QImage &code, QPoint topLeft, int background = 170, int noise = 0,
-             quint32 seed = 1);
+QImage scene(
+    QSize size, const QImage &code, QPoint topLeft, int background = 170, int noise = 0, quint32 seed = 1);
 /// `code` centred in a scene of `size`.
 QImage centredScene(QSize size, const QImage &code, int background = 170, int noise = 0, quint32 seed = 1);
 /// A scene of uniformly random grey levels.

@@ -34,18 +34,18 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("qr-samples"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Writes QR sticker PNGs for the devices of a prov-sim fleet file."));
+    parser.setApplicationDescription(
+        QStringLiteral("Writes QR sticker PNGs for the devices of a prov-sim fleet file."));
     parser.addHelpOption();
-    const QCommandLineOption fleetOption(QStringLiteral("fleet"), QStringLiteral("Fleet file given to prov-sim."),
-                                         QStringLiteral("file"));
+    const QCommandLineOption fleetOption(
+        QStringLiteral("fleet"), QStringLiteral("Fleet file given to prov-sim."), QStringLiteral("file"));
     const QCommandLineOption outOption(QStringLiteral("write-samples"),
-                                       QStringLiteral("Directory the PNGs are written to (created if missing)."),
-                                       QStringLiteral("dir"));
+        QStringLiteral("Directory the PNGs are written to (created if missing)."), QStringLiteral("dir"));
     const QCommandLineOption simOption(QStringLiteral("prov-sim"), QStringLiteral("prov-sim executable."),
-                                       QStringLiteral("path"), QStringLiteral(PROV_SIM_PATH));
-    const QCommandLineOption scaleOption(QStringLiteral("pixels-per-module"), QStringLiteral("Module size in px."),
-                                         QStringLiteral("n"), QStringLiteral("8"));
-    parser.addOptions({fleetOption, outOption, simOption, scaleOption});
+        QStringLiteral("path"), QStringLiteral(PROV_SIM_PATH));
+    const QCommandLineOption scaleOption(QStringLiteral("pixels-per-module"),
+        QStringLiteral("Module size in px."), QStringLiteral("n"), QStringLiteral("8"));
+    parser.addOptions({ fleetOption, outOption, simOption, scaleOption });
     parser.process(app);
     if (!parser.isSet(fleetOption) || !parser.isSet(outOption))
         return fail(QStringLiteral("--fleet and --write-samples are required"));
@@ -55,8 +55,8 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--pixels-per-module must be 1..%1").arg(QrRenderer::kMaxPixelsPerModule));
 
     QString error;
-    const QList<qrtest::SimPayload> samples =
-        qrtest::provSimPayloads(parser.value(simOption), parser.value(fleetOption), &error);
+    const QList<qrtest::SimPayload> samples = qrtest::provSimPayloads(
+        parser.value(simOption), parser.value(fleetOption), &error);
     if (samples.isEmpty())
         return fail(error.isEmpty() ? QStringLiteral("the fleet has no devices") : error);
 
@@ -66,7 +66,8 @@ int main(int argc, char *argv[])
     static const QRegularExpression safeName(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
     for (const qrtest::SimPayload &sample : samples) {
         if (!safeName.match(sample.serviceName).hasMatch() || sample.payload.isEmpty())
-            return fail(QStringLiteral("unexpected device line from prov-sim (service name \"%1\")").arg(sample.serviceName));
+            return fail(QStringLiteral("unexpected device line from prov-sim (service name \"%1\")")
+                            .arg(sample.serviceName));
         const QImage image = QrRenderer::render(sample.payload, pixelsPerModule, 4);
         if (image.isNull())
             return fail(QStringLiteral("%1: payload does not fit in a QR code").arg(sample.serviceName));
@@ -76,7 +77,7 @@ int main(int argc, char *argv[])
         if (!image.save(path, "PNG"))
             return fail(QStringLiteral("cannot write %1").arg(path));
         std::printf("wrote %s (%d x %d px, %lld-byte payload)\n", qPrintable(QDir::toNativeSeparators(path)),
-                    image.width(), image.height(), static_cast<long long>(sample.payload.toUtf8().size()));
+            image.width(), image.height(), static_cast<long long>(sample.payload.toUtf8().size()));
     }
     return 0;
 }

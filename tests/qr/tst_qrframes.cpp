@@ -27,9 +27,8 @@ constexpr int kPixelsPerModule = 5; // typical webcam scale (ble-testing.md §8:
 struct FramePair
 {
     FramePair(const QImage &scene, F::PixelFormat format)
-        : frames{qrtest::frameFromGrey(scene, format), qrtest::frameFromGrey(scene, format)}
-    {
-    }
+        : frames { qrtest::frameFromGrey(scene, format), qrtest::frameFromGrey(scene, format) }
+    { }
     const QVideoFrame &next() { return frames[flip++ % 2]; }
     QVideoFrame frames[2];
     int flip = 0;
@@ -49,7 +48,9 @@ void feedFor(QVideoSink &sink, FramePair &frames, int ms)
 /// A real QVideoSink feeding a scanner that decodes every frame at once, with spies on it.
 struct Rig
 {
-    Rig() : decoded(&scanner, &QrFrameScanner::payloadDecoded), scanned(&scanner, &QrFrameScanner::frameScanned)
+    Rig()
+        : decoded(&scanner, &QrFrameScanner::payloadDecoded)
+        , scanned(&scanner, &QrFrameScanner::frameScanned)
     {
         scanner.setDecodeIntervalMs(0);
         scanner.setVideoSink(&sink);
@@ -100,9 +101,9 @@ static void addFrameRows()
 {
     QTest::addColumn<int>("format");
     QTest::addColumn<QSize>("size");
-    const QList<F::PixelFormat> webcamFormats{F::Format_YUYV, F::Format_NV12, F::Format_YUV420P,
-                                              F::Format_BGRA8888, F::Format_UYVY, F::Format_Y8};
-    for (const QSize size : {QSize(640, 480), QSize(1280, 720)}) {
+    const QList<F::PixelFormat> webcamFormats { F::Format_YUYV, F::Format_NV12, F::Format_YUV420P,
+        F::Format_BGRA8888, F::Format_UYVY, F::Format_Y8 };
+    for (const QSize size : { QSize(640, 480), QSize(1280, 720) }) {
         for (F::PixelFormat format : webcamFormats) {
             QTest::addRow("%s %dx%d", qPrintable(F::pixelFormatToString(format)), size.width(), size.height())
                 << int(format) << size;
@@ -112,10 +113,11 @@ static void addFrameRows()
     QTest::newRow("NV12 padded stride 1004x600") << int(F::Format_NV12) << QSize(1004, 600);
     QTest::newRow("YUYV padded stride 1004x600") << int(F::Format_YUYV) << QSize(1004, 600);
     QTest::newRow("YUV420P odd size 641x481") << int(F::Format_YUV420P) << QSize(641, 481);
-    for (F::PixelFormat format : {F::Format_NV21, F::Format_YV12, F::Format_YUV422P, F::Format_Y16,
-                                  F::Format_P010, F::Format_BGRX8888, F::Format_ARGB8888, F::Format_XRGB8888,
-                                  F::Format_RGBA8888, F::Format_RGBX8888, F::Format_ABGR8888, F::Format_XBGR8888}) {
-        QTest::addRow("%s 640x480", qPrintable(F::pixelFormatToString(format))) << int(format) << QSize(640, 480);
+    for (F::PixelFormat format : { F::Format_NV21, F::Format_YV12, F::Format_YUV422P, F::Format_Y16,
+             F::Format_P010, F::Format_BGRX8888, F::Format_ARGB8888, F::Format_XRGB8888, F::Format_RGBA8888,
+             F::Format_RGBX8888, F::Format_ABGR8888, F::Format_XBGR8888 }) {
+        QTest::addRow("%s 640x480", qPrintable(F::pixelFormatToString(format)))
+            << int(format) << QSize(640, 480);
     }
 }
 
@@ -128,8 +130,8 @@ void TestQrFrames::decodesFrameDirectly()
 {
     QFETCH(int, format);
     QFETCH(QSize, size);
-    const QVideoFrame frame = qrtest::frameFromGrey(qrtest::centredScene(size, m_code, 170, 12),
-                                                    F::PixelFormat(format));
+    const QVideoFrame frame = qrtest::frameFromGrey(
+        qrtest::centredScene(size, m_code, 170, 12), F::PixelFormat(format));
     QVERIFY(frame.isValid());
     QCOMPARE(frame.size(), size);
     if (size.width() == 1004) {
@@ -158,11 +160,13 @@ void TestQrFrames::decodesFrameThroughVideoSink()
 
     // Start the code away from the centre, as a hand-held sticker would be.
     const QPoint topLeft(size.width() / 5, size.height() / 6);
-    rig.sink.setVideoFrame(qrtest::frameFromGrey(qrtest::scene(size, m_code, topLeft, 150, 10), F::PixelFormat(format)));
+    rig.sink.setVideoFrame(
+        qrtest::frameFromGrey(qrtest::scene(size, m_code, topLeft, 150, 10), F::PixelFormat(format)));
     QTRY_COMPARE(rig.scanned.count(), 1);
     QCOMPARE(rig.scanned.at(0).at(0).toBool(), true);
     QCOMPARE(rig.decoded.count(), 1);
-    QVERIFY2(rig.decoded.at(0).at(0).toString() == m_payload, "decoded text differs from the rendered payload");
+    QVERIFY2(
+        rig.decoded.at(0).at(0).toString() == m_payload, "decoded text differs from the rendered payload");
     QCOMPARE(rig.scanner.framesReceived(), 1);
     QCOMPARE(rig.scanner.decodesStarted(), 1);
     QVERIFY(!rig.scanner.isBusy());
@@ -179,7 +183,8 @@ void TestQrFrames::decodesJpegFrame()
 void TestQrFrames::decodesFallbackFormatThroughToImage()
 {
     // AYUV has no direct luma path; QVideoFrame::toImage() converts it (QGuiApplication exists).
-    const QVideoFrame frame = qrtest::frameFromGrey(qrtest::centredScene(QSize(640, 480), m_code), F::Format_AYUV);
+    const QVideoFrame frame = qrtest::frameFromGrey(
+        qrtest::centredScene(QSize(640, 480), m_code), F::Format_AYUV);
     QVERIFY(frame.isValid());
     QVERIFY2(QrDecoder::decodeFrame(frame) == m_payload, "AYUV frame not decoded through toImage()");
 }
@@ -189,7 +194,7 @@ void TestQrFrames::blankAndNoiseFramesGiveNothing()
     const QSize size(1280, 720);
     const QImage blank = qrtest::scene(size, {}, {}, 128);
     const QImage noise = qrtest::noiseScene(size);
-    for (F::PixelFormat format : {F::Format_NV12, F::Format_YUYV, F::Format_BGRA8888}) {
+    for (F::PixelFormat format : { F::Format_NV12, F::Format_YUYV, F::Format_BGRA8888 }) {
         QVERIFY(QrDecoder::decodeFrame(qrtest::frameFromGrey(blank, format)).isEmpty());
         QVERIFY(QrDecoder::decodeFrame(qrtest::frameFromGrey(noise, format)).isEmpty());
     }
@@ -211,14 +216,17 @@ void TestQrFrames::malformedFramesGiveNothingAndDoNotCrash()
     QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(0, 0), F::Format_NV12))).isEmpty());
     QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(-4, 8), F::Format_YUYV))).isEmpty());
     // Qt 6.4's QVideoFrame::map() divides by zero on 4:2:0 frames one row high: never mapped.
-    for (F::PixelFormat format : {F::Format_YUV420P, F::Format_YV12, F::Format_NV12, F::Format_YUYV}) {
-        for (const QSize size : {QSize(1, 1), QSize(2, 1), QSize(100, 1), QSize(1, 100), QSize(20, 20), QSize(3, 3)})
+    for (F::PixelFormat format : { F::Format_YUV420P, F::Format_YV12, F::Format_NV12, F::Format_YUYV }) {
+        for (const QSize size :
+            { QSize(1, 1), QSize(2, 1), QSize(100, 1), QSize(1, 100), QSize(20, 20), QSize(3, 3) })
             QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(size, format))).isEmpty());
     }
     // Odd sizes and texture-only formats.
-    QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(21, 21), F::Format_YUV420P))).isEmpty());
+    QVERIFY(
+        QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(21, 21), F::Format_YUV420P))).isEmpty());
     QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(333, 77), F::Format_UYVY))).isEmpty());
-    QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(64, 64), F::Format_SamplerRect))).isEmpty());
+    QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(64, 64), F::Format_SamplerRect)))
+                .isEmpty());
     QVERIFY(QrDecoder::decodeFrame(QVideoFrame(QVideoFrameFormat(QSize(64, 64), F::Format_Jpeg))).isEmpty());
     // A Jpeg frame whose buffer holds garbage.
     QVideoFrame garbage(QVideoFrameFormat(QSize(64, 64), F::Format_Jpeg));
@@ -239,8 +247,7 @@ void TestQrFrames::malformedFramesGiveNothingAndDoNotCrash()
 void TestQrFrames::frameMappedForWritingElsewhereGivesNothing()
 {
     // A frame another owner holds mapped write-only cannot be mapped for reading: no result.
-    QVideoFrame frame =
-        qrtest::frameFromGrey(qrtest::centredScene(QSize(640, 480), m_code), F::Format_NV12);
+    QVideoFrame frame = qrtest::frameFromGrey(qrtest::centredScene(QSize(640, 480), m_code), F::Format_NV12);
     QVERIFY(frame.map(QVideoFrame::WriteOnly));
     QVERIFY(QrDecoder::decodeFrame(frame).isEmpty());
     frame.unmap();
@@ -288,7 +295,7 @@ void TestQrFrames::capsDecodeRate()
     // Decodes start at least 250 ms apart: at most one per started 250 ms of feeding.
     const int allowed = int(elapsed / 250) + 1;
     QVERIFY2(rig.scanner.decodesStarted() <= allowed,
-             qPrintable(QStringLiteral("%1 decodes in %2 ms").arg(rig.scanner.decodesStarted()).arg(elapsed)));
+        qPrintable(QStringLiteral("%1 decodes in %2 ms").arg(rig.scanner.decodesStarted()).arg(elapsed)));
     QVERIFY(rig.scanner.decodesStarted() >= 2);
     QVERIFY(rig.scanner.framesReceived() > rig.scanner.decodesStarted());
 }
@@ -298,8 +305,8 @@ void TestQrFrames::suppressesRepeatsOfTheSamePayload()
     const QSize size(640, 480);
     const QString otherPayload = QStringLiteral(R"({"ver":"v1","name":"PROV_OTHER","transport":"softap"})");
     FramePair first(qrtest::centredScene(size, m_code), F::Format_NV12);
-    const QVideoFrame second =
-        qrtest::frameFromGrey(qrtest::centredScene(size, QrRenderer::render(otherPayload, 5)), F::Format_NV12);
+    const QVideoFrame second = qrtest::frameFromGrey(
+        qrtest::centredScene(size, QrRenderer::render(otherPayload, 5)), F::Format_NV12);
     Rig rig;
     QCOMPARE(rig.scanner.repeatSuppressionMs(), 3000);
     rig.scanner.setRepeatSuppressionMs(60000);
@@ -323,7 +330,7 @@ void TestQrFrames::suppressesRepeatsOfTheSamePayload()
     rig.sink.setVideoFrame(first.next());
     QTRY_COMPARE(rig.scanned.count(), 6);
     QCOMPARE(rig.decoded.count(), 4);
-    for (int i : {0, 2, 3})
+    for (int i : { 0, 2, 3 })
         QVERIFY(rig.decoded.at(i).at(0).toString() == m_payload);
 }
 
@@ -351,8 +358,8 @@ void TestQrFrames::reportsPayloadAgainAfterItWasOutOfSight()
 
 void TestQrFrames::stopsListeningToAReplacedSink()
 {
-    const QVideoFrame withCode =
-        qrtest::frameFromGrey(qrtest::centredScene(QSize(640, 480), m_code), F::Format_NV12);
+    const QVideoFrame withCode = qrtest::frameFromGrey(
+        qrtest::centredScene(QSize(640, 480), m_code), F::Format_NV12);
     QVideoSink oldSink;
     QVideoSink newSink;
     QrFrameScanner scanner;

@@ -5,10 +5,10 @@
 // big, missing). Round trips with unicode, maximum-length names and secrets; the committed sample
 // stickers match prov-sim's payloads; on this machine (no camera) the controller says so plainly.
 // Payloads hold secrets: compared with QVERIFY(a == b) so a failure never prints them.
+#include "provsimpayloads.h"
 #include "qr/cameracontroller.h"
 #include "qr/qrdecoder.h"
 #include "qr/qrrenderer.h"
-#include "provsimpayloads.h"
 #include "qrframefactory.h"
 
 #include "prov/qrpayload.h"
@@ -112,7 +112,8 @@ private Q_SLOTS:
 
 private:
     /// Decodes `file` through the controller; returns the payload, or sets `error`/`reason`.
-    QString decodeFileThroughController(const QString &file, QrImageFile::Error *error, QString *reason = nullptr);
+    QString decodeFileThroughController(
+        const QString &file, QrImageFile::Error *error, QString *reason = nullptr);
     QString writeFile(const QString &name, const QByteArray &bytes);
 
     QTemporaryDir m_dir;
@@ -138,7 +139,8 @@ QString TestQrImage::writeFile(const QString &name, const QByteArray &bytes)
     return path;
 }
 
-QString TestQrImage::decodeFileThroughController(const QString &file, QrImageFile::Error *error, QString *reason)
+QString TestQrImage::decodeFileThroughController(
+    const QString &file, QrImageFile::Error *error, QString *reason)
 {
     CameraController controller;
     QSignalSpy decoded(&controller, &CameraController::payloadDecoded);
@@ -197,9 +199,10 @@ void TestQrImage::decodesImageFiles_data()
 
     // A camera-sized photo with the code small in it.
     QTest::newRow("code small in a large noisy picture")
-        << "scene.png" << encoded(qrtest::scene(QSize(2000, 1500), QrRenderer::render(qrtest::espPayload(), 4),
-                                                QPoint(1300, 900), 140, 25),
-                                  "PNG");
+        << "scene.png"
+        << encoded(qrtest::scene(QSize(2000, 1500), QrRenderer::render(qrtest::espPayload(), 4),
+                       QPoint(1300, 900), 140, 25),
+               "PNG");
 }
 
 void TestQrImage::decodesImageFiles()
@@ -222,19 +225,22 @@ void TestQrImage::reportsBadFiles_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QrImageFile::Error>("error");
     const QByteArray png = encoded(QrRenderer::render(qrtest::espPayload()), "PNG");
-    QTest::newRow("text file named .png") << "notes.png" << QByteArray("This is not an image.\n")
-                                          << QrImageFile::Error::NotAnImage;
+    QTest::newRow("text file named .png")
+        << "notes.png" << QByteArray("This is not an image.\n") << QrImageFile::Error::NotAnImage;
     QTest::newRow("empty file") << "empty.png" << QByteArray() << QrImageFile::Error::NotAnImage;
-    QTest::newRow("truncated png") << "truncated.png" << png.left(png.size() / 2) << QrImageFile::Error::ImageDamaged;
+    QTest::newRow("truncated png") << "truncated.png" << png.left(png.size() / 2)
+                                   << QrImageFile::Error::ImageDamaged;
     QTest::newRow("png header only") << "header.png" << png.left(40) << QrImageFile::Error::ImageDamaged;
-    QTest::newRow("50000 x 50000 header") << "bomb.png" << hugePngHeader(50000, 50000)
-                                          << QrImageFile::Error::ImageTooLarge;
-    QTest::newRow("7000 x 7000 header (49 MP)") << "big.png" << hugePngHeader(7000, 7000)
-                                                << QrImageFile::Error::ImageTooLarge;
-    QTest::newRow("image without a code") << "blank.png" << encoded(qrtest::scene(QSize(800, 600), {}, {}, 200, 30), "PNG")
-                                          << QrImageFile::Error::NoQrCode;
-    QTest::newRow("image too small for a code") << "tiny.png" << encoded(qrtest::scene(QSize(12, 12), {}, {}, 0), "PNG")
-                                                << QrImageFile::Error::NoQrCode;
+    QTest::newRow("50000 x 50000 header")
+        << "bomb.png" << hugePngHeader(50000, 50000) << QrImageFile::Error::ImageTooLarge;
+    QTest::newRow("7000 x 7000 header (49 MP)")
+        << "big.png" << hugePngHeader(7000, 7000) << QrImageFile::Error::ImageTooLarge;
+    QTest::newRow("image without a code")
+        << "blank.png" << encoded(qrtest::scene(QSize(800, 600), {}, {}, 200, 30), "PNG")
+        << QrImageFile::Error::NoQrCode;
+    QTest::newRow("image too small for a code")
+        << "tiny.png" << encoded(qrtest::scene(QSize(12, 12), {}, {}, 0), "PNG")
+        << QrImageFile::Error::NoQrCode;
     QTest::newRow("missing file") << QString() << QByteArray() << QrImageFile::Error::FileNotFound;
     QTest::newRow("directory") << "." << QByteArray() << QrImageFile::Error::FileUnreadable;
 }
@@ -279,7 +285,8 @@ void TestQrImage::reportsFileOverSizeCap()
     // The pixel cap applies to images whose header is fine too.
     limits = {};
     limits.maxPixels = 100 * 100;
-    QCOMPARE(QrImageFile::decodeImage(m_code, QStringLiteral("x"), limits).error, QrImageFile::Error::ImageTooLarge);
+    QCOMPARE(QrImageFile::decodeImage(m_code, QStringLiteral("x"), limits).error,
+        QrImageFile::Error::ImageTooLarge);
     QVERIFY(QrImageFile::decodeImage(m_code, QStringLiteral("x")).ok());
 }
 
@@ -317,7 +324,7 @@ void TestQrImage::decodesImageFileCopiedToClipboard()
 {
     const QString path = writeFile(QStringLiteral("copied.png"), encoded(m_code, "PNG"));
     auto *mime = new QMimeData;
-    mime->setUrls({QUrl::fromLocalFile(path)});
+    mime->setUrls({ QUrl::fromLocalFile(path) });
     QGuiApplication::clipboard()->setMimeData(mime); // takes ownership
     CameraController controller;
     QSignalSpy decoded(&controller, &CameraController::payloadDecoded);
@@ -371,18 +378,21 @@ void TestQrImage::roundTripsPayloads_data()
     QTest::addColumn<QString>("password");
     QTest::addColumn<QString>("transport");
     QTest::addColumn<int>("security");
-    QTest::newRow("ascii sec1") << "PROV_1A2B3C" << "abcd1234" << QString() << "ble" << 1;
-    QTest::newRow("unicode name") << QStringLiteral("Gerät-Küche-Ω") << "abcd1234" << QString() << "softap" << 1;
-    QTest::newRow("cjk and emoji name") << QStringLiteral("設備🙂") << QString() << QString() << "ble" << 0;
-    QTest::newRow("maximum-length name (32 bytes)") << QString(32, QLatin1Char('N')) << "abcd1234" << QString()
-                                                    << "ble" << 2;
-    QTest::newRow("maximum-length unicode name (32 bytes)") << QString(16, QChar(0x00E9)) << QString() << QString()
-                                                            << "ble" << 0;
+    QTest::newRow("ascii sec1") << "PROV_1A2B3C"
+                                << "abcd1234" << QString() << "ble" << 1;
+    QTest::newRow("unicode name") << QStringLiteral("Gerät-Küche-Ω") << "abcd1234" << QString() << "softap"
+                                  << 1;
+    QTest::newRow("cjk and emoji name")
+        << QStringLiteral("設備🙂") << QString() << QString() << "ble" << 0;
+    QTest::newRow("maximum-length name (32 bytes)")
+        << QString(32, QLatin1Char('N')) << "abcd1234" << QString() << "ble" << 2;
+    QTest::newRow("maximum-length unicode name (32 bytes)")
+        << QString(16, QChar(0x00E9)) << QString() << QString() << "ble" << 0;
     QTest::newRow("secrets with quotes, backslashes, unicode")
-        << "PROV_SECRET" << QStringLiteral("p\"o\\p/\u00e4\u20ac\U0001F511 x") << QStringLiteral("pass \"phrase\" 🔐")
-        << "softap" << 2;
-    QTest::newRow("long secrets") << "PROV_LONG" << QString(128, QLatin1Char('s')) << QString(63, QLatin1Char('w'))
-                                  << "softap" << 2;
+        << "PROV_SECRET" << QStringLiteral("p\"o\\p/\u00e4\u20ac\U0001F511 x")
+        << QStringLiteral("pass \"phrase\" 🔐") << "softap" << 2;
+    QTest::newRow("long secrets") << "PROV_LONG" << QString(128, QLatin1Char('s'))
+                                  << QString(63, QLatin1Char('w')) << "softap" << 2;
 }
 
 void TestQrImage::roundTripsPayloads()
@@ -444,23 +454,25 @@ void TestQrImage::samplesMatchProvSimPayloads()
 {
     // prov-sim prints each device's QR payload; the committed stickers must encode exactly that.
     QString error;
-    const QList<qrtest::SimPayload> payloads =
-        qrtest::provSimPayloads(QStringLiteral(PROV_SIM_PATH), QStringLiteral(PROV_FLEET_FILE), &error);
+    const QList<qrtest::SimPayload> payloads = qrtest::provSimPayloads(
+        QStringLiteral(PROV_SIM_PATH), QStringLiteral(PROV_FLEET_FILE), &error);
     QVERIFY2(!payloads.isEmpty(), qPrintable(error));
     QStringList names;
     for (const qrtest::SimPayload &device : payloads) {
         names.append(device.serviceName);
-        const QString path = QDir(QStringLiteral(PROV_SAMPLES_DIR)).filePath(device.serviceName + QStringLiteral(".png"));
+        const QString path = QDir(QStringLiteral(PROV_SAMPLES_DIR))
+                                 .filePath(device.serviceName + QStringLiteral(".png"));
         QVERIFY2(QFile::exists(path), qPrintable(path + QStringLiteral(" missing: run ninja qr_samples")));
         const QrImageFile::Outcome outcome = QrImageFile::decodeFile(path);
         QVERIFY2(outcome.ok(), qPrintable(outcome.reason));
         QVERIFY2(outcome.text == device.payload,
-                 qPrintable(device.serviceName + QStringLiteral(": sticker differs from prov-sim; run ninja qr_samples")));
+            qPrintable(device.serviceName
+                + QStringLiteral(": sticker differs from prov-sim; run ninja qr_samples")));
         const auto parsed = prov::parseQrPayload(outcome.text.toUtf8());
         QVERIFY(parsed);
         QCOMPARE(parsed->transport, device.transport);
     }
-    for (const char *softAp : {"PROV_DEMO00", "PROV_DEMO01", "PROV_DEMO02", "PROV_DEMO03"})
+    for (const char *softAp : { "PROV_DEMO00", "PROV_DEMO01", "PROV_DEMO02", "PROV_DEMO03" })
         QVERIFY2(names.contains(QLatin1String(softAp)), softAp);
 }
 

@@ -39,8 +39,7 @@ private Q_SLOTS:
     void imageDialogDecodesChosenFile();
 
 private:
-    template<typename T = QObject>
-    T *child(const char *objectName) const
+    template <typename T = QObject> T *child(const char *objectName) const
     {
         return m_view->rootObject()->findChild<T *>(QLatin1String(objectName));
     }
@@ -61,7 +60,7 @@ void TestQrScanPanel::init()
 {
     m_camera = std::make_unique<CameraController>();
     m_view = std::make_unique<QQuickView>();
-    m_view->setInitialProperties({{QStringLiteral("camera"), QVariant::fromValue(m_camera.get())}});
+    m_view->setInitialProperties({ { QStringLiteral("camera"), QVariant::fromValue(m_camera.get()) } });
     m_view->setResizeMode(QQuickView::SizeRootObjectToView);
     m_view->resize(340, 600); // the width DevicesPage.qml gives the panel
     m_view->setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/QrScanPanel.qml")));
@@ -90,14 +89,16 @@ void TestQrScanPanel::showsPlainMessageWithoutCamera()
     QVERIFY(message->property("text").toString().startsWith(QLatin1String("No camera detected")));
     QVERIFY(!child<QQuickItem>("preview")->isVisible());
     QVERIFY(!child<QQuickItem>("cameraButton")->isVisible()); // nothing to start
-    for (const char *name : {"openImageButton", "pasteButton"}) {
+    for (const char *name : { "openImageButton", "pasteButton" }) {
         auto *button = child<QQuickItem>(name);
         QVERIFY(button);
         QVERIFY(button->isVisible());
         QVERIFY(button->isEnabled());
     }
-    QCOMPARE(child<QQuickItem>("openImageButton")->property("text").toString(), QStringLiteral("Open QR image…"));
-    QCOMPARE(child<QQuickItem>("pasteButton")->property("text").toString(), QStringLiteral("Paste from clipboard"));
+    QCOMPARE(
+        child<QQuickItem>("openImageButton")->property("text").toString(), QStringLiteral("Open QR image…"));
+    QCOMPARE(child<QQuickItem>("pasteButton")->property("text").toString(),
+        QStringLiteral("Paste from clipboard"));
     QVERIFY(!child<QQuickItem>("resultLine")->isVisible()); // nothing read yet
 
     const QImage shot = m_view->grabWindow();

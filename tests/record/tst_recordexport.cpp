@@ -104,8 +104,8 @@ QList<ProvisioningRecord> hostileRecords()
     QList<ProvisioningRecord> records;
     const QStringList hostile = hostileStrings();
     for (int i = 0; i < hostile.size(); ++i) {
-        ProvisioningRecord r
-            = recordtest::makeRecord(i, 1'700'000'000'000 + i * 1001, RecordOutcome::Failed, hostile[i]);
+        ProvisioningRecord r = recordtest::makeRecord(
+            i, 1'700'000'000'000 + i * 1001, RecordOutcome::Failed, hostile[i]);
         r.start.station = hostile[(i + 1) % hostile.size()];
         r.start.operatorName = hostile[(i + 2) % hostile.size()];
         r.start.address = hostile[(i + 3) % hostile.size()];
@@ -289,8 +289,8 @@ void TestRecordExport::jsonOmitsPayloadsNotMarkedNonSecret()
 {
     ProvisioningRecord r = recordtest::makeRecord(1, 1000, RecordOutcome::Provisioned, QStringLiteral("P"));
     const QByteArray secret = "wifi-passphrase-xyz";
-    r.customCalls
-        = { { QStringLiteral("custom-creds"), secret.size(), 2, false, secret, QByteArray("ok"), 0 } };
+    r.customCalls = { { QStringLiteral("custom-creds"), secret.size(), 2, false, secret, QByteArray("ok"),
+        0 } };
     QBuffer json;
     QVERIFY(json.open(QIODevice::WriteOnly));
     QVERIFY(exportJson({ r }, json));

@@ -310,7 +310,10 @@ void TestRecordLog::selectedDetailsFollowLiveWrites()
     log.addPhase(id, QStringLiteral("handshake"), 34);
     QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("phases")).toList().size(), 2);
     QCOMPARE(controller.selectedRecord().value(QStringLiteral("attemptId")).toString(), id);
-    const QVariantMap second = controller.selectedRecord().value(QStringLiteral("phases")).toList()[1].toMap();
+    const QVariantMap second = controller.selectedRecord()
+                                   .value(QStringLiteral("phases"))
+                                   .toList()[1]
+                                   .toMap();
     QCOMPARE(second.value(QStringLiteral("phase")).toString(), QStringLiteral("handshake"));
     QVERIFY(controller.lastError().isEmpty());
 }
@@ -345,8 +348,9 @@ void TestRecordLog::controllerFiltersDebouncedAndSelects()
     QTRY_COMPARE(controller.totalCount(), 10);
 
     QSignalSpy selected(&controller, &RecordsController::selectedRecordChanged);
-    const QString id
-        = controller.model()->data(controller.model()->index(0), RecordsModel::AttemptIdRole).toString();
+    const QString id = controller.model()
+                           ->data(controller.model()->index(0), RecordsModel::AttemptIdRole)
+                           .toString();
     controller.select(id);
     QTRY_COMPARE(controller.selectedRecord().value(QStringLiteral("attemptId")).toString(), id);
     const QVariantList phases = controller.selectedRecord().value(QStringLiteral("phases")).toList();

@@ -51,10 +51,10 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
         QVERIFY(store);
         QList<ProvisioningRecord> records;
         for (int i = 0; i < 1200; ++i) {
-            ProvisioningRecord r
-                = recordtest::makeRecord(i, now - qint64(1200 - i) * 30'000, RecordOutcome(1 + i % 4),
-                    i % 100 == 7 ? QStringLiteral("LAMP_%1").arg(i)
-                                 : QStringLiteral("PROV_%1").arg(i, 4, 16, QLatin1Char('0')));
+            ProvisioningRecord r = recordtest::makeRecord(i, now - qint64(1200 - i) * 30'000,
+                RecordOutcome(1 + i % 4),
+                i % 100 == 7 ? QStringLiteral("LAMP_%1").arg(i)
+                             : QStringLiteral("PROV_%1").arg(i, 4, 16, QLatin1Char('0')));
             if (i == 1199)
                 r.customCalls = { { QStringLiteral("custom-data"), 12, 4, true, QByteArray("hello"),
                     QByteArray("ok"), 0 } };
@@ -114,8 +114,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
     QTest::qWait(50); // let the details pane lay out for the screenshot
     const QImage shot = view.grabWindow();
     QVERIFY(!shot.isNull());
-    const QString shotPath
-        = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR)).filePath(QStringLiteral("recordspage.png"));
+    const QString shotPath = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR))
+                                 .filePath(QStringLiteral("recordspage.png"));
     QVERIFY(shot.save(shotPath));
     qInfo("screenshot: %s", qPrintable(shotPath));
 
@@ -143,7 +143,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
     controller.setOutcomeFilter(RecordsController::OutcomeFilter::Failed);
     QTRY_COMPARE(controller.totalCount(), 300);
     QTRY_VERIFY(list->property("count").toInt() > 0);
-    QCOMPARE(controller.model()->data(controller.model()->index(0), RecordsModel::FailureHeadlineRole).toString(),
+    QCOMPARE(
+        controller.model()->data(controller.model()->index(0), RecordsModel::FailureHeadlineRole).toString(),
         headline);
     QCOMPARE(controller.model()->data(controller.model()->index(0), RecordsModel::FailureNameRole).toString(),
         QStringLiteral("wifi_auth_error"));
@@ -167,7 +168,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
 
     // The smallest window: every column keeps its room, the service name stays readable and the
     // duration ends inside the table.
-    QVERIFY2(view.rootObject()->implicitWidth() <= 848, qPrintable(QString::number(view.rootObject()->implicitWidth())));
+    QVERIFY2(view.rootObject()->implicitWidth() <= 848,
+        qPrintable(QString::number(view.rootObject()->implicitWidth())));
     view.resize(848, 700);
     QTRY_COMPARE(list->width() < 640, true);
     QTest::qWait(50);
@@ -183,8 +185,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
         QVERIFY2(right.x() <= list->width(), qPrintable(QString::number(right.x())));
     }
     const QImage small = view.grabWindow();
-    const QString smallPath
-        = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR)).filePath(QStringLiteral("recordspage-1024.png"));
+    const QString smallPath = QDir(QStringLiteral(QT_TESTCASE_BUILDDIR))
+                                  .filePath(QStringLiteral("recordspage-1024.png"));
     QVERIFY(small.save(smallPath));
     qInfo("screenshot: %s", qPrintable(smallPath));
 }

@@ -153,8 +153,8 @@ void TestRecordStore::writesAnAttemptStepByStep()
 {
     auto store = openStore(m_path);
     QVERIFY(store);
-    ProvisioningRecord expected
-        = makeRecord(7, 1'700'000'123'456, RecordOutcome::Failed, QStringLiteral("PROV_1A2B3C"));
+    ProvisioningRecord expected = makeRecord(
+        7, 1'700'000'123'456, RecordOutcome::Failed, QStringLiteral("PROV_1A2B3C"));
     expected.customCalls = {
         { QStringLiteral("custom-data"), 5, 7, true, QByteArray("hello"),
             QByteArray("\x00\x01\x02\xff\"x,", 7), 0 },
@@ -531,8 +531,8 @@ void TestRecordStore::keepsNoSecretInTheFile()
     QVERIFY(store->addCustomCall(r.start.attemptId,
         { QStringLiteral("custom-creds"), passphrase.size(), 2, false, passphrase, QByteArray("ok"), 0 }));
     // A device answer that carries a secret (not marked non-secret): the response column stays empty.
-    QVERIFY(store->addCustomCall(r.start.attemptId,
-        { QStringLiteral("custom-pop"), 1, pop.size(), false, QByteArray("?"), pop, 0 }));
+    QVERIFY(store->addCustomCall(
+        r.start.attemptId, { QStringLiteral("custom-pop"), 1, pop.size(), false, QByteArray("?"), pop, 0 }));
     QVERIFY(store->finish(r.start.attemptId, r.end));
     store.reset();
     QByteArray bytes;

@@ -67,10 +67,10 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("output"), QStringLiteral("Folder for the PNG files."));
     const QCommandLineOption fleetOption(QStringLiteral("fleet"), QStringLiteral("prov-sim fleet file."),
-                                         QStringLiteral("file"), SimFleet::demoFleetPath());
+        QStringLiteral("file"), SimFleet::demoFleetPath());
     parser.addOption(fleetOption);
-    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size (default 1280x800)."),
-                                        QStringLiteral("WxH"), QStringLiteral("1280x800"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"),
+        QStringLiteral("Window size (default 1280x800)."), QStringLiteral("WxH"), QStringLiteral("1280x800"));
     parser.addOption(sizeOption);
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
@@ -79,7 +79,7 @@ int main(int argc, char *argv[])
     if (!QDir().mkpath(out.path()))
         return fail(QStringLiteral("cannot create %1").arg(out.path()));
 
-    SimFleet fleet({QStringLiteral("--fleet"), parser.value(fleetOption)});
+    SimFleet fleet({ QStringLiteral("--fleet"), parser.value(fleetOption) });
     if (!fleet.start())
         return fail(fleet.errorString());
     QTemporaryDir tmp;
@@ -122,9 +122,7 @@ int main(int argc, char *argv[])
         ++shots;
         return 0;
     };
-    auto showPage = [&](int page) {
-        QMetaObject::invokeMethod(window, "showPage", Q_ARG(QVariant, page));
-    };
+    auto showPage = [&](int page) { QMetaObject::invokeMethod(window, "showPage", Q_ARG(QVariant, page)); };
     QObject *page = window->findChild<QObject *>(QStringLiteral("devicePage"));
     if (!page)
         return fail(QStringLiteral("no devicePage"));
@@ -180,8 +178,10 @@ int main(int argc, char *argv[])
     setText("payloadArea", QStringLiteral("hello"));
     if (QObject *box = page->findChild<QObject *>(QStringLiteral("recordPayloadBox")))
         box->setProperty("checked", true);
-    run(s, [s] { return s->sendCustom(QStringLiteral("custom-data"), QStringLiteral("hello"),
-                                      DeviceSession::PayloadFormat::Text, true); });
+    run(s, [s] {
+        return s->sendCustom(
+            QStringLiteral("custom-data"), QStringLiteral("hello"), DeviceSession::PayloadFormat::Text, true);
+    });
     if (int rc = shoot(QStringLiteral("device-custom")))
         return rc;
 
@@ -213,7 +213,8 @@ int main(int argc, char *argv[])
     waitFor([&ws] { return ws.records()->loadedCount() > 0 && !ws.records()->busy(); }, 10000);
     // Open the details of the demo fleet's failed attempt (second row, newest first).
     QObject *recordsPage = window->findChild<QObject *>(QStringLiteral("recordsPage"));
-    if (QObject *list = recordsPage ? recordsPage->findChild<QObject *>(QStringLiteral("recordsList")) : nullptr)
+    if (QObject *list = recordsPage ? recordsPage->findChild<QObject *>(QStringLiteral("recordsList"))
+                                    : nullptr)
         list->setProperty("currentIndex", 1);
     waitFor([&ws] { return !ws.records()->selectedRecord().isEmpty(); }, 5000);
     if (int rc = shoot(QStringLiteral("records")))

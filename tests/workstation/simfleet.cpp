@@ -66,7 +66,8 @@ bool SimFleet::start(int timeoutMs)
     if (!ready)
         loop.exec();
     if (!ready) {
-        m_error = QStringLiteral("prov-sim not ready: %1").arg(QString::fromUtf8(m_process.readAllStandardError()));
+        m_error = QStringLiteral("prov-sim not ready: %1")
+                      .arg(QString::fromUtf8(m_process.readAllStandardError()));
         return false;
     }
     return true;

@@ -70,31 +70,26 @@ void TestAppBle::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("prov-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_app_ble"));
 
-    const QJsonObject fleet{
-        {QStringLiteral("devices"),
-         QJsonArray{QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B20001")},
-                                {QStringLiteral("transport"), QStringLiteral("ble")},
-                                {QStringLiteral("sec_ver"), 2},
-                                {QStringLiteral("rssi"), -52}},
-                    QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B10002")},
-                                {QStringLiteral("transport"), QStringLiteral("ble")},
-                                {QStringLiteral("sec_ver"), 1},
-                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("drop-after-apply")}}},
-                    QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B10003")},
-                                {QStringLiteral("transport"), QStringLiteral("ble")},
-                                {QStringLiteral("sec_ver"), 1},
-                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("drop-after-apply")}}},
-                    // Only in BlueZ's cache: never advertises, so no RSSI (docs/prov-sim.md).
-                    QJsonObject{{QStringLiteral("service_name"), QStringLiteral("PROV_B10004")},
-                                {QStringLiteral("transport"), QStringLiteral("ble")},
-                                {QStringLiteral("sec_ver"), 1},
-                                {QStringLiteral("ble_scenarios"), QJsonArray{QStringLiteral("cached")}}}}}};
+    const QJsonObject fleet { { QStringLiteral("devices"),
+        QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_B20001") },
+                         { QStringLiteral("transport"), QStringLiteral("ble") },
+                         { QStringLiteral("sec_ver"), 2 }, { QStringLiteral("rssi"), -52 } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_B10002") },
+                { QStringLiteral("transport"), QStringLiteral("ble") }, { QStringLiteral("sec_ver"), 1 },
+                { QStringLiteral("ble_scenarios"), QJsonArray { QStringLiteral("drop-after-apply") } } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_B10003") },
+                { QStringLiteral("transport"), QStringLiteral("ble") }, { QStringLiteral("sec_ver"), 1 },
+                { QStringLiteral("ble_scenarios"), QJsonArray { QStringLiteral("drop-after-apply") } } },
+            // Only in BlueZ's cache: never advertises, so no RSSI (docs/prov-sim.md).
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_B10004") },
+                { QStringLiteral("transport"), QStringLiteral("ble") }, { QStringLiteral("sec_ver"), 1 },
+                { QStringLiteral("ble_scenarios"), QJsonArray { QStringLiteral("cached") } } } } } };
     const QString fleetPath = m_dir.filePath(QStringLiteral("fleet.json"));
     QFile f(fleetPath);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(QJsonDocument(fleet).toJson());
     f.close();
-    m_devices = m_bus.startSim(simArgs({QStringLiteral("--fleet"), fleetPath}));
+    m_devices = m_bus.startSim(simArgs({ QStringLiteral("--fleet"), fleetPath }));
     QVERIFY2(m_devices.size() == 4, qPrintable(m_bus.error() + QString::fromUtf8(m_bus.simStderr())));
 
     WorkstationOptions options;
@@ -156,8 +151,8 @@ void TestAppBle::scanListsTheBleDevicesWithRssi()
     QTRY_VERIFY_WITH_TIMEOUT(ble->isScanning() || ble->deviceCount() > 0, 5000);
     QCOMPARE(ble->errorCode(), 0);
     QVERIFY(ble->isAdapterAvailable());
-    QVERIFY(scanUntilListed({QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"),
-                             QStringLiteral("PROV_B10003")}));
+    QVERIFY(scanUntilListed(
+        { QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"), QStringLiteral("PROV_B10003") }));
     QTRY_VERIFY(!ble->isScanning());
 
     DeviceListModel *model = m_ws->deviceModel();
@@ -169,10 +164,11 @@ void TestAppBle::scanListsTheBleDevicesWithRssi()
     QCOMPARE(index.data(DeviceListModel::RssiTextRole).toString(), QStringLiteral("-52 dBm"));
     QVERIFY(index.data(DeviceListModel::OriginsRole).toInt() & int(DeviceOrigin::Ble));
     const auto entry = model->entry(QStringLiteral("PROV_B20001"));
-    QCOMPARE(entry->host, simDevice(QStringLiteral("PROV_B20001")).value(QStringLiteral("address")).toString());
+    QCOMPARE(
+        entry->host, simDevice(QStringLiteral("PROV_B20001")).value(QStringLiteral("address")).toString());
     QVERIFY(!ble->isCached(QStringLiteral("PROV_B20001")));
     QCOMPARE(ble->serviceUuidFor(QStringLiteral("PROV_B20001")),
-             QUuid(simDevice(QStringLiteral("PROV_B20001")).value(QStringLiteral("service_uuid")).toString()));
+        QUuid(simDevice(QStringLiteral("PROV_B20001")).value(QStringLiteral("service_uuid")).toString()));
     QVERIFY(ble->statusText().contains(QLatin1String("4"))); // the three advertising + the cached one
 }
 
@@ -189,15 +185,17 @@ void TestAppBle::cachedBleDeviceListedAsNotAdvertising()
     QCOMPARE(index.data(DeviceListModel::TransportRole).toString(), QStringLiteral("ble"));
     QVERIFY(m_ws->bleSource()->isCached(key));
     // The advertising devices are not marked.
-    QCOMPARE(model->index(model->rowOf(QStringLiteral("PROV_B20001"))).data(DeviceListModel::CachedRole).toBool(),
-             false);
+    QCOMPARE(
+        model->index(model->rowOf(QStringLiteral("PROV_B20001"))).data(DeviceListModel::CachedRole).toBool(),
+        false);
 }
 
 void TestAppBle::qrForABleDeviceMergesIntoItsRow()
 {
     DeviceListModel *model = m_ws->deviceModel();
     const int rows = model->rowCount();
-    for (const QString &name : {QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"), QStringLiteral("PROV_B10003")}) {
+    for (const QString &name :
+        { QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"), QStringLiteral("PROV_B10003") }) {
         const QString qr = simDevice(name).value(QStringLiteral("qr")).toString();
         QVERIFY(qr.contains(QLatin1String("\"ble\"")));
         QVERIFY(m_ws->qrSource()->submit(qr));
@@ -260,7 +258,8 @@ void TestAppBle::recordHoldsTheBleAttempts()
     const QString path = m_dir.filePath(QStringLiteral("factory-record.sqlite"));
     auto store = prov::RecordStore::openSqlite(path);
     QVERIFY(store);
-    for (const QString &name : {QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"), QStringLiteral("PROV_B10003")}) {
+    for (const QString &name :
+        { QStringLiteral("PROV_B20001"), QStringLiteral("PROV_B10002"), QStringLiteral("PROV_B10003") }) {
         prov::RecordFilter filter;
         filter.nameContains = name;
         const auto rows = (*store)->query(filter);
@@ -277,11 +276,11 @@ void TestAppBle::recordHoldsTheBleAttempts()
         for (const auto &p : r.phases)
             phases << p.phase;
         QVERIFY2(phases.contains(QStringLiteral("handshake")) && phases.contains(QStringLiteral("apply")),
-                 qPrintable(phases.join(QLatin1Char(','))));
+            qPrintable(phases.join(QLatin1Char(','))));
     }
     store->reset(); // Result<unique_ptr>: close the store before reading its files
     // No secret in any file of the store (the database and its WAL).
-    for (const QString &file : {path, path + QStringLiteral("-wal")}) {
+    for (const QString &file : { path, path + QStringLiteral("-wal") }) {
         QFile f(file);
         if (!f.open(QIODevice::ReadOnly))
             continue;
@@ -296,10 +295,9 @@ void TestAppBle::recordHoldsTheBleAttempts()
 void TestAppBle::provisionsEightDevicesInParallel()
 {
     constexpr int kDevices = 8;
-    m_devices = m_bus.startSim(simArgs({QStringLiteral("--devices"), QString::number(kDevices),
-                                        QStringLiteral("--sec-ver"), QStringLiteral("2"),
-                                        QStringLiteral("--ble-connect-delay"), QStringLiteral("30"),
-                                        QStringLiteral("--ble-op-delay"), QStringLiteral("5")}));
+    m_devices = m_bus.startSim(simArgs({ QStringLiteral("--devices"), QString::number(kDevices),
+        QStringLiteral("--sec-ver"), QStringLiteral("2"), QStringLiteral("--ble-connect-delay"),
+        QStringLiteral("30"), QStringLiteral("--ble-op-delay"), QStringLiteral("5") }));
     QCOMPARE(m_devices.size(), kDevices);
     QStringList names;
     for (const QJsonObject &d : std::as_const(m_devices)) {
@@ -312,13 +310,13 @@ void TestAppBle::provisionsEightDevicesInParallel()
     prov::BleConnectionLimit *limit = devices->bleConnectionLimit();
     int maxActive = 0;
     const QMetaObject::Connection counting = connect(limit, &prov::BleConnectionLimit::countsChanged, this,
-            [&] { maxActive = std::max(maxActive, limit->activeCount()); });
+        [&] { maxActive = std::max(maxActive, limit->activeCount()); });
     QHash<QString, int> results;
     for (const QString &name : std::as_const(names)) {
         QVERIFY(devices->select(name));
         DeviceSession *s = devices->session();
         connect(s, &DeviceSession::finished, this,
-                [&results, name](DeviceSession::Operation, int code) { results.insert(name, code); });
+            [&results, name](DeviceSession::Operation, int code) { results.insert(name, code); });
         QVERIFY(s->apply(QStringLiteral("myssid"), QString::fromLatin1(kWifiPassphrase)));
     }
     QTRY_VERIFY_WITH_TIMEOUT(results.size() == kDevices, 20000);
@@ -344,7 +342,8 @@ void TestAppBle::provisionsEightDevicesInParallel()
         const auto rows = (*store)->query(filter);
         QVERIFY(rows);
         for (const auto &r : *rows)
-            provisioned += r.end.outcome == prov::RecordOutcome::Provisioned && r.start.transport == QLatin1String("ble");
+            provisioned += r.end.outcome == prov::RecordOutcome::Provisioned
+                && r.start.transport == QLatin1String("ble");
     }
     QCOMPARE(provisioned, kDevices);
 }

@@ -52,7 +52,8 @@ void TestAppHeadless::initTestCase()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("prov-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_app_headless"));
-    m_fleet = std::make_unique<SimFleet>(QStringList{QStringLiteral("--fleet"), SimFleet::demoFleetPath()});
+    m_fleet = std::make_unique<SimFleet>(
+        QStringList { QStringLiteral("--fleet"), SimFleet::demoFleetPath() });
     QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
     // No Bluetooth here, whatever the machine has: a system bus address where no bus listens
     // (read once by QtDBus, so set before anything touches Bluetooth; after prov-sim started, which
@@ -137,13 +138,14 @@ void TestAppHeadless::faultyDeviceIsMarkedFailed()
     QVERIFY(devices->select(QStringLiteral("PROV_DEMO03")));
     DeviceSession *s = devices->session();
     QCOMPARE(runVerb(s, [s] { return s->apply(QStringLiteral("myssid"), QStringLiteral("mypassword")); }),
-             int(prov::ErrorCode::DeviceRefused));
+        int(prov::ErrorCode::DeviceRefused));
     const int row = m_ws->deviceModel()->rowOf(QStringLiteral("PROV_DEMO03"));
     const QModelIndex index = m_ws->deviceModel()->index(row);
     QCOMPARE(index.data(DeviceListModel::StateRole).toInt(), int(DeviceListModel::State::Failed));
     QCOMPARE(index.data(DeviceListModel::FailureRole).toString(), s->errorHeadline());
     // The first session is still there, untouched.
-    QCOMPARE(devices->sessionFor(QStringLiteral("PROV_DEMO02"))->applyState(), DeviceSession::ApplyState::Connected);
+    QCOMPARE(devices->sessionFor(QStringLiteral("PROV_DEMO02"))->applyState(),
+        DeviceSession::ApplyState::Connected);
 }
 
 void TestAppHeadless::recordHoldsTheProvisionedAttempt()
@@ -165,7 +167,8 @@ void TestAppHeadless::recordHoldsTheProvisionedAttempt()
     QCOMPARE(r.start.station, QStringLiteral("ci-station"));
     QCOMPARE(r.start.operatorName, QStringLiteral("ci"));
     QCOMPARE(r.start.transport, QStringLiteral("softap"));
-    QCOMPARE(r.start.address, QStringLiteral("127.0.0.1:%1").arg(m_fleet->port(QStringLiteral("PROV_DEMO02"))));
+    QCOMPARE(
+        r.start.address, QStringLiteral("127.0.0.1:%1").arg(m_fleet->port(QStringLiteral("PROV_DEMO02"))));
     QCOMPARE(r.device.secVer, 2);
     QVERIFY(r.phases.size() >= 5);
 

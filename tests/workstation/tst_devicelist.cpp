@@ -22,8 +22,8 @@
 #include <QTest>
 
 namespace {
-const QByteArray kQrDemo02 =
-    R"({"ver":"v1","name":"PROV_DEMO02","username":"wifiprov","pop":"abcd1234","transport":"softap","security":2})";
+const QByteArray kQrDemo02
+    = R"({"ver":"v1","name":"PROV_DEMO02","username":"wifiprov","pop":"abcd1234","transport":"softap","security":2})";
 
 QVariant role(const QAbstractItemModel &m, int row, int role)
 {
@@ -159,12 +159,18 @@ void TestDeviceList::malformedQrIsRejectedWithReason_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("not json") << "hello world" << "JSON";
-    QTest::newRow("array") << "[1,2]" << "JSON";
-    QTest::newRow("no name") << R"({"ver":"v1","transport":"softap"})" << "name";
-    QTest::newRow("bad transport") << R"({"name":"PROV_X","transport":"usb"})" << "transport";
-    QTest::newRow("bad security") << R"({"name":"PROV_X","transport":"ble","security":7})" << "security";
-    QTest::newRow("empty") << "   " << "empty";
+    QTest::newRow("not json") << "hello world"
+                              << "JSON";
+    QTest::newRow("array") << "[1,2]"
+                           << "JSON";
+    QTest::newRow("no name") << R"({"ver":"v1","transport":"softap"})"
+                             << "name";
+    QTest::newRow("bad transport") << R"({"name":"PROV_X","transport":"usb"})"
+                                   << "transport";
+    QTest::newRow("bad security") << R"({"name":"PROV_X","transport":"ble","security":7})"
+                                  << "security";
+    QTest::newRow("empty") << "   "
+                           << "empty";
     QTest::newRow("huge") << QString(5000, QLatin1Char('x')) << "too long";
 }
 
@@ -193,8 +199,9 @@ void TestDeviceList::qrMergesIntoManifestRow()
     model.addSource(&manifest);
     model.addSource(&qr);
     QBuffer in;
-    in.setData(R"({"service_name":"PROV_DEMO02","transport":"softap","host":"127.0.0.1","port":40155,"sec_ver":2})"
-               "\n");
+    in.setData(
+        R"({"service_name":"PROV_DEMO02","transport":"softap","host":"127.0.0.1","port":40155,"sec_ver":2})"
+        "\n");
     in.open(QIODevice::ReadOnly);
     QCOMPARE(manifest.read(in), 1);
     QCOMPARE(role(model, 0, DeviceListModel::HasCredentialsRole).toBool(), false);
@@ -214,21 +221,30 @@ void TestDeviceList::manifestSkipsJunkLines()
     DeviceListModel model;
     ManifestSource manifest;
     model.addSource(&manifest);
-    const QByteArray qr = QJsonDocument(QJsonObject{{QStringLiteral("qr"), QString::fromUtf8(kQrDemo02)}})
+    const QByteArray qr = QJsonDocument(
+        QJsonObject { { QStringLiteral("qr"), QString::fromUtf8(kQrDemo02) } })
                               .toJson(QJsonDocument::Compact);
     const QByteArray qrValue = qr.mid(6, qr.size() - 7); // the quoted string value
     QByteArray text;
-    text += R"({"service_name":"PROV_DEMO01","transport":"softap","host":"127.0.0.1","port":1001,"sec_ver":1,"qr":"{\"ver\":\"v1\",\"name\":\"PROV_DEMO01\",\"pop\":\"abcd1234\",\"transport\":\"softap\"}","faults":[]})" "\n";
-    text += "this is not json\n";                                                   // line 2
-    text += "\n";                                                                   // blank: skipped silently
-    text += R"({"transport":"softap","host":"127.0.0.1","port":1002})" "\n";         // line 4: no name
-    text += R"({"service_name":"PROV_BADPORT","port":99999})" "\n";                 // line 5
+    text
+        += R"({"service_name":"PROV_DEMO01","transport":"softap","host":"127.0.0.1","port":1001,"sec_ver":1,"qr":"{\"ver\":\"v1\",\"name\":\"PROV_DEMO01\",\"pop\":\"abcd1234\",\"transport\":\"softap\"}","faults":[]})"
+           "\n";
+    text += "this is not json\n"; // line 2
+    text += "\n"; // blank: skipped silently
+    text += R"({"transport":"softap","host":"127.0.0.1","port":1002})"
+            "\n"; // line 4: no name
+    text += R"({"service_name":"PROV_BADPORT","port":99999})"
+            "\n"; // line 5
     text += R"({"service_name":"PROV_DEMO02","host":"127.0.0.1","port":1003,"qr":)" + qrValue + "}\n";
-    text += R"({"service_name":"PROV_OTHERQR","qr":)" + qrValue + "}\n";            // line 7: qr of another device
-    text += R"([1,2,3])" "\n";                                                      // line 8
-    text += R"({"service_name":"PROV_BADSEC","sec_ver":5})" "\n";                   // line 9
-    text += "{\"service_name\":\"PROV_LONG\",\"pad\":\"" + QByteArray(70000, 'x') + "\"}\n"; // line 10: too long
-    text += R"({"ready":true,"devices":4})" "\n";
+    text += R"({"service_name":"PROV_OTHERQR","qr":)" + qrValue + "}\n"; // line 7: qr of another device
+    text += R"([1,2,3])"
+            "\n"; // line 8
+    text += R"({"service_name":"PROV_BADSEC","sec_ver":5})"
+            "\n"; // line 9
+    text += "{\"service_name\":\"PROV_LONG\",\"pad\":\"" + QByteArray(70000, 'x')
+        + "\"}\n"; // line 10: too long
+    text += R"({"ready":true,"devices":4})"
+            "\n";
     QBuffer in(&text);
     in.open(QIODevice::ReadOnly);
     QSignalSpy loaded(&manifest, &ManifestSource::loaded);
@@ -292,8 +308,8 @@ void TestDeviceList::manualEntryValidates()
     QVERIFY(manual.add({}, {}, 0, {}, {}, {}));
     QVERIFY(manual.lastError().isEmpty());
     QCOMPARE(role(model, 0, DeviceListModel::ServiceNameRole).toString(), QStringLiteral("192.168.4.1:80"));
-    QVERIFY(manual.add(QStringLiteral("PROV_M1"), QStringLiteral("127.0.0.1:8080"), 2, {}, QStringLiteral("wifiprov"),
-                       QStringLiteral("pw")));
+    QVERIFY(manual.add(QStringLiteral("PROV_M1"), QStringLiteral("127.0.0.1:8080"), 2, {},
+        QStringLiteral("wifiprov"), QStringLiteral("pw")));
     QCOMPARE(model.rowCount(), 2);
     const auto e = model.entry(QStringLiteral("PROV_M1"));
     QCOMPARE(e->displayAddress(), QStringLiteral("127.0.0.1:8080"));
@@ -308,7 +324,8 @@ void TestDeviceList::stateAndAddressUpdates()
     model.addSource(&qr);
     QVERIFY(qr.submit(QString::fromUtf8(kQrDemo02)));
     QSignalSpy data(&model, &QAbstractItemModel::dataChanged);
-    model.setState(QStringLiteral("PROV_DEMO02"), DeviceListModel::State::Failed, QStringLiteral("Wrong Wi-Fi password"));
+    model.setState(QStringLiteral("PROV_DEMO02"), DeviceListModel::State::Failed,
+        QStringLiteral("Wrong Wi-Fi password"));
     QCOMPARE(role(model, 0, DeviceListModel::StateRole).toInt(), int(DeviceListModel::State::Failed));
     QCOMPARE(role(model, 0, DeviceListModel::FailureRole).toString(), QStringLiteral("Wrong Wi-Fi password"));
     model.setState(QStringLiteral("PROV_DEMO02"), DeviceListModel::State::Provisioned);
@@ -370,7 +387,7 @@ void TestDeviceList::lostDeviceRemovedOnlyWhenUntouched()
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(role(model, model.rowOf(QStringLiteral("PROV_B2")), DeviceListModel::RssiRole).toInt(), -52);
     QCOMPARE(role(model, model.rowOf(QStringLiteral("PROV_B2")), DeviceListModel::RssiTextRole).toString(),
-             QStringLiteral("-52 dBm"));
+        QStringLiteral("-52 dBm"));
     model.setState(QStringLiteral("PROV_B2"), DeviceListModel::State::Failed, QStringLiteral("x"));
     scanner.lose(QStringLiteral("PROV_B1"));
     scanner.lose(QStringLiteral("PROV_B2")); // a technician worked on it: kept
@@ -536,12 +553,14 @@ void TestDeviceList::authWordsAndFlags()
     QVERIFY(ws::isEnterprise(5));
     QCOMPARE(ws::formatBssid(QByteArray::fromHex("021a2b3c4d01")), QStringLiteral("02:1a:2b:3c:4d:01"));
     QCOMPARE(ws::displaySsid("caf\xc3\xa9"), QStringLiteral("café"));
-    QCOMPARE(ws::displaySsid("a\xff" "b"), QStringLiteral("a\\xffb"));
+    QCOMPARE(ws::displaySsid("a\xff"
+                             "b"),
+        QStringLiteral("a\\xffb"));
 
     WifiScanModel model;
     QSignalSpy count(&model, &WifiScanModel::countChanged);
-    model.setEntries({{"Corp", 11, -40, QByteArray::fromHex("010203040506"), 5},
-                      {"Home", 6, -60, QByteArray::fromHex("010203040507"), 3}});
+    model.setEntries({ { "Corp", 11, -40, QByteArray::fromHex("010203040506"), 5 },
+        { "Home", 6, -60, QByteArray::fromHex("010203040507"), 3 } });
     QCOMPARE(count.size(), 1);
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.index(0).data(WifiScanModel::SupportedRole).toBool(), false);
@@ -599,22 +618,23 @@ void TestDeviceList::everyErrorCodeHasAdvice()
 void TestDeviceList::adviceDependsOnContext()
 {
     using prov::ErrorCode;
-    QVERIFY(ws::adviceFor(ErrorCode::Disconnected, ws::ErrorContext::Apply).advice.contains(
-        QStringLiteral("dropped the link after apply")));
-    QVERIFY(!ws::adviceFor(ErrorCode::Disconnected, ws::ErrorContext::Connect).advice.contains(
-        QStringLiteral("after apply")));
+    QVERIFY(ws::adviceFor(ErrorCode::Disconnected, ws::ErrorContext::Apply)
+                .advice.contains(QStringLiteral("dropped the link after apply")));
+    QVERIFY(!ws::adviceFor(ErrorCode::Disconnected, ws::ErrorContext::Connect)
+                 .advice.contains(QStringLiteral("after apply")));
     QCOMPARE(ws::adviceFor(ErrorCode::WifiAuthError, ws::ErrorContext::Apply).headline,
-             QStringLiteral("Wrong Wi-Fi password"));
+        QStringLiteral("Wrong Wi-Fi password"));
     QVERIFY(ws::adviceFor(ErrorCode::AuthenticationFailed, ws::ErrorContext::Connect)
                 .advice.startsWith(QStringLiteral("Wrong PoP / SRP password — check the QR sticker.")));
     // Over BLE a link failure never tells the technician to join a SoftAP; other codes keep their rows.
-    QVERIFY(ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, false).advice.contains(
-        QStringLiteral("SoftAP")));
-    QVERIFY(!ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, true).advice.contains(
-        QStringLiteral("SoftAP")));
-    QVERIFY(!ws::adviceFor(ErrorCode::Timeout, ws::ErrorContext::Scan, true).advice.contains(QStringLiteral("SoftAP")));
+    QVERIFY(ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, false)
+                .advice.contains(QStringLiteral("SoftAP")));
+    QVERIFY(!ws::adviceFor(ErrorCode::ConnectFailed, ws::ErrorContext::Connect, true)
+                 .advice.contains(QStringLiteral("SoftAP")));
+    QVERIFY(!ws::adviceFor(ErrorCode::Timeout, ws::ErrorContext::Scan, true)
+                 .advice.contains(QStringLiteral("SoftAP")));
     QCOMPARE(ws::adviceFor(ErrorCode::WifiAuthError, ws::ErrorContext::Apply, true).headline,
-             QStringLiteral("Wrong Wi-Fi password"));
+        QStringLiteral("Wrong Wi-Fi password"));
 }
 
 void TestDeviceList::settingsPersistWithoutSecrets()
@@ -622,7 +642,8 @@ void TestDeviceList::settingsPersistWithoutSecrets()
     QTemporaryDir dir;
     const QString ini = dir.filePath(QStringLiteral("ws.ini"));
     {
-        SettingsController s(std::make_unique<QSettings>(ini, QSettings::IniFormat), QStringLiteral("/r.sqlite"));
+        SettingsController s(
+            std::make_unique<QSettings>(ini, QSettings::IniFormat), QStringLiteral("/r.sqlite"));
         QSignalSpy changed(&s, &SettingsController::operatorNameChanged);
         s.setStationName(QStringLiteral("Line 4"));
         s.setOperatorName(QStringLiteral("Ada"));
@@ -664,8 +685,9 @@ void TestDeviceList::settingsPersistWithoutSecrets()
 void TestDeviceList::settingsClampTimeoutsAndHonourStationOverride()
 {
     QTemporaryDir dir;
-    SettingsController s(std::make_unique<QSettings>(dir.filePath(QStringLiteral("a.ini")), QSettings::IniFormat), {},
-                         QStringLiteral("CLI-STATION"));
+    SettingsController s(
+        std::make_unique<QSettings>(dir.filePath(QStringLiteral("a.ini")), QSettings::IniFormat), {},
+        QStringLiteral("CLI-STATION"));
     QVERIFY(s.stationFromCommandLine());
     QCOMPARE(s.stationName(), QStringLiteral("CLI-STATION"));
     s.setStationName(QStringLiteral("ignored"));

@@ -56,7 +56,8 @@ private Q_SLOTS:
     void recordRowsWrittenWithoutSecrets();
 
 private:
-    DeviceEntry entryFor(const QString &name, QByteArray username = "wifiprov", QByteArray password = kSrpPassword);
+    DeviceEntry entryFor(
+        const QString &name, QByteArray username = "wifiprov", QByteArray password = kSrpPassword);
     std::unique_ptr<DeviceSession> session(const QString &name);
     static bool run(DeviceSession *s, const std::function<bool()> &verb, int *errorCode = nullptr);
 
@@ -109,34 +110,34 @@ void TestDeviceSession::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     auto dev = [](const char *name, QJsonObject extra = {}) {
-        QJsonObject o{{QStringLiteral("service_name"), QLatin1String(name)},
-                      {QStringLiteral("sec_ver"), 2},
-                      {QStringLiteral("sec_patch_ver"), 1},
-                      {QStringLiteral("username"), QStringLiteral("wifiprov")},
-                      {QStringLiteral("password"), QString::fromLatin1(kSrpPassword)},
-                      {QStringLiteral("connect_delay_ms"), 150},
-                      {QStringLiteral("dhcp_delay_ms"), 50}};
+        QJsonObject o { { QStringLiteral("service_name"), QLatin1String(name) },
+            { QStringLiteral("sec_ver"), 2 }, { QStringLiteral("sec_patch_ver"), 1 },
+            { QStringLiteral("username"), QStringLiteral("wifiprov") },
+            { QStringLiteral("password"), QString::fromLatin1(kSrpPassword) },
+            { QStringLiteral("connect_delay_ms"), 150 }, { QStringLiteral("dhcp_delay_ms"), 50 } };
         for (auto it = extra.begin(); it != extra.end(); ++it)
             o.insert(it.key(), it.value());
         return o;
     };
-    const QJsonArray devices{
+    const QJsonArray devices {
         dev("WS_FACTS"),
         dev("WS_WRONGPASS"),
         dev("WS_NOTFOUND"),
-        dev("WS_CLOSE", {{QStringLiteral("faults"), QJsonArray{QStringLiteral("close:prov-config:1")}}}),
-        dev("WS_REPROV", {{QStringLiteral("auto_stop"), false}}),
+        dev("WS_CLOSE",
+            { { QStringLiteral("faults"), QJsonArray { QStringLiteral("close:prov-config:1") } } }),
+        dev("WS_REPROV", { { QStringLiteral("auto_stop"), false } }),
         dev("WS_CUSTOM"),
-        dev("WS_CANCEL", {{QStringLiteral("faults"), QJsonArray{QStringLiteral("never-connect")}}}),
-        dev("WS_SEC1", {{QStringLiteral("sec_ver"), 1}, {QStringLiteral("pop"), QString::fromLatin1(kPop)}}),
+        dev("WS_CANCEL", { { QStringLiteral("faults"), QJsonArray { QStringLiteral("never-connect") } } }),
+        dev("WS_SEC1",
+            { { QStringLiteral("sec_ver"), 1 }, { QStringLiteral("pop"), QString::fromLatin1(kPop) } }),
     };
     const QString fleetPath = m_dir.filePath(QStringLiteral("fleet.json"));
     QFile fleetFile(fleetPath);
     QVERIFY(fleetFile.open(QIODevice::WriteOnly));
-    fleetFile.write(QJsonDocument(QJsonObject{{QStringLiteral("devices"), devices}}).toJson());
+    fleetFile.write(QJsonDocument(QJsonObject { { QStringLiteral("devices"), devices } }).toJson());
     fleetFile.close();
 
-    m_fleet = std::make_unique<SimFleet>(QStringList{QStringLiteral("--fleet"), fleetPath});
+    m_fleet = std::make_unique<SimFleet>(QStringList { QStringLiteral("--fleet"), fleetPath });
     QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
     QCOMPARE(m_fleet->devices().size(), devices.size());
 
@@ -160,7 +161,8 @@ void TestDeviceSession::connectReadsProtoVerFacts()
     QVERIFY(!s->isConnected());
     QCOMPARE(s->secVer(), -1);
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->connectDevice(); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->connectDevice(); }, &code));
     QCOMPARE(code, 0);
     QVERIFY(s->isConnected());
     QCOMPARE(s->provVersion(), QStringLiteral("v1.1"));
@@ -170,7 +172,7 @@ void TestDeviceSession::connectReadsProtoVerFacts()
     QVERIFY(s->canScan());
     const auto done = int(DeviceSession::StepState::StepDone);
     const auto pending = int(DeviceSession::StepState::StepPending);
-    QCOMPARE(s->stepStates(), (QList<int>{done, done, pending, pending, pending, pending}));
+    QCOMPARE(s->stepStates(), (QList<int> { done, done, pending, pending, pending, pending }));
     QCOMPARE(s->progress(), 2.0 / 6.0);
     QVERIFY(!s->isBusy());
     QCOMPARE(s->errorCode(), 0);
@@ -187,7 +189,8 @@ void TestDeviceSession::scanFillsModelWithBarsAndWords()
     DeviceSession *s = m_main.get();
     QSignalSpy steps(s, &DeviceSession::stepChanged);
     int code = -1;
-    QVERIFY(run(s, [&] { return s->refreshScan(); }, &code));
+    QVERIFY(run(
+        s, [&] { return s->refreshScan(); }, &code));
     QCOMPARE(code, 0);
     QVERIFY(s->hasScanned());
     QVERIFY(steps.size() >= 2); // Scanning, then Done
@@ -242,7 +245,8 @@ void TestDeviceSession::applyReachesConnected()
             seen << s->applyState();
     });
     int code = -1;
-    QVERIFY(run(s, [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
+    QVERIFY(run(
+        s, [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
     QCOMPARE(code, 0);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
     QCOMPARE(seen.constFirst(), DeviceSession::ApplyState::Sending);
@@ -261,7 +265,8 @@ void TestDeviceSession::wrongPassphraseGivesAuthErrorWithAdvice()
 {
     auto s = session(QStringLiteral("WS_WRONGPASS"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("myssid"), kWrongPassphrase); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("myssid"), kWrongPassphrase); }, &code));
     QCOMPARE(code, int(ErrorCode::WifiAuthError));
     QCOMPARE(s->errorCode(), int(ErrorCode::WifiAuthError));
     QCOMPARE(s->errorName(), QStringLiteral("wifi_auth_error"));
@@ -279,11 +284,13 @@ void TestDeviceSession::resetAfterFailureThenReprovisionSucceeds()
     QVERIFY(m_main);
     DeviceSession *s = m_main.get();
     int code = -1;
-    QVERIFY(run(s, [&] { return s->reset(); }, &code));
+    QVERIFY(run(
+        s, [&] { return s->reset(); }, &code));
     QCOMPARE(code, 0);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Idle);
     QCOMPARE(s->errorCode(), 0);
-    QVERIFY(run(s, [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
+    QVERIFY(run(
+        s, [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
     QCOMPARE(code, 0);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
     m_main.reset();
@@ -293,7 +300,9 @@ void TestDeviceSession::unknownSsidGivesNetworkNotFound()
 {
     auto s = session(QStringLiteral("WS_NOTFOUND"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("NoSuchNetwork"), QStringLiteral("whatever-123")); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("NoSuchNetwork"), QStringLiteral("whatever-123")); },
+        &code));
     QCOMPARE(code, int(ErrorCode::WifiNetworkNotFound));
     QVERIFY(s->errorAdvice().startsWith(QStringLiteral("Network not found: check the SSID")));
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Failed);
@@ -304,12 +313,14 @@ void TestDeviceSession::closedConnectionDuringApplyIsTyped()
     // --fault close:prov-config:1: the device closes the connection on SetConfig without answering.
     auto s = session(QStringLiteral("WS_CLOSE"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
     QCOMPARE(code, int(ErrorCode::DeviceRefused));
     QCOMPARE(s->errorAdvice(), ws::adviceFor(ErrorCode::DeviceRefused, ws::ErrorContext::Apply).advice);
     QVERIFY(s->errorAdvice().contains(QStringLiteral("dropped the link after apply")));
     // The session recovers: the next attempt redoes the handshake and succeeds.
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
     QCOMPARE(code, 0);
 }
 
@@ -328,17 +339,20 @@ void TestDeviceSession::refusesBadCredentialsBeforeSending()
     QVERIFY(s->validationMessage().contains(QStringLiteral("64-hex-digit")));
     QVERIFY(!s->apply(QStringLiteral("hidden-wep"), QStringLiteral("abcdef"), int(prov::AuthMode::WEP)));
     QVERIFY(s->validationMessage().contains(QStringLiteral("WEP")));
-    QVERIFY(!s->apply(QStringLiteral("corp"), QStringLiteral("whatever-123"), int(prov::AuthMode::WPA2_Enterprise)));
+    QVERIFY(!s->apply(
+        QStringLiteral("corp"), QStringLiteral("whatever-123"), int(prov::AuthMode::WPA2_Enterprise)));
     QVERIFY(!s->apply(QString(), QStringLiteral("whatever-123")));
     QVERIFY(s->validate(QStringLiteral("myssid"), kPassphrase).isEmpty());
-    QVERIFY(s->validate(QStringLiteral("hidden-wep"), QStringLiteral("abcde"), int(prov::AuthMode::WEP)).isEmpty());
+    QVERIFY(s->validate(QStringLiteral("hidden-wep"), QStringLiteral("abcde"), int(prov::AuthMode::WEP))
+                .isEmpty());
     QVERIFY(s->validate(QStringLiteral("hidden-wep"), QStringLiteral("0123456789"), 1).isEmpty());
 
     QVERIFY(!s->customRequest(QStringLiteral("bad endpoint/"), "x", false));
-    QVERIFY(!s->sendCustom(QStringLiteral("custom-data"), QStringLiteral("0g"), DeviceSession::PayloadFormat::Hex, false));
+    QVERIFY(!s->sendCustom(
+        QStringLiteral("custom-data"), QStringLiteral("0g"), DeviceSession::PayloadFormat::Hex, false));
     QVERIFY(s->validationMessage().contains(QStringLiteral("hex")));
     QVERIFY(!s->sendCustom(QStringLiteral("custom-data"), m_dir.filePath(QStringLiteral("missing.bin")),
-                           DeviceSession::PayloadFormat::File, false));
+        DeviceSession::PayloadFormat::File, false));
 
     QCOMPARE(finished.size(), 0); // nothing was sent
     QCOMPARE(busy.size(), 0);
@@ -349,12 +363,16 @@ void TestDeviceSession::reprovisionGivesNewCredentials()
     // Firmware with auto-stop disabled accepts Reprov after Connected (§9.4).
     auto s = session(QStringLiteral("WS_REPROV"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("myssid"), kPassphrase); }, &code));
     QCOMPARE(code, 0);
-    QVERIFY(run(s.get(), [&] { return s->reprovision(); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->reprovision(); }, &code));
     QCOMPARE(code, 0);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Idle);
-    QVERIFY(run(s.get(), [&] { return s->apply(QStringLiteral("HomeNetwork"), QStringLiteral("homepass123")); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->apply(QStringLiteral("HomeNetwork"), QStringLiteral("homepass123")); },
+        &code));
     QCOMPARE(code, 0);
     QCOMPARE(s->connectedChannel(), 1);
 }
@@ -363,12 +381,16 @@ void TestDeviceSession::customEndpointShowsResponse()
 {
     auto s = session(QStringLiteral("WS_CUSTOM"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->connectDevice(); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->connectDevice(); }, &code));
     m_attemptOf.insert(QStringLiteral("custom"), s->attemptId());
-    QVERIFY(run(s.get(), [&] {
-        return s->sendCustom(QStringLiteral("custom-data"), QStringLiteral("68 65 6c 6c 6f"),
-                             DeviceSession::PayloadFormat::Hex, true);
-    }, &code));
+    QVERIFY(run(
+        s.get(),
+        [&] {
+            return s->sendCustom(QStringLiteral("custom-data"), QStringLiteral("68 65 6c 6c 6f"),
+                DeviceSession::PayloadFormat::Hex, true);
+        },
+        &code));
     QCOMPARE(code, 0);
     QVERIFY(s->hasCustomResponse());
     QCOMPARE(s->customEndpoint(), QStringLiteral("custom-data"));
@@ -382,10 +404,13 @@ void TestDeviceSession::customEndpointShowsResponse()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("file-payload-secret");
     f.close();
-    QVERIFY(run(s.get(), [&] {
-        return s->sendCustom(QStringLiteral("custom-data"), QUrl::fromLocalFile(file).toString(),
-                             DeviceSession::PayloadFormat::File, false);
-    }, &code));
+    QVERIFY(run(
+        s.get(),
+        [&] {
+            return s->sendCustom(QStringLiteral("custom-data"), QUrl::fromLocalFile(file).toString(),
+                DeviceSession::PayloadFormat::File, false);
+        },
+        &code));
     QCOMPARE(code, 0);
 }
 
@@ -393,7 +418,8 @@ void TestDeviceSession::customEndpointMissingIsHttpStatus()
 {
     auto s = session(QStringLiteral("WS_CUSTOM"));
     int code = -1;
-    QVERIFY(run(s.get(), [&] { return s->customRequest(QStringLiteral("no-such-endpoint"), "x", false); }, &code));
+    QVERIFY(run(
+        s.get(), [&] { return s->customRequest(QStringLiteral("no-such-endpoint"), "x", false); }, &code));
     QCOMPARE(code, int(ErrorCode::HttpStatus));
     QCOMPARE(s->errorHeadline(), ws::adviceFor(ErrorCode::HttpStatus, ws::ErrorContext::Custom).headline);
     QVERIFY(!s->hasCustomResponse());
@@ -422,9 +448,11 @@ void TestDeviceSession::wrongPopIsAuthenticationFailed()
     SessionConfig config;
     DeviceSession s(e, config, nullptr);
     int code = -1;
-    QVERIFY(run(&s, [&] { return s.connectDevice(); }, &code));
+    QVERIFY(run(
+        &s, [&] { return s.connectDevice(); }, &code));
     QCOMPARE(code, int(ErrorCode::AuthenticationFailed));
-    QCOMPARE(s.errorAdvice(), ws::adviceFor(ErrorCode::AuthenticationFailed, ws::ErrorContext::Connect).advice);
+    QCOMPARE(
+        s.errorAdvice(), ws::adviceFor(ErrorCode::AuthenticationFailed, ws::ErrorContext::Connect).advice);
     QVERIFY(s.errorAdvice().startsWith(QStringLiteral("Wrong PoP / SRP password")));
     const auto failed = int(DeviceSession::StepState::StepFailed);
     QCOMPARE(s.stepStates().at(1), failed); // the handshake step
@@ -435,9 +463,10 @@ void TestDeviceSession::bleRowWithoutAddressFailsTyped()
     DeviceEntry e;
     e.serviceName = QStringLiteral("PROV_BLE001");
     e.transport = QStringLiteral("ble");
-    DeviceSession s(e, SessionConfig{}, nullptr);
+    DeviceSession s(e, SessionConfig {}, nullptr);
     int code = -1;
-    QVERIFY(run(&s, [&] { return s.connectDevice(); }, &code));
+    QVERIFY(run(
+        &s, [&] { return s.connectDevice(); }, &code));
     // Known from a QR code only: no Bluetooth address until a BLE scan finds the device.
     QCOMPARE(code, int(ErrorCode::ConnectFailed));
     QVERIFY(s.errorDetail().contains(QLatin1String("BLE scan")));
@@ -445,8 +474,9 @@ void TestDeviceSession::bleRowWithoutAddressFailsTyped()
 
     // A transport this build does not know stays Unavailable.
     e.transport = QStringLiteral("thread");
-    DeviceSession t(e, SessionConfig{}, nullptr);
-    QVERIFY(run(&t, [&] { return t.connectDevice(); }, &code));
+    DeviceSession t(e, SessionConfig {}, nullptr);
+    QVERIFY(run(
+        &t, [&] { return t.connectDevice(); }, &code));
     QCOMPARE(code, int(ErrorCode::Unavailable));
 }
 
@@ -459,7 +489,7 @@ void TestDeviceSession::recordRowsWrittenWithoutSecrets()
 
     auto store = prov::RecordStore::openSqlite(m_dir.filePath(QStringLiteral("record/factory.sqlite")));
     QVERIFY2(store, store ? "" : qPrintable(store.error().toString()));
-    auto records = (*store)->query(prov::RecordFilter{});
+    auto records = (*store)->query(prov::RecordFilter {});
     QVERIFY(records);
     QVERIFY(records->size() >= 10);
 
@@ -487,13 +517,15 @@ void TestDeviceSession::recordRowsWrittenWithoutSecrets()
         phases << p.phase;
         QVERIFY(p.durationMs >= 0);
     }
-    QCOMPARE(phases, (QStringList{QStringLiteral("connect"), QStringLiteral("handshake"), QStringLiteral("scan"),
-                                  QStringLiteral("apply"), QStringLiteral("wait_connected")}));
+    QCOMPARE(phases,
+        (QStringList { QStringLiteral("connect"), QStringLiteral("handshake"), QStringLiteral("scan"),
+            QStringLiteral("apply"), QStringLiteral("wait_connected") }));
 
     // Failures carry the typed code; cancelled attempts are Cancelled.
     int authErrors = 0, notFound = 0, refused = 0, cancelled = 0;
     for (const auto &r : *records) {
-        if (r.end.failureCode == int(ErrorCode::WifiAuthError) && r.end.outcome == prov::RecordOutcome::Failed)
+        if (r.end.failureCode == int(ErrorCode::WifiAuthError)
+            && r.end.outcome == prov::RecordOutcome::Failed)
             ++authErrors;
         if (r.end.failureCode == int(ErrorCode::WifiNetworkNotFound))
             ++notFound;
@@ -530,9 +562,10 @@ void TestDeviceSession::recordRowsWrittenWithoutSecrets()
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray bytes = f.readAll();
         ++files;
-        for (const QByteArray &secret : {kPassphrase.toUtf8(), kWrongPassphrase.toUtf8(), QByteArray("homepass123"),
-                                         kSrpPassword, kPop, QByteArray("file-payload-secret")})
-            QVERIFY2(!bytes.contains(secret), qPrintable(QStringLiteral("%1 in %2").arg(QString::fromUtf8(secret), f.fileName())));
+        for (const QByteArray &secret : { kPassphrase.toUtf8(), kWrongPassphrase.toUtf8(),
+                 QByteArray("homepass123"), kSrpPassword, kPop, QByteArray("file-payload-secret") })
+            QVERIFY2(!bytes.contains(secret),
+                qPrintable(QStringLiteral("%1 in %2").arg(QString::fromUtf8(secret), f.fileName())));
     }
     QVERIFY(files >= 1);
 }

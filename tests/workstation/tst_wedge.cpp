@@ -23,7 +23,8 @@ Q_IMPORT_QML_PLUGIN(Prov_WorkstationPlugin)
 namespace {
 const QString kPayload = QStringLiteral(
     R"({"ver":"v1","name":"PROV_5C3A91","username":"wifiprov","pop":"a1b2c3d4","transport":"softap","security":2})");
-const QString kPayload2 = QStringLiteral(R"({"ver":"v1","name":"PROV_77E0F1","pop":"zz99yy88","transport":"softap"})");
+const QString kPayload2 = QStringLiteral(
+    R"({"ver":"v1","name":"PROV_77E0F1","pop":"zz99yy88","transport":"softap"})");
 /// QTest::keyClicks() exists for widgets only: type `text` into the window key by key, with no
 /// delay between keys (press + release per character, as a USB HID scanner does).
 void typeBurst(QWindow *window, const QString &text)

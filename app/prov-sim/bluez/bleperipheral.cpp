@@ -521,8 +521,8 @@ void BlePeripheral::writeValue(Characteristic &c, const QDBusMessage &call)
     const QByteArray value = call.arguments().value(0).toByteArray();
     const std::optional<QVariantMap> dict = bluez::dictArgument(call, 1);
     if (!dict)
-        return reject(call, QStringLiteral("endpoint=%1").arg(c.endpoint), bluez::error::InvalidArguments,
-            kBadOptions);
+        return reject(
+            call, QStringLiteral("endpoint=%1").arg(c.endpoint), bluez::error::InvalidArguments, kBadOptions);
     const QVariantMap &options = *dict;
     const QString type = options.value(QStringLiteral("type"), QStringLiteral("request")).toString();
     const uint offset = options.value(QStringLiteral("offset")).toUInt();
@@ -563,8 +563,8 @@ void BlePeripheral::writeValue(Characteristic &c, const QDBusMessage &call)
             call, details, bluez::error::InvalidValueLength, QStringLiteral("Invalid value length"));
 
     bool applied = false;
-    const QMetaObject::Connection watch
-        = connect(m_device, &SimulatedDevice::configApplied, this, [&applied] { applied = true; });
+    const QMetaObject::Connection watch = connect(
+        m_device, &SimulatedDevice::configApplied, this, [&applied] { applied = true; });
     const DeviceReply reply = m_device->handle(c.endpoint, value);
     disconnect(watch);
 

@@ -102,9 +102,9 @@ Result<void> FakeBluez::start(const QDBusConnection &connection)
         QStringLiteral("org.freedesktop.DBus"), QStringLiteral("NameOwnerChanged"), this,
         SLOT(handleNameOwnerChanged(QString, QString, QString)));
     QDBusConnectionInterface *bus = m_connection->interface();
-    const QDBusReply<QDBusConnectionInterface::RegisterServiceReply> owned
-        = bus->registerService(bluez::kService, QDBusConnectionInterface::DontQueueService,
-            QDBusConnectionInterface::DontAllowReplacement);
+    const QDBusReply<QDBusConnectionInterface::RegisterServiceReply> owned = bus->registerService(
+        bluez::kService, QDBusConnectionInterface::DontQueueService,
+        QDBusConnectionInterface::DontAllowReplacement);
     if (!owned.isValid())
         return makeError(
             ErrorCode::Unavailable, QStringLiteral("cannot own org.bluez: %1").arg(owned.error().message()));
@@ -140,8 +140,8 @@ QString FakeBluez::introspectNode(const QString &path) const
     // Children: the next path element of every object below `path` (plus /org/provsim under "/").
     QStringList children;
     const QString prefix = path == QLatin1String("/") ? path : path + QLatin1Char('/');
-    QStringList paths
-        = m_tree ? m_tree->childrenOf(path == QLatin1String("/") ? QString() : path) : QStringList();
+    QStringList paths = m_tree ? m_tree->childrenOf(path == QLatin1String("/") ? QString() : path)
+                               : QStringList();
     paths << bluez::kControlPath;
     for (const QString &p : std::as_const(paths)) {
         if (!p.startsWith(prefix) || p == path)
@@ -150,9 +150,9 @@ QString FakeBluez::introspectNode(const QString &path) const
         if (!child.isEmpty() && !children.contains(child))
             children << child;
     }
-    QString xml
-        = QStringLiteral("<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
-                         "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
+    QString xml = QStringLiteral(
+        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
+        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
     xml += introspect(path);
     for (const QString &child : std::as_const(children))
         xml += QStringLiteral("  <node name=\"%1\"/>\n").arg(child);
@@ -299,8 +299,8 @@ void FakeBluez::handleAdapter(const QDBusMessage &call)
     if (member == QLatin1String("SetDiscoveryFilter")) {
         const std::optional<QVariantMap> dict = bluez::dictArgument(call, 0);
         if (!dict)
-            return error(call, {}, bluez::error::InvalidArguments,
-                QStringLiteral("Invalid arguments in method call"));
+            return error(
+                call, {}, bluez::error::InvalidArguments, QStringLiteral("Invalid arguments in method call"));
         const QVariantMap &filter = *dict;
         static const QStringList known { QStringLiteral("UUIDs"), QStringLiteral("RSSI"),
             QStringLiteral("Pathloss"), QStringLiteral("Transport"), QStringLiteral("DuplicateData"),
@@ -317,8 +317,8 @@ void FakeBluez::handleAdapter(const QDBusMessage &call)
                 return error(call, keys.join(QLatin1Char(' ')), bluez::error::InvalidArguments,
                     QStringLiteral("Invalid arguments in method call"));
         }
-        session.transport
-            = unwrap(filter.value(QStringLiteral("Transport"), QStringLiteral("auto"))).toString();
+        session.transport = unwrap(filter.value(QStringLiteral("Transport"), QStringLiteral("auto")))
+                                .toString();
         if (session.transport != QLatin1String("auto") && session.transport != QLatin1String("le")
             && session.transport != QLatin1String("bredr"))
             return error(call, keys.join(QLatin1Char(' ')), bluez::error::InvalidArguments,

@@ -144,8 +144,8 @@ bluez::ManagedObjects ObjectTree::managedObjects() const
 void ObjectTree::emitPropertiesChanged(
     const QString &path, const QString &interface, const QVariantMap &changed, const QStringList &invalidated)
 {
-    QDBusMessage signal
-        = QDBusMessage::createSignal(path, bluez::kProperties, QStringLiteral("PropertiesChanged"));
+    QDBusMessage signal = QDBusMessage::createSignal(
+        path, bluez::kProperties, QStringLiteral("PropertiesChanged"));
     signal << interface << changed << invalidated;
     m_connection.send(signal);
 }

@@ -70,7 +70,8 @@ void BleSource::handleDevice(const prov::BleDeviceInfo &device)
     const bool known = m_byName.contains(device.name);
     m_byName.insert(device.name, device);
     if (!known)
-        qCInfo(lcWsDevices) << "BLE device" << device.name << device.address << (device.cached ? "(cached)" : "");
+        qCInfo(lcWsDevices) << "BLE device" << device.name << device.address
+                            << (device.cached ? "(cached)" : "");
     Q_EMIT deviceSeen(entryFor(device));
     if (!known)
         Q_EMIT statusChanged();
@@ -114,8 +115,10 @@ QString BleSource::statusText() const
         switch (m_error->code) {
         case prov::ErrorCode::Unavailable:
             return tr("No Bluetooth adapter: BLE devices cannot be found. Everything else works as usual.");
-        case prov::ErrorCode::AdapterPoweredOff: return tr("The Bluetooth adapter is off.");
-        default: return tr("The BLE scan failed (%1).").arg(prov::errorCodeName(m_error->code));
+        case prov::ErrorCode::AdapterPoweredOff:
+            return tr("The Bluetooth adapter is off.");
+        default:
+            return tr("The BLE scan failed (%1).").arg(prov::errorCodeName(m_error->code));
         }
     }
     if (isScanning())

@@ -6,8 +6,7 @@
 
 DeviceListModel::DeviceListModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{ }
 
 int DeviceListModel::rowCount(const QModelIndex &parent) const
 {
@@ -38,38 +37,44 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const
     const DeviceEntry &e = row.entry;
     switch (role) {
     case Qt::DisplayRole:
-    case ServiceNameRole: return e.serviceName;
-    case TransportRole: return e.transport;
-    case AddressRole: return e.displayAddress();
-    case AddressKnownRole: return e.addressKnown();
-    case RssiRole: return e.rssi ? QVariant(*e.rssi) : QVariant();
-    case RssiTextRole: return e.rssi ? tr("%1 dBm").arg(*e.rssi) : QStringLiteral("—");
-    case SecVerRole: return e.secVer.value_or(-1);
-    case StateRole: return int(row.state);
-    case FailureRole: return row.failure;
-    case SourceRole: return originText(e.origins);
-    case OriginsRole: return e.origins;
-    case HasCredentialsRole: return !e.credentials.isEmpty();
-    case CachedRole: return e.cached;
-    default: return {};
+    case ServiceNameRole:
+        return e.serviceName;
+    case TransportRole:
+        return e.transport;
+    case AddressRole:
+        return e.displayAddress();
+    case AddressKnownRole:
+        return e.addressKnown();
+    case RssiRole:
+        return e.rssi ? QVariant(*e.rssi) : QVariant();
+    case RssiTextRole:
+        return e.rssi ? tr("%1 dBm").arg(*e.rssi) : QStringLiteral("—");
+    case SecVerRole:
+        return e.secVer.value_or(-1);
+    case StateRole:
+        return int(row.state);
+    case FailureRole:
+        return row.failure;
+    case SourceRole:
+        return originText(e.origins);
+    case OriginsRole:
+        return e.origins;
+    case HasCredentialsRole:
+        return !e.credentials.isEmpty();
+    case CachedRole:
+        return e.cached;
+    default:
+        return {};
     }
 }
 
 QHash<int, QByteArray> DeviceListModel::roleNames() const
 {
-    return {{ServiceNameRole, "serviceName"},
-            {TransportRole, "transport"},
-            {AddressRole, "address"},
-            {AddressKnownRole, "addressKnown"},
-            {RssiRole, "rssi"},
-            {RssiTextRole, "rssiText"},
-            {SecVerRole, "secVer"},
-            {StateRole, "state"},
-            {FailureRole, "failure"},
-            {SourceRole, "source"},
-            {OriginsRole, "origins"},
-            {HasCredentialsRole, "hasCredentials"},
-            {CachedRole, "cached"}};
+    return { { ServiceNameRole, "serviceName" }, { TransportRole, "transport" }, { AddressRole, "address" },
+        { AddressKnownRole, "addressKnown" }, { RssiRole, "rssi" }, { RssiTextRole, "rssiText" },
+        { SecVerRole, "secVer" }, { StateRole, "state" }, { FailureRole, "failure" },
+        { SourceRole, "source" }, { OriginsRole, "origins" }, { HasCredentialsRole, "hasCredentials" },
+        { CachedRole, "cached" } };
 }
 
 void DeviceListModel::addSource(DeviceSource *source)
@@ -94,7 +99,7 @@ void DeviceListModel::upsert(const DeviceEntry &entry)
     const int r = rowOf(entry.key());
     if (r < 0) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-        m_rows.append(Row{entry, State::New, {}});
+        m_rows.append(Row { entry, State::New, {} });
         endInsertRows();
         Q_EMIT countChanged();
         return;
@@ -126,7 +131,7 @@ void DeviceListModel::setState(const QString &key, State state, const QString &f
         return;
     row.state = state;
     row.failure = newFailure;
-    Q_EMIT dataChanged(index(r), index(r), {StateRole, FailureRole});
+    Q_EMIT dataChanged(index(r), index(r), { StateRole, FailureRole });
 }
 
 std::optional<DeviceEntry> DeviceListModel::entry(const QString &key) const
@@ -165,7 +170,7 @@ bool DeviceListModel::setAddress(const QString &key, const QString &address)
     e.host = host;
     e.port = port;
     qCInfo(lcWsDevices) << "address of" << key << "set to" << e.displayAddress();
-    Q_EMIT dataChanged(index(r), index(r), {AddressRole, AddressKnownRole});
+    Q_EMIT dataChanged(index(r), index(r), { AddressRole, AddressKnownRole });
     Q_EMIT entryChanged(key);
     return true;
 }

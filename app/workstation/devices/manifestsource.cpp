@@ -16,7 +16,7 @@ bool ManifestSource::load(const QString &pathOrUrl)
     QFile file(path);
     m_path = path;
     if (!file.open(QIODevice::ReadOnly)) {
-        m_problems = {tr("cannot open %1: %2").arg(path, file.errorString())};
+        m_problems = { tr("cannot open %1: %2").arg(path, file.errorString()) };
         m_deviceCount = 0;
         qCWarning(lcWsDevices) << "manifest" << path << "cannot be opened:" << file.errorString();
         Q_EMIT loaded(0, 1);
@@ -54,7 +54,8 @@ int ManifestSource::readStream(QIODevice &in)
         readLine(line.trimmed(), lineNumber);
     }
     if (!in.atEnd())
-        m_problems << tr("more than %1 lines or %2 bytes: the rest was not read").arg(kMaxLines).arg(kMaxBytes);
+        m_problems
+            << tr("more than %1 lines or %2 bytes: the rest was not read").arg(kMaxLines).arg(kMaxBytes);
     qCInfo(lcWsDevices) << "manifest:" << m_deviceCount << "devices," << m_problems.size() << "problems";
     Q_EMIT loaded(m_deviceCount, int(m_problems.size()));
     return m_deviceCount;

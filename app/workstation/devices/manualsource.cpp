@@ -11,7 +11,7 @@ bool ManualSource::refuse(const QString &reason)
 }
 
 bool ManualSource::add(const QString &serviceName, const QString &address, int secVer, const QString &pop,
-                       const QString &username, const QString &password)
+    const QString &username, const QString &password)
 {
     DeviceEntry entry;
     entry.origins = int(DeviceOrigin::Manual);

@@ -24,7 +24,7 @@ public:
     /// which credentials are required here): 1 needs `pop`, 2 needs `username` and `password`.
     /// Returns false and sets lastError when something is missing or malformed.
     Q_INVOKABLE bool add(const QString &serviceName, const QString &address, int secVer, const QString &pop,
-                         const QString &username, const QString &password);
+        const QString &username, const QString &password);
 
     QString lastError() const { return m_lastError; }
 

@@ -26,10 +26,13 @@ CameraController::CameraController(QObject *parent)
 {
     m_pool.setMaxThreadCount(1);
     m_pool.setObjectName(QStringLiteral("QrImageDecoder"));
-    connect(&m_devices, &QMediaDevices::videoInputsChanged, this, &CameraController::handleVideoInputsChanged);
+    connect(
+        &m_devices, &QMediaDevices::videoInputsChanged, this, &CameraController::handleVideoInputsChanged);
     connect(&m_scanner, &QrFrameScanner::payloadDecoded, this, &CameraController::handleScannerPayload);
     m_inputs = QMediaDevices::videoInputs();
-    m_cameraIndex = m_inputs.isEmpty() ? -1 : std::max(0, int(m_inputs.indexOf(QMediaDevices::defaultVideoInput())));
+    m_cameraIndex = m_inputs.isEmpty()
+        ? -1
+        : std::max(0, int(m_inputs.indexOf(QMediaDevices::defaultVideoInput())));
     applySink();
     updateStatus();
 }
@@ -197,7 +200,7 @@ void CameraController::decodeImageFile(const QUrl &file)
         const QrImageFile::Outcome failure = file.isEmpty()
             ? QrImageFile::failure(QrImageFile::Error::FileNotFound, tr("No file was chosen."))
             : QrImageFile::failure(QrImageFile::Error::FileUnreadable,
-                                   tr("Only image files on this computer can be opened, not %1.").arg(file.scheme()));
+                tr("Only image files on this computer can be opened, not %1.").arg(file.scheme()));
         runImageJob(sourceName, [failure] { return failure; });
         return;
     }
@@ -215,8 +218,9 @@ void CameraController::decodeClipboard()
         const QImage image = qvariant_cast<QImage>(mime->imageData());
         if (!image.isNull()) {
             const QrImageLimits limits = m_limits;
-            runImageJob(tr("the clipboard"),
-                        [image, clipboardName, limits] { return QrImageFile::decodeImage(image, clipboardName, limits); });
+            runImageJob(tr("the clipboard"), [image, clipboardName, limits] {
+                return QrImageFile::decodeImage(image, clipboardName, limits);
+            });
             return;
         }
     }
@@ -233,7 +237,8 @@ void CameraController::decodeClipboard()
     const QString reason = mime && mime->hasText()
         ? tr("The clipboard holds text: paste it into the scanner field (Ctrl+V on the Devices page).")
         : tr("The clipboard holds no image. Copy a QR code picture or image file and try again.");
-    const QrImageFile::Outcome failure = QrImageFile::failure(QrImageFile::Error::ClipboardHasNoImage, reason);
+    const QrImageFile::Outcome failure = QrImageFile::failure(
+        QrImageFile::Error::ClipboardHasNoImage, reason);
     runImageJob(tr("the clipboard"), [failure] { return failure; });
 }
 
@@ -253,7 +258,8 @@ void CameraController::handleVideoInputsChanged()
         setActive(false);
     }
     if (index < 0)
-        index = m_inputs.isEmpty() ? -1 : std::max(0, int(m_inputs.indexOf(QMediaDevices::defaultVideoInput())));
+        index = m_inputs.isEmpty() ? -1
+                                   : std::max(0, int(m_inputs.indexOf(QMediaDevices::defaultVideoInput())));
     Q_EMIT camerasChanged();
     if (index != m_cameraIndex) {
         m_cameraIndex = index;
@@ -360,7 +366,7 @@ QString CameraController::describePayload(const QString &text, const QString &so
     const prov::Result<prov::QrPayload> payload = prov::parseQrPayload(text.toUtf8());
     if (!payload) {
         qCInfo(lcWsQr).noquote() << "QR code read from" << sourceName << "(" << text.size()
-                                  << "characters, not a §11 payload)";
+                                 << "characters, not a §11 payload)";
         return tr("Read a QR code from %1.").arg(sourceName);
     }
     qCInfo(lcWsQr).noquote() << "QR code read from" << sourceName << ":" << payload->describeMasked();

@@ -37,7 +37,7 @@ LumaLayout lumaLayout(QVideoFrameFormat::PixelFormat format)
     using F = QVideoFrameFormat;
     using Z = ZXing::ImageFormat;
     const auto direct = [](Z zxFormat, int offset, int pixelStride) {
-        return LumaLayout{LumaLayout::Kind::Direct, zxFormat, offset, pixelStride};
+        return LumaLayout { LumaLayout::Kind::Direct, zxFormat, offset, pixelStride };
     };
     switch (format) {
     case F::Format_NV12:
@@ -75,7 +75,7 @@ LumaLayout lumaLayout(QVideoFrameFormat::PixelFormat format)
     case F::Format_RGBX8888:
         return direct(Z::RGBX, 0, 4);
     case F::Format_Jpeg:
-        return {LumaLayout::Kind::Jpeg};
+        return { LumaLayout::Kind::Jpeg };
     default:
         // AYUV, YUV420P10 (Qt 6.4 allocates it with an 8-bit stride) and texture-only formats.
         return {};
@@ -147,8 +147,8 @@ QImage greyOf(const QImage &image)
 
 QString decodeGrey(const QImage &grey, bool tryHarder)
 {
-    const ZXing::ImageView view(grey.constBits(), grey.width(), grey.height(), ZXing::ImageFormat::Lum,
-                                int(grey.bytesPerLine()));
+    const ZXing::ImageView view(
+        grey.constBits(), grey.width(), grey.height(), ZXing::ImageFormat::Lum, int(grey.bytesPerLine()));
     return decodeView(view, tryHarder);
 }
 
@@ -210,7 +210,7 @@ QString QrDecoder::decodeFrame(const QVideoFrame &frame)
     // The last row may end right after its pixels; every row must lie inside the plane.
     if (rowStride < rowBytes || rowStride * (height - 1) + rowBytes > planeBytes)
         return {};
-    const ZXing::ImageView view(bits + layout.offset, width, height, layout.format, int(rowStride),
-                                layout.pixelStride);
+    const ZXing::ImageView view(
+        bits + layout.offset, width, height, layout.format, int(rowStride), layout.pixelStride);
     return decodeView(view, false);
 }

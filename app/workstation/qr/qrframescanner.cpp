@@ -129,7 +129,8 @@ void QrFrameScanner::startDecode(const QVideoFrame &frame)
     Q_EMIT busyChanged();
     m_pool.start([this, frame] {
         const QString text = QrDecoder::decodeFrame(frame);
-        QMetaObject::invokeMethod(this, [this, text] { handleDecodeFinished(text); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, text] { handleDecodeFinished(text); }, Qt::QueuedConnection);
     });
 }
 

@@ -27,9 +27,10 @@ class QVideoSink;
 class QrFrameScanner : public QObject
 {
     Q_OBJECT
-    Q_PROPERTY(int decodeIntervalMs READ decodeIntervalMs WRITE setDecodeIntervalMs NOTIFY decodeIntervalMsChanged)
+    Q_PROPERTY(
+        int decodeIntervalMs READ decodeIntervalMs WRITE setDecodeIntervalMs NOTIFY decodeIntervalMsChanged)
     Q_PROPERTY(int repeatSuppressionMs READ repeatSuppressionMs WRITE setRepeatSuppressionMs NOTIFY
-                   repeatSuppressionMsChanged)
+            repeatSuppressionMsChanged)
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
 
 public:

@@ -51,9 +51,11 @@ public:
     /// Reads the file at `path` (a local path) and decodes the QR code in it.
     static Outcome decodeFile(const QString &path, const QrImageLimits &limits = {});
     /// Decodes encoded image data (PNG, JPEG, ...); `sourceName` names it in reasons.
-    static Outcome decodeData(const QByteArray &data, const QString &sourceName, const QrImageLimits &limits = {});
+    static Outcome decodeData(
+        const QByteArray &data, const QString &sourceName, const QrImageLimits &limits = {});
     /// Decodes an image already in memory (the clipboard's); `sourceName` names it in reasons.
-    static Outcome decodeImage(const QImage &image, const QString &sourceName, const QrImageLimits &limits = {});
+    static Outcome decodeImage(
+        const QImage &image, const QString &sourceName, const QrImageLimits &limits = {});
 
     /// Outcome with `error` and `reason` (used for failures found before any decoding).
     static Outcome failure(Error error, const QString &reason);

@@ -18,8 +18,8 @@ QImage QrRenderer::render(const QString &text, int pixelsPerModule, int quietZon
     // QRcode_encodeData puts the whole input in one 8-bit segment (no mode switching), as the
     // ESP-IDF phone apps expect, and takes a length, so any byte is allowed.
     std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-        QRcode_encodeData(int(utf8.size()), reinterpret_cast<const unsigned char *>(utf8.constData()), 0,
-                          QR_ECLEVEL_M),
+        QRcode_encodeData(
+            int(utf8.size()), reinterpret_cast<const unsigned char *>(utf8.constData()), 0, QR_ECLEVEL_M),
         &QRcode_free);
     if (!code) {
         qCDebug(lcWsQr) << "QR encoding failed for" << utf8.size() << "bytes:" << std::strerror(errno);

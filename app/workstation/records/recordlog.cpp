@@ -116,8 +116,8 @@ QString RecordLog::begin(prov::AttemptStart start)
 void RecordLog::setDeviceFacts(const QString &attemptId, const prov::DeviceFacts &facts)
 {
     post([this, attemptId, facts](RecordLogWorker &w) {
-        const prov::Status s
-            = w.store ? w.store->setDeviceFacts(attemptId, facts) : prov::Status(w.notOpen());
+        const prov::Status s = w.store ? w.store->setDeviceFacts(attemptId, facts)
+                                       : prov::Status(w.notOpen());
         reportWrite(attemptId, s);
     });
 }
@@ -209,8 +209,8 @@ quint64 RecordLog::requestRecord(const QString &attemptId)
             else
                 status = r.error();
         }
-        QMetaObject::invokeMethod(
-            this, [this, id, record = std::move(record), status] { Q_EMIT recordFetched(id, record, status); });
+        QMetaObject::invokeMethod(this,
+            [this, id, record = std::move(record), status] { Q_EMIT recordFetched(id, record, status); });
     });
     return id;
 }
@@ -234,8 +234,8 @@ quint64 RecordLog::requestExport(
                 fail(prov::makeError(prov::ErrorCode::StorageFailed,
                     QStringLiteral("cannot create %1: %2").arg(filePath, file.errorString())));
             } else {
-                const prov::Status s
-                    = format == ExportFormat::Csv ? prov::exportCsv(*r, file) : prov::exportJson(*r, file);
+                const prov::Status s = format == ExportFormat::Csv ? prov::exportCsv(*r, file)
+                                                                   : prov::exportJson(*r, file);
                 if (!s) {
                     file.cancelWriting();
                     fail(s.error());
@@ -251,7 +251,8 @@ quint64 RecordLog::requestExport(
             qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
         else
             qCWarning(lcRecords) << "export failed:" << status.error().toString();
-        QMetaObject::invokeMethod(this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
+        QMetaObject::invokeMethod(
+            this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
     });
     return id;
 }
@@ -259,8 +260,8 @@ quint64 RecordLog::requestExport(
 quint64 RecordLog::requestDrain()
 {
     const quint64 id = m_nextRequestId++;
-    post(
-        [this, id](RecordLogWorker &) { QMetaObject::invokeMethod(this, [this, id] { Q_EMIT drained(id); }); });
+    post([this, id](
+             RecordLogWorker &) { QMetaObject::invokeMethod(this, [this, id] { Q_EMIT drained(id); }); });
     return id;
 }
 

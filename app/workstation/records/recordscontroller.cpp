@@ -209,14 +209,15 @@ void RecordsController::exportJson(const QUrl &file)
 
 void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat format)
 {
-    const QString path
-        = file.isLocalFile() ? file.toLocalFile() : (file.scheme().isEmpty() ? file.path() : QString());
+    const QString path = file.isLocalFile() ? file.toLocalFile()
+                                            : (file.scheme().isEmpty() ? file.path() : QString());
     std::optional<prov::Error> error;
     if (path.isEmpty())
         error = prov::makeError(prov::ErrorCode::InvalidArgument,
             QStringLiteral("%1 is not a local file").arg(file.toDisplayString()));
     else if (m_exportRequest != 0)
-        error = prov::makeError(prov::ErrorCode::InvalidArgument, QStringLiteral("an export is already running"));
+        error = prov::makeError(
+            prov::ErrorCode::InvalidArgument, QStringLiteral("an export is already running"));
     if (error) {
         // Asynchronous like every other ending, so QML handlers see one order.
         QMetaObject::invokeMethod(

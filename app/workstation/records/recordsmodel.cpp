@@ -182,8 +182,8 @@ void RecordsModel::requestPage(bool first)
         Q_EMIT busyChanged();
 }
 
-void RecordsModel::handleQueryFinished(
-    quint64 requestId, const QList<prov::ProvisioningRecord> &records, qint64 total, const prov::Status &status)
+void RecordsModel::handleQueryFinished(quint64 requestId, const QList<prov::ProvisioningRecord> &records,
+    qint64 total, const prov::Status &status)
 {
     if (requestId != m_pendingPage)
         return;

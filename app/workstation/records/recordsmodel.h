@@ -4,8 +4,8 @@
 #include "prov/record.h"
 
 #include <QAbstractListModel>
-#include <QList>
 #include <QHash>
+#include <QList>
 #include <QSet>
 #include <QtQml/qqmlregistration.h>
 
@@ -96,9 +96,11 @@ Q_SIGNALS:
     void pageSizeChanged();
     /// A page could not be read (StorageFailed).
     void queryFailed(const prov::Error &error);
-    /// The whole record (with phases and custom calls) re-read after a write to it (RecordLog::recordChanged),
-    /// or the error reading it (StorageFailed). One read per write serves the list and the details pane.
-    void recordRefreshed(const QString &attemptId, const prov::ProvisioningRecord &record, const prov::Status &status);
+    /// The whole record (with phases and custom calls) re-read after a write to it
+    /// (RecordLog::recordChanged), or the error reading it (StorageFailed). One read per write serves the
+    /// list and the details pane.
+    void recordRefreshed(
+        const QString &attemptId, const prov::ProvisioningRecord &record, const prov::Status &status);
 
 private:
     void requestPage(bool first);

@@ -8,35 +8,38 @@
 
 #include "prov/bleconnectionlimit.h"
 
-DeviceController::DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
-                                   QObject *parent)
+DeviceController::DeviceController(
+    DeviceListModel *devices, SettingsController *settings, RecordLog *records, QObject *parent)
     : QObject(parent)
     , m_devices(devices)
     , m_settings(settings)
     , m_records(records)
     , m_bleLimit(std::make_unique<prov::BleConnectionLimit>(settings->maxBleConnections()))
 {
-    for (auto signal : {&SettingsController::requestTimeoutMsChanged, &SettingsController::connectTimeoutMsChanged,
-                        &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged,
-                        &SettingsController::confirmAfterBleLinkClosedChanged})
+    for (auto signal :
+        { &SettingsController::requestTimeoutMsChanged, &SettingsController::connectTimeoutMsChanged,
+            &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged,
+            &SettingsController::confirmAfterBleLinkClosedChanged })
         connect(settings, signal, this, &DeviceController::handleSettingsChanged);
     connect(settings, &SettingsController::maxBleConnectionsChanged, this,
-            [this] { m_bleLimit->setMaxConcurrent(m_settings->maxBleConnections()); });
+        [this] { m_bleLimit->setMaxConcurrent(m_settings->maxBleConnections()); });
     connect(devices, &DeviceListModel::entryChanged, this, &DeviceController::handleEntryChanged);
     if (records) {
         connect(records, &RecordLog::opened, this, [this](const prov::Status &status) {
-            setRecordProblem(status ? QString()
-                                    : tr("The factory record cannot be opened (%1): attempts are not recorded.")
-                                          .arg(status.error().detail));
+            setRecordProblem(status
+                    ? QString()
+                    : tr("The factory record cannot be opened (%1): attempts are not recorded.")
+                          .arg(status.error().detail));
         });
         connect(records, &RecordLog::storageFailed, this, [this](const prov::Error &error) {
             setRecordProblem(tr("The factory record could not be written (%1).").arg(error.detail));
         });
     }
-    connect(devices, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this](const QModelIndex &, int first, int last) {
-        for (int r = first; r <= last; ++r)
-            close(m_devices->index(r).data(DeviceListModel::ServiceNameRole).toString());
-    });
+    connect(devices, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+        [this](const QModelIndex &, int first, int last) {
+            for (int r = first; r <= last; ++r)
+                close(m_devices->index(r).data(DeviceListModel::ServiceNameRole).toString());
+        });
 }
 
 DeviceController::~DeviceController()

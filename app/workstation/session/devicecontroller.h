@@ -41,7 +41,7 @@ class DeviceController : public QObject
 public:
     /// None of the pointers is owned; all must outlive the controller. `records` may be null.
     DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
-                     QObject *parent = nullptr);
+        QObject *parent = nullptr);
     /// Closes every session (they end their open attempts in the record).
     ~DeviceController() override;
 

@@ -24,13 +24,20 @@ constexpr int kWorkflowSteps = 6;
 int workflowIndex(ProvisionStep step)
 {
     switch (step) {
-    case ProvisionStep::ReadingVersion: return 0;
-    case ProvisionStep::Handshake: return 1;
-    case ProvisionStep::Scanning: return 2;
-    case ProvisionStep::SendingConfig: return 3;
-    case ProvisionStep::Applying: return 4;
-    case ProvisionStep::WaitingForConnection: return 5;
-    default: return -1;
+    case ProvisionStep::ReadingVersion:
+        return 0;
+    case ProvisionStep::Handshake:
+        return 1;
+    case ProvisionStep::Scanning:
+        return 2;
+    case ProvisionStep::SendingConfig:
+        return 3;
+    case ProvisionStep::Applying:
+        return 4;
+    case ProvisionStep::WaitingForConnection:
+        return 5;
+    default:
+        return -1;
     }
 }
 
@@ -38,16 +45,24 @@ int workflowIndex(ProvisionStep step)
 QString phaseOf(ProvisionStep step)
 {
     switch (step) {
-    case ProvisionStep::ReadingVersion: return QStringLiteral("connect");
-    case ProvisionStep::Handshake: return QStringLiteral("handshake");
-    case ProvisionStep::Scanning: return QStringLiteral("scan");
+    case ProvisionStep::ReadingVersion:
+        return QStringLiteral("connect");
+    case ProvisionStep::Handshake:
+        return QStringLiteral("handshake");
+    case ProvisionStep::Scanning:
+        return QStringLiteral("scan");
     case ProvisionStep::SendingConfig:
-    case ProvisionStep::Applying: return QStringLiteral("apply");
-    case ProvisionStep::WaitingForConnection: return QStringLiteral("wait_connected");
-    case ProvisionStep::Control: return QStringLiteral("control");
-    case ProvisionStep::Custom: return QStringLiteral("custom");
+    case ProvisionStep::Applying:
+        return QStringLiteral("apply");
+    case ProvisionStep::WaitingForConnection:
+        return QStringLiteral("wait_connected");
+    case ProvisionStep::Control:
+        return QStringLiteral("control");
+    case ProvisionStep::Custom:
+        return QStringLiteral("custom");
     case ProvisionStep::Idle:
-    case ProvisionStep::Done: break;
+    case ProvisionStep::Done:
+        break;
     }
     return {};
 }
@@ -55,19 +70,24 @@ QString phaseOf(ProvisionStep step)
 ws::ErrorContext contextOf(DeviceSession::Operation op)
 {
     switch (op) {
-    case DeviceSession::Operation::Connect: return ws::ErrorContext::Connect;
-    case DeviceSession::Operation::Scan: return ws::ErrorContext::Scan;
-    case DeviceSession::Operation::Apply: return ws::ErrorContext::Apply;
+    case DeviceSession::Operation::Connect:
+        return ws::ErrorContext::Connect;
+    case DeviceSession::Operation::Scan:
+        return ws::ErrorContext::Scan;
+    case DeviceSession::Operation::Apply:
+        return ws::ErrorContext::Apply;
     case DeviceSession::Operation::Reset:
-    case DeviceSession::Operation::Reprovision: return ws::ErrorContext::Control;
-    case DeviceSession::Operation::Custom: return ws::ErrorContext::Custom;
-    case DeviceSession::Operation::None: break;
+    case DeviceSession::Operation::Reprovision:
+        return ws::ErrorContext::Control;
+    case DeviceSession::Operation::Custom:
+        return ws::ErrorContext::Custom;
+    case DeviceSession::Operation::None:
+        break;
     }
     return ws::ErrorContext::Any;
 }
 
-template <typename T>
-std::optional<prov::Error> errorOf(const prov::Result<T> &result)
+template <typename T> std::optional<prov::Error> errorOf(const prov::Result<T> &result)
 {
     return result ? std::nullopt : std::optional<prov::Error>(result.error());
 }
@@ -80,8 +100,8 @@ QString capitalised(QString text)
 }
 } // namespace
 
-DeviceSession::DeviceSession(const DeviceEntry &entry, const SessionConfig &config, RecordLog *records,
-                             QObject *parent)
+DeviceSession::DeviceSession(
+    const DeviceEntry &entry, const SessionConfig &config, RecordLog *records, QObject *parent)
     : QObject(parent)
     , m_entry(entry)
     , m_config(config)
@@ -100,8 +120,9 @@ DeviceSession::~DeviceSession()
     if (!m_attemptId.isEmpty()) {
         closePhase();
         finishAttempt(int(m_error ? prov::RecordOutcome::Failed : prov::RecordOutcome::Cancelled),
-                      m_error ? m_error : std::optional<prov::Error>(prov::makeError(
-                                    ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
+            m_error ? m_error
+                    : std::optional<prov::Error>(prov::makeError(
+                        ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
     }
     // The transport must outlive the Provisioner (provisioner.h); as children they would be
     // destroyed in creation order, the transport first.
@@ -166,7 +187,8 @@ bool DeviceSession::updateEntry(const DeviceEntry &entry)
         if (!m_attemptId.isEmpty()) {
             closePhase();
             finishAttempt(int(prov::RecordOutcome::Cancelled),
-                          prov::makeError(ErrorCode::Cancelled, QStringLiteral("device address or credentials changed")));
+                prov::makeError(
+                    ErrorCode::Cancelled, QStringLiteral("device address or credentials changed")));
         }
         buildTransport();
         if (m_info) {
@@ -199,8 +221,10 @@ bool DeviceSession::failWithoutTransport()
     // No transport for this row (a BLE row not seen by a scan yet, or an unknown transport): end
     // typed and asynchronously, like any other operation, so that the attempt is recorded as failed.
     const prov::Error error = m_entry.transport == QLatin1String("ble")
-        ? prov::makeError(ErrorCode::ConnectFailed, QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"))
-        : prov::makeError(ErrorCode::Unavailable, QStringLiteral("no %1 transport in this build").arg(m_entry.transport));
+        ? prov::makeError(ErrorCode::ConnectFailed,
+            QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"))
+        : prov::makeError(
+            ErrorCode::Unavailable, QStringLiteral("no %1 transport in this build").arg(m_entry.transport));
     QMetaObject::invokeMethod(
         this, [this, error] { end(error, contextOf(m_operation)); }, Qt::QueuedConnection);
     return true;
@@ -210,7 +234,8 @@ void DeviceSession::end(const std::optional<prov::Error> &error, ws::ErrorContex
 {
     const Operation op = m_operation;
     if (error) {
-        qCInfo(lcWsSession).noquote() << m_entry.serviceName << "operation" << int(op) << "failed:" << error->toString();
+        qCInfo(lcWsSession).noquote()
+            << m_entry.serviceName << "operation" << int(op) << "failed:" << error->toString();
         for (StepState &s : m_stepStates) {
             if (s == StepState::StepRunning)
                 s = StepState::StepFailed;
@@ -233,8 +258,7 @@ void DeviceSession::end(const std::optional<prov::Error> &error, ws::ErrorContex
     Q_EMIT finished(op, error ? int(error->code) : 0);
 }
 
-template <typename T, typename F>
-void DeviceSession::watch(prov::Pending<T> *op, F onFinished)
+template <typename T, typename F> void DeviceSession::watch(prov::Pending<T> *op, F onFinished)
 {
     connect(op, &prov::PendingOperation::finished, this, [this, op, onFinished] {
         auto result = op->result();
@@ -248,7 +272,7 @@ void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorC
         return;
     m_error = error;
     m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == QLatin1String("ble"))
-                     : ws::ErrorAdvice{};
+                     : ws::ErrorAdvice {};
     Q_EMIT errorChanged();
 }
 
@@ -318,7 +342,8 @@ bool DeviceSession::needsPassphrase(int authMode) const
     return authMode < 0 || ws::needsPassphrase(authMode);
 }
 
-prov::WifiCredentials DeviceSession::credentialsFor(const QString &ssid, const QString &passphrase, int *authMode) const
+prov::WifiCredentials DeviceSession::credentialsFor(
+    const QString &ssid, const QString &passphrase, int *authMode) const
 {
     prov::WifiCredentials credentials;
     const auto scanned = m_scan->strongest(ssid);
@@ -365,37 +390,38 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
     // Only transports that report linkClosed() (BLE) act on this; over HTTP nothing changes.
     options.afterApplyLinkClosed = m_config.confirmAfterBleLinkClosed ? prov::AfterApplyLinkClosed::Confirm
                                                                       : prov::AfterApplyLinkClosed::Report;
-    watch(m_provisioner->provision(credentials, options), [this](const prov::Result<prov::ProvisionResult> &r) {
-        if (m_provisioner->deviceInfo() && !m_info)
-            setFacts(*m_provisioner->deviceInfo());
-        std::optional<prov::Error> error = errorOf(r);
-        if (r) {
-            m_outcome = r->outcome;
-            switch (r->outcome) {
-            case prov::ProvisionOutcome::Connected:
-            case prov::ProvisionOutcome::ConfirmedAfterReconnect:
-                m_connected = r->status;
-                m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
-                Q_EMIT stepChanged();
-                setApplyState(ApplyState::Connected);
-                break;
-            case prov::ProvisionOutcome::AppliedLinkClosed:
-                m_stepStates[kWorkflowSteps - 1] = StepState::StepSkipped;
-                Q_EMIT stepChanged();
-                setApplyState(ApplyState::AppliedLinkClosed);
-                break;
-            case prov::ProvisionOutcome::Unconfirmed:
-                // Applied, but the result is unknown: a failure to the record and the list.
-                error = r->confirmationError.value_or(prov::makeError(
-                    ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
+    watch(
+        m_provisioner->provision(credentials, options), [this](const prov::Result<prov::ProvisionResult> &r) {
+            if (m_provisioner->deviceInfo() && !m_info)
+                setFacts(*m_provisioner->deviceInfo());
+            std::optional<prov::Error> error = errorOf(r);
+            if (r) {
+                m_outcome = r->outcome;
+                switch (r->outcome) {
+                case prov::ProvisionOutcome::Connected:
+                case prov::ProvisionOutcome::ConfirmedAfterReconnect:
+                    m_connected = r->status;
+                    m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
+                    Q_EMIT stepChanged();
+                    setApplyState(ApplyState::Connected);
+                    break;
+                case prov::ProvisionOutcome::AppliedLinkClosed:
+                    m_stepStates[kWorkflowSteps - 1] = StepState::StepSkipped;
+                    Q_EMIT stepChanged();
+                    setApplyState(ApplyState::AppliedLinkClosed);
+                    break;
+                case prov::ProvisionOutcome::Unconfirmed:
+                    // Applied, but the result is unknown: a failure to the record and the list.
+                    error = r->confirmationError.value_or(prov::makeError(ErrorCode::Disconnected,
+                        QStringLiteral("the link closed after Apply; not confirmed")));
+                    setApplyState(ApplyState::Failed);
+                    break;
+                }
+            } else {
                 setApplyState(ApplyState::Failed);
-                break;
             }
-        } else {
-            setApplyState(ApplyState::Failed);
-        }
-        end(error, ws::ErrorContext::Apply);
-    });
+            end(error, ws::ErrorContext::Apply);
+        });
     return true;
 }
 
@@ -415,7 +441,8 @@ bool DeviceSession::runControl(Operation operation)
         return false;
     if (!m_provisioner)
         return failWithoutTransport();
-    auto *pending = operation == Operation::Reset ? m_provisioner->resetWifi() : m_provisioner->reprovisionWifi();
+    auto *pending = operation == Operation::Reset ? m_provisioner->resetWifi()
+                                                  : m_provisioner->reprovisionWifi();
     watch(pending, [this](const prov::Result<void> &r) {
         if (r) {
             // Back to "started" (§9.4): the device takes new credentials.
@@ -428,8 +455,8 @@ bool DeviceSession::runControl(Operation operation)
     return true;
 }
 
-bool DeviceSession::sendCustom(const QString &endpoint, const QString &payload, PayloadFormat format,
-                               bool recordPayload)
+bool DeviceSession::sendCustom(
+    const QString &endpoint, const QString &payload, PayloadFormat format, bool recordPayload)
 {
     if (isBusy())
         return false;
@@ -457,7 +484,8 @@ bool DeviceSession::sendCustom(const QString &endpoint, const QString &payload, 
         }
         const qint64 limit = m_transport ? m_transport->maxRequestSize() : prov::HttpTransport::kMaxBodyBytes;
         if (file.size() > limit) {
-            setValidation(tr("The file has %1 bytes; a request carries at most %2.").arg(file.size()).arg(limit));
+            setValidation(
+                tr("The file has %1 bytes; a request carries at most %2.").arg(file.size()).arg(limit));
             return false;
         }
         bytes = file.readAll();
@@ -473,7 +501,8 @@ bool DeviceSession::customRequest(const QString &endpoint, const QByteArray &pay
         return false;
     static const QRegularExpression endpointName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
     if (!endpointName.match(endpoint).hasMatch()) {
-        setValidation(tr("The endpoint name is 1 to 64 letters, digits, '-', '_' or '.' (e.g. custom-data)."));
+        setValidation(
+            tr("The endpoint name is 1 to 64 letters, digits, '-', '_' or '.' (e.g. custom-data)."));
         return false;
     }
     if (payload.isEmpty()) {
@@ -485,27 +514,27 @@ bool DeviceSession::customRequest(const QString &endpoint, const QByteArray &pay
     if (!m_provisioner)
         return failWithoutTransport();
     watch(m_provisioner->customRequest(endpoint, payload),
-          [this, endpoint, payload, recordPayload](const prov::Result<QByteArray> &r) {
-              if (m_provisioner->deviceInfo() && !m_info)
-                  setFacts(*m_provisioner->deviceInfo());
-              if (m_records && !m_attemptId.isEmpty()) {
-                  prov::CustomCallEntry call;
-                  call.endpoint = endpoint;
-                  call.requestBytes = payload.size();
-                  call.responseBytes = r ? r->size() : 0;
-                  call.payloadRecorded = recordPayload;
-                  if (recordPayload) {
-                      call.request = payload;
-                      call.response = r ? *r : QByteArray();
-                  }
-                  call.errorCode = r ? 0 : int(r.error().code);
-                  m_records->addCustomCall(m_attemptId, call);
-              }
-              m_customEndpoint = endpoint;
-              m_customResponse = r ? std::optional<QByteArray>(*r) : std::nullopt;
-              Q_EMIT customResponseChanged();
-              end(errorOf(r), ws::ErrorContext::Custom);
-          });
+        [this, endpoint, payload, recordPayload](const prov::Result<QByteArray> &r) {
+            if (m_provisioner->deviceInfo() && !m_info)
+                setFacts(*m_provisioner->deviceInfo());
+            if (m_records && !m_attemptId.isEmpty()) {
+                prov::CustomCallEntry call;
+                call.endpoint = endpoint;
+                call.requestBytes = payload.size();
+                call.responseBytes = r ? r->size() : 0;
+                call.payloadRecorded = recordPayload;
+                if (recordPayload) {
+                    call.request = payload;
+                    call.response = r ? *r : QByteArray();
+                }
+                call.errorCode = r ? 0 : int(r.error().code);
+                m_records->addCustomCall(m_attemptId, call);
+            }
+            m_customEndpoint = endpoint;
+            m_customResponse = r ? std::optional<QByteArray>(*r) : std::nullopt;
+            Q_EMIT customResponseChanged();
+            end(errorOf(r), ws::ErrorContext::Custom);
+        });
     return true;
 }
 
@@ -532,7 +561,8 @@ void DeviceSession::handleStep(ProvisionStep step)
         for (int i = 0; i < kWorkflowSteps; ++i) {
             StepState &s = m_stepStates[i];
             if (i < index)
-                s = (s == StepState::StepRunning || s == StepState::StepDone) ? StepState::StepDone : StepState::StepSkipped;
+                s = (s == StepState::StepRunning || s == StepState::StepDone) ? StepState::StepDone
+                                                                              : StepState::StepSkipped;
             else if (i == index)
                 s = StepState::StepRunning;
             else
@@ -627,8 +657,8 @@ void DeviceSession::finishAttempt(int outcome, const std::optional<prov::Error> 
 
 QStringList DeviceSession::stepNames() const
 {
-    return {tr("Read proto-ver"), tr("Handshake"), tr("Wi-Fi scan"), tr("Send credentials"), tr("Apply"),
-            tr("Wait for connection")};
+    return { tr("Read proto-ver"), tr("Handshake"), tr("Wi-Fi scan"), tr("Send credentials"), tr("Apply"),
+        tr("Wait for connection") };
 }
 
 QList<int> DeviceSession::stepStates() const
@@ -701,11 +731,14 @@ QString DeviceSession::outcomeText() const
     if (!m_outcome)
         return {};
     switch (*m_outcome) {
-    case prov::ProvisionOutcome::Connected: return tr("Connected");
+    case prov::ProvisionOutcome::Connected:
+        return tr("Connected");
     case prov::ProvisionOutcome::ConfirmedAfterReconnect:
         return tr("Connected (confirmed after the device closed the link)");
-    case prov::ProvisionOutcome::AppliedLinkClosed: return tr("Applied — the device closed the link (normal for BLE)");
-    case prov::ProvisionOutcome::Unconfirmed: return tr("Applied — the device closed the link; not confirmed");
+    case prov::ProvisionOutcome::AppliedLinkClosed:
+        return tr("Applied — the device closed the link (normal for BLE)");
+    case prov::ProvisionOutcome::Unconfirmed:
+        return tr("Applied — the device closed the link; not confirmed");
     }
     return {};
 }

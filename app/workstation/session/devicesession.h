@@ -22,7 +22,7 @@ class RecordLog;
 namespace prov {
 class BleConnectionLimit;
 class Transport;
-}
+} // namespace prov
 
 /// What a DeviceSession needs from the settings: timeouts (ms) and who is provisioning.
 struct SessionConfig
@@ -46,10 +46,10 @@ struct SessionConfig
 
 /// One device being provisioned: the thin QML-facing adapter over a prov::Transport (HttpTransport
 /// for SoftAP rows, BleTransport for BLE rows: address = the Bluetooth address, the advertised
-/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (protocol doc §9.1). Every verb starts one asynchronous operation (nothing
-/// blocks the GUI thread), returns false when another one runs or the input is refused, and ends
-/// exactly once in finished() with a typed error code. Failures are exposed as a prov::ErrorCode
-/// number plus the app's advice text (erroradvice.h): QML never compares error text.
+/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (protocol doc §9.1). Every verb starts
+/// one asynchronous operation (nothing blocks the GUI thread), returns false when another one runs or the
+/// input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as a
+/// prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
 ///
 /// Every attempt is written to the factory record through RecordLog (if given): begin at the first
 /// operation, device facts after proto-ver, one phase row per workflow phase with its duration in
@@ -146,22 +146,43 @@ class DeviceSession : public QObject
     Q_PROPERTY(int customResponseSize READ customResponseSize NOTIFY customResponseChanged)
 
 public:
-    enum class Operation : int { None = 0, Connect = 1, Scan = 2, Apply = 3, Reset = 4, Reprovision = 5, Custom = 6 };
+    enum class Operation : int {
+        None = 0,
+        Connect = 1,
+        Scan = 2,
+        Apply = 3,
+        Reset = 4,
+        Reprovision = 5,
+        Custom = 6
+    };
     Q_ENUM(Operation)
     /// AppliedLinkClosed: Apply acknowledged, then the BLE device closed the link and confirmation
     /// was off (ProvisionOutcome::AppliedLinkClosed): counted as provisioned.
-    enum class ApplyState : int { Idle = 0, Sending = 1, Connecting = 2, Connected = 3, Failed = 4, AppliedLinkClosed = 5 };
+    enum class ApplyState : int {
+        Idle = 0,
+        Sending = 1,
+        Connecting = 2,
+        Connected = 3,
+        Failed = 4,
+        AppliedLinkClosed = 5
+    };
     Q_ENUM(ApplyState)
     /// Names carry a "Step" prefix: QML puts every enum of a type in one scope (ApplyState has Failed).
-    enum class StepState : int { StepPending = 0, StepRunning = 1, StepDone = 2, StepFailed = 3, StepSkipped = 4 };
+    enum class StepState : int {
+        StepPending = 0,
+        StepRunning = 1,
+        StepDone = 2,
+        StepFailed = 3,
+        StepSkipped = 4
+    };
     Q_ENUM(StepState)
     enum class PayloadFormat : int { Text = 0, Hex = 1, File = 2 };
     Q_ENUM(PayloadFormat)
 
     /// `entry` holds the address and the (in-memory) credentials. `records` is not owned and may be
     /// null (nothing recorded); it must outlive the session.
-    DeviceSession(const DeviceEntry &entry, const SessionConfig &config, RecordLog *records,
-                  QObject *parent = nullptr);
+    DeviceSession(
+        const DeviceEntry &entry, const SessionConfig &config, RecordLog *records, QObject *parent = nullptr);
     /// Cancels a running operation and ends an open attempt (Failed with the last error, else
     /// Cancelled).
     ~DeviceSession() override;
@@ -188,7 +209,7 @@ public:
     /// `endpoint` (§9.5). `recordPayload`: the operator marked the payload "not secret": the
     /// request and response bytes go into the record (sizes are always recorded).
     Q_INVOKABLE bool sendCustom(const QString &endpoint, const QString &payload,
-                                DeviceSession::PayloadFormat format, bool recordPayload);
+        DeviceSession::PayloadFormat format, bool recordPayload);
     /// As sendCustom() with raw bytes.
     bool customRequest(const QString &endpoint, const QByteArray &payload, bool recordPayload);
     /// Cancels the running operation (it ends with Cancelled) and drops the link.
@@ -289,8 +310,7 @@ private:
     void ensureAttempt();
     void closePhase();
     void finishAttempt(int outcome, const std::optional<prov::Error> &error);
-    template <typename T, typename F>
-    void watch(prov::Pending<T> *op, F onFinished);
+    template <typename T, typename F> void watch(prov::Pending<T> *op, F onFinished);
 
     DeviceEntry m_entry;
     SessionConfig m_config;

@@ -19,151 +19,182 @@ struct Row
 };
 
 // Context-specific rows first: adviceFor() takes the first match, then the ErrorContext::Any row.
-constexpr std::array kTable{
-    Row{ErrorCode::ConnectFailed, ErrorContext::BleLink, QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
+constexpr std::array kTable {
+    Row { ErrorCode::ConnectFailed, ErrorContext::BleLink,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The BLE connection failed. Bring the device within a few metres, check that it still "
-                          "advertises (scan again: it should show an RSSI) and that no phone holds its link, then "
-                          "connect again. Power-cycle it if it left provisioning mode.")},
-    Row{ErrorCode::Timeout, ErrorContext::BleLink, QT_TRANSLATE_NOOP("ErrorAdvice", "Device did not answer in time"),
+            "The BLE connection failed. Bring the device within a few metres, check that it still "
+            "advertises (scan again: it should show an RSSI) and that no phone holds its link, then "
+            "connect again. Power-cycle it if it left provisioning mode.") },
+    Row { ErrorCode::Timeout, ErrorContext::BleLink,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Device did not answer in time"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "No answer over BLE within the timeout. Move closer (RSSI above about -80 dBm), keep "
-                          "fewer BLE devices connected at once, or raise the timeout in Settings, then retry.")},
-    Row{ErrorCode::Disconnected, ErrorContext::Apply, QT_TRANSLATE_NOOP("ErrorAdvice", "Link dropped after apply"),
+            "No answer over BLE within the timeout. Move closer (RSSI above about -80 dBm), keep "
+            "fewer BLE devices connected at once, or raise the timeout in Settings, then retry.") },
+    Row { ErrorCode::Disconnected, ErrorContext::Apply,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Link dropped after apply"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device dropped the link after apply. This is normal while it switches to the "
-                          "network's channel (SoftAP). Rejoin the device's SoftAP and connect again to read its "
-                          "status; if it reports a failure, reset and re-provision.")},
-    Row{ErrorCode::DeviceRefused, ErrorContext::Apply,
+            "The device dropped the link after apply. This is normal while it switches to the "
+            "network's channel (SoftAP). Rejoin the device's SoftAP and connect again to read its "
+            "status; if it reports a failure, reset and re-provision.") },
+    Row { ErrorCode::DeviceRefused, ErrorContext::Apply,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Device closed the link during apply"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device dropped the link after apply without answering. Connect again (the "
-                          "workstation redoes the handshake) and re-provision; if it keeps happening, power-cycle "
-                          "the device.")},
-    Row{ErrorCode::DeviceRejected, ErrorContext::Apply, QT_TRANSLATE_NOOP("ErrorAdvice", "Configuration refused"),
+            "The device dropped the link after apply without answering. Connect again (the "
+            "workstation redoes the handshake) and re-provision; if it keeps happening, power-cycle "
+            "the device.") },
+    Row { ErrorCode::DeviceRejected, ErrorContext::Apply,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Configuration refused"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device refused the Wi-Fi configuration. It accepts credentials once per run: "
-                          "after a failed attempt press Reset, after a successful one use Re-provision, then "
-                          "apply again.")},
-    Row{ErrorCode::DeviceRejected, ErrorContext::Control, QT_TRANSLATE_NOOP("ErrorAdvice", "Command refused"),
+            "The device refused the Wi-Fi configuration. It accepts credentials once per run: "
+            "after a failed attempt press Reset, after a successful one use Re-provision, then "
+            "apply again.") },
+    Row { ErrorCode::DeviceRejected, ErrorContext::Control,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Command refused"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device refused the command. Reset works only after a failed connection attempt; "
-                          "Re-provision only on firmware that keeps provisioning running after success.")},
-    Row{ErrorCode::DeviceRejected, ErrorContext::Scan, QT_TRANSLATE_NOOP("ErrorAdvice", "Scan refused"),
+            "The device refused the command. Reset works only after a failed connection attempt; "
+            "Re-provision only on firmware that keeps provisioning running after success.") },
+    Row { ErrorCode::DeviceRejected, ErrorContext::Scan, QT_TRANSLATE_NOOP("ErrorAdvice", "Scan refused"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device refused the Wi-Fi scan. Try again in a few seconds, or type the network "
-                          "name with \"Other network…\".")},
-    Row{ErrorCode::HttpStatus, ErrorContext::Control, QT_TRANSLATE_NOOP("ErrorAdvice", "Command not supported"),
+            "The device refused the Wi-Fi scan. Try again in a few seconds, or type the network "
+            "name with \"Other network…\".") },
+    Row { ErrorCode::HttpStatus, ErrorContext::Control,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Command not supported"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "This firmware has no prov-ctrl endpoint (older ESP-IDF). Power-cycle the device to "
-                          "start provisioning again.")},
-    Row{ErrorCode::HttpStatus, ErrorContext::Custom, QT_TRANSLATE_NOOP("ErrorAdvice", "Endpoint not found"),
+            "This firmware has no prov-ctrl endpoint (older ESP-IDF). Power-cycle the device to "
+            "start provisioning again.") },
+    Row { ErrorCode::HttpStatus, ErrorContext::Custom, QT_TRANSLATE_NOOP("ErrorAdvice", "Endpoint not found"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device does not serve this endpoint (HTTP 404). Check the endpoint name against "
-                          "the firmware's documentation.")},
-    Row{ErrorCode::VersionMismatch, ErrorContext::Scan, QT_TRANSLATE_NOOP("ErrorAdvice", "No Wi-Fi scan"),
+            "The device does not serve this endpoint (HTTP 404). Check the endpoint name against "
+            "the firmware's documentation.") },
+    Row { ErrorCode::VersionMismatch, ErrorContext::Scan, QT_TRANSLATE_NOOP("ErrorAdvice", "No Wi-Fi scan"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "This firmware does not offer a Wi-Fi scan. Type the network name with \"Other "
-                          "network…\".")},
+            "This firmware does not offer a Wi-Fi scan. Type the network name with \"Other "
+            "network…\".") },
 
     // Unavailable comes from the BLE side (no adapter, or BlueZ not running); an HTTP address that
     // cannot be used at all is refused before anything is sent.
-    Row{ErrorCode::Unavailable, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth not available"),
+    Row { ErrorCode::Unavailable, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth not available"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "This workstation has no usable Bluetooth adapter (none plugged in, or the Bluetooth "
-                          "service bluetoothd is not running), so BLE devices cannot be found or reached. Plug in "
-                          "an adapter or start the Bluetooth service, then scan again; SoftAP devices still work.")},
-    Row{ErrorCode::ConnectFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
+            "This workstation has no usable Bluetooth adapter (none plugged in, or the Bluetooth "
+            "service bluetoothd is not running), so BLE devices cannot be found or reached. Plug in "
+            "an adapter or start the Bluetooth service, then scan again; SoftAP devices still work.") },
+    Row { ErrorCode::ConnectFailed, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Cannot reach the device"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "Join this workstation to the device's SoftAP (its service name) and check the address "
-                          "(default 192.168.4.1:80). The device may have left provisioning mode: power-cycle it.")},
-    Row{ErrorCode::Disconnected, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device went away"),
+            "Join this workstation to the device's SoftAP (its service name) and check the address "
+            "(default 192.168.4.1:80). The device may have left provisioning mode: power-cycle it.") },
+    Row { ErrorCode::Disconnected, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device went away"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device stopped answering (rebooted or out of range). Check its power and distance, "
-                          "then connect again.")},
-    Row{ErrorCode::Timeout, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device did not answer in time"),
+            "The device stopped answering (rebooted or out of range). Check its power and distance, "
+            "then connect again.") },
+    Row { ErrorCode::Timeout, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Device did not answer in time"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "No answer within the request timeout. Move closer, check that the workstation is still "
-                          "on the device's SoftAP, or raise the request timeout in Settings, then retry.")},
-    Row{ErrorCode::DeviceRefused, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device refused the request"),
+            "No answer within the request timeout. Move closer, check that the workstation is still "
+            "on the device's SoftAP, or raise the request timeout in Settings, then retry.") },
+    Row { ErrorCode::DeviceRefused, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Device refused the request"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device closed the connection without answering. Connect again; if it repeats, "
-                          "power-cycle the device.")},
-    Row{ErrorCode::PayloadTooLarge, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Request too large"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The request is larger than the link allows (4096 bytes over SoftAP). "
-                                         "Send a smaller payload.")},
-    Row{ErrorCode::HttpStatus, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Endpoint not available"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device answered with an HTTP error: this firmware does not serve "
-                                         "that endpoint.")},
-    Row{ErrorCode::SessionLost, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Session restarted"),
+            "The device closed the connection without answering. Connect again; if it repeats, "
+            "power-cycle the device.") },
+    Row { ErrorCode::PayloadTooLarge, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Request too large"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device started a new session (it rebooted, or a phone connected to it). Make sure "
-                          "nobody else is provisioning this device, then connect again.")},
-    Row{ErrorCode::PairingRequired, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Pairing required"),
+            "The request is larger than the link allows (4096 bytes over SoftAP). "
+            "Send a smaller payload.") },
+    Row { ErrorCode::HttpStatus, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Endpoint not available"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device only accepts an encrypted (paired) BLE link. Pair it in the system's Bluetooth "
-                          "settings (or with bluetoothctl pair), then connect again.")},
-    Row{ErrorCode::AdapterPoweredOff, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth is off"),
+            "The device answered with an HTTP error: this firmware does not serve "
+            "that endpoint.") },
+    Row { ErrorCode::SessionLost, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Session restarted"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The Bluetooth adapter is powered off. Turn it on in the system settings (or with "
-                          "bluetoothctl power on), then scan or connect again.")},
-    Row{ErrorCode::VersionMismatch, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Unsupported firmware"),
+            "The device started a new session (it rebooted, or a phone connected to it). Make sure "
+            "nobody else is provisioning this device, then connect again.") },
+    Row { ErrorCode::PairingRequired, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Pairing required"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device asks for a protocol or security version this workstation does not speak. "
-                          "Check the firmware version against the supported list.")},
-    Row{ErrorCode::MalformedMessage, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Garbled answer"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device sent something that does not parse. Retry; if it repeats the "
-                                         "firmware may be incompatible: report it with the record.")},
-    Row{ErrorCode::UnexpectedMessage, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Unexpected answer"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device answered out of turn. Connect again; if it repeats, "
-                                         "power-cycle the device.")},
-    Row{ErrorCode::HandshakeFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Security handshake failed"),
+            "The device only accepts an encrypted (paired) BLE link. Pair it in the system's Bluetooth "
+            "settings (or with bluetoothctl pair), then connect again.") },
+    Row { ErrorCode::AdapterPoweredOff, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Bluetooth is off"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device's proof did not verify: it is not the device the QR sticker belongs to, or "
-                          "its firmware holds other credentials. Check the sticker and the device, then retry.")},
-    Row{ErrorCode::AuthenticationFailed, ErrorContext::Any,
+            "The Bluetooth adapter is powered off. Turn it on in the system settings (or with "
+            "bluetoothctl power on), then scan or connect again.") },
+    Row { ErrorCode::VersionMismatch, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Unsupported firmware"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device asks for a protocol or security version this workstation does not speak. "
+            "Check the firmware version against the supported list.") },
+    Row { ErrorCode::MalformedMessage, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Garbled answer"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device sent something that does not parse. Retry; if it repeats the "
+            "firmware may be incompatible: report it with the record.") },
+    Row { ErrorCode::UnexpectedMessage, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Unexpected answer"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device answered out of turn. Connect again; if it repeats, "
+            "power-cycle the device.") },
+    Row { ErrorCode::HandshakeFailed, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Security handshake failed"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device's proof did not verify: it is not the device the QR sticker belongs to, or "
+            "its firmware holds other credentials. Check the sticker and the device, then retry.") },
+    Row { ErrorCode::AuthenticationFailed, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong PoP / SRP password"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "Wrong PoP / SRP password — check the QR sticker. Scan it again or correct the "
-                          "credentials in manual entry.")},
-    Row{ErrorCode::DecryptFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Encrypted answer corrupted"),
+            "Wrong PoP / SRP password — check the QR sticker. Scan it again or correct the "
+            "credentials in manual entry.") },
+    Row { ErrorCode::DecryptFailed, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Encrypted answer corrupted"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "An answer failed its integrity check (interference or another client). Retry: the "
-                          "workstation redoes the handshake automatically.")},
-    Row{ErrorCode::WifiAuthError, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong Wi-Fi password"),
+            "An answer failed its integrity check (interference or another client). Retry: the "
+            "workstation redoes the handshake automatically.") },
+    Row { ErrorCode::WifiAuthError, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong Wi-Fi password"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "Wrong Wi-Fi password. Check the passphrase and re-provision (press Reset, then Apply).")},
-    Row{ErrorCode::WifiNetworkNotFound, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Network not found"),
+            "Wrong Wi-Fi password. Check the passphrase and re-provision (press Reset, then Apply).") },
+    Row { ErrorCode::WifiNetworkNotFound, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Network not found"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "Network not found: check the SSID, that the AP is on and in range (2.4 GHz). Then "
-                          "press Reset and apply again.")},
-    Row{ErrorCode::DeviceRejected, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device refused"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device answered with an error status. Check its state and retry.")},
-    Row{ErrorCode::WifiConnectTimeout, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Still connecting"),
+            "Network not found: check the SSID, that the AP is on and in range (2.4 GHz). Then "
+            "press Reset and apply again.") },
+    Row { ErrorCode::DeviceRejected, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Device refused"),
+        QT_TRANSLATE_NOOP(
+            "ErrorAdvice", "The device answered with an error status. Check its state and retry.") },
+    Row { ErrorCode::WifiConnectTimeout, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Still connecting"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
-                          "The device kept trying without success until the connect timeout: weak signal, an AP "
-                          "that refuses it (MAC filter, client limit) or no DHCP address. Check the AP, then "
-                          "reset and retry, or raise the connect timeout in Settings.")},
-    Row{ErrorCode::ThreadAttachFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Thread attach failed"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The device could not join the Thread network. Check the dataset and that "
-                                         "a border router is in range.")},
-    Row{ErrorCode::InvalidArgument, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "Something entered is not allowed by the protocol: see the detail, correct "
-                                         "it and try again.")},
-    Row{ErrorCode::Cancelled, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Cancelled"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "Cancelled by the operator. Connect again to continue.")},
-    Row{ErrorCode::Internal, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Internal error"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "Something went wrong inside the workstation. Retry; report it with the "
-                                         "log if it repeats.")},
-    Row{ErrorCode::StorageFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Record not saved"),
-        QT_TRANSLATE_NOOP("ErrorAdvice", "The factory record could not be written. Check free disk space and the "
-                                         "record path (Settings).")},
+            "The device kept trying without success until the connect timeout: weak signal, an AP "
+            "that refuses it (MAC filter, client limit) or no DHCP address. Check the AP, then "
+            "reset and retry, or raise the connect timeout in Settings.") },
+    Row { ErrorCode::ThreadAttachFailed, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Thread attach failed"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device could not join the Thread network. Check the dataset and that "
+            "a border router is in range.") },
+    Row { ErrorCode::InvalidArgument, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "Something entered is not allowed by the protocol: see the detail, correct "
+            "it and try again.") },
+    Row { ErrorCode::Cancelled, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Cancelled"),
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Cancelled by the operator. Connect again to continue.") },
+    Row { ErrorCode::Internal, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Internal error"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "Something went wrong inside the workstation. Retry; report it with the "
+            "log if it repeats.") },
+    Row { ErrorCode::StorageFailed, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Record not saved"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The factory record could not be written. Check free disk space and the "
+            "record path (Settings).") },
 };
 
 ErrorAdvice toAdvice(const Row &row)
 {
-    return {QCoreApplication::translate("ErrorAdvice", row.headline),
-            QCoreApplication::translate("ErrorAdvice", row.advice)};
+    return { QCoreApplication::translate("ErrorAdvice", row.headline),
+        QCoreApplication::translate("ErrorAdvice", row.advice) };
 }
 } // namespace
 
@@ -188,8 +219,8 @@ ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context)
         if (row.code == code && row.context == ErrorContext::Any)
             return toAdvice(row);
     }
-    return {QCoreApplication::translate("ErrorAdvice", "Error"),
-            QCoreApplication::translate("ErrorAdvice", "The operation failed. Retry; report it if it repeats.")};
+    return { QCoreApplication::translate("ErrorAdvice", "Error"),
+        QCoreApplication::translate("ErrorAdvice", "The operation failed. Retry; report it if it repeats.") };
 }
 
 } // namespace ws

@@ -32,10 +32,14 @@ WifiBand bandForChannel(int channel)
 QString bandName(WifiBand band)
 {
     switch (band) {
-    case WifiBand::Band2_4GHz: return QStringLiteral("2.4 GHz");
-    case WifiBand::Band5GHz: return QStringLiteral("5 GHz");
-    case WifiBand::Band6GHz: return QStringLiteral("6 GHz");
-    case WifiBand::Unknown: break;
+    case WifiBand::Band2_4GHz:
+        return QStringLiteral("2.4 GHz");
+    case WifiBand::Band5GHz:
+        return QStringLiteral("5 GHz");
+    case WifiBand::Band6GHz:
+        return QStringLiteral("6 GHz");
+    case WifiBand::Unknown:
+        break;
     }
     return {};
 }
@@ -44,24 +48,41 @@ QString authWords(int raw)
 {
     // wifi_auth_mode_t of ESP-IDF 5.x (esp_wifi_types.h); values past the table stay numeric.
     switch (raw) {
-    case 0: return QStringLiteral("Open");
-    case 1: return QStringLiteral("WEP");
-    case 2: return QStringLiteral("WPA-Personal");
-    case 3: return QStringLiteral("WPA2-Personal");
-    case 4: return QStringLiteral("WPA/WPA2-Personal");
-    case 5: return QStringLiteral("WPA2-Enterprise");
-    case 6: return QStringLiteral("WPA3-Personal");
-    case 7: return QStringLiteral("WPA2/WPA3-Personal");
-    case 8: return QStringLiteral("WAPI-Personal");
-    case 9: return QStringLiteral("OWE (Enhanced Open)");
-    case 10: return QStringLiteral("WPA3-Enterprise 192-bit");
+    case 0:
+        return QStringLiteral("Open");
+    case 1:
+        return QStringLiteral("WEP");
+    case 2:
+        return QStringLiteral("WPA-Personal");
+    case 3:
+        return QStringLiteral("WPA2-Personal");
+    case 4:
+        return QStringLiteral("WPA/WPA2-Personal");
+    case 5:
+        return QStringLiteral("WPA2-Enterprise");
+    case 6:
+        return QStringLiteral("WPA3-Personal");
+    case 7:
+        return QStringLiteral("WPA2/WPA3-Personal");
+    case 8:
+        return QStringLiteral("WAPI-Personal");
+    case 9:
+        return QStringLiteral("OWE (Enhanced Open)");
+    case 10:
+        return QStringLiteral("WPA3-Enterprise 192-bit");
     case 11:
-    case 12: return QStringLiteral("WPA3-Personal (extended)");
-    case 13: return QStringLiteral("DPP");
-    case 14: return QStringLiteral("WPA3-Enterprise");
-    case 15: return QStringLiteral("WPA2/WPA3-Enterprise");
-    case 16: return QStringLiteral("WPA-Enterprise");
-    default: break;
+    case 12:
+        return QStringLiteral("WPA3-Personal (extended)");
+    case 13:
+        return QStringLiteral("DPP");
+    case 14:
+        return QStringLiteral("WPA3-Enterprise");
+    case 15:
+        return QStringLiteral("WPA2/WPA3-Enterprise");
+    case 16:
+        return QStringLiteral("WPA-Enterprise");
+    default:
+        break;
     }
     return QStringLiteral("Unknown security (%1)").arg(raw);
 }
@@ -109,18 +130,18 @@ std::optional<prov::Error> checkCredentials(const prov::WifiCredentials &credent
     using prov::ErrorCode;
     if (isEnterprise(rawAuthMode))
         return prov::makeError(ErrorCode::InvalidArgument,
-                               QStringLiteral("%1 networks need 802.1X credentials, which Wi-Fi provisioning "
-                                              "cannot send. Choose a personal (PSK) network.")
-                                   .arg(authWords(rawAuthMode)));
+            QStringLiteral("%1 networks need 802.1X credentials, which Wi-Fi provisioning "
+                           "cannot send. Choose a personal (PSK) network.")
+                .arg(authWords(rawAuthMode)));
     if (rawAuthMode == int(prov::AuthMode::WEP)) {
         const QByteArray &p = credentials.passphrase;
         const bool hex = !p.isEmpty() && QByteArray::fromHex(p).toHex() == p.toLower();
         const bool ok = p.size() == 5 || p.size() == 13 || (hex && (p.size() == 10 || p.size() == 26));
         if (!ok)
             return prov::makeError(ErrorCode::InvalidArgument,
-                                   QStringLiteral("A WEP key is 5 or 13 characters, or 10 or 26 hex digits "
-                                                  "(this one has %1).")
-                                       .arg(p.size()));
+                QStringLiteral("A WEP key is 5 or 13 characters, or 10 or 26 hex digits "
+                               "(this one has %1).")
+                    .arg(p.size()));
     }
     // Unknown or non-PSK modes (OWE, WAPI, ...) only get the device's length rules.
     const int libMode = rawAuthMode >= 0 && rawAuthMode <= 7 ? rawAuthMode : -1;

@@ -5,8 +5,7 @@
 
 WifiScanModel::WifiScanModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{ }
 
 int WifiScanModel::rowCount(const QModelIndex &parent) const
 {
@@ -20,36 +19,41 @@ QVariant WifiScanModel::data(const QModelIndex &index, int role) const
     const prov::ScanEntry &e = m_entries.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-    case SsidRole: return ws::displaySsid(e.ssid);
-    case RssiRole: return e.rssi;
-    case BarsRole: return ws::signalBars(e.rssi);
-    case ChannelRole: return e.channel;
-    case BandRole: return int(ws::bandForChannel(e.channel));
-    case BandTextRole: return ws::bandName(ws::bandForChannel(e.channel));
-    case BssidRole: return ws::formatBssid(e.bssid);
-    case AuthModeRole: return e.authMode;
-    case AuthTextRole: return ws::authWords(e.authMode);
-    case SecuredRole: return ws::isSecured(e.authMode);
-    case NeedsPassphraseRole: return ws::needsPassphrase(e.authMode);
-    case SupportedRole: return !ws::isEnterprise(e.authMode);
-    default: return {};
+    case SsidRole:
+        return ws::displaySsid(e.ssid);
+    case RssiRole:
+        return e.rssi;
+    case BarsRole:
+        return ws::signalBars(e.rssi);
+    case ChannelRole:
+        return e.channel;
+    case BandRole:
+        return int(ws::bandForChannel(e.channel));
+    case BandTextRole:
+        return ws::bandName(ws::bandForChannel(e.channel));
+    case BssidRole:
+        return ws::formatBssid(e.bssid);
+    case AuthModeRole:
+        return e.authMode;
+    case AuthTextRole:
+        return ws::authWords(e.authMode);
+    case SecuredRole:
+        return ws::isSecured(e.authMode);
+    case NeedsPassphraseRole:
+        return ws::needsPassphrase(e.authMode);
+    case SupportedRole:
+        return !ws::isEnterprise(e.authMode);
+    default:
+        return {};
     }
 }
 
 QHash<int, QByteArray> WifiScanModel::roleNames() const
 {
-    return {{SsidRole, "ssid"},
-            {RssiRole, "rssi"},
-            {BarsRole, "bars"},
-            {ChannelRole, "channel"},
-            {BandRole, "band"},
-            {BandTextRole, "bandText"},
-            {BssidRole, "bssid"},
-            {AuthModeRole, "authMode"},
-            {AuthTextRole, "authText"},
-            {SecuredRole, "secured"},
-            {NeedsPassphraseRole, "needsPassphrase"},
-            {SupportedRole, "supported"}};
+    return { { SsidRole, "ssid" }, { RssiRole, "rssi" }, { BarsRole, "bars" }, { ChannelRole, "channel" },
+        { BandRole, "band" }, { BandTextRole, "bandText" }, { BssidRole, "bssid" },
+        { AuthModeRole, "authMode" }, { AuthTextRole, "authText" }, { SecuredRole, "secured" },
+        { NeedsPassphraseRole, "needsPassphrase" }, { SupportedRole, "supported" } };
 }
 
 void WifiScanModel::setEntries(const QList<prov::ScanEntry> &entries)
@@ -145,9 +149,15 @@ bool WifiScanProxyModel::lessThan(const QModelIndex &left, const QModelIndex &ri
     // Natural order per key, as a three-way comparison: < 0 means left first.
     int primary = 0;
     switch (m_sortKey) {
-    case SortKey::Signal: primary = rssiR - rssiL; break; // strongest first
-    case SortKey::Ssid: primary = bySsid; break;
-    case SortKey::Channel: primary = chL - chR; break;
+    case SortKey::Signal:
+        primary = rssiR - rssiL;
+        break; // strongest first
+    case SortKey::Ssid:
+        primary = bySsid;
+        break;
+    case SortKey::Channel:
+        primary = chL - chR;
+        break;
     }
     if (primary != 0)
         return m_reversed ? primary > 0 : primary < 0;

@@ -22,7 +22,7 @@ const QString kLastPage = QStringLiteral("ui/lastPage");
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
-                                       const QString &stationOverride, QObject *parent)
+    const QString &stationOverride, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_recordPath(recordPath)
@@ -126,7 +126,8 @@ int SettingsController::clampedValue(const QString &key, int fallback, int min, 
 
 int SettingsController::requestTimeoutMs() const
 {
-    return clampedValue(kRequestTimeout, kDefaultRequestTimeoutMs, kMinRequestTimeoutMs, kMaxRequestTimeoutMs);
+    return clampedValue(
+        kRequestTimeout, kDefaultRequestTimeoutMs, kMinRequestTimeoutMs, kMaxRequestTimeoutMs);
 }
 
 void SettingsController::setRequestTimeoutMs(int ms)
@@ -140,7 +141,8 @@ void SettingsController::setRequestTimeoutMs(int ms)
 
 int SettingsController::connectTimeoutMs() const
 {
-    return clampedValue(kConnectTimeout, kDefaultConnectTimeoutMs, kMinConnectTimeoutMs, kMaxConnectTimeoutMs);
+    return clampedValue(
+        kConnectTimeout, kDefaultConnectTimeoutMs, kMinConnectTimeoutMs, kMaxConnectTimeoutMs);
 }
 
 void SettingsController::setConnectTimeoutMs(int ms)
@@ -167,7 +169,8 @@ void SettingsController::setScanBleOnStart(bool scan)
 
 int SettingsController::maxBleConnections() const
 {
-    return clampedValue(kMaxBleConnectionsKey, kDefaultMaxBleConnections, kMinBleConnections, kMaxBleConnections);
+    return clampedValue(
+        kMaxBleConnectionsKey, kDefaultMaxBleConnections, kMinBleConnections, kMaxBleConnections);
 }
 
 void SettingsController::setMaxBleConnections(int connections)
@@ -219,10 +222,12 @@ void SettingsController::sync()
 
 QVariantList SettingsController::authModeChoices() const
 {
-    QVariantList out{QVariantMap{{QStringLiteral("text"), tr("Not known (use the scan)")}, {QStringLiteral("value"), -1}}};
-    for (prov::AuthMode mode : {prov::AuthMode::WPA2_PSK, prov::AuthMode::WPA_WPA2_PSK, prov::AuthMode::WPA2_WPA3_PSK,
-                                prov::AuthMode::WPA3_PSK, prov::AuthMode::WPA_PSK, prov::AuthMode::WEP,
-                                prov::AuthMode::Open})
-        out << QVariantMap{{QStringLiteral("text"), ws::authWords(int(mode))}, {QStringLiteral("value"), int(mode)}};
+    QVariantList out { QVariantMap {
+        { QStringLiteral("text"), tr("Not known (use the scan)") }, { QStringLiteral("value"), -1 } } };
+    for (prov::AuthMode mode :
+        { prov::AuthMode::WPA2_PSK, prov::AuthMode::WPA_WPA2_PSK, prov::AuthMode::WPA2_WPA3_PSK,
+            prov::AuthMode::WPA3_PSK, prov::AuthMode::WPA_PSK, prov::AuthMode::WEP, prov::AuthMode::Open })
+        out << QVariantMap { { QStringLiteral("text"), ws::authWords(int(mode)) },
+            { QStringLiteral("value"), int(mode) } };
     return out;
 }

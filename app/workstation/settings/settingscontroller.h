@@ -25,26 +25,31 @@ class SettingsController : public QObject
     Q_PROPERTY(bool stationFromCommandLine READ stationFromCommandLine CONSTANT)
     Q_PROPERTY(QString operatorName READ operatorName WRITE setOperatorName NOTIFY operatorNameChanged)
     /// Remember the default network (SSID + auth mode, never the passphrase) across runs.
-    Q_PROPERTY(bool rememberNetwork READ rememberNetwork WRITE setRememberNetwork NOTIFY rememberNetworkChanged)
+    Q_PROPERTY(
+        bool rememberNetwork READ rememberNetwork WRITE setRememberNetwork NOTIFY rememberNetworkChanged)
     Q_PROPERTY(QString defaultSsid READ defaultSsid WRITE setDefaultSsid NOTIFY defaultSsidChanged)
     /// Raw wifi_auth_mode_t the default network is expected to use; -1 = take it from the scan.
-    Q_PROPERTY(int defaultAuthMode READ defaultAuthMode WRITE setDefaultAuthMode NOTIFY defaultAuthModeChanged)
+    Q_PROPERTY(
+        int defaultAuthMode READ defaultAuthMode WRITE setDefaultAuthMode NOTIFY defaultAuthModeChanged)
     /// In memory only, for this run: pre-fills the passphrase field. Never written anywhere.
     Q_PROPERTY(QString sessionPassphrase READ sessionPassphrase WRITE setSessionPassphrase NOTIFY
-                   sessionPassphraseChanged)
+            sessionPassphraseChanged)
     /// Per-request timeout in ms (kMinRequestTimeoutMs..kMaxRequestTimeoutMs).
-    Q_PROPERTY(int requestTimeoutMs READ requestTimeoutMs WRITE setRequestTimeoutMs NOTIFY requestTimeoutMsChanged)
+    Q_PROPERTY(
+        int requestTimeoutMs READ requestTimeoutMs WRITE setRequestTimeoutMs NOTIFY requestTimeoutMsChanged)
     /// Overall wait for Connected after Apply, in ms (kMinConnectTimeoutMs..kMaxConnectTimeoutMs).
-    Q_PROPERTY(int connectTimeoutMs READ connectTimeoutMs WRITE setConnectTimeoutMs NOTIFY connectTimeoutMsChanged)
+    Q_PROPERTY(
+        int connectTimeoutMs READ connectTimeoutMs WRITE setConnectTimeoutMs NOTIFY connectTimeoutMsChanged)
     /// Start a BLE scan when the workstation starts (default on).
     Q_PROPERTY(bool scanBleOnStart READ scanBleOnStart WRITE setScanBleOnStart NOTIFY scanBleOnStartChanged)
     /// Most BLE links open at once through the adapter (kMinBleConnections..kMaxBleConnections,
     /// default 4): further sessions wait for a slot (prov::BleConnectionLimit).
-    Q_PROPERTY(int maxBleConnections READ maxBleConnections WRITE setMaxBleConnections NOTIFY maxBleConnectionsChanged)
+    Q_PROPERTY(int maxBleConnections READ maxBleConnections WRITE setMaxBleConnections NOTIFY
+            maxBleConnectionsChanged)
     /// When a BLE device closes the link after Apply (§7.6): reconnect and read the status to
     /// confirm Connected (default on). Off: the acknowledged Apply counts as provisioned.
-    Q_PROPERTY(bool confirmAfterBleLinkClosed READ confirmAfterBleLinkClosed WRITE setConfirmAfterBleLinkClosed
-                   NOTIFY confirmAfterBleLinkClosedChanged)
+    Q_PROPERTY(bool confirmAfterBleLinkClosed READ confirmAfterBleLinkClosed WRITE
+            setConfirmAfterBleLinkClosed NOTIFY confirmAfterBleLinkClosedChanged)
     /// The factory record file (from --record); read-only here.
     Q_PROPERTY(QString recordPath READ recordPath CONSTANT)
     /// Page index shown last (restored at start).
@@ -69,7 +74,7 @@ public:
     /// `recordPath` is shown read-only; a non-empty `stationOverride` (--station) wins over the
     /// stored station name for this run.
     SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
-                       const QString &stationOverride = {}, QObject *parent = nullptr);
+        const QString &stationOverride = {}, QObject *parent = nullptr);
     ~SettingsController() override;
 
     QString stationName() const;

@@ -98,7 +98,7 @@ public:
     /// `advertisedService`: the service UUID from the advertisement, tried first (may be null).
     /// `limit`: shared connection limit (not owned; may be null = no limit; must outlive this).
     explicit BleTransport(const QString &address, const QUuid &advertisedService = {},
-                          BleConnectionLimit *limit = nullptr, QObject *parent = nullptr);
+        BleConnectionLimit *limit = nullptr, QObject *parent = nullptr);
     /// Closes the link. Waits at most 2 s for the worker thread; a worker stuck in a hung D-Bus
     /// call is detached and finishes on its own.
     ~BleTransport() override;
@@ -158,8 +158,8 @@ private:
     void sendPending();
     void closeLink();
     void releaseSlot();
-    void handleOpened(quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints,
-                      bool derived);
+    void handleOpened(
+        quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints, bool derived);
     void handleOpenFailed(quint64 token, const Error &error);
     void handleExchanged(quint64 token, bool ok, const QByteArray &value, const Error &error);
     void handleLost(quint64 token, const Error &error);

@@ -84,7 +84,7 @@ struct DeviceConfig
     bool autoStop = true; ///< stop provisioning 1 s after Connected is read; Reprov refused (§9.4)
     QString provVersion = QStringLiteral("v1.1");
     QList<AppInfo> apps;
-    QStringList customEndpoints = {QStringLiteral("custom-data")}; ///< each answers "SUCCESS\0" (§9.5)
+    QStringList customEndpoints = { QStringLiteral("custom-data") }; ///< each answers "SUCCESS\0" (§9.5)
     SimRadioConfig radio;
     QList<FaultSpec> faults;
 };
@@ -113,8 +113,8 @@ class SimulatedDevice : public QObject
 public:
     /// Errors of create(): InvalidArgument (secVer not 0..2, Security 2 without password or
     /// verifier, bad fault).
-    static Result<std::unique_ptr<SimulatedDevice>> create(const DeviceConfig &config,
-                                                           std::shared_ptr<RandomSource> rng = systemRandom());
+    static Result<std::unique_ptr<SimulatedDevice>> create(
+        const DeviceConfig &config, std::shared_ptr<RandomSource> rng = systemRandom());
     ~SimulatedDevice() override;
 
     /// Handles one request for `endpoint` (protocomm dispatch, §1): proto-ver plaintext,

@@ -23,32 +23,40 @@ enum class ErrorCode : int {
     ConnectFailed = 11, ///< TCP connect / BLE connect failed or was refused.
     Disconnected = 12, ///< The link dropped (reset, BLE disconnect) while a request was in flight.
     Timeout = 13, ///< No complete response within the per-request timeout.
-    DeviceRefused = 14, ///< The device closed the connection without a response (§6.4): it refused the request.
-    PayloadTooLarge = 15, ///< Request larger than the transport allows (HTTP 4096 B §6.2, BLE 481/512 B §7.4).
+    DeviceRefused = 14, ///< The device closed the connection without a response (§6.4): it refused the
+                        ///< request.
+    PayloadTooLarge = 15, ///< Request larger than the transport allows (HTTP 4096 B §6.2, BLE 481/512 B
+                          ///< §7.4).
     HttpStatus = 16, ///< The HTTP layer answered with a non-200 status (404/405: missing endpoint).
-    SessionLost = 17, ///< The device started a new transport session (new Set-Cookie, §6.3): redo the handshake.
-    PairingRequired = 18, ///< The BLE device demands an encrypted/paired link (NotPermitted/NotAuthorized, §7.5).
-    AdapterPoweredOff = 19, ///< The local Bluetooth adapter exists but is powered off (absent adapter: Unavailable).
+    SessionLost = 17, ///< The device started a new transport session (new Set-Cookie, §6.3): redo the
+                      ///< handshake.
+    PairingRequired = 18, ///< The BLE device demands an encrypted/paired link (NotPermitted/NotAuthorized,
+                          ///< §7.5).
+    AdapterPoweredOff = 19, ///< The local Bluetooth adapter exists but is powered off (absent adapter:
+                            ///< Unavailable).
     // protocol
     VersionMismatch = 20, ///< proto-ver or sec_ver/sec_patch_ver not supported by this client.
     MalformedMessage = 21, ///< Bytes that do not parse (protobuf, JSON, QR payload).
     UnexpectedMessage = 22, ///< A well-formed message of the wrong type or in the wrong state.
     // security
-    HandshakeFailed = 30, ///< The handshake failed for a reason other than credentials (e.g. bad device proof).
+    HandshakeFailed = 30, ///< The handshake failed for a reason other than credentials (e.g. bad device
+                          ///< proof).
     AuthenticationFailed = 31, ///< The device rejected our PoP / SRP password.
     DecryptFailed = 32, ///< AES-GCM tag mismatch or cipher failure on a response.
     // device outcomes
     WifiAuthError = 40, ///< The device could not join: wrong passphrase (§9.2 AuthError).
     WifiNetworkNotFound = 41, ///< The device could not find the SSID (§9.2 NetworkNotFound).
     DeviceRejected = 42, ///< The device answered with a non-Success `Status` (§3.1).
-    WifiConnectTimeout = 43, ///< The device stayed "Connecting" past the client's overall timeout (§13 item 18).
+    WifiConnectTimeout = 43, ///< The device stayed "Connecting" past the client's overall timeout (§13 item
+                             ///< 18).
     ThreadAttachFailed = 44, ///< Thread attach failed (DatasetInvalid / ThreadNetworkNotFound, §10).
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.
     Internal = 52, ///< A bug or an OpenSSL/protobuf failure that should not happen.
     // factory record
-    StorageFailed = 60, ///< The factory record store could not open, write or read (SQL/driver error text in detail).
+    StorageFailed = 60, ///< The factory record store could not open, write or read (SQL/driver error text in
+                        ///< detail).
 };
 Q_ENUM_NS(ErrorCode)
 
@@ -68,22 +76,19 @@ struct Error
 /// Shorthand to build an error.
 inline Error makeError(ErrorCode code, QString detail = {})
 {
-    return Error{code, std::move(detail)};
+    return Error { code, std::move(detail) };
 }
 
 /// A value or an Error, shaped like std::expected (C++23). No exceptions in libprov.
-template <typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value)
         : m_v(std::in_place_index<0>, std::move(value))
-    {
-    }
+    { }
     Result(Error error)
         : m_v(std::in_place_index<1>, std::move(error))
-    {
-    }
+    { }
 
     bool has_value() const { return m_v.index() == 0; }
     explicit operator bool() const { return has_value(); }
@@ -103,16 +108,14 @@ private:
 };
 
 /// Result of an operation with no value.
-template <>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
     Result(Error error)
         : m_error(std::move(error))
         , m_failed(true)
-    {
-    }
+    { }
     bool has_value() const { return !m_failed; }
     explicit operator bool() const { return has_value(); }
     const Error &error() const { return m_error; }

@@ -42,6 +42,7 @@ std::optional<quint16> endpointIdOf(const QUuid &service, const QUuid &character
 
 /// Fallback endpoint → characteristic map when a device exposes no 0x2901 descriptors (§7.2 step 4):
 /// the five standard endpoints, plus @p customEndpoints numbered from FF54 in the given order.
-QList<QPair<QString, QUuid>> derivedEndpointMap(const QUuid &service, const QStringList &customEndpoints = {});
+QList<QPair<QString, QUuid>> derivedEndpointMap(
+    const QUuid &service, const QStringList &customEndpoints = {});
 
 } // namespace prov::gatt

@@ -43,8 +43,7 @@ private:
 };
 
 /// A PendingOperation with a typed value.
-template <typename T>
-class Pending : public PendingOperation
+template <typename T> class Pending : public PendingOperation
 {
 public:
     using PendingOperation::PendingOperation;
@@ -72,8 +71,7 @@ private:
     std::optional<T> m_value;
 };
 
-template <>
-class Pending<void> : public PendingOperation
+template <> class Pending<void> : public PendingOperation
 {
 public:
     using PendingOperation::PendingOperation;

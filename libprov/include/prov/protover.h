@@ -58,7 +58,7 @@ struct ProtoVersionSpec
     QString provVersion = QStringLiteral("v1.1");
     int secVer = 2;
     std::optional<int> secPatchVer = 1; ///< nullopt: field omitted (old firmware)
-    QStringList capabilities = {QStringLiteral("wifi_scan")};
+    QStringList capabilities = { QStringLiteral("wifi_scan") };
     QList<AppInfo> apps;
 };
 

@@ -53,7 +53,8 @@ enum class AfterApplyLinkClosed : int {
 /// Timing of provisionWifi() (§9.1 step 7). All in ms.
 struct ProvisionOptions
 {
-    int firstPollDelayMs = 1000; ///< wait after Apply before the first GetStatus (device starts connecting 1 s later)
+    int firstPollDelayMs = 1000; ///< wait after Apply before the first GetStatus (device starts connecting 1
+                                 ///< s later)
     int pollIntervalMs = 1000; ///< between GetStatus polls
     int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
     /// The link closed by the device after Apply; default: confirm by reconnecting.
@@ -139,11 +140,13 @@ public:
     /// ProvisionOptions::afterApplyLinkClosed: a confirmed Connected is the value; an outcome that
     /// stays unknown (AppliedLinkClosed, Unconfirmed) ends in Disconnected. Use provision() to tell
     /// those apart from a failure.
-    Pending<WifiStatus> *provisionWifi(const WifiCredentials &credentials, const ProvisionOptions &options = {});
+    Pending<WifiStatus> *provisionWifi(
+        const WifiCredentials &credentials, const ProvisionOptions &options = {});
 
     /// provisionWifi() with the full outcome: AppliedLinkClosed and Unconfirmed are values here,
     /// not errors. Errors: as provisionWifi(), plus Disconnected when afterApplyLinkClosed is Fail.
-    Pending<ProvisionResult> *provision(const WifiCredentials &credentials, const ProvisionOptions &options = {});
+    Pending<ProvisionResult> *provision(
+        const WifiCredentials &credentials, const ProvisionOptions &options = {});
 
     /// One GetStatus (§9.2). Value: whatever the device reports (no terminal-state mapping).
     Pending<WifiStatus> *wifiStatus();

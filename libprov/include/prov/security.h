@@ -52,8 +52,8 @@ std::unique_ptr<ClientSecurity> makeClientSecurity0();
 
 /// Security 1 (§5). `pop` may be empty (device "no_pop": key = raw X25519 secret). The first
 /// rng draw (32 B) is the X25519 private key (shared/vectors sec1 `client_randomness`).
-std::unique_ptr<ClientSecurity> makeClientSecurity1(const QByteArray &pop,
-                                                    std::shared_ptr<RandomSource> rng = systemRandom());
+std::unique_ptr<ClientSecurity> makeClientSecurity1(
+    const QByteArray &pop, std::shared_ptr<RandomSource> rng = systemRandom());
 
 /// Security 2 (§8). `patchVersion` 0 = one fixed 16-byte IV for every message, 1 = 12-byte nonce
 /// with the shared big-endian counter. The first rng draw (32 B) is `a`, with bit 255 set
@@ -61,8 +61,7 @@ std::unique_ptr<ClientSecurity> makeClientSecurity1(const QByteArray &pop,
 /// and B are used as received. Errors of handleResponse additionally: VersionMismatch if patch 1
 /// is requested and the device sends a 16-byte nonce.
 std::unique_ptr<ClientSecurity> makeClientSecurity2(const QByteArray &username, const QByteArray &password,
-                                                    int patchVersion,
-                                                    std::shared_ptr<RandomSource> rng = systemRandom());
+    int patchVersion, std::shared_ptr<RandomSource> rng = systemRandom());
 
 /// Device side of a security scheme (used by prov-sim and the tests).
 class DeviceSecurity
@@ -86,8 +85,8 @@ public:
 
 std::unique_ptr<DeviceSecurity> makeDeviceSecurity0();
 /// Draws per session: 32 B X25519 private key, then 16 B device_random.
-std::unique_ptr<DeviceSecurity> makeDeviceSecurity1(const QByteArray &pop,
-                                                    std::shared_ptr<RandomSource> rng = systemRandom());
+std::unique_ptr<DeviceSecurity> makeDeviceSecurity1(
+    const QByteArray &pop, std::shared_ptr<RandomSource> rng = systemRandom());
 
 /// Salt and verifier as stored on a Security 2 device (§8.5).
 struct Sec2Verifier
@@ -100,12 +99,11 @@ struct Sec2Verifier
 /// "Recommendation"): x = SHA-512(salt ‖ SHA-512(username ‖ ":" ‖ password)). Salts whose
 /// first byte is 0x00 are re-drawn. Errors: InvalidArgument (empty username, saltLength < 1).
 Result<Sec2Verifier> generateSec2Verifier(const QByteArray &username, const QByteArray &password,
-                                          int saltLength = 16,
-                                          std::shared_ptr<RandomSource> rng = systemRandom());
+    int saltLength = 16, std::shared_ptr<RandomSource> rng = systemRandom());
 
 /// Draws per session: 32 B `b`, then (after a valid client proof) the nonce: 8 B session id for
 /// patch 1 (nonce = id ‖ 00000001), 16 B fixed IV for patch 0.
-std::unique_ptr<DeviceSecurity> makeDeviceSecurity2(const Sec2Verifier &credentials, int patchVersion,
-                                                    std::shared_ptr<RandomSource> rng = systemRandom());
+std::unique_ptr<DeviceSecurity> makeDeviceSecurity2(
+    const Sec2Verifier &credentials, int patchVersion, std::shared_ptr<RandomSource> rng = systemRandom());
 
 } // namespace prov

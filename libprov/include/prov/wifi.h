@@ -78,7 +78,8 @@ struct WifiStatus
 struct WifiCredentials
 {
     QByteArray ssid; ///< 1..32 bytes.
-    QByteArray passphrase; ///< 0 (open) or 8..63 bytes; 64 hex digits are rejected by the device (§13 item 16).
+    QByteArray
+        passphrase; ///< 0 (open) or 8..63 bytes; 64 hex digits are rejected by the device (§13 item 16).
     QByteArray bssid; ///< Empty or exactly 6 bytes (ignored by stock firmware).
     int channel = 0; ///< 0 = any (ignored by stock firmware).
 };

@@ -44,7 +44,7 @@ QList<ManagedObject> parseManagedObjects(const QDBusArgument &arg)
             arg >> interface >> properties;
             arg.endMapEntry();
             if (interface == kDevice || interface == kCharacteristic || interface == kDescriptor)
-                out.append({path.path(), interface, properties});
+                out.append({ path.path(), interface, properties });
         }
         arg.endMap();
         arg.endMapEntry();
@@ -54,12 +54,13 @@ QList<ManagedObject> parseManagedObjects(const QDBusArgument &arg)
 }
 
 QString findObject(const QList<ManagedObject> &objects, const QString &address, const QUuid &characteristic,
-                   const QUuid &descriptor)
+    const QUuid &descriptor)
 {
     QString devicePath;
     for (const ManagedObject &o : objects) {
         if (o.interface == kDevice
-            && o.properties.value(QStringLiteral("Address")).toString().compare(address, Qt::CaseInsensitive) == 0)
+            && o.properties.value(QStringLiteral("Address")).toString().compare(address, Qt::CaseInsensitive)
+                == 0)
             devicePath = o.path;
     }
     if (devicePath.isEmpty())
@@ -84,42 +85,38 @@ QString findObject(const QList<ManagedObject> &objects, const QString &address, 
 } // namespace
 
 void probeAccess(QObject *context, const QString &deviceAddress, const QUuid &characteristic,
-                 const QUuid &descriptor, int timeoutMs, std::function<void(const QString &errorName)> done)
+    const QUuid &descriptor, int timeoutMs, std::function<void(const QString &errorName)> done)
 {
     QDBusConnection bus = QDBusConnection::systemBus();
     const QDBusMessage list = QDBusMessage::createMethodCall(kBluez, QStringLiteral("/"),
-                                                             QStringLiteral("org.freedesktop.DBus.ObjectManager"),
-                                                             QStringLiteral("GetManagedObjects"));
+        QStringLiteral("org.freedesktop.DBus.ObjectManager"), QStringLiteral("GetManagedObjects"));
     auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(list, timeoutMs), context);
     QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context,
-                     [context, deviceAddress, characteristic, descriptor, timeoutMs, done](QDBusPendingCallWatcher *w) {
-                         w->deleteLater();
-                         const QDBusMessage reply = w->reply();
-                         if (reply.type() == QDBusMessage::ErrorMessage)
-                             return done(reply.errorName());
-                         const QList<ManagedObject> objects =
-                             parseManagedObjects(reply.arguments().value(0).value<QDBusArgument>());
-                         const QString path = findObject(objects, deviceAddress, characteristic, descriptor);
-                         if (path.isEmpty())
-                             return done(QStringLiteral("org.freedesktop.DBus.Error.UnknownObject"));
-                         QDBusMessage read = QDBusMessage::createMethodCall(
-                             kBluez, path, descriptor.isNull() ? kCharacteristic : kDescriptor,
-                             QStringLiteral("ReadValue"));
-                         read << QVariantMap();
-                         auto *readWatcher = new QDBusPendingCallWatcher(
-                             QDBusConnection::systemBus().asyncCall(read, timeoutMs), context);
-                         QObject::connect(readWatcher, &QDBusPendingCallWatcher::finished, context,
-                                          [done, path](QDBusPendingCallWatcher *rw) {
-                                              rw->deleteLater();
-                                              const QDBusMessage r = rw->reply();
-                                              qCDebug(lcProvBle) << "access probe of" << path << "->"
-                                                                 << (r.type() == QDBusMessage::ErrorMessage
-                                                                         ? r.errorName()
-                                                                         : QStringLiteral("ok"));
-                                              done(r.type() == QDBusMessage::ErrorMessage ? r.errorName()
-                                                                                          : QString());
-                                          });
-                     });
+        [context, deviceAddress, characteristic, descriptor, timeoutMs, done](QDBusPendingCallWatcher *w) {
+            w->deleteLater();
+            const QDBusMessage reply = w->reply();
+            if (reply.type() == QDBusMessage::ErrorMessage)
+                return done(reply.errorName());
+            const QList<ManagedObject> objects = parseManagedObjects(
+                reply.arguments().value(0).value<QDBusArgument>());
+            const QString path = findObject(objects, deviceAddress, characteristic, descriptor);
+            if (path.isEmpty())
+                return done(QStringLiteral("org.freedesktop.DBus.Error.UnknownObject"));
+            QDBusMessage read = QDBusMessage::createMethodCall(kBluez, path,
+                descriptor.isNull() ? kCharacteristic : kDescriptor, QStringLiteral("ReadValue"));
+            read << QVariantMap();
+            auto *readWatcher = new QDBusPendingCallWatcher(
+                QDBusConnection::systemBus().asyncCall(read, timeoutMs), context);
+            QObject::connect(readWatcher, &QDBusPendingCallWatcher::finished, context,
+                [done, path](QDBusPendingCallWatcher *rw) {
+                    rw->deleteLater();
+                    const QDBusMessage r = rw->reply();
+                    qCDebug(lcProvBle)
+                        << "access probe of" << path << "->"
+                        << (r.type() == QDBusMessage::ErrorMessage ? r.errorName() : QStringLiteral("ok"));
+                    done(r.type() == QDBusMessage::ErrorMessage ? r.errorName() : QString());
+                });
+        });
 }
 
 } // namespace prov::ble

@@ -17,6 +17,6 @@ namespace prov::ble {
 /// Asynchronous: never blocks the thread. `descriptor` null: probe the characteristic itself.
 /// `done` runs exactly once, from `context`'s event loop, unless `context` is destroyed first.
 void probeAccess(QObject *context, const QString &deviceAddress, const QUuid &characteristic,
-                 const QUuid &descriptor, int timeoutMs, std::function<void(const QString &errorName)> done);
+    const QUuid &descriptor, int timeoutMs, std::function<void(const QString &errorName)> done);
 
 } // namespace prov::ble

@@ -8,8 +8,7 @@ namespace prov {
 BleConnectionLimit::BleConnectionLimit(int maxConcurrent, QObject *parent)
     : QObject(parent)
     , m_max(std::max(1, maxConcurrent))
-{
-}
+{ }
 
 BleConnectionLimit::~BleConnectionLimit() = default;
 
@@ -52,7 +51,7 @@ BleConnectionLimit::Ticket BleConnectionLimit::acquire(QObject *context, std::fu
     {
         QMutexLocker lock(&m_mutex);
         ticket = m_nextTicket++;
-        m_waiting.append(Waiter{ticket, QPointer<QObject>(context), std::move(granted)});
+        m_waiting.append(Waiter { ticket, QPointer<QObject>(context), std::move(granted) });
         grantLocked(toGrant);
     }
     deliver(std::move(toGrant));
@@ -66,8 +65,8 @@ void BleConnectionLimit::release(Ticket ticket)
     {
         QMutexLocker lock(&m_mutex);
         const bool wasActive = m_active.removeOne(ticket);
-        const auto waiting = std::find_if(m_waiting.begin(), m_waiting.end(),
-                                          [ticket](const Waiter &w) { return w.ticket == ticket; });
+        const auto waiting = std::find_if(
+            m_waiting.begin(), m_waiting.end(), [ticket](const Waiter &w) { return w.ticket == ticket; });
         const bool wasWaiting = waiting != m_waiting.end();
         if (wasWaiting)
             m_waiting.erase(waiting);

@@ -22,8 +22,8 @@ constexpr int kBluedroidMaxBytes = 481; // CHAR_VAL_LEN_MAX with Security 2 (§7
 
 QString phaseName(int phase)
 {
-    static const char *const names[] = {"idle", "connecting", "discovering services", "reading 0x2901 descriptors",
-                                        "open", "tearing down"};
+    static const char *const names[] = { "idle", "connecting", "discovering services",
+        "reading 0x2901 descriptors", "open", "tearing down" };
     return QString::fromLatin1(names[phase]);
 }
 
@@ -78,10 +78,11 @@ std::optional<Error> Link::adapterProblem() const
     QMutexLocker lock(&qtBluetoothInitMutex());
     QBluetoothLocalDevice local;
     if (!local.isValid())
-        return makeError(ErrorCode::Unavailable, QStringLiteral("no Bluetooth adapter (or BlueZ is not running)"));
+        return makeError(
+            ErrorCode::Unavailable, QStringLiteral("no Bluetooth adapter (or BlueZ is not running)"));
     if (local.hostMode() == QBluetoothLocalDevice::HostPoweredOff)
         return makeError(ErrorCode::AdapterPoweredOff,
-                         QStringLiteral("the Bluetooth adapter %1 is powered off").arg(local.address().toString()));
+            QStringLiteral("the Bluetooth adapter %1 is powered off").arg(local.address().toString()));
     return std::nullopt;
 }
 
@@ -113,26 +114,41 @@ void Link::createController()
     }
     const quint64 gen = ++m_generation;
     auto *c = m_controller;
-    connect(c, &QLowEnergyController::connected, this, [this, gen] {
-        if (gen == m_generation)
-            handleConnected();
-    }, Qt::QueuedConnection);
-    connect(c, &QLowEnergyController::disconnected, this, [this, gen] {
-        if (gen == m_generation)
-            handleDisconnected();
-    }, Qt::QueuedConnection);
-    connect(c, &QLowEnergyController::errorOccurred, this, [this, gen](QLowEnergyController::Error e) {
-        if (gen == m_generation)
-            handleControllerError(int(e));
-    }, Qt::QueuedConnection);
-    connect(c, &QLowEnergyController::stateChanged, this, [this, gen](QLowEnergyController::ControllerState s) {
-        if (gen == m_generation && s == QLowEnergyController::UnconnectedState)
-            handleControllerUnconnected();
-    }, Qt::QueuedConnection);
-    connect(c, &QLowEnergyController::discoveryFinished, this, [this, gen] {
-        if (gen == m_generation)
-            handleDiscoveryFinished();
-    }, Qt::QueuedConnection);
+    connect(
+        c, &QLowEnergyController::connected, this,
+        [this, gen] {
+            if (gen == m_generation)
+                handleConnected();
+        },
+        Qt::QueuedConnection);
+    connect(
+        c, &QLowEnergyController::disconnected, this,
+        [this, gen] {
+            if (gen == m_generation)
+                handleDisconnected();
+        },
+        Qt::QueuedConnection);
+    connect(
+        c, &QLowEnergyController::errorOccurred, this,
+        [this, gen](QLowEnergyController::Error e) {
+            if (gen == m_generation)
+                handleControllerError(int(e));
+        },
+        Qt::QueuedConnection);
+    connect(
+        c, &QLowEnergyController::stateChanged, this,
+        [this, gen](QLowEnergyController::ControllerState s) {
+            if (gen == m_generation && s == QLowEnergyController::UnconnectedState)
+                handleControllerUnconnected();
+        },
+        Qt::QueuedConnection);
+    connect(
+        c, &QLowEnergyController::discoveryFinished, this,
+        [this, gen] {
+            if (gen == m_generation)
+                handleDiscoveryFinished();
+        },
+        Qt::QueuedConnection);
 }
 
 void Link::destroyController()
@@ -196,13 +212,13 @@ void Link::handleWatchdog()
         return;
     const bool connecting = m_phase == Phase::Connecting;
     failOpen(makeError(ErrorCode::Timeout,
-                       connecting ? QStringLiteral("not connected to %1 within %2 ms (BlueZ never resolved the "
-                                                   "services)")
-                                        .arg(m_config.address)
-                                        .arg(m_config.connectTimeoutMs)
-                                  : QStringLiteral("%1 did not finish %2 within %3 ms")
-                                        .arg(m_config.address, phaseName(int(m_phase)))
-                                        .arg(m_config.connectTimeoutMs)));
+        connecting ? QStringLiteral("not connected to %1 within %2 ms (BlueZ never resolved the "
+                                    "services)")
+                         .arg(m_config.address)
+                         .arg(m_config.connectTimeoutMs)
+                   : QStringLiteral("%1 did not finish %2 within %3 ms")
+                         .arg(m_config.address, phaseName(int(m_phase)))
+                         .arg(m_config.connectTimeoutMs)));
 }
 
 void Link::handleConnected()
@@ -224,7 +240,7 @@ void Link::handleControllerError(int error)
     case Phase::Open:
         if (m_controller->state() == QLowEnergyController::UnconnectedState)
             loseLink(makeError(ErrorCode::Disconnected,
-                               QStringLiteral("the link to %1 dropped (%2)").arg(m_config.address).arg(error)));
+                QStringLiteral("the link to %1 dropped (%2)").arg(m_config.address).arg(error)));
         return;
     case Phase::Connecting:
     case Phase::Discovering:
@@ -240,18 +256,19 @@ void Link::handleControllerError(int error)
         return failOpen(makeError(ErrorCode::Unavailable, QStringLiteral("no usable Bluetooth adapter")));
     case QLowEnergyController::UnknownRemoteDeviceError:
         return failOpen(makeError(ErrorCode::ConnectFailed,
-                                  QStringLiteral("BlueZ knows no device %1: it has not been seen by a scan (scan "
-                                                 "first) or was removed")
-                                      .arg(m_config.address)));
+            QStringLiteral("BlueZ knows no device %1: it has not been seen by a scan (scan "
+                           "first) or was removed")
+                .arg(m_config.address)));
     case QLowEnergyController::ConnectionError:
         return failOpen(makeError(ErrorCode::ConnectFailed,
-                                  QStringLiteral("the connection to %1 failed while %2")
-                                      .arg(m_config.address, phaseName(int(m_phase)))));
+            QStringLiteral("the connection to %1 failed while %2")
+                .arg(m_config.address, phaseName(int(m_phase)))));
     default:
         // Qt reports an error reply to BlueZ's Device1.Connect() as UnknownError (ble-testing.md §2).
-        return failOpen(makeError(ErrorCode::ConnectFailed, QStringLiteral("BlueZ could not connect to %1 (%2)")
-                                                                .arg(m_config.address)
-                                                                .arg(QVariant::fromValue(e).toString())));
+        return failOpen(makeError(ErrorCode::ConnectFailed,
+            QStringLiteral("BlueZ could not connect to %1 (%2)")
+                .arg(m_config.address)
+                .arg(QVariant::fromValue(e).toString())));
     }
 }
 
@@ -260,13 +277,13 @@ void Link::handleDisconnected()
     switch (m_phase) {
     case Phase::Open:
         return loseLink(makeError(ErrorCode::Disconnected,
-                                  m_op ? QStringLiteral("%1 closed the link during the exchange with %2")
-                                             .arg(m_config.address, m_op->endpoint)
-                                       : QStringLiteral("%1 closed the link").arg(m_config.address)));
+            m_op ? QStringLiteral("%1 closed the link during the exchange with %2")
+                       .arg(m_config.address, m_op->endpoint)
+                 : QStringLiteral("%1 closed the link").arg(m_config.address)));
     case Phase::Discovering:
     case Phase::Mapping:
-        return failOpen(makeError(ErrorCode::Disconnected, QStringLiteral("%1 closed the link while %2")
-                                                               .arg(m_config.address, phaseName(int(m_phase)))));
+        return failOpen(makeError(ErrorCode::Disconnected,
+            QStringLiteral("%1 closed the link while %2").arg(m_config.address, phaseName(int(m_phase)))));
     default:
         return handleControllerUnconnected();
     }
@@ -286,14 +303,15 @@ void Link::handleControllerUnconnected()
         return;
     }
     case Phase::Open:
-        return loseLink(makeError(ErrorCode::Disconnected, QStringLiteral("%1 closed the link").arg(m_config.address)));
+        return loseLink(
+            makeError(ErrorCode::Disconnected, QStringLiteral("%1 closed the link").arg(m_config.address)));
     case Phase::Connecting:
     case Phase::Discovering:
     case Phase::Mapping:
         // An error normally precedes this (handled above); if none did, the connect just ended.
         return failOpen(makeError(ErrorCode::ConnectFailed,
-                                  QStringLiteral("the connection to %1 ended while %2")
-                                      .arg(m_config.address, phaseName(int(m_phase)))));
+            QStringLiteral("the connection to %1 ended while %2")
+                .arg(m_config.address, phaseName(int(m_phase)))));
     case Phase::Idle:
         return;
     }
@@ -305,7 +323,8 @@ void Link::handleDiscoveryFinished()
         return;
     const QList<QBluetoothUuid> services = m_controller->services();
     // §7.2 / esp_prov: the UUID the device advertises, then the examples' UUID, then the default.
-    const QList<QUuid> candidates{m_config.advertisedService, gatt::exampleServiceUuid(), gatt::defaultServiceUuid()};
+    const QList<QUuid> candidates { m_config.advertisedService, gatt::exampleServiceUuid(),
+        gatt::defaultServiceUuid() };
     for (const QUuid &candidate : candidates) {
         if (!candidate.isNull() && services.contains(QBluetoothUuid(candidate))) {
             m_serviceUuid = candidate;
@@ -322,36 +341,49 @@ void Link::handleDiscoveryFinished()
     }
     m_service = m_controller->createServiceObject(QBluetoothUuid(m_serviceUuid), this);
     if (!m_service)
-        return failOpen(makeError(ErrorCode::ConnectFailed, QStringLiteral("Qt could not create the service object")));
+        return failOpen(
+            makeError(ErrorCode::ConnectFailed, QStringLiteral("Qt could not create the service object")));
     const quint64 gen = m_generation;
     auto *s = m_service;
-    connect(s, &QLowEnergyService::stateChanged, this, [this, gen](QLowEnergyService::ServiceState st) {
-        if (gen == m_generation)
-            handleServiceState(int(st));
-    }, Qt::QueuedConnection);
-    connect(s, &QLowEnergyService::errorOccurred, this, [this, gen](QLowEnergyService::ServiceError e) {
-        if (gen == m_generation)
-            handleServiceError(int(e));
-    }, Qt::QueuedConnection);
-    connect(s, &QLowEnergyService::descriptorRead, this,
-            [this, gen](const QLowEnergyDescriptor &d, const QByteArray &value) {
-                if (gen != m_generation || m_descriptors.isEmpty() || !m_service)
-                    return;
-                const auto chars = m_service->characteristics();
-                const int index = m_descriptors.first().index;
-                if (index < chars.size() && chars.at(index).descriptor(kUserDescription) == d)
-                    handleDescriptorRead(m_descriptors.first().characteristic, value);
-            }, Qt::QueuedConnection);
-    connect(s, &QLowEnergyService::characteristicWritten, this,
-            [this, gen](const QLowEnergyCharacteristic &c, const QByteArray &) {
-                if (gen == m_generation)
-                    handleCharacteristicWritten(c.uuid());
-            }, Qt::QueuedConnection);
-    connect(s, &QLowEnergyService::characteristicRead, this,
-            [this, gen](const QLowEnergyCharacteristic &c, const QByteArray &value) {
-                if (gen == m_generation)
-                    handleCharacteristicRead(c.uuid(), value);
-            }, Qt::QueuedConnection);
+    connect(
+        s, &QLowEnergyService::stateChanged, this,
+        [this, gen](QLowEnergyService::ServiceState st) {
+            if (gen == m_generation)
+                handleServiceState(int(st));
+        },
+        Qt::QueuedConnection);
+    connect(
+        s, &QLowEnergyService::errorOccurred, this,
+        [this, gen](QLowEnergyService::ServiceError e) {
+            if (gen == m_generation)
+                handleServiceError(int(e));
+        },
+        Qt::QueuedConnection);
+    connect(
+        s, &QLowEnergyService::descriptorRead, this,
+        [this, gen](const QLowEnergyDescriptor &d, const QByteArray &value) {
+            if (gen != m_generation || m_descriptors.isEmpty() || !m_service)
+                return;
+            const auto chars = m_service->characteristics();
+            const int index = m_descriptors.first().index;
+            if (index < chars.size() && chars.at(index).descriptor(kUserDescription) == d)
+                handleDescriptorRead(m_descriptors.first().characteristic, value);
+        },
+        Qt::QueuedConnection);
+    connect(
+        s, &QLowEnergyService::characteristicWritten, this,
+        [this, gen](const QLowEnergyCharacteristic &c, const QByteArray &) {
+            if (gen == m_generation)
+                handleCharacteristicWritten(c.uuid());
+        },
+        Qt::QueuedConnection);
+    connect(
+        s, &QLowEnergyService::characteristicRead, this,
+        [this, gen](const QLowEnergyCharacteristic &c, const QByteArray &value) {
+            if (gen == m_generation)
+                handleCharacteristicRead(c.uuid(), value);
+        },
+        Qt::QueuedConnection);
     // characteristicChanged is ignored on purpose: bluetoothd emits PropertiesChanged(Value) after
     // every read, which Qt reports as a notification for characteristics with a CCC (§4.8).
     m_phase = Phase::Mapping;
@@ -369,24 +401,24 @@ void Link::handleServiceState(int state)
         // BlueZ dropped the service while the link stays up (Device1.UUIDs changed).
         if (m_phase == Phase::Open)
             return loseLink(makeError(ErrorCode::Disconnected,
-                                      QStringLiteral("%1 removed its provisioning service").arg(m_config.address)));
+                QStringLiteral("%1 removed its provisioning service").arg(m_config.address)));
         if (m_phase == Phase::Mapping)
             return failOpen(makeError(ErrorCode::Disconnected,
-                                      QStringLiteral("%1 removed its provisioning service").arg(m_config.address)));
+                QStringLiteral("%1 removed its provisioning service").arg(m_config.address)));
         return;
     }
-    if (st != QLowEnergyService::RemoteServiceDiscovered || m_phase != Phase::Mapping || !m_characteristics.isEmpty())
+    if (st != QLowEnergyService::RemoteServiceDiscovered || m_phase != Phase::Mapping
+        || !m_characteristics.isEmpty())
         return;
     const QList<QLowEnergyCharacteristic> chars = m_service->characteristics();
     for (int i = 0; i < chars.size(); ++i) {
         m_characteristics.append(chars.at(i).uuid());
         if (chars.at(i).descriptor(kUserDescription).isValid())
-            m_descriptors.append({chars.at(i).uuid(), i});
+            m_descriptors.append({ chars.at(i).uuid(), i });
     }
     if (m_characteristics.isEmpty())
         return failOpen(makeError(ErrorCode::ConnectFailed,
-                                  QStringLiteral("the provisioning service of %1 has no characteristics")
-                                      .arg(m_config.address)));
+            QStringLiteral("the provisioning service of %1 has no characteristics").arg(m_config.address)));
     readNextDescriptor();
 }
 
@@ -409,10 +441,10 @@ void Link::handleDescriptorRead(const QUuid &characteristic, const QByteArray &v
         return;
     const QString name = endpointName(value);
     if (!name.isEmpty()) {
-        const auto dup = std::find_if(m_endpoints.cbegin(), m_endpoints.cend(),
-                                      [&](const auto &e) { return e.first == name; });
+        const auto dup = std::find_if(
+            m_endpoints.cbegin(), m_endpoints.cend(), [&](const auto &e) { return e.first == name; });
         if (dup == m_endpoints.cend())
-            m_endpoints.append({name, characteristic});
+            m_endpoints.append({ name, characteristic });
         else
             qCWarning(lcProvBle) << m_config.address << "two characteristics are named" << name
                                  << "; keeping the first";
@@ -459,8 +491,8 @@ QUuid Link::characteristicFor(const QString &endpoint) const
 void Link::exchange(quint64 token, const QString &endpoint, const QByteArray &request)
 {
     if (m_phase != Phase::Open || token != m_token || m_op) {
-        return Q_EMIT exchanged(token, false, {},
-                                makeError(ErrorCode::Disconnected, QStringLiteral("the BLE link is not open")));
+        return Q_EMIT exchanged(
+            token, false, {}, makeError(ErrorCode::Disconnected, QStringLiteral("the BLE link is not open")));
     }
     // The link may already be going down with the news still queued (BlueZ removes the GATT
     // objects, then reports Connected=false): report it as the loss it is.
@@ -469,19 +501,18 @@ void Link::exchange(quint64 token, const QString &endpoint, const QByteArray &re
         || (controllerState != QLowEnergyController::ConnectedState
             && controllerState != QLowEnergyController::DiscoveredState)) {
         return loseLink(makeError(ErrorCode::Disconnected,
-                                  QStringLiteral("%1 closed the link before the exchange with %2")
-                                      .arg(m_config.address, endpoint)));
+            QStringLiteral("%1 closed the link before the exchange with %2")
+                .arg(m_config.address, endpoint)));
     }
     const QUuid uuid = characteristicFor(endpoint);
     const QLowEnergyCharacteristic c = uuid.isNull() ? QLowEnergyCharacteristic()
                                                      : m_service->characteristic(QBluetoothUuid(uuid));
     if (!c.isValid()) {
         return Q_EMIT exchanged(token, false, {},
-                                makeError(ErrorCode::DeviceRefused,
-                                          QStringLiteral("%1 has no characteristic for endpoint %2")
-                                              .arg(m_config.address, endpoint)));
+            makeError(ErrorCode::DeviceRefused,
+                QStringLiteral("%1 has no characteristic for endpoint %2").arg(m_config.address, endpoint)));
     }
-    m_op = Operation{token, endpoint, uuid, int(request.size()), Operation::Step::Writing};
+    m_op = Operation { token, endpoint, uuid, int(request.size()), Operation::Step::Writing };
     // Write Request (with response), then read the same characteristic (§7.3).
     m_service->writeCharacteristic(c, request, QLowEnergyService::WriteWithResponse);
 }
@@ -519,18 +550,18 @@ void Link::handleServiceError(int error)
         m_probingDescriptor = true;
         const quint64 gen = m_generation;
         probeAccess(this, m_config.address, pending.characteristic, kUserDescription, probeTimeout,
-                    [this, gen, pending](const QString &name) {
-                        if (gen != m_generation || m_phase != Phase::Mapping)
-                            return;
-                        m_probingDescriptor = false;
-                        const Error err = accessError(name, QStringLiteral("a 0x2901 descriptor"));
-                        if (err.code == ErrorCode::PairingRequired || err.code == ErrorCode::Disconnected)
-                            return failOpen(err);
-                        qCWarning(lcProvBle) << m_config.address << "cannot read the 0x2901 descriptor of"
-                                             << pending.characteristic << "(" << name << "); skipping it";
-                        m_descriptors.removeFirst();
-                        readNextDescriptor();
-                    });
+            [this, gen, pending](const QString &name) {
+                if (gen != m_generation || m_phase != Phase::Mapping)
+                    return;
+                m_probingDescriptor = false;
+                const Error err = accessError(name, QStringLiteral("a 0x2901 descriptor"));
+                if (err.code == ErrorCode::PairingRequired || err.code == ErrorCode::Disconnected)
+                    return failOpen(err);
+                qCWarning(lcProvBle) << m_config.address << "cannot read the 0x2901 descriptor of"
+                                     << pending.characteristic << "(" << name << "); skipping it";
+                m_descriptors.removeFirst();
+                readNextDescriptor();
+            });
         return;
     }
     if (!m_op || m_op->step == Operation::Step::Probing)
@@ -538,11 +569,11 @@ void Link::handleServiceError(int error)
     if (e != QLowEnergyService::CharacteristicWriteError && e != QLowEnergyService::CharacteristicReadError) {
         const QString endpoint = m_op->endpoint;
         return finishOperation(false, {},
-                               makeError(ErrorCode::Disconnected,
-                                         QStringLiteral("the provisioning service became unusable during the "
-                                                        "exchange with %1 (%2)")
-                                             .arg(endpoint)
-                                             .arg(QVariant::fromValue(e).toString())));
+            makeError(ErrorCode::Disconnected,
+                QStringLiteral("the provisioning service became unusable during the "
+                               "exchange with %1 (%2)")
+                    .arg(endpoint)
+                    .arg(QVariant::fromValue(e).toString())));
     }
     // Qt does not say why; ask BlueZ with a side-effect-free read of the same characteristic.
     const bool writing = m_op->step == Operation::Step::Writing;
@@ -550,27 +581,28 @@ void Link::handleServiceError(int error)
     const quint64 gen = m_generation;
     const quint64 token = m_op->token;
     const QString what = QStringLiteral("endpoint %1 (%2)")
-                             .arg(m_op->endpoint, writing ? QStringLiteral("write of %1 bytes").arg(m_op->size)
-                                                          : QStringLiteral("read"));
+                             .arg(m_op->endpoint,
+                                 writing ? QStringLiteral("write of %1 bytes").arg(m_op->size)
+                                         : QStringLiteral("read"));
     const int size = m_op->size;
     const QString endpoint = m_op->endpoint;
     probeAccess(this, m_config.address, m_op->characteristic, QUuid(), probeTimeout,
-                [this, gen, token, what, writing, size, endpoint](const QString &name) {
-                    if (gen != m_generation || !m_op || m_op->token != token)
-                        return;
-                    Error error = accessError(name, what);
-                    if (writing && name.isEmpty() && size > kBluedroidMaxBytes) {
-                        // The characteristic reads fine, so the write itself was refused: Bluedroid
-                        // fails prepared writes beyond its 481-byte buffer (§7.3).
-                        error = makeError(ErrorCode::PayloadTooLarge,
-                                          QStringLiteral("the device rejected the %1-byte write to %2: Bluedroid "
-                                                         "firmware takes at most %3 bytes (§7.4)")
-                                              .arg(size)
-                                              .arg(endpoint)
-                                              .arg(kBluedroidMaxBytes));
-                    }
-                    finishOperation(false, {}, error);
-                });
+        [this, gen, token, what, writing, size, endpoint](const QString &name) {
+            if (gen != m_generation || !m_op || m_op->token != token)
+                return;
+            Error error = accessError(name, what);
+            if (writing && name.isEmpty() && size > kBluedroidMaxBytes) {
+                // The characteristic reads fine, so the write itself was refused: Bluedroid
+                // fails prepared writes beyond its 481-byte buffer (§7.3).
+                error = makeError(ErrorCode::PayloadTooLarge,
+                    QStringLiteral("the device rejected the %1-byte write to %2: Bluedroid "
+                                   "firmware takes at most %3 bytes (§7.4)")
+                        .arg(size)
+                        .arg(endpoint)
+                        .arg(kBluedroidMaxBytes));
+            }
+            finishOperation(false, {}, error);
+        });
 }
 
 } // namespace prov::ble

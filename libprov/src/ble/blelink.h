@@ -57,7 +57,8 @@ public:
     void shutdown();
 
 Q_SIGNALS:
-    void opened(quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints, bool derived);
+    void opened(
+        quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints, bool derived);
     void openFailed(quint64 token, const prov::Error &error);
     void exchanged(quint64 token, bool ok, const QByteArray &value, const prov::Error &error);
     /// The device closed an open link (during an exchange or while idle).
@@ -106,7 +107,8 @@ private:
 
     Phase m_phase = Phase::Idle;
     quint64 m_token = 0;
-    quint64 m_generation = 0; ///< bumped whenever the controller is replaced: stale queued Qt signals are dropped
+    quint64 m_generation = 0; ///< bumped whenever the controller is replaced: stale queued Qt signals are
+                              ///< dropped
     LinkConfig m_config;
     QLowEnergyController *m_controller = nullptr;
     QLowEnergyService *m_service = nullptr;

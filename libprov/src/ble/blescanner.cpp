@@ -33,7 +33,7 @@ QUuid BleDeviceInfo::primaryServiceUuid() const
 
 BleScanner::BleScanner(QObject *parent)
     : QObject(parent)
-    , m_uuids{gatt::exampleServiceUuid(), gatt::defaultServiceUuid()}
+    , m_uuids { gatt::exampleServiceUuid(), gatt::defaultServiceUuid() }
 {
     qRegisterMetaType<prov::BleDeviceInfo>();
     qRegisterMetaType<prov::Error>();
@@ -60,7 +60,8 @@ void BleScanner::start()
         m_thread = new QThread;
         m_thread->setObjectName(QStringLiteral("prov-ble-scan"));
         worker->moveToThread(m_thread);
-        connect(m_thread, &QThread::finished, worker, [worker] { delete worker; }, Qt::DirectConnection);
+        connect(
+            m_thread, &QThread::finished, worker, [worker] { delete worker; }, Qt::DirectConnection);
         connect(worker, &ble::ScanWorker::seen, this, &BleScanner::handleSeen, Qt::QueuedConnection);
         connect(worker, &ble::ScanWorker::ended, this, &BleScanner::handleEnded, Qt::QueuedConnection);
         m_thread->start();
@@ -72,8 +73,8 @@ void BleScanner::start()
     const quint64 token = ++m_token;
     const int duration = m_durationMs;
     auto *worker = static_cast<ble::ScanWorker *>(m_worker);
-    QMetaObject::invokeMethod(worker, [worker, token, duration] { worker->start(token, duration); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, token, duration] { worker->start(token, duration); }, Qt::QueuedConnection);
 }
 
 void BleScanner::stop()
@@ -82,7 +83,8 @@ void BleScanner::stop()
         return;
     auto *worker = static_cast<ble::ScanWorker *>(m_worker);
     const quint64 token = m_token;
-    QMetaObject::invokeMethod(worker, [worker, token] { worker->stop(token); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, token] { worker->stop(token); }, Qt::QueuedConnection);
 }
 
 bool BleScanner::matches(const BleDeviceInfo &device) const

@@ -22,8 +22,8 @@ struct BleTransport::Pending
     bool sent = false;
 };
 
-BleTransport::BleTransport(const QString &address, const QUuid &advertisedService, BleConnectionLimit *limit,
-                           QObject *parent)
+BleTransport::BleTransport(
+    const QString &address, const QUuid &advertisedService, BleConnectionLimit *limit, QObject *parent)
     : Transport(parent)
     , m_address(address.toUpper())
     , m_advertised(advertisedService)
@@ -88,7 +88,8 @@ void BleTransport::ensureLink()
         m_thread->setObjectName(QStringLiteral("prov-ble %1").arg(m_address));
         link->moveToThread(m_thread);
         // `finished` is emitted from the worker itself: the controller is destroyed in its thread.
-        connect(m_thread, &QThread::finished, link, [link] { delete link; }, Qt::DirectConnection);
+        connect(
+            m_thread, &QThread::finished, link, [link] { delete link; }, Qt::DirectConnection);
         m_thread->start();
     }
     m_link = link;
@@ -96,7 +97,7 @@ void BleTransport::ensureLink()
 
 void BleTransport::startExchange(const QString &endpoint, const QByteArray &request)
 {
-    m_pending = std::make_unique<Pending>(Pending{endpoint, request, false});
+    m_pending = std::make_unique<Pending>(Pending { endpoint, request, false });
     switch (m_state) {
     case LinkState::Open:
         return sendPending();
@@ -140,7 +141,8 @@ void BleTransport::openGranted()
     config.customEndpoints = m_customEndpoints;
     const quint64 token = ++m_token;
     auto *link = static_cast<ble::Link *>(m_link);
-    QMetaObject::invokeMethod(link, [link, token, config] { link->open(token, config); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        link, [link, token, config] { link->open(token, config); }, Qt::QueuedConnection);
 }
 
 void BleTransport::sendPending()
@@ -151,11 +153,12 @@ void BleTransport::sendPending()
     const QString endpoint = m_pending->endpoint;
     const QByteArray request = m_pending->request;
     QMetaObject::invokeMethod(
-        link, [link, token, endpoint, request] { link->exchange(token, endpoint, request); }, Qt::QueuedConnection);
+        link, [link, token, endpoint, request] { link->exchange(token, endpoint, request); },
+        Qt::QueuedConnection);
 }
 
-void BleTransport::handleOpened(quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints,
-                                bool derived)
+void BleTransport::handleOpened(
+    quint64 token, const QUuid &service, const QList<QPair<QString, QUuid>> &endpoints, bool derived)
 {
     if (token != m_token || m_state != LinkState::Connecting)
         return;
@@ -226,7 +229,8 @@ void BleTransport::closeLink()
         m_endpoints.clear();
         setState(LinkState::Closing);
         auto *link = static_cast<ble::Link *>(m_link);
-        QMetaObject::invokeMethod(link, [link] { link->close(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            link, [link] { link->close(); }, Qt::QueuedConnection);
         return;
     }
     }
@@ -284,9 +288,9 @@ void BleTransport::handleSlotTimeout()
     if (m_pending) {
         m_pending.reset();
         complete(makeError(ErrorCode::Timeout,
-                           QStringLiteral("no free BLE connection slot within %1 ms (%2 connections in use)")
-                               .arg(m_slotWaitTimeoutMs)
-                               .arg(m_limit ? m_limit->activeCount() : 0)));
+            QStringLiteral("no free BLE connection slot within %1 ms (%2 connections in use)")
+                .arg(m_slotWaitTimeoutMs)
+                .arg(m_limit ? m_limit->activeCount() : 0)));
     }
 }
 

@@ -15,18 +15,19 @@ Error agentError(QBluetoothDeviceDiscoveryAgent::Error e, const QString &text)
 {
     switch (e) {
     case QBluetoothDeviceDiscoveryAgent::PoweredOffError:
-        return makeError(ErrorCode::AdapterPoweredOff, QStringLiteral("the Bluetooth adapter is powered off"));
+        return makeError(
+            ErrorCode::AdapterPoweredOff, QStringLiteral("the Bluetooth adapter is powered off"));
     case QBluetoothDeviceDiscoveryAgent::InvalidBluetoothAdapterError:
     case QBluetoothDeviceDiscoveryAgent::InputOutputError:
     case QBluetoothDeviceDiscoveryAgent::UnsupportedPlatformError:
     case QBluetoothDeviceDiscoveryAgent::UnsupportedDiscoveryMethod:
     case QBluetoothDeviceDiscoveryAgent::MissingPermissionsError:
         return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("Bluetooth discovery is not possible: %1")
-                             .arg(text.isEmpty() ? QVariant::fromValue(e).toString() : text));
+            QStringLiteral("Bluetooth discovery is not possible: %1")
+                .arg(text.isEmpty() ? QVariant::fromValue(e).toString() : text));
     default:
-        return makeError(ErrorCode::Internal,
-                         QStringLiteral("Bluetooth discovery failed: %1 (%2)").arg(text).arg(int(e)));
+        return makeError(
+            ErrorCode::Internal, QStringLiteral("Bluetooth discovery failed: %1 (%2)").arg(text).arg(int(e)));
     }
 }
 } // namespace
@@ -77,12 +78,12 @@ void ScanWorker::start(quint64 token, int durationMs)
         // Direct connections: Qt emits errors inside start() and canceled() inside stop().
         connect(m_agent, &QBluetoothDeviceDiscoveryAgent::deviceDiscovered, this, &ScanWorker::report);
         connect(m_agent, &QBluetoothDeviceDiscoveryAgent::deviceUpdated, this,
-                [this](const QBluetoothDeviceInfo &info, QBluetoothDeviceInfo::Fields) { report(info); });
+            [this](const QBluetoothDeviceInfo &info, QBluetoothDeviceInfo::Fields) { report(info); });
         connect(m_agent, &QBluetoothDeviceDiscoveryAgent::errorOccurred, this,
-                [this](QBluetoothDeviceDiscoveryAgent::Error e) {
-                    if (m_running)
-                        end(false, agentError(e, m_agent->errorString()));
-                });
+            [this](QBluetoothDeviceDiscoveryAgent::Error e) {
+                if (m_running)
+                    end(false, agentError(e, m_agent->errorString()));
+            });
         connect(m_agent, &QBluetoothDeviceDiscoveryAgent::finished, this, [this] {
             if (m_running)
                 end(true, {});

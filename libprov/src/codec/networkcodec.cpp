@@ -87,8 +87,8 @@ std::optional<Error> parseInto(Message &message, const QByteArray &bytes, const 
     if (bytes.size() > kMaxMessageBytes)
         return malformed(
             ep, QStringLiteral("%1 bytes exceeds the %2-byte limit").arg(bytes.size()).arg(kMaxMessageBytes));
-    // Hostile input (e.g. invalid UTF-8 in a proto3 `string`) makes libprotobuf print to stderr;
-    // the failure is reported as MalformedMessage below, so its own log line is only noise.
+        // Hostile input (e.g. invalid UTF-8 in a proto3 `string`) makes libprotobuf print to stderr;
+        // the failure is reported as MalformedMessage below, so its own log line is only noise.
 #ifdef PROV_HAVE_PROTOBUF_LOG_SILENCER
     const google::protobuf::LogSilencer quiet;
 #endif

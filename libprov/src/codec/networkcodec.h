@@ -18,24 +18,58 @@
 namespace prov::codec {
 
 // ---- prov-config requests
-struct GetWifiStatus { };
-struct SetWifiConfig { WifiCredentials credentials; };
-struct ApplyWifiConfig { };
-struct GetThreadStatus { };
-struct SetThreadConfig { QByteArray dataset; };
-struct ApplyThreadConfig { };
-using ConfigRequest =
-    std::variant<GetWifiStatus, SetWifiConfig, ApplyWifiConfig, GetThreadStatus, SetThreadConfig, ApplyThreadConfig>;
+struct GetWifiStatus
+{
+};
+struct SetWifiConfig
+{
+    WifiCredentials credentials;
+};
+struct ApplyWifiConfig
+{
+};
+struct GetThreadStatus
+{
+};
+struct SetThreadConfig
+{
+    QByteArray dataset;
+};
+struct ApplyThreadConfig
+{
+};
+using ConfigRequest = std::variant<GetWifiStatus, SetWifiConfig, ApplyWifiConfig, GetThreadStatus,
+    SetThreadConfig, ApplyThreadConfig>;
 
 // ---- prov-config responses (status inside the sub-message)
-struct WifiStatusResponse { int status = 0; WifiStatus wifi; };
-struct SetWifiConfigResponse { int status = 0; };
-struct ApplyWifiConfigResponse { int status = 0; };
-struct ThreadStatusResponse { int status = 0; ThreadStatus thread; };
-struct SetThreadConfigResponse { int status = 0; };
-struct ApplyThreadConfigResponse { int status = 0; };
+struct WifiStatusResponse
+{
+    int status = 0;
+    WifiStatus wifi;
+};
+struct SetWifiConfigResponse
+{
+    int status = 0;
+};
+struct ApplyWifiConfigResponse
+{
+    int status = 0;
+};
+struct ThreadStatusResponse
+{
+    int status = 0;
+    ThreadStatus thread;
+};
+struct SetThreadConfigResponse
+{
+    int status = 0;
+};
+struct ApplyThreadConfigResponse
+{
+    int status = 0;
+};
 using ConfigResponse = std::variant<WifiStatusResponse, SetWifiConfigResponse, ApplyWifiConfigResponse,
-                                    ThreadStatusResponse, SetThreadConfigResponse, ApplyThreadConfigResponse>;
+    ThreadStatusResponse, SetThreadConfigResponse, ApplyThreadConfigResponse>;
 
 QByteArray encodeConfigRequest(const ConfigRequest &request);
 /// Errors: MalformedMessage (not protobuf, unknown msg, missing required sub-message for
@@ -46,24 +80,70 @@ QByteArray encodeConfigResponse(const ConfigResponse &response);
 Result<ConfigResponse> decodeConfigResponse(const QByteArray &bytes);
 
 // ---- prov-scan requests
-struct ScanWifiStart { bool blocking = true; bool passive = false; quint32 groupChannels = 0; quint32 periodMs = 0; };
-struct ScanWifiStatus { };
-struct ScanWifiResult { quint32 startIndex = 0; quint32 count = 0; };
-struct ScanThreadStart { bool blocking = true; quint32 channelMask = 0; };
-struct ScanThreadStatus { };
-struct ScanThreadResult { quint32 startIndex = 0; quint32 count = 0; };
-using ScanRequest =
-    std::variant<ScanWifiStart, ScanWifiStatus, ScanWifiResult, ScanThreadStart, ScanThreadStatus, ScanThreadResult>;
+struct ScanWifiStart
+{
+    bool blocking = true;
+    bool passive = false;
+    quint32 groupChannels = 0;
+    quint32 periodMs = 0;
+};
+struct ScanWifiStatus
+{
+};
+struct ScanWifiResult
+{
+    quint32 startIndex = 0;
+    quint32 count = 0;
+};
+struct ScanThreadStart
+{
+    bool blocking = true;
+    quint32 channelMask = 0;
+};
+struct ScanThreadStatus
+{
+};
+struct ScanThreadResult
+{
+    quint32 startIndex = 0;
+    quint32 count = 0;
+};
+using ScanRequest = std::variant<ScanWifiStart, ScanWifiStatus, ScanWifiResult, ScanThreadStart,
+    ScanThreadStatus, ScanThreadResult>;
 
 // ---- prov-scan responses (status at the top level)
-struct ScanWifiStartResponse { int status = 0; };
-struct ScanWifiStatusResponse { int status = 0; bool finished = false; quint32 resultCount = 0; };
-struct ScanWifiResultResponse { int status = 0; QList<ScanEntry> entries; };
-struct ScanThreadStartResponse { int status = 0; };
-struct ScanThreadStatusResponse { int status = 0; bool finished = false; quint32 resultCount = 0; };
-struct ScanThreadResultResponse { int status = 0; QList<ThreadScanEntry> entries; };
+struct ScanWifiStartResponse
+{
+    int status = 0;
+};
+struct ScanWifiStatusResponse
+{
+    int status = 0;
+    bool finished = false;
+    quint32 resultCount = 0;
+};
+struct ScanWifiResultResponse
+{
+    int status = 0;
+    QList<ScanEntry> entries;
+};
+struct ScanThreadStartResponse
+{
+    int status = 0;
+};
+struct ScanThreadStatusResponse
+{
+    int status = 0;
+    bool finished = false;
+    quint32 resultCount = 0;
+};
+struct ScanThreadResultResponse
+{
+    int status = 0;
+    QList<ThreadScanEntry> entries;
+};
 using ScanResponse = std::variant<ScanWifiStartResponse, ScanWifiStatusResponse, ScanWifiResultResponse,
-                                  ScanThreadStartResponse, ScanThreadStatusResponse, ScanThreadResultResponse>;
+    ScanThreadStartResponse, ScanThreadStatusResponse, ScanThreadResultResponse>;
 
 QByteArray encodeScanRequest(const ScanRequest &request);
 /// Errors: MalformedMessage (unknown msg; ScanWifiStart/ScanWifiResult/thread equivalents
@@ -74,8 +154,15 @@ Result<ScanResponse> decodeScanResponse(const QByteArray &bytes);
 
 // ---- prov-ctrl (status at the top level)
 enum class CtrlCommand : int { WifiReset = 1, WifiReprov = 3, ThreadReset = 5, ThreadReprov = 7 };
-struct CtrlRequest { CtrlCommand command = CtrlCommand::WifiReset; };
-struct CtrlResponse { CtrlCommand command = CtrlCommand::WifiReset; int status = 0; };
+struct CtrlRequest
+{
+    CtrlCommand command = CtrlCommand::WifiReset;
+};
+struct CtrlResponse
+{
+    CtrlCommand command = CtrlCommand::WifiReset;
+    int status = 0;
+};
 
 QByteArray encodeCtrlRequest(const CtrlRequest &request);
 Result<CtrlRequest> decodeCtrlRequest(const QByteArray &bytes);

@@ -25,19 +25,56 @@ enum class WireStatus : int {
     InvalidSession = 7,
 };
 
-struct Sec0Cmd { };
-struct Sec0Resp { int status = 0; };
-struct Sec1Cmd0 { QByteArray clientPubkey; };
-struct Sec1Resp0 { int status = 0; QByteArray devicePubkey; QByteArray deviceRandom; };
-struct Sec1Cmd1 { QByteArray clientVerifyData; };
-struct Sec1Resp1 { int status = 0; QByteArray deviceVerifyData; };
-struct Sec2Cmd0 { QByteArray clientUsername; QByteArray clientPubkey; };
-struct Sec2Resp0 { int status = 0; QByteArray devicePubkey; QByteArray deviceSalt; };
-struct Sec2Cmd1 { QByteArray clientProof; };
-struct Sec2Resp1 { int status = 0; QByteArray deviceProof; QByteArray deviceNonce; };
+struct Sec0Cmd
+{
+};
+struct Sec0Resp
+{
+    int status = 0;
+};
+struct Sec1Cmd0
+{
+    QByteArray clientPubkey;
+};
+struct Sec1Resp0
+{
+    int status = 0;
+    QByteArray devicePubkey;
+    QByteArray deviceRandom;
+};
+struct Sec1Cmd1
+{
+    QByteArray clientVerifyData;
+};
+struct Sec1Resp1
+{
+    int status = 0;
+    QByteArray deviceVerifyData;
+};
+struct Sec2Cmd0
+{
+    QByteArray clientUsername;
+    QByteArray clientPubkey;
+};
+struct Sec2Resp0
+{
+    int status = 0;
+    QByteArray devicePubkey;
+    QByteArray deviceSalt;
+};
+struct Sec2Cmd1
+{
+    QByteArray clientProof;
+};
+struct Sec2Resp1
+{
+    int status = 0;
+    QByteArray deviceProof;
+    QByteArray deviceNonce;
+};
 
 using SessionMessage = std::variant<Sec0Cmd, Sec0Resp, Sec1Cmd0, Sec1Resp0, Sec1Cmd1, Sec1Resp1, Sec2Cmd0,
-                                    Sec2Resp0, Sec2Cmd1, Sec2Resp1>;
+    Sec2Resp0, Sec2Cmd1, Sec2Resp1>;
 
 /// Encodes a SessionData with sec_ver implied by the alternative. Byte-exact with upstream, e.g.
 /// Sec0Cmd -> 5203a20100 (§4).

@@ -10,8 +10,11 @@ struct StandardEndpoint
     quint16 id;
 };
 constexpr StandardEndpoint kStandard[] = {
-    {"prov-ctrl", 0xFF4F}, {"prov-scan", 0xFF50}, {"prov-session", 0xFF51},
-    {"prov-config", 0xFF52}, {"proto-ver", 0xFF53},
+    { "prov-ctrl", 0xFF4F },
+    { "prov-scan", 0xFF50 },
+    { "prov-session", 0xFF51 },
+    { "prov-config", 0xFF52 },
+    { "proto-ver", 0xFF53 },
 };
 } // namespace
 
@@ -53,10 +56,10 @@ QList<QPair<QString, QUuid>> derivedEndpointMap(const QUuid &service, const QStr
 {
     QList<QPair<QString, QUuid>> map;
     for (const auto &e : kStandard)
-        map.append({QString::fromLatin1(e.name), characteristicUuid(service, e.id)});
+        map.append({ QString::fromLatin1(e.name), characteristicUuid(service, e.id) });
     quint16 id = firstCustomEndpointId;
     for (const QString &name : customEndpoints)
-        map.append({name, characteristicUuid(service, id++)});
+        map.append({ name, characteristicUuid(service, id++) });
     return map;
 }
 

@@ -15,16 +15,26 @@ namespace prov {
 QString provisionStepName(ProvisionStep step)
 {
     switch (step) {
-    case ProvisionStep::Idle: return QStringLiteral("idle");
-    case ProvisionStep::ReadingVersion: return QStringLiteral("reading proto-ver");
-    case ProvisionStep::Handshake: return QStringLiteral("security handshake");
-    case ProvisionStep::Scanning: return QStringLiteral("scanning Wi-Fi");
-    case ProvisionStep::SendingConfig: return QStringLiteral("sending credentials");
-    case ProvisionStep::Applying: return QStringLiteral("applying configuration");
-    case ProvisionStep::WaitingForConnection: return QStringLiteral("waiting for connection");
-    case ProvisionStep::Control: return QStringLiteral("control command");
-    case ProvisionStep::Custom: return QStringLiteral("custom endpoint");
-    case ProvisionStep::Done: return QStringLiteral("done");
+    case ProvisionStep::Idle:
+        return QStringLiteral("idle");
+    case ProvisionStep::ReadingVersion:
+        return QStringLiteral("reading proto-ver");
+    case ProvisionStep::Handshake:
+        return QStringLiteral("security handshake");
+    case ProvisionStep::Scanning:
+        return QStringLiteral("scanning Wi-Fi");
+    case ProvisionStep::SendingConfig:
+        return QStringLiteral("sending credentials");
+    case ProvisionStep::Applying:
+        return QStringLiteral("applying configuration");
+    case ProvisionStep::WaitingForConnection:
+        return QStringLiteral("waiting for connection");
+    case ProvisionStep::Control:
+        return QStringLiteral("control command");
+    case ProvisionStep::Custom:
+        return QStringLiteral("custom endpoint");
+    case ProvisionStep::Done:
+        return QStringLiteral("done");
     }
     return QStringLiteral("unknown");
 }
@@ -32,10 +42,14 @@ QString provisionStepName(ProvisionStep step)
 QString provisionOutcomeName(ProvisionOutcome outcome)
 {
     switch (outcome) {
-    case ProvisionOutcome::Connected: return QStringLiteral("connected");
-    case ProvisionOutcome::AppliedLinkClosed: return QStringLiteral("applied_link_closed");
-    case ProvisionOutcome::ConfirmedAfterReconnect: return QStringLiteral("confirmed_after_reconnect");
-    case ProvisionOutcome::Unconfirmed: return QStringLiteral("unconfirmed");
+    case ProvisionOutcome::Connected:
+        return QStringLiteral("connected");
+    case ProvisionOutcome::AppliedLinkClosed:
+        return QStringLiteral("applied_link_closed");
+    case ProvisionOutcome::ConfirmedAfterReconnect:
+        return QStringLiteral("confirmed_after_reconnect");
+    case ProvisionOutcome::Unconfirmed:
+        return QStringLiteral("unconfirmed");
     }
     return QStringLiteral("unknown");
 }
@@ -54,9 +68,10 @@ constexpr int kScanOverallTimeoutMs = 30000;
 
 QString wireStatusName(int status)
 {
-    static const char *const names[] = {"Success", "InvalidSecScheme", "InvalidProto", "TooManySessions",
-                                        "InvalidArgument", "InternalError", "CryptoError", "InvalidSession"};
-    return status >= 0 && status < 8 ? QString::fromLatin1(names[status]) : QStringLiteral("status %1").arg(status);
+    static const char *const names[] = { "Success", "InvalidSecScheme", "InvalidProto", "TooManySessions",
+        "InvalidArgument", "InternalError", "CryptoError", "InvalidSession" };
+    return status >= 0 && status < 8 ? QString::fromLatin1(names[status])
+                                     : QStringLiteral("status %1").arg(status);
 }
 
 std::optional<Error> statusError(const char *what, int status)
@@ -64,13 +79,13 @@ std::optional<Error> statusError(const char *what, int status)
     if (status == 0)
         return std::nullopt;
     return makeError(ErrorCode::DeviceRejected,
-                     QStringLiteral("%1: the device answered %2").arg(QLatin1String(what), wireStatusName(status)));
+        QStringLiteral("%1: the device answered %2").arg(QLatin1String(what), wireStatusName(status)));
 }
 
 Error unexpected(const char *what)
 {
     return makeError(ErrorCode::UnexpectedMessage,
-                     QStringLiteral("expected %1 but the device sent another message").arg(QLatin1String(what)));
+        QStringLiteral("expected %1 but the device sent another message").arg(QLatin1String(what)));
 }
 
 bool isLinkError(ErrorCode code)
@@ -93,8 +108,7 @@ bool isLinkError(ErrorCode code)
 
 struct Provisioner::Private
 {
-    template <typename T>
-    using Cb = std::function<void(Result<T>)>;
+    template <typename T> using Cb = std::function<void(Result<T>)>;
 
     Provisioner *q = nullptr;
     Transport *transport = nullptr;
@@ -121,8 +135,7 @@ struct Provisioner::Private
     }
 
     /// Wraps a callback so that it is dropped if the operation was cancelled meanwhile.
-    template <typename F>
-    auto guarded(F f)
+    template <typename F> auto guarded(F f)
     {
         const quint64 gen = generation;
         QPointer<Provisioner> self(q);
@@ -182,23 +195,24 @@ struct Provisioner::Private
             // break the session (§13 item 8).
             const QByteArray pop = pv.noPop() ? QByteArray() : options.pop;
             if (pop.isEmpty() && pv.isJson && !pv.noPop())
-                return makeError(ErrorCode::InvalidArgument, QStringLiteral("this device needs a PoP (Security 1)"));
+                return makeError(
+                    ErrorCode::InvalidArgument, QStringLiteral("this device needs a PoP (Security 1)"));
             return makeClientSecurity1(pop, rng);
         }
         case 2: {
             out.sec2PatchVer = options.sec2PatchVer.value_or(pv.recommendedSec2Patch());
             if (out.sec2PatchVer < 0 || out.sec2PatchVer > 1)
                 return makeError(ErrorCode::VersionMismatch,
-                                 QStringLiteral("unknown Security 2 patch version %1").arg(out.sec2PatchVer));
+                    QStringLiteral("unknown Security 2 patch version %1").arg(out.sec2PatchVer));
             if (options.username.isEmpty() || options.password.isEmpty())
-                return makeError(ErrorCode::InvalidArgument,
-                                 QStringLiteral("Security 2 needs a username and a password"));
+                return makeError(
+                    ErrorCode::InvalidArgument, QStringLiteral("Security 2 needs a username and a password"));
             return makeClientSecurity2(options.username, options.password, out.sec2PatchVer, rng);
         }
         default:
             return makeError(ErrorCode::VersionMismatch,
-                             QStringLiteral("the device asks for security scheme %1; 0, 1 and 2 are supported")
-                                 .arg(out.secVer));
+                QStringLiteral("the device asks for security scheme %1; 0, 1 and 2 are supported")
+                    .arg(out.secVer));
         }
     }
 
@@ -215,11 +229,12 @@ struct Provisioner::Private
                 if ((e.code == ErrorCode::DeviceRefused || refusedByClose)
                     && roundTrip == security->handshakeRoundTrips() && security->version() > 0)
                     e = makeError(ErrorCode::AuthenticationFailed,
-                                  QStringLiteral("the device refused our proof: wrong %1")
-                                      .arg(security->version() == 1 ? QStringLiteral("PoP")
-                                                                    : QStringLiteral("username or password")));
+                        QStringLiteral("the device refused our proof: wrong %1")
+                            .arg(security->version() == 1 ? QStringLiteral("PoP")
+                                                          : QStringLiteral("username or password")));
                 else if (e.code == ErrorCode::DeviceRefused)
-                    e.detail = QStringLiteral("the device refused the Security %1 handshake (scheme mismatch?)")
+                    e.detail = QStringLiteral(
+                        "the device refused the Security %1 handshake (scheme mismatch?)")
                                    .arg(security->version());
                 return done(e);
             }
@@ -285,8 +300,7 @@ struct Provisioner::Private
         });
     }
 
-    template <typename T>
-    Pending<T> *start()
+    template <typename T> Pending<T> *start()
     {
         auto *op = new Pending<T>(q);
         QObject::connect(op, &PendingOperation::finished, op, &QObject::deleteLater);
@@ -294,7 +308,8 @@ struct Provisioner::Private
             QMetaObject::invokeMethod(
                 op,
                 [op] {
-                    op->setResult(makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
+                    op->setResult(
+                        makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
                 },
                 Qt::QueuedConnection);
             return op;
@@ -303,8 +318,7 @@ struct Provisioner::Private
         return op;
     }
 
-    template <typename T>
-    Cb<T> finisher(Pending<T> *op)
+    template <typename T> Cb<T> finisher(Pending<T> *op)
     {
         QPointer<Pending<T>> guard(op);
         return [this, guard](Result<T> r) {
@@ -314,8 +328,7 @@ struct Provisioner::Private
         };
     }
 
-    template <typename T>
-    Cb<void> failer(Cb<T> done)
+    template <typename T> Cb<void> failer(Cb<T> done)
     {
         return [done](Result<void> r) { done(r.error()); };
     }
@@ -333,7 +346,7 @@ struct Provisioner::Private
     void pollStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<WifiStatus> done)
     {
         setStep(ProvisionStep::WaitingForConnection);
-        configRequest(codec::GetWifiStatus{}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
+        configRequest(codec::GetWifiStatus {}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
             if (!r)
                 return done(r.error());
             const auto *status = std::get_if<codec::WifiStatusResponse>(&*r);
@@ -349,18 +362,18 @@ struct Provisioner::Private
             case WifiState::ConnectionFailed:
                 if (status->wifi.failReason == WifiFailReason::NetworkNotFound)
                     return done(makeError(ErrorCode::WifiNetworkNotFound,
-                                          QStringLiteral("the device could not find the network")));
+                        QStringLiteral("the device could not find the network")));
                 return done(makeError(ErrorCode::WifiAuthError,
-                                      QStringLiteral("the device could not authenticate: wrong passphrase")));
+                    QStringLiteral("the device could not authenticate: wrong passphrase")));
             case WifiState::Connecting:
             case WifiState::Disconnected:
                 break;
             }
             if (deadline.hasExpired())
                 return done(makeError(ErrorCode::WifiConnectTimeout,
-                                      QStringLiteral("still %1 after %2 ms")
-                                          .arg(wifiStateName(status->wifi.state))
-                                          .arg(opts.connectTimeoutMs)));
+                    QStringLiteral("still %1 after %2 ms")
+                        .arg(wifiStateName(status->wifi.state))
+                        .arg(opts.connectTimeoutMs)));
             later(opts.pollIntervalMs, [this, deadline, opts, done] { pollStatus(deadline, opts, done); });
         });
     }
@@ -368,7 +381,7 @@ struct Provisioner::Private
     void provisionWifi(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         setStep(ProvisionStep::SendingConfig);
-        configRequest(codec::SetWifiConfig{creds}, [this, opts, done](Result<codec::ConfigResponse> r) {
+        configRequest(codec::SetWifiConfig { creds }, [this, opts, done](Result<codec::ConfigResponse> r) {
             if (!r)
                 return done(r.error());
             const auto *set = std::get_if<codec::SetWifiConfigResponse>(&*r);
@@ -379,7 +392,7 @@ struct Provisioner::Private
             setStep(ProvisionStep::Applying);
             linkClosed = false;
             lastWifiStatus.reset();
-            configRequest(codec::ApplyWifiConfig{}, [this, opts, done](Result<codec::ConfigResponse> r) {
+            configRequest(codec::ApplyWifiConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
                 if (!r)
                     return done(r.error());
                 const auto *apply = std::get_if<codec::ApplyWifiConfigResponse>(&*r);
@@ -389,16 +402,19 @@ struct Provisioner::Private
                     return done(*e);
                 const QDeadlineTimer deadline(opts.connectTimeoutMs);
                 setStep(ProvisionStep::WaitingForConnection);
-                later(opts.firstPollDelayMs, [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
+                later(opts.firstPollDelayMs,
+                    [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
             });
         });
     }
 
     /// Checks the credentials (failing from the event loop), then provisions within a session.
-    void startProvisioning(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    void startProvisioning(
+        const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         if (auto e = validateWifiCredentials(creds)) {
-            QMetaObject::invokeMethod(q, [done, e] { done(*e); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                q, [done, e] { done(*e); }, Qt::QueuedConnection);
             return;
         }
         withSession([this, creds, opts, done] { provisionWifi(creds, opts, done); }, failer(done));
@@ -411,7 +427,7 @@ struct Provisioner::Private
             return afterApplyLinkClosed(deadline, opts, done);
         pollStatus(deadline, opts, [this, deadline, opts, done](Result<WifiStatus> r) {
             if (r)
-                return done(ProvisionResult{ProvisionOutcome::Connected, *r, std::nullopt});
+                return done(ProvisionResult { ProvisionOutcome::Connected, *r, std::nullopt });
             if (linkClosed && isLinkError(r.error().code))
                 return afterApplyLinkClosed(deadline, opts, done);
             done(r.error());
@@ -429,16 +445,16 @@ struct Provisioner::Private
         qCInfo(lcProvSession) << "the device closed the link after ApplyConfig";
         switch (opts.afterApplyLinkClosed) {
         case AfterApplyLinkClosed::Fail:
-            return done(makeError(ErrorCode::Disconnected,
-                                  QStringLiteral("the device closed the link after ApplyConfig")));
+            return done(makeError(
+                ErrorCode::Disconnected, QStringLiteral("the device closed the link after ApplyConfig")));
         case AfterApplyLinkClosed::Report:
-            return done(ProvisionResult{ProvisionOutcome::AppliedLinkClosed, lastStatus, std::nullopt});
+            return done(ProvisionResult { ProvisionOutcome::AppliedLinkClosed, lastStatus, std::nullopt });
         case AfterApplyLinkClosed::Confirm:
             break;
         }
         auto unconfirmed = [lastStatus, done](const Error &why) {
             qCInfo(lcProvSession) << "could not confirm the Wi-Fi result:" << why.toString();
-            done(ProvisionResult{ProvisionOutcome::Unconfirmed, lastStatus, why});
+            done(ProvisionResult { ProvisionOutcome::Unconfirmed, lastStatus, why });
         };
         sessionValid = false;
         linkClosed = false;
@@ -448,7 +464,8 @@ struct Provisioner::Private
             linkClosed = false;
             pollStatus(deadline, opts, [done, unconfirmed](Result<WifiStatus> s) {
                 if (s)
-                    return done(ProvisionResult{ProvisionOutcome::ConfirmedAfterReconnect, *s, std::nullopt});
+                    return done(
+                        ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, *s, std::nullopt });
                 switch (s.error().code) {
                 case ErrorCode::WifiAuthError:
                 case ErrorCode::WifiNetworkNotFound:
@@ -508,31 +525,31 @@ struct Provisioner::Private
 
     template <class Kind>
     void fetchScanPage(quint32 start, quint32 total, int pageSize, QList<typename Kind::Entry> acc,
-                       Cb<QList<typename Kind::Entry>> done)
+        Cb<QList<typename Kind::Entry>> done)
     {
         if (start >= total)
             return done(acc);
         const quint32 count = std::min<quint32>(quint32(pageSize), total - start);
-        scanRequest(typename Kind::Page{start, count},
-                    [this, start, total, pageSize, acc, done](Result<codec::ScanResponse> r) mutable {
-                        if (!r)
-                            return done(r.error());
-                        const auto *page = std::get_if<typename Kind::PageResponse>(&*r);
-                        if (!page)
-                            return done(unexpected(Kind::pageResponse));
-                        if (auto e = statusError(Kind::pageStep, page->status))
-                            return done(*e);
-                        if (page->entries.isEmpty())
-                            return done(acc); // device had fewer than it announced
-                        acc += page->entries;
-                        fetchScanPage<Kind>(start + quint32(page->entries.size()), total, pageSize, acc, done);
-                    });
+        scanRequest(typename Kind::Page { start, count },
+            [this, start, total, pageSize, acc, done](Result<codec::ScanResponse> r) mutable {
+                if (!r)
+                    return done(r.error());
+                const auto *page = std::get_if<typename Kind::PageResponse>(&*r);
+                if (!page)
+                    return done(unexpected(Kind::pageResponse));
+                if (auto e = statusError(Kind::pageStep, page->status))
+                    return done(*e);
+                if (page->entries.isEmpty())
+                    return done(acc); // device had fewer than it announced
+                acc += page->entries;
+                fetchScanPage<Kind>(start + quint32(page->entries.size()), total, pageSize, acc, done);
+            });
     }
 
     template <class Kind>
     void pollScan(QDeadlineTimer deadline, const ScanOptions &opts, Cb<QList<typename Kind::Entry>> done)
     {
-        scanRequest(typename Kind::Status{}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
+        scanRequest(typename Kind::Status {}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
             if (!r)
                 return done(r.error());
             const auto *st = std::get_if<typename Kind::StatusResponse>(&*r);
@@ -552,13 +569,13 @@ struct Provisioner::Private
     {
         if (info && info->protoVersion.isJson && !info->protoVersion.canScanWifi())
             return done(makeError(ErrorCode::VersionMismatch,
-                                  QStringLiteral("the device does not offer Wi-Fi scanning (no wifi_scan capability)")));
+                QStringLiteral("the device does not offer Wi-Fi scanning (no wifi_scan capability)")));
         setStep(ProvisionStep::Scanning);
         const int savedTimeout = transport->timeout();
         if (opts.blocking)
             transport->setTimeout(std::max(savedTimeout, kBlockingScanTimeoutMs));
-        codec::ScanWifiStart start{opts.blocking, opts.passive, quint32(std::max(0, opts.groupChannels)),
-                                   quint32(std::max(0, opts.periodMs))};
+        codec::ScanWifiStart start { opts.blocking, opts.passive, quint32(std::max(0, opts.groupChannels)),
+            quint32(std::max(0, opts.periodMs)) };
         scanRequest(start, [this, savedTimeout, opts, done](Result<codec::ScanResponse> r) {
             transport->setTimeout(savedTimeout);
             if (!r)
@@ -576,42 +593,47 @@ struct Provisioner::Private
     void ctrl(codec::CtrlCommand command, Cb<void> done)
     {
         setStep(ProvisionStep::Control);
-        secureRequest(kCtrl, codec::encodeCtrlRequest({command}), [command, done](Result<QByteArray> plain) {
-            if (!plain)
-                return done(plain.error());
-            auto r = codec::decodeCtrlResponse(*plain);
-            if (!r)
-                return done(r.error());
-            if (int(r->command) != int(command))
-                return done(unexpected("the matching prov-ctrl response"));
-            if (auto e = statusError(command == codec::CtrlCommand::WifiReset ? "Reset" : "Reprov", r->status))
-                return done(*e);
-            done({});
-        });
+        secureRequest(
+            kCtrl, codec::encodeCtrlRequest({ command }), [command, done](Result<QByteArray> plain) {
+                if (!plain)
+                    return done(plain.error());
+                auto r = codec::decodeCtrlResponse(*plain);
+                if (!r)
+                    return done(r.error());
+                if (int(r->command) != int(command))
+                    return done(unexpected("the matching prov-ctrl response"));
+                if (auto e = statusError(
+                        command == codec::CtrlCommand::WifiReset ? "Reset" : "Reprov", r->status))
+                    return done(*e);
+                done({});
+            });
     }
 
     // ---- Thread
     void pollThreadStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
-        configRequest(codec::GetThreadStatus{}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
-            if (!r)
-                return done(r.error());
-            const auto *st = std::get_if<codec::ThreadStatusResponse>(&*r);
-            if (!st)
-                return done(unexpected("RespGetThreadStatus"));
-            if (auto e = statusError("GetThreadStatus", st->status))
-                return done(*e);
-            if (st->thread.state == ThreadState::Attached)
-                return done(st->thread);
-            if (st->thread.state == ThreadState::AttachingFailed)
-                return done(makeError(ErrorCode::ThreadAttachFailed,
-                                      st->thread.failReason == ThreadFailReason::NetworkNotFound
-                                          ? QStringLiteral("Thread network not found")
-                                          : QStringLiteral("Thread dataset invalid")));
-            if (deadline.hasExpired())
-                return done(makeError(ErrorCode::WifiConnectTimeout, QStringLiteral("Thread attach timed out")));
-            later(opts.pollIntervalMs, [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
-        });
+        configRequest(
+            codec::GetThreadStatus {}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
+                if (!r)
+                    return done(r.error());
+                const auto *st = std::get_if<codec::ThreadStatusResponse>(&*r);
+                if (!st)
+                    return done(unexpected("RespGetThreadStatus"));
+                if (auto e = statusError("GetThreadStatus", st->status))
+                    return done(*e);
+                if (st->thread.state == ThreadState::Attached)
+                    return done(st->thread);
+                if (st->thread.state == ThreadState::AttachingFailed)
+                    return done(makeError(ErrorCode::ThreadAttachFailed,
+                        st->thread.failReason == ThreadFailReason::NetworkNotFound
+                            ? QStringLiteral("Thread network not found")
+                            : QStringLiteral("Thread dataset invalid")));
+                if (deadline.hasExpired())
+                    return done(
+                        makeError(ErrorCode::WifiConnectTimeout, QStringLiteral("Thread attach timed out")));
+                later(opts.pollIntervalMs,
+                    [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
+            });
     }
 };
 
@@ -692,7 +714,8 @@ Pending<QList<ScanEntry>> *Provisioner::scanWifi(const ScanOptions &options)
     return op;
 }
 
-Pending<WifiStatus> *Provisioner::provisionWifi(const WifiCredentials &credentials, const ProvisionOptions &options)
+Pending<WifiStatus> *Provisioner::provisionWifi(
+    const WifiCredentials &credentials, const ProvisionOptions &options)
 {
     auto *op = d->start<WifiStatus>();
     if (d->current != op)
@@ -707,13 +730,13 @@ Pending<WifiStatus> *Provisioner::provisionWifi(const WifiCredentials &credentia
             return finish(r->status);
         case ProvisionOutcome::AppliedLinkClosed:
             return finish(makeError(ErrorCode::Disconnected,
-                                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; its "
-                                                   "Wi-Fi result is unknown")));
+                QStringLiteral("ApplyConfig succeeded, then the device closed the link; its "
+                               "Wi-Fi result is unknown")));
         case ProvisionOutcome::Unconfirmed:
             return finish(makeError(ErrorCode::Disconnected,
-                                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; "
-                                                   "confirming the result failed: %1")
-                                        .arg(r->confirmationError ? r->confirmationError->toString() : QString())));
+                QStringLiteral("ApplyConfig succeeded, then the device closed the link; "
+                               "confirming the result failed: %1")
+                    .arg(r->confirmationError ? r->confirmationError->toString() : QString())));
         }
         finish(makeError(ErrorCode::Internal, QStringLiteral("unknown provisioning outcome")));
     };
@@ -721,7 +744,8 @@ Pending<WifiStatus> *Provisioner::provisionWifi(const WifiCredentials &credentia
     return op;
 }
 
-Pending<ProvisionResult> *Provisioner::provision(const WifiCredentials &credentials, const ProvisionOptions &options)
+Pending<ProvisionResult> *Provisioner::provision(
+    const WifiCredentials &credentials, const ProvisionOptions &options)
 {
     auto *op = d->start<ProvisionResult>();
     if (d->current != op)
@@ -739,7 +763,7 @@ Pending<WifiStatus> *Provisioner::wifiStatus()
     auto done = d->finisher(op);
     d->withSession(
         [this, done] {
-            d->configRequest(codec::GetWifiStatus{}, [done](Result<codec::ConfigResponse> r) {
+            d->configRequest(codec::GetWifiStatus {}, [done](Result<codec::ConfigResponse> r) {
                 if (!r)
                     return done(r.error());
                 const auto *st = std::get_if<codec::WifiStatusResponse>(&*r);
@@ -798,24 +822,25 @@ Pending<QList<ThreadScanEntry>> *Provisioner::scanThread(const ScanOptions &opti
     d->withSession(
         [this, options, done] {
             d->setStep(ProvisionStep::Scanning);
-            d->scanRequest(codec::ScanThreadStart{options.blocking, 0},
-                           [this, options, done](Result<codec::ScanResponse> r) {
-                               if (!r)
-                                   return done(r.error());
-                               const auto *st = std::get_if<codec::ScanThreadStartResponse>(&*r);
-                               if (!st)
-                                   return done(unexpected("RespScanThreadStart"));
-                               if (auto e = statusError("ScanThreadStart", st->status))
-                                   return done(*e);
-                               d->pollScan<Private::ThreadScanKind>(QDeadlineTimer(kScanOverallTimeoutMs), options,
-                                                                    done);
-                           });
+            d->scanRequest(codec::ScanThreadStart { options.blocking, 0 },
+                [this, options, done](Result<codec::ScanResponse> r) {
+                    if (!r)
+                        return done(r.error());
+                    const auto *st = std::get_if<codec::ScanThreadStartResponse>(&*r);
+                    if (!st)
+                        return done(unexpected("RespScanThreadStart"));
+                    if (auto e = statusError("ScanThreadStart", st->status))
+                        return done(*e);
+                    d->pollScan<Private::ThreadScanKind>(
+                        QDeadlineTimer(kScanOverallTimeoutMs), options, done);
+                });
         },
         d->failer(done));
     return op;
 }
 
-Pending<ThreadStatus> *Provisioner::provisionThread(const QByteArray &dataset, const ProvisionOptions &options)
+Pending<ThreadStatus> *Provisioner::provisionThread(
+    const QByteArray &dataset, const ProvisionOptions &options)
 {
     auto *op = d->start<ThreadStatus>();
     if (d->current != op)
@@ -824,29 +849,32 @@ Pending<ThreadStatus> *Provisioner::provisionThread(const QByteArray &dataset, c
     d->withSession(
         [this, dataset, options, done] {
             d->setStep(ProvisionStep::SendingConfig);
-            d->configRequest(codec::SetThreadConfig{dataset}, [this, options, done](Result<codec::ConfigResponse> r) {
-                if (!r)
-                    return done(r.error());
-                const auto *set = std::get_if<codec::SetThreadConfigResponse>(&*r);
-                if (!set)
-                    return done(unexpected("RespSetThreadConfig"));
-                if (auto e = statusError("SetThreadConfig", set->status))
-                    return done(*e);
-                d->setStep(ProvisionStep::Applying);
-                d->configRequest(codec::ApplyThreadConfig{}, [this, options, done](Result<codec::ConfigResponse> r) {
+            d->configRequest(
+                codec::SetThreadConfig { dataset }, [this, options, done](Result<codec::ConfigResponse> r) {
                     if (!r)
                         return done(r.error());
-                    const auto *apply = std::get_if<codec::ApplyThreadConfigResponse>(&*r);
-                    if (!apply)
-                        return done(unexpected("RespApplyThreadConfig"));
-                    if (auto e = statusError("ApplyThreadConfig", apply->status))
+                    const auto *set = std::get_if<codec::SetThreadConfigResponse>(&*r);
+                    if (!set)
+                        return done(unexpected("RespSetThreadConfig"));
+                    if (auto e = statusError("SetThreadConfig", set->status))
                         return done(*e);
-                    d->setStep(ProvisionStep::WaitingForConnection);
-                    const QDeadlineTimer deadline(options.connectTimeoutMs);
-                    d->later(options.firstPollDelayMs,
-                             [this, deadline, options, done] { d->pollThreadStatus(deadline, options, done); });
+                    d->setStep(ProvisionStep::Applying);
+                    d->configRequest(
+                        codec::ApplyThreadConfig {}, [this, options, done](Result<codec::ConfigResponse> r) {
+                            if (!r)
+                                return done(r.error());
+                            const auto *apply = std::get_if<codec::ApplyThreadConfigResponse>(&*r);
+                            if (!apply)
+                                return done(unexpected("RespApplyThreadConfig"));
+                            if (auto e = statusError("ApplyThreadConfig", apply->status))
+                                return done(*e);
+                            d->setStep(ProvisionStep::WaitingForConnection);
+                            const QDeadlineTimer deadline(options.connectTimeoutMs);
+                            d->later(options.firstPollDelayMs, [this, deadline, options, done] {
+                                d->pollThreadStatus(deadline, options, done);
+                            });
+                        });
                 });
-            });
         },
         d->failer(done));
     return op;

@@ -12,16 +12,16 @@ struct AuthName
     const char *wire;
 };
 // Index = wifi_auth_mode_t value (§3.3 WifiAuthMode).
-constexpr std::array<AuthName, 8> kAuthNames{{
-    {"Open", "Open"},
-    {"WEP", "WEP"},
-    {"WPA-PSK", "WPA_PSK"},
-    {"WPA2-PSK", "WPA2_PSK"},
-    {"WPA/WPA2-PSK", "WPA_WPA2_PSK"},
-    {"WPA2-Enterprise", "WPA2_ENTERPRISE"},
-    {"WPA3-PSK", "WPA3_PSK"},
-    {"WPA2/WPA3-PSK", "WPA2_WPA3_PSK"},
-}};
+constexpr std::array<AuthName, 8> kAuthNames { {
+    { "Open", "Open" },
+    { "WEP", "WEP" },
+    { "WPA-PSK", "WPA_PSK" },
+    { "WPA2-PSK", "WPA2_PSK" },
+    { "WPA/WPA2-PSK", "WPA_WPA2_PSK" },
+    { "WPA2-Enterprise", "WPA2_ENTERPRISE" },
+    { "WPA3-PSK", "WPA3_PSK" },
+    { "WPA2/WPA3-PSK", "WPA2_WPA3_PSK" },
+} };
 } // namespace
 
 QString authModeName(int rawAuthMode)
@@ -44,10 +44,14 @@ int authModeFromName(const QString &name)
 QString wifiStateName(WifiState state)
 {
     switch (state) {
-    case WifiState::Connected: return QStringLiteral("Connected");
-    case WifiState::Connecting: return QStringLiteral("Connecting");
-    case WifiState::Disconnected: return QStringLiteral("Disconnected");
-    case WifiState::ConnectionFailed: return QStringLiteral("ConnectionFailed");
+    case WifiState::Connected:
+        return QStringLiteral("Connected");
+    case WifiState::Connecting:
+        return QStringLiteral("Connecting");
+    case WifiState::Disconnected:
+        return QStringLiteral("Disconnected");
+    case WifiState::ConnectionFailed:
+        return QStringLiteral("ConnectionFailed");
     }
     return QStringLiteral("Unknown");
 }
@@ -59,17 +63,18 @@ std::optional<Error> validateWifiCredentials(const WifiCredentials &c, int authM
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("SSID is empty"));
     if (c.ssid.size() > 32)
         return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("SSID is %1 bytes; at most 32 are allowed").arg(c.ssid.size()));
+            QStringLiteral("SSID is %1 bytes; at most 32 are allowed").arg(c.ssid.size()));
     if (c.passphrase.size() > 63)
         return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("passphrase is %1 bytes; the device accepts at most 63 "
-                                        "(a 64-hex-digit PSK is rejected)")
-                             .arg(c.passphrase.size()));
+            QStringLiteral("passphrase is %1 bytes; the device accepts at most 63 "
+                           "(a 64-hex-digit PSK is rejected)")
+                .arg(c.passphrase.size()));
     if (!c.bssid.isEmpty() && c.bssid.size() != 6)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("BSSID must be 6 bytes, got %1").arg(c.bssid.size()));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("BSSID must be 6 bytes, got %1").arg(c.bssid.size()));
     if (c.channel < 0 || c.channel > 196)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("channel %1 is out of range").arg(c.channel));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("channel %1 is out of range").arg(c.channel));
     if (authMode == int(AuthMode::Open) && !c.passphrase.isEmpty())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("open network takes no passphrase"));
     const bool psk = authMode == int(AuthMode::WPA_PSK) || authMode == int(AuthMode::WPA2_PSK)
@@ -78,12 +83,11 @@ std::optional<Error> validateWifiCredentials(const WifiCredentials &c, int authM
     if (psk) {
         if (c.passphrase.size() < 8)
             return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("WPA passphrase must be 8..63 characters, got %1")
-                                 .arg(c.passphrase.size()));
+                QStringLiteral("WPA passphrase must be 8..63 characters, got %1").arg(c.passphrase.size()));
         for (char ch : c.passphrase) {
             if (ch < 0x20 || ch > 0x7e)
-                return makeError(ErrorCode::InvalidArgument,
-                                 QStringLiteral("WPA passphrase must be printable ASCII"));
+                return makeError(
+                    ErrorCode::InvalidArgument, QStringLiteral("WPA passphrase must be printable ASCII"));
         }
     }
     return std::nullopt;

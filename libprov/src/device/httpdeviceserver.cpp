@@ -45,7 +45,7 @@ struct HttpDeviceServer::Private
     bool continuesSession(QTcpSocket *socket, const http::Message &request) const;
     void startSession(QTcpSocket *socket);
     void send(QTcpSocket *socket, int status, const QByteArray &reason, const QByteArray &body,
-              const QByteArray &setCookie);
+        const QByteArray &setCookie);
     void closeSocket(QTcpSocket *socket);
     void reboot(int offlineMs);
 };
@@ -60,7 +60,7 @@ void HttpDeviceServer::Private::accept()
                 closeSocket(c.socket);
         }
         connections.clear();
-        connections.append({socket, std::make_shared<http::Parser>(kMaxBody)});
+        connections.append({ socket, std::make_shared<http::Parser>(kMaxBody) });
         QObject::connect(socket, &QTcpSocket::readyRead, q, [this, socket] { read(socket); });
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     }
@@ -75,8 +75,8 @@ void HttpDeviceServer::Private::closeSocket(QTcpSocket *socket)
 
 void HttpDeviceServer::Private::read(QTcpSocket *socket)
 {
-    auto it = std::find_if(connections.begin(), connections.end(),
-                           [socket](const Connection &c) { return c.socket == socket; });
+    auto it = std::find_if(
+        connections.begin(), connections.end(), [socket](const Connection &c) { return c.socket == socket; });
     if (it == connections.end())
         return;
     std::shared_ptr<http::Parser> parser = it->parser;
@@ -85,8 +85,8 @@ void HttpDeviceServer::Private::read(QTcpSocket *socket)
         serve(socket, parser->take());
     if (parser->state() == http::Parser::State::Error) {
         // Oversize body, chunked encoding, junk: esp_http_server drops the connection.
-        Q_EMIT q->requestHandled(QStringLiteral("bad HTTP request (%1): closed")
-                                     .arg(QString::fromLatin1(parser->errorText())));
+        Q_EMIT q->requestHandled(
+            QStringLiteral("bad HTTP request (%1): closed").arg(QString::fromLatin1(parser->errorText())));
         closeSocket(socket);
     }
 }
@@ -113,11 +113,11 @@ void HttpDeviceServer::Private::startSession(QTcpSocket *socket)
 }
 
 void HttpDeviceServer::Private::send(QTcpSocket *socket, int status, const QByteArray &reason,
-                                     const QByteArray &body, const QByteArray &setCookie)
+    const QByteArray &body, const QByteArray &setCookie)
 {
-    QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "text/html"}};
+    QList<QPair<QByteArray, QByteArray>> headers { { "Content-Type", "text/html" } };
     if (!setCookie.isEmpty())
-        headers.append({"Set-Cookie", setCookie});
+        headers.append({ "Set-Cookie", setCookie });
     socket->write(http::serialize("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason, headers, body));
 }
 
@@ -134,8 +134,8 @@ void HttpDeviceServer::Private::reboot(int offlineMs)
     QTimer::singleShot(offlineMs, q, [this] {
         offline = false;
         if (!server.listen(address, port))
-            Q_EMIT q->requestHandled(QStringLiteral("could not listen again after reboot: %1")
-                                         .arg(server.errorString()));
+            Q_EMIT q->requestHandled(
+                QStringLiteral("could not listen again after reboot: %1").arg(server.errorString()));
     });
 }
 
@@ -183,7 +183,8 @@ void HttpDeviceServer::Private::serve(QTcpSocket *socket, const http::Message &r
         Q_EMIT q->requestHandled(summary + QStringLiteral(", 404"));
         return;
     case DeviceReply::Action::Refuse:
-        Q_EMIT q->requestHandled(summary + QStringLiteral(", refused (%1): closed without response").arg(reply.reason));
+        Q_EMIT q->requestHandled(
+            summary + QStringLiteral(", refused (%1): closed without response").arg(reply.reason));
         closeSocket(socket);
         return;
     case DeviceReply::Action::Drop:

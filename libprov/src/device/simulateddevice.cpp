@@ -33,10 +33,14 @@ struct FaultName
     const char *name;
 };
 constexpr FaultName kFaultNames[] = {
-    {FaultKind::DropResponse, "drop"},         {FaultKind::Delay, "delay"},
-    {FaultKind::CorruptCiphertext, "corrupt"}, {FaultKind::CloseWithoutResponse, "close"},
-    {FaultKind::WrongDeviceProof, "wrong-proof"}, {FaultKind::Reboot, "reboot"},
-    {FaultKind::NewCookie, "new-cookie"},      {FaultKind::NeverConnect, "never-connect"},
+    { FaultKind::DropResponse, "drop" },
+    { FaultKind::Delay, "delay" },
+    { FaultKind::CorruptCiphertext, "corrupt" },
+    { FaultKind::CloseWithoutResponse, "close" },
+    { FaultKind::WrongDeviceProof, "wrong-proof" },
+    { FaultKind::Reboot, "reboot" },
+    { FaultKind::NewCookie, "new-cookie" },
+    { FaultKind::NeverConnect, "never-connect" },
 };
 
 DeviceReply refuse(const QString &why)
@@ -79,10 +83,12 @@ Result<FaultSpec> parseFaultSpec(const QString &text)
         bool ok = false;
         spec.occurrence = parts.value(2).toInt(&ok);
         if (!ok || spec.occurrence < 0)
-            return makeError(ErrorCode::InvalidArgument, QStringLiteral("bad occurrence in fault '%1'").arg(text));
+            return makeError(
+                ErrorCode::InvalidArgument, QStringLiteral("bad occurrence in fault '%1'").arg(text));
     }
     if (parts.size() > 3)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("too many parts in fault '%1'").arg(text));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("too many parts in fault '%1'").arg(text));
     return spec;
 }
 
@@ -116,17 +122,19 @@ struct SimulatedDevice::Private
     QHash<QString, int> requestCounts;
 };
 
-Result<std::unique_ptr<SimulatedDevice>> SimulatedDevice::create(const DeviceConfig &config,
-                                                                  std::shared_ptr<RandomSource> rng)
+Result<std::unique_ptr<SimulatedDevice>> SimulatedDevice::create(
+    const DeviceConfig &config, std::shared_ptr<RandomSource> rng)
 {
     if (config.secVer < 0 || config.secVer > 2)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("sec_ver must be 0, 1 or 2"));
     if (config.secVer == 2 && !config.verifier && (config.password.isEmpty() || config.username.isEmpty()))
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("Security 2 needs a username and password"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("Security 2 needs a username and password"));
     if (config.sec2PatchVer < 0 || config.sec2PatchVer > 1)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("sec_patch_ver must be 0 or 1"));
     if (config.serviceName.isEmpty() || config.serviceName.toUtf8().size() > 28)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("service name must be 1..28 bytes (§7.1)"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("service name must be 1..28 bytes (§7.1)"));
     std::unique_ptr<SimulatedDevice> device(new SimulatedDevice(config, std::move(rng)));
     auto &d = device->d;
     switch (config.secVer) {
@@ -163,8 +171,9 @@ SimulatedDevice::SimulatedDevice(const DeviceConfig &config, std::shared_ptr<Ran
     ProtoVersionSpec spec;
     spec.provVersion = config.provVersion;
     spec.secVer = config.secVer;
-    spec.secPatchVer = config.announcePatchVer ? std::optional<int>(config.secVer == 2 ? config.sec2PatchVer : 0)
-                                               : std::nullopt;
+    spec.secPatchVer = config.announcePatchVer
+        ? std::optional<int>(config.secVer == 2 ? config.sec2PatchVer : 0)
+        : std::nullopt;
     spec.capabilities.clear();
     if (config.secVer == 0)
         spec.capabilities << QStringLiteral("no_sec");
@@ -180,7 +189,7 @@ SimulatedDevice::~SimulatedDevice() = default;
 
 QStringList SimulatedDevice::endpoints() const
 {
-    QStringList list{kProtoVer, kSession, kConfig};
+    QStringList list { kProtoVer, kSession, kConfig };
     if (m_config.wifiScan)
         list << kScan;
     list << kCtrl << m_config.customEndpoints;
@@ -238,15 +247,15 @@ struct RadioOutcome
     bool terminal = false;
 };
 
-RadioOutcome radioState(const SimRadioConfig &radio, const WifiCredentials &creds, qint64 elapsedMs,
-                        bool neverConnect)
+RadioOutcome radioState(
+    const SimRadioConfig &radio, const WifiCredentials &creds, qint64 elapsedMs, bool neverConnect)
 {
     RadioOutcome out;
     out.status.state = WifiState::Connecting;
     if (neverConnect)
         return out;
     const auto ap = std::find_if(radio.accessPoints.begin(), radio.accessPoints.end(),
-                                 [&](const SimAccessPoint &a) { return a.ssid == creds.ssid; });
+        [&](const SimAccessPoint &a) { return a.ssid == creds.ssid; });
     std::optional<WifiFailReason> failure;
     if (ap == radio.accessPoints.end())
         failure = WifiFailReason::NetworkNotFound;
@@ -388,7 +397,7 @@ QByteArray SimulatedDevice::corruptProof(const QByteArray &sessionResponse) cons
 bool SimulatedDevice::hasFault(FaultKind kind) const
 {
     return std::any_of(m_config.faults.begin(), m_config.faults.end(),
-                       [kind](const FaultSpec &f) { return f.kind == kind; });
+        [kind](const FaultSpec &f) { return f.kind == kind; });
 }
 
 Result<QByteArray> SimulatedDevice::dispatch(const QString &endpoint, const QByteArray &plaintext)
@@ -414,8 +423,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
         if (d->state == ManagerState::Started || !d->applied) {
             resp.wifi.state = WifiState::Disconnected;
         } else {
-            const RadioOutcome outcome =
-                radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect));
+            const RadioOutcome outcome = radioState(
+                m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect));
             resp.wifi = outcome.status;
             if (outcome.status.state == WifiState::Connected && !d->connectedRead) {
                 // Reading Connected ends provisioning after the cleanup delay (§9.2).
@@ -429,7 +438,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
     if (const auto *set = std::get_if<codec::SetWifiConfig>(&*request)) {
         WifiCredentials creds = set->credentials;
         // The device copies the SSID up to its first NUL and the passphrase as a C string (§9.1).
-        creds.ssid = creds.ssid.left(creds.ssid.indexOf('\0') < 0 ? creds.ssid.size() : creds.ssid.indexOf('\0'));
+        creds.ssid = creds.ssid.left(
+            creds.ssid.indexOf('\0') < 0 ? creds.ssid.size() : creds.ssid.indexOf('\0'));
         int status = kStatusSuccess;
         if (creds.ssid.size() > 32 || creds.passphrase.size() > 63
             || (!creds.bssid.isEmpty() && creds.bssid.size() != 6))
@@ -438,8 +448,9 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
             status = kStatusInternalError;
         else
             d->stored = creds;
-        Q_EMIT event(QStringLiteral("SetConfig ssid=%1 status=%2").arg(QString::fromUtf8(creds.ssid)).arg(status));
-        return codec::encodeConfigResponse(codec::SetWifiConfigResponse{status});
+        Q_EMIT event(
+            QStringLiteral("SetConfig ssid=%1 status=%2").arg(QString::fromUtf8(creds.ssid)).arg(status));
+        return codec::encodeConfigResponse(codec::SetWifiConfigResponse { status });
     }
     if (std::holds_alternative<codec::ApplyWifiConfig>(*request)) {
         int status = kStatusSuccess;
@@ -454,7 +465,7 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
         Q_EMIT event(QStringLiteral("ApplyConfig status=%1").arg(status));
         if (status == kStatusSuccess)
             Q_EMIT configApplied();
-        return codec::encodeConfigResponse(codec::ApplyWifiConfigResponse{status});
+        return codec::encodeConfigResponse(codec::ApplyWifiConfigResponse { status });
     }
     // Thread requests on a Wi-Fi build: InvalidArgument (§10).
     if (std::holds_alternative<codec::GetThreadStatus>(*request)) {
@@ -463,8 +474,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
         return codec::encodeConfigResponse(resp);
     }
     if (std::holds_alternative<codec::SetThreadConfig>(*request))
-        return codec::encodeConfigResponse(codec::SetThreadConfigResponse{kStatusInvalidArgument});
-    return codec::encodeConfigResponse(codec::ApplyThreadConfigResponse{kStatusInvalidArgument});
+        return codec::encodeConfigResponse(codec::SetThreadConfigResponse { kStatusInvalidArgument });
+    return codec::encodeConfigResponse(codec::ApplyThreadConfigResponse { kStatusInvalidArgument });
 }
 
 Result<QByteArray> SimulatedDevice::handleScan(const QByteArray &plaintext)
@@ -475,17 +486,17 @@ Result<QByteArray> SimulatedDevice::handleScan(const QByteArray &plaintext)
     if (std::holds_alternative<codec::ScanWifiStart>(*request)) {
         d->scanResults.clear();
         for (const SimAccessPoint &ap : m_config.radio.accessPoints)
-            d->scanResults.append(ScanEntry{ap.ssid, ap.channel, ap.rssi, ap.bssid, ap.authMode});
+            d->scanResults.append(ScanEntry { ap.ssid, ap.channel, ap.rssi, ap.bssid, ap.authMode });
         // Strongest first (§9.3 item 3), at most the configured maximum.
         std::stable_sort(d->scanResults.begin(), d->scanResults.end(),
-                         [](const ScanEntry &a, const ScanEntry &b) { return a.rssi > b.rssi; });
+            [](const ScanEntry &a, const ScanEntry &b) { return a.rssi > b.rssi; });
         d->scanResults = d->scanResults.mid(0, int(kScanMaxEntries));
         d->scanDone = true;
-        return codec::encodeScanResponse(codec::ScanWifiStartResponse{kStatusSuccess});
+        return codec::encodeScanResponse(codec::ScanWifiStartResponse { kStatusSuccess });
     }
     if (std::holds_alternative<codec::ScanWifiStatus>(*request)) {
         return codec::encodeScanResponse(
-            codec::ScanWifiStatusResponse{kStatusSuccess, d->scanDone, quint32(d->scanResults.size())});
+            codec::ScanWifiStatusResponse { kStatusSuccess, d->scanDone, quint32(d->scanResults.size()) });
     }
     if (const auto *page = std::get_if<codec::ScanWifiResult>(&*request)) {
         // network_provisioning 1.2.x rejects requests beyond its table (§9.3 item 4).
@@ -498,10 +509,11 @@ Result<QByteArray> SimulatedDevice::handleScan(const QByteArray &plaintext)
     }
     // Thread scans on a Wi-Fi build (§10).
     if (std::holds_alternative<codec::ScanThreadStart>(*request))
-        return codec::encodeScanResponse(codec::ScanThreadStartResponse{kStatusInvalidArgument});
+        return codec::encodeScanResponse(codec::ScanThreadStartResponse { kStatusInvalidArgument });
     if (std::holds_alternative<codec::ScanThreadStatus>(*request))
-        return codec::encodeScanResponse(codec::ScanThreadStatusResponse{kStatusInvalidArgument, false, 0});
-    return codec::encodeScanResponse(codec::ScanThreadResultResponse{kStatusInvalidArgument, {}});
+        return codec::encodeScanResponse(
+            codec::ScanThreadStatusResponse { kStatusInvalidArgument, false, 0 });
+    return codec::encodeScanResponse(codec::ScanThreadResultResponse { kStatusInvalidArgument, {} });
 }
 
 Result<QByteArray> SimulatedDevice::handleCtrl(const QByteArray &plaintext)
@@ -509,9 +521,10 @@ Result<QByteArray> SimulatedDevice::handleCtrl(const QByteArray &plaintext)
     auto request = codec::decodeCtrlRequest(plaintext);
     if (!request)
         return request.error();
-    codec::CtrlResponse resp{request->command, kStatusSuccess};
+    codec::CtrlResponse resp { request->command, kStatusSuccess };
     const bool failed = d->state == ManagerState::CredentialsReceived && d->applied
-        && radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect)).status.state
+        && radioState(m_config.radio, *d->applied, d->sinceApply.elapsed(), hasFault(FaultKind::NeverConnect))
+                .status.state
             == WifiState::ConnectionFailed;
     switch (request->command) {
     case codec::CtrlCommand::WifiReset:
@@ -539,7 +552,8 @@ Result<QByteArray> SimulatedDevice::handleCtrl(const QByteArray &plaintext)
         resp.status = kStatusInvalidArgument;
         break;
     }
-    Q_EMIT event(QStringLiteral("prov-ctrl command=%1 status=%2").arg(int(request->command)).arg(resp.status));
+    Q_EMIT event(
+        QStringLiteral("prov-ctrl command=%1 status=%2").arg(int(request->command)).arg(resp.status));
     return codec::encodeCtrlResponse(resp);
 }
 

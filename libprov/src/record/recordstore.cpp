@@ -431,8 +431,8 @@ public:
         Transaction tx(db);
         if (Status s = beginTransaction(tx); !s)
             return s;
-        if (Status s
-            = execSql(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
+        if (Status s = execSql(
+                QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
                 "cannot create schema_version");
             !s)
             return s;

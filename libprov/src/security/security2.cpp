@@ -380,8 +380,8 @@ private:
         auto devicePublic = srp::computeDevicePublic(b.view(), m_credentials.verifier);
         if (!devicePublic)
             return devicePublic.error();
-        auto premaster
-            = srp::devicePremaster(b.view(), cmd.clientPubkey, *devicePublic, m_credentials.verifier);
+        auto premaster = srp::devicePremaster(
+            b.view(), cmd.clientPubkey, *devicePublic, m_credentials.verifier);
         if (!premaster)
             return premaster.error();
         auto key = srp::sessionKey(premaster->view());

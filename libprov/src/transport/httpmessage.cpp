@@ -46,7 +46,7 @@ Parser::State Parser::parse()
         if (end > m_maxHeader)
             return fail("header block too large");
         const QList<QByteArray> lines = m_buffer.left(end).split('\n');
-        m_current = Message{};
+        m_current = Message {};
         m_current.startLine = lines.value(0).trimmed();
         if (m_current.startLine.isEmpty())
             return fail("empty start line");
@@ -55,7 +55,7 @@ Parser::State Parser::parse()
             const qsizetype colon = line.indexOf(':');
             if (colon <= 0)
                 return fail("malformed header line");
-            m_current.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+            m_current.headers.append({ line.left(colon).trimmed(), line.mid(colon + 1).trimmed() });
         }
         if (!m_current.header("Transfer-Encoding").isNull())
             return fail("chunked/transfer-encoded bodies are not supported");
@@ -84,7 +84,7 @@ Parser::State Parser::parse()
 Message Parser::take()
 {
     Message out = std::move(m_current);
-    m_current = Message{};
+    m_current = Message {};
     m_bodyLength = -1;
     m_state = State::Incomplete;
     if (!m_buffer.isEmpty())
@@ -92,8 +92,8 @@ Message Parser::take()
     return out;
 }
 
-QByteArray serialize(const QByteArray &startLine, const QList<QPair<QByteArray, QByteArray>> &headers,
-                     const QByteArray &body)
+QByteArray serialize(
+    const QByteArray &startLine, const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body)
 {
     QByteArray out = startLine + "\r\n";
     for (const auto &h : headers)

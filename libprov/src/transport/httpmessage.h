@@ -35,8 +35,7 @@ public:
     explicit Parser(qsizetype maxBodyBytes, qsizetype maxHeaderBytes = 8192)
         : m_maxBody(maxBodyBytes)
         , m_maxHeader(maxHeaderBytes)
-    {
-    }
+    { }
 
     /// Appends `bytes` and parses as far as possible.
     State feed(const QByteArray &bytes);
@@ -62,7 +61,7 @@ private:
 };
 
 /// Serialises a message: start line, headers, Content-Length (always), blank line, body.
-QByteArray serialize(const QByteArray &startLine, const QList<QPair<QByteArray, QByteArray>> &headers,
-                     const QByteArray &body);
+QByteArray serialize(
+    const QByteArray &startLine, const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body);
 
 } // namespace prov::http

@@ -50,7 +50,7 @@ struct HttpTransport::Private
     quint16 port = 0;
     QTcpSocket *socket = nullptr;
     bool connected = false;
-    http::Parser parser{kMaxResponseBytes};
+    http::Parser parser { kMaxResponseBytes };
     Phase phase = Phase::Idle;
     QString endpoint;
     QByteArray request;
@@ -122,10 +122,10 @@ void HttpTransport::openSocket()
 
 void HttpTransport::sendRequest(const QString &endpoint, const QByteArray &body)
 {
-    QList<QPair<QByteArray, QByteArray>> headers{
-        {"Host", address().toUtf8()}, {"Content-Type", kContentType}, {"Accept", kAccept}};
+    QList<QPair<QByteArray, QByteArray>> headers { { "Host", address().toUtf8() },
+        { "Content-Type", kContentType }, { "Accept", kAccept } };
     if (!m_cookie.isEmpty())
-        headers.append({"Cookie", m_cookie}); // exactly "session=<n>", nothing else (§6.3)
+        headers.append({ "Cookie", m_cookie }); // exactly "session=<n>", nothing else (§6.3)
     const QByteArray wire = http::serialize("POST /" + endpoint.toUtf8() + " HTTP/1.1", headers, body);
     d->parser = http::Parser(kMaxResponseBytes);
 
@@ -158,7 +158,7 @@ void HttpTransport::handleReadyRead()
         const QByteArray why = d->parser.errorText();
         abortExchange();
         complete(makeError(ErrorCode::MalformedMessage,
-                           QStringLiteral("unparseable HTTP response: %1").arg(QString::fromLatin1(why))));
+            QStringLiteral("unparseable HTTP response: %1").arg(QString::fromLatin1(why))));
         return;
     }
     case http::Parser::State::Complete:
@@ -191,27 +191,27 @@ void HttpTransport::handleResponse(const HttpResponseView &response)
 
     if (probing) {
         complete(newSession ? makeError(ErrorCode::SessionLost,
-                                        QStringLiteral("the device refused the request to %1 and has started a "
-                                                       "new session (rebooted or taken over): redo the handshake")
-                                            .arg(d->endpoint))
+                     QStringLiteral("the device refused the request to %1 and has started a "
+                                    "new session (rebooted or taken over): redo the handshake")
+                         .arg(d->endpoint))
                             : makeError(ErrorCode::DeviceRefused,
-                                        QStringLiteral("the device closed the connection without a response to "
-                                                       "%1: it refused the request (§6.4)")
-                                            .arg(d->endpoint)));
+                                QStringLiteral("the device closed the connection without a response to "
+                                               "%1: it refused the request (§6.4)")
+                                    .arg(d->endpoint)));
         return;
     }
     if (newSession) {
         complete(makeError(ErrorCode::SessionLost,
-                           QStringLiteral("the device assigned a new session cookie while answering %1: its "
-                                          "security session is gone, redo the handshake")
-                               .arg(d->endpoint)));
+            QStringLiteral("the device assigned a new session cookie while answering %1: its "
+                           "security session is gone, redo the handshake")
+                .arg(d->endpoint)));
         return;
     }
     if (response.status != 200) {
         complete(makeError(ErrorCode::HttpStatus,
-                           response.status == 404
-                               ? QStringLiteral("HTTP 404: the device has no endpoint %1").arg(d->endpoint)
-                               : QStringLiteral("HTTP %1 from %2").arg(response.status).arg(d->endpoint)));
+            response.status == 404
+                ? QStringLiteral("HTTP 404: the device has no endpoint %1").arg(d->endpoint)
+                : QStringLiteral("HTTP %1 from %2").arg(response.status).arg(d->endpoint)));
         return;
     }
     complete(response.body);
@@ -239,19 +239,18 @@ void HttpTransport::handleClosed()
             return startProbe();
         abortExchange();
         complete(makeError(ErrorCode::DeviceRefused,
-                           QStringLiteral("the device closed the connection without a response to %1: it "
-                                          "refused the request (§6.4)")
-                               .arg(d->endpoint)));
+            QStringLiteral("the device closed the connection without a response to %1: it "
+                           "refused the request (§6.4)")
+                .arg(d->endpoint)));
         return;
     }
     abortExchange();
     complete(makeError(ErrorCode::Disconnected,
-                       phase == Private::Phase::Probing
-                           ? QStringLiteral("the device refused the request to %1 and then stopped answering "
-                                            "(rebooted or out of range)")
-                                 .arg(d->endpoint)
-                           : QStringLiteral("the connection dropped in the middle of the response to %1")
-                                 .arg(d->endpoint)));
+        phase == Private::Phase::Probing
+            ? QStringLiteral("the device refused the request to %1 and then stopped answering "
+                             "(rebooted or out of range)")
+                  .arg(d->endpoint)
+            : QStringLiteral("the connection dropped in the middle of the response to %1").arg(d->endpoint)));
 }
 
 void HttpTransport::handleSocketError()
@@ -266,13 +265,13 @@ void HttpTransport::handleSocketError()
         return;
     if (phase == Private::Phase::Probing) {
         complete(makeError(ErrorCode::Disconnected,
-                           QStringLiteral("the device refused the request to %1 and is no longer reachable "
-                                          "(%2): rebooted or out of range")
-                               .arg(d->endpoint, why)));
+            QStringLiteral("the device refused the request to %1 and is no longer reachable "
+                           "(%2): rebooted or out of range")
+                .arg(d->endpoint, why)));
         return;
     }
     complete(makeError(wasConnected ? ErrorCode::Disconnected : ErrorCode::ConnectFailed,
-                       QStringLiteral("%1 (%2)").arg(why, address())));
+        QStringLiteral("%1 (%2)").arg(why, address())));
 }
 
 } // namespace prov

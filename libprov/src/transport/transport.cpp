@@ -19,19 +19,21 @@ Transport::~Transport() = default;
 void Transport::exchange(const QString &endpoint, const QByteArray &request, Callback done)
 {
     auto failLater = [this, done](Error e) {
-        QMetaObject::invokeMethod(this, [done, e] { done(e); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done, e] { done(e); }, Qt::QueuedConnection);
     };
     if (m_done)
-        return failLater(makeError(ErrorCode::Internal, QStringLiteral("transport busy: one exchange at a time")));
+        return failLater(
+            makeError(ErrorCode::Internal, QStringLiteral("transport busy: one exchange at a time")));
     if (request.isEmpty())
         return failLater(makeError(ErrorCode::InvalidArgument,
-                                   QStringLiteral("empty request to %1: devices reject 0-byte bodies").arg(endpoint)));
+            QStringLiteral("empty request to %1: devices reject 0-byte bodies").arg(endpoint)));
     if (request.size() > maxRequestSize())
         return failLater(makeError(ErrorCode::PayloadTooLarge,
-                                   QStringLiteral("request to %1 is %2 bytes; this link takes at most %3")
-                                       .arg(endpoint)
-                                       .arg(request.size())
-                                       .arg(maxRequestSize())));
+            QStringLiteral("request to %1 is %2 bytes; this link takes at most %3")
+                .arg(endpoint)
+                .arg(request.size())
+                .arg(maxRequestSize())));
     m_done = std::move(done);
     ++m_generation;
     m_timer->start(m_timeoutMs);
