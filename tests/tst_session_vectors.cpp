@@ -26,7 +26,7 @@ public:
         : m_exchanges(std::move(exchanges))
     { }
     void resetSession() override { }
-    QString kind() const override { return QStringLiteral("replay"); }
+    TransportKind kind() const override { return TransportKind::SoftAp; } // replays an HTTP capture
     QString address() const override { return QStringLiteral("vectors"); }
     int maxRequestSize() const override { return 4096; }
 

@@ -17,8 +17,8 @@ enum ExitCode : int {
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
     Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage
-    Authentication = 30, ///< AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link
-                         ///< security)
+    /// AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link security)
+    Authentication = 30,
     Handshake = 31, ///< HandshakeFailed, DecryptFailed (device not authentic or corrupt data)
     WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
     WifiNotFound = 41, ///< WifiNetworkNotFound

@@ -70,8 +70,8 @@ struct Target
     QString bleAddress;
     QUuid bleService;
     std::optional<Error> lookupError; ///< BLE: the device was not found
-    bool byBleAddress = false; ///< BLE: `label` is an address, not a name (decided once, not per
-                               ///< advertisement)
+    /// BLE: `label` is an address, not a name (decided once, not per advertisement)
+    bool byBleAddress = false;
 };
 
 void progress(const Options &o, const QString &line)
@@ -464,7 +464,7 @@ public:
         say(QStringLiteral("device %1 (%2)")
                 .arg(m_o.link == Link::Ble ? QStringLiteral("%1 %2").arg(m_target.label, m_target.bleAddress)
                                            : m_transport->address(),
-                    m_transport->kind()));
+                    transportKindName(m_transport->kind())));
         await(m_provisioner->connectDevice(), [this](Result<DeviceInfo> info) {
             if (!info)
                 return fail(info.error());

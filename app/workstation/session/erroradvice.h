@@ -19,8 +19,8 @@ enum class ErrorContext : int {
     Apply = 3, ///< SetConfig, ApplyConfig, GetStatus polling
     Control = 4, ///< prov-ctrl reset / reprov
     Custom = 5, ///< custom endpoint
-    BleLink = 6, ///< any step over BLE: link-level advice (range, adapter, advertising) replaces the SoftAP
-                 ///< wording
+    /// any step over BLE: link-level advice (range, adapter, advertising) replaces the SoftAP wording
+    BleLink = 6,
 };
 
 struct ErrorAdvice

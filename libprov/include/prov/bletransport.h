@@ -106,7 +106,7 @@ public:
     /// Drops the link (and with it the device's security session, §7.6); the next exchange opens
     /// a new one. An exchange in flight ends in Cancelled.
     void resetSession() override;
-    QString kind() const override { return QStringLiteral("ble"); }
+    TransportKind kind() const override { return TransportKind::Ble; }
     QString address() const override;
     /// Largest request the device is assumed to take, in bytes (default 481, §7.4).
     int maxRequestSize() const override { return m_maxRequestBytes; }

@@ -23,40 +23,40 @@ enum class ErrorCode : int {
     ConnectFailed = 11, ///< TCP connect / BLE connect failed or was refused.
     Disconnected = 12, ///< The link dropped (reset, BLE disconnect) while a request was in flight.
     Timeout = 13, ///< No complete response within the per-request timeout.
-    DeviceRefused = 14, ///< The device closed the connection without a response (§6.4): it refused the
-                        ///< request.
-    PayloadTooLarge = 15, ///< Request larger than the transport allows (HTTP 4096 B §6.2, BLE 481/512 B
-                          ///< §7.4).
+    /// The device closed the connection without a response (§6.4): it refused the request.
+    DeviceRefused = 14,
+    /// Request larger than the transport allows (HTTP 4096 B §6.2, BLE 481/512 B §7.4).
+    PayloadTooLarge = 15,
     HttpStatus = 16, ///< The HTTP layer answered with a non-200 status (404/405: missing endpoint).
-    SessionLost = 17, ///< The device started a new transport session (new Set-Cookie, §6.3): redo the
-                      ///< handshake.
-    PairingRequired = 18, ///< The BLE device demands an encrypted/paired link (NotPermitted/NotAuthorized,
-                          ///< §7.5).
-    AdapterPoweredOff = 19, ///< The local Bluetooth adapter exists but is powered off (absent adapter:
-                            ///< Unavailable).
+    /// The device started a new transport session (new Set-Cookie, §6.3): redo the handshake.
+    SessionLost = 17,
+    /// The BLE device demands an encrypted/paired link (NotPermitted/NotAuthorized, §7.5).
+    PairingRequired = 18,
+    /// The local Bluetooth adapter exists but is powered off (absent adapter: Unavailable).
+    AdapterPoweredOff = 19,
     // protocol
     VersionMismatch = 20, ///< proto-ver or sec_ver/sec_patch_ver not supported by this client.
     MalformedMessage = 21, ///< Bytes that do not parse (protobuf, JSON, QR payload).
     UnexpectedMessage = 22, ///< A well-formed message of the wrong type or in the wrong state.
     // security
-    HandshakeFailed = 30, ///< The handshake failed for a reason other than credentials (e.g. bad device
-                          ///< proof).
+    /// The handshake failed for a reason other than credentials (e.g. bad device proof).
+    HandshakeFailed = 30,
     AuthenticationFailed = 31, ///< The device rejected our PoP / SRP password.
     DecryptFailed = 32, ///< AES-GCM tag mismatch or cipher failure on a response.
     // device outcomes
     WifiAuthError = 40, ///< The device could not join: wrong passphrase (§9.2 AuthError).
     WifiNetworkNotFound = 41, ///< The device could not find the SSID (§9.2 NetworkNotFound).
     DeviceRejected = 42, ///< The device answered with a non-Success `Status` (§3.1).
-    WifiConnectTimeout = 43, ///< The device stayed "Connecting" past the client's overall timeout (§13 item
-                             ///< 18).
+    /// The device stayed "Connecting" past the client's overall timeout (§13 item 18).
+    WifiConnectTimeout = 43,
     ThreadAttachFailed = 44, ///< Thread attach failed (DatasetInvalid / ThreadNetworkNotFound, §10).
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.
     Internal = 52, ///< A bug or an OpenSSL/protobuf failure that should not happen.
     // factory record
-    StorageFailed = 60, ///< The factory record store could not open, write or read (SQL/driver error text in
-                        ///< detail).
+    /// The factory record store could not open, write or read (SQL/driver error text in detail).
+    StorageFailed = 60,
 };
 Q_ENUM_NS(ErrorCode)
 

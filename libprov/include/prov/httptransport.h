@@ -45,7 +45,7 @@ public:
     ~HttpTransport() override;
 
     void resetSession() override;
-    QString kind() const override { return QStringLiteral("softap"); }
+    TransportKind kind() const override { return TransportKind::SoftAp; }
     QString address() const override;
     int maxRequestSize() const override { return kMaxBodyBytes; }
 

@@ -40,6 +40,11 @@ struct DeviceInfo
     int sec2PatchVer = 0; ///< patch actually used (Security 2 only)
 };
 
+/// Holds the meta-object of the Provisioner's enums (so they reach QML and logs by name): `prov`
+/// already has its Q_NAMESPACE in error.h and a namespace can have only one. Use them as prov::X.
+namespace provisionmeta {
+Q_NAMESPACE
+
 /// What provisionWifi()/provision() do when the device closes the link after a successful
 /// ApplyConfig: most BLE firmware tears BLE down once provisioning ends (§7.6). Only transports
 /// that report linkClosed() (BleTransport) trigger this; over HTTP nothing changes.
@@ -50,16 +55,7 @@ enum class AfterApplyLinkClosed : int {
     Fail = 2, ///< end in Disconnected, like any other link loss
 };
 
-/// Timing of provisionWifi() (§9.1 step 7). All in ms.
-struct ProvisionOptions
-{
-    int firstPollDelayMs = 1000; ///< wait after Apply before the first GetStatus (device starts connecting 1
-                                 ///< s later)
-    int pollIntervalMs = 1000; ///< between GetStatus polls
-    int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
-    /// The link closed by the device after Apply; default: confirm by reconnecting.
-    AfterApplyLinkClosed afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
-};
+Q_ENUM_NS(AfterApplyLinkClosed)
 
 /// How a successful provision() ended (values are persisted in records: never renumber).
 enum class ProvisionOutcome : int {
@@ -72,6 +68,39 @@ enum class ProvisionOutcome : int {
     /// The link closed after Apply and reconnecting or reading the status failed: result unknown.
     Unconfirmed = 3,
 };
+Q_ENUM_NS(ProvisionOutcome)
+
+/// Named steps, for progress display.
+enum class ProvisionStep : int {
+    Idle = 0,
+    ReadingVersion = 1, ///< proto-ver
+    Handshake = 2, ///< prov-session
+    Scanning = 3, ///< prov-scan
+    SendingConfig = 4, ///< SetConfig
+    Applying = 5, ///< ApplyConfig
+    WaitingForConnection = 6, ///< GetStatus polling
+    Control = 7, ///< prov-ctrl
+    Custom = 8, ///< custom endpoint
+    Done = 9,
+};
+Q_ENUM_NS(ProvisionStep)
+} // namespace provisionmeta
+
+using provisionmeta::AfterApplyLinkClosed;
+using provisionmeta::ProvisionOutcome;
+using provisionmeta::ProvisionStep;
+
+/// Timing of provisionWifi() (§9.1 step 7). All in ms.
+struct ProvisionOptions
+{
+    /// wait after Apply before the first GetStatus (device starts connecting 1 s later)
+    int firstPollDelayMs = 1000;
+    int pollIntervalMs = 1000; ///< between GetStatus polls
+    int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
+    /// The link closed by the device after Apply; default: confirm by reconnecting.
+    AfterApplyLinkClosed afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
+};
+
 /// "connected", "applied_link_closed", "confirmed_after_reconnect", "unconfirmed".
 QString provisionOutcomeName(ProvisionOutcome outcome);
 
@@ -87,19 +116,6 @@ struct ProvisionResult
     std::optional<Error> confirmationError;
 };
 
-/// Named steps, for progress display.
-enum class ProvisionStep : int {
-    Idle = 0,
-    ReadingVersion = 1, ///< proto-ver
-    Handshake = 2, ///< prov-session
-    Scanning = 3, ///< prov-scan
-    SendingConfig = 4, ///< SetConfig
-    Applying = 5, ///< ApplyConfig
-    WaitingForConnection = 6, ///< GetStatus polling
-    Control = 7, ///< prov-ctrl
-    Custom = 8, ///< custom endpoint
-    Done = 9,
-};
 QString provisionStepName(ProvisionStep step);
 
 /// The client role's workflow over one Transport: proto-ver, handshake, scan, configure, apply,

@@ -115,8 +115,8 @@ struct RecordFilter
     qint64 fromMs = 0; ///< startedAtMs >= fromMs; 0 = open
     qint64 toMs = 0; ///< startedAtMs < toMs; 0 = open
     QList<RecordOutcome> outcomes; ///< empty = all
-    QString nameContains; ///< service name substring, case-insensitive (Unicode case folding); SQL wildcards
-                          ///< are literal
+    /// service name substring, case-insensitive (Unicode case folding); SQL wildcards are literal
+    QString nameContains;
     int limit = -1; ///< rows at most; -1 = all
     int offset = 0; ///< rows skipped
     bool newestFirst = true; ///< order by startedAtMs (then row id) descending

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "prov/error.h"
+#include "prov/transportconfig.h"
 
 #include <QObject>
 #include <QString>
@@ -48,8 +49,8 @@ public:
 
     bool isBusy() const { return static_cast<bool>(m_done); }
 
-    /// "softap", "ble", ... (as in the QR payload's `transport`).
-    virtual QString kind() const = 0;
+    /// Which link this is (transportKindName() gives the QR payload's spelling, §11).
+    virtual TransportKind kind() const = 0;
     /// Human-readable peer address: "127.0.0.1:8080", "AA:BB:...".
     virtual QString address() const = 0;
     /// Largest request body the link accepts, in bytes (HTTP: 4096, §6.2).

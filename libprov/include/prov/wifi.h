@@ -13,6 +13,11 @@
 /// public types; protobuf never appears in public headers.
 namespace prov {
 
+/// Holds the meta-object of the Wi-Fi enums (so they reach QML by name): `prov` already has its
+/// Q_NAMESPACE in error.h and a namespace can have only one. Use them as prov::X.
+namespace wifimeta {
+Q_NAMESPACE
+
 /// ESP-IDF `wifi_auth_mode_t` values as sent in `WiFiScanResult.auth` / `WifiConnectedState.auth_mode`.
 /// The wire can carry values above 7 (WAPI, OWE, WPA3-Enterprise, §9.3 item 3): they are kept as raw
 /// ints in `ScanEntry::authMode`, never rejected.
@@ -26,6 +31,18 @@ enum class AuthMode : int {
     WPA3_PSK = 6,
     WPA2_WPA3_PSK = 7,
 };
+
+Q_ENUM_NS(AuthMode)
+
+/// `WifiStationState` (§9.2).
+enum class WifiState : int { Connected = 0, Connecting = 1, Disconnected = 2, ConnectionFailed = 3 };
+/// `WifiConnectFailedReason` (§9.2).
+enum class WifiFailReason : int { AuthError = 0, NetworkNotFound = 1 };
+Q_ENUM_NS(WifiState)
+Q_ENUM_NS(WifiFailReason)
+} // namespace wifimeta
+
+using wifimeta::AuthMode;
 
 /// Human name of a raw auth mode: "Open", "WPA2-PSK", ..., "unknown (9)".
 QString authModeName(int rawAuthMode);
@@ -53,10 +70,8 @@ struct ScanOptions
     int statusPollMs = 200; ///< Delay between ScanStatus polls in ms when not blocking.
 };
 
-/// `WifiStationState` (§9.2).
-enum class WifiState : int { Connected = 0, Connecting = 1, Disconnected = 2, ConnectionFailed = 3 };
-/// `WifiConnectFailedReason` (§9.2).
-enum class WifiFailReason : int { AuthError = 0, NetworkNotFound = 1 };
+using wifimeta::WifiFailReason;
+using wifimeta::WifiState;
 
 QString wifiStateName(WifiState state);
 

@@ -107,8 +107,8 @@ private:
 
     Phase m_phase = Phase::Idle;
     quint64 m_token = 0;
-    quint64 m_generation = 0; ///< bumped whenever the controller is replaced: stale queued Qt signals are
-                              ///< dropped
+    /// bumped whenever the controller is replaced: stale queued Qt signals are dropped
+    quint64 m_generation = 0;
     LinkConfig m_config;
     QLowEnergyController *m_controller = nullptr;
     QLowEnergyService *m_service = nullptr;

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/error.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringView>
+#include <QUuid>
+
+#include <memory>
+#include <optional>
+
+namespace prov {
+
+class BleConnectionLimit;
+class Transport;
+
+/// Holds the meta-object of TransportKind: `prov` already has its Q_NAMESPACE in error.h and a
+/// namespace can have only one. Use the enum as prov::TransportKind.
+namespace transportmeta {
+Q_NAMESPACE
+
+/// Which link carries the protocomm endpoints (docs/protocol.md §6, §7). The numbers never change;
+/// new transports and vendor links are appended.
+enum class TransportKind : int {
+    SoftAp = 0, ///< HTTP/1.1 to the device's SoftAP web server (§6)
+    Ble = 1, ///< GATT characteristics of the provisioning service (§7)
+};
+Q_ENUM_NS(TransportKind)
+} // namespace transportmeta
+
+using transportmeta::TransportKind;
+
+/// The wire and record spelling: "softap", "ble" (the QR payload's `transport`, §11).
+QString transportKindName(TransportKind kind);
+/// Display text: "SoftAP", "BLE".
+QString transportKindDisplayName(TransportKind kind);
+/// Parses user or wire input, case-insensitively: "softap" (esp_prov's alias "httpd" too) and "ble".
+/// nullopt for anything else.
+std::optional<TransportKind> transportKindFromName(QStringView name);
+
+/// Everything needed to build a Transport to one device: the saved settings of a link, apart from
+/// the live link (in the way of QGroundControl's LinkConfiguration). Holds no secret.
+struct TransportConfig
+{
+    static constexpr int kDefaultBleConnectTimeoutMs = 15000; ///< BleTransport::kDefaultConnectTimeoutMs
+    static constexpr int kDefaultBleMaxRequestBytes = 481; ///< BleTransport::kDefaultMaxRequestBytes
+
+    TransportKind kind = TransportKind::SoftAp;
+
+    // ---- SoftAP (§6.1)
+    QString host; ///< host name or IPv4 address; empty = the SoftAP default 192.168.4.1
+    quint16 port = 80; ///< TCP port; 0 = 80
+
+    // ---- BLE (§7)
+    QString bleAddress; ///< "AA:BB:CC:DD:EE:FF", as BleScanner reports it; required for BLE
+    QUuid bleService; ///< the advertised provisioning service UUID, tried first (§7.2); may be null
+    int bleConnectTimeoutMs = kDefaultBleConnectTimeoutMs; ///< connect + service discovery + 0x2901 reads, in
+                                                           ///< ms
+    int bleMaxRequestBytes = kDefaultBleMaxRequestBytes; ///< largest request in bytes, 1..512 (481:
+                                                         ///< Bluedroid, §7.4)
+    /// Shared per-adapter connection limit; not owned, may be null (no limit), must outlive the
+    /// transport.
+    BleConnectionLimit *bleLimit = nullptr;
+
+    // ---- every transport
+    int requestTimeoutMs = 5000; ///< per exchange, in ms (Transport::setTimeout())
+
+    /// The address shown to people: "192.168.4.1:80" / "AA:BB:CC:DD:EE:FF".
+    QString displayAddress() const;
+};
+
+/// Builds the transport `config` describes: HttpTransport or BleTransport, configured and
+/// parented to `parent` (the caller owns it). The one place that constructs transports.
+/// Errors: InvalidArgument (BLE without an address; a timeout or size out of range).
+Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config, QObject *parent = nullptr);
+
+} // namespace prov
