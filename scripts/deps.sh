@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build ccache g++ pkg-config clang-format
+  cmake ninja-build ccache g++ pkg-config clang-format python3
   qt6-base-dev qt6-base-dev-tools
   libprotobuf-dev protobuf-compiler libssl-dev
   libgtest-dev libbenchmark-dev

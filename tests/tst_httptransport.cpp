@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // HttpTransport against a scripted HTTP peer on 127.0.0.1 (ephemeral port): the exact cookie rules
-// of protocol doc §6.3, the body limits of §6.2 and the error classification of §6.4.
+// of docs/protocol.md §6.3, the body limits of §6.2 and the error classification of §6.4.
 
 #include "prov/httptransport.h"
 #include "transport/httpmessage.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Known-answer tests of Security 0/1/2 in both roles: shared/vectors/secN.json (recorded esp_prov
-// and ESP-IDF v5.5.5 device bytes) and the tables of protocol doc §12.1/§12.2.
+// and ESP-IDF v5.5.5 device bytes) and the tables of docs/protocol.md §12.1/§12.2.
 
 #include "codec/sessioncodec.h"
 #include "crypto/crypto.h"
@@ -17,7 +17,7 @@ using provtest::ReplayRandom;
 
 namespace {
 
-// ---- protocol doc §12.2, Security 1 (PoP "abcd1234")
+// ---- docs/protocol.md §12.2, Security 1 (PoP "abcd1234")
 const char kSec1ClientPrivate[] = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
 const char kSec1ClientPublic[] = "07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c";
 const char kSec1DevicePrivate[] = "4142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f60";
@@ -38,7 +38,7 @@ const char kSec1Resp1[] = "10015a270803ba01221a2029a2e4c89371f5f6e4f0d90538f211d
                           "14f8";
 const char kSec1NoPopClientVerify[] = "c364240633b64680305b0c74e4d30071e6f9535255998e14d5b9f69db503ef7e";
 
-// ---- protocol doc §12.1 (upstream dev-mode credentials wifiprov / abcd1234)
+// ---- docs/protocol.md §12.1 (upstream dev-mode credentials wifiprov / abcd1234)
 const char kSalt[] = "036ee0c7bcb9eda84c9eac97d93decf4";
 const char kVerifier[]
     = "7c7c85476508946dd636af37d7e8914378cffd616c59d2f83908127238de9e24a470261cdfa903c2b270e7b13224da11"
@@ -53,7 +53,7 @@ const char kX[] = "869b97a7399bdc2e9e2943dbf1f5347a10108ea60e278cafb5849aa0c14f6
                   "961086"
                   "dabe3321c01c58672f186b698f83314a";
 
-// ---- protocol doc §12.2, Security 2 (wifiprov / abcd1234 with the §12.1 salt and verifier)
+// ---- docs/protocol.md §12.2, Security 2 (wifiprov / abcd1234 with the §12.1 salt and verifier)
 const char kSec2A[] = "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
 const char kSec2B[] = "505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f";
 const char kSec2PublicA[] = "6e08063dfd1a6bbfc6422fe2f5209c65cddc53c28a93df8dc9ffe34cf4d873fd86e9c24ac84f1c3d"
@@ -303,7 +303,7 @@ private Q_SLOTS:
             toHex(srp::sessionKey(S->view())), sec2.value(QStringLiteral("srp_K")).toString().toLatin1());
     }
 
-    // ---- protocol doc §12.2, Security 1 table
+    // ---- docs/protocol.md §12.2, Security 1 table
     void sec1DocumentVectorsThroughCryptoSeam()
     {
         auto client = crypto::X25519Key::fromPrivate(hex(kSec1ClientPrivate));
@@ -368,7 +368,7 @@ private Q_SLOTS:
         QVERIFY(device->isEstablished());
     }
 
-    // ---- protocol doc §12.1
+    // ---- docs/protocol.md §12.1
     void verifierMatchesUpstreamCredentials()
     {
         QCOMPARE(toHex(crypto::sha512("wifiprov:abcd1234")),
@@ -401,7 +401,7 @@ private Q_SLOTS:
         QCOMPARE(generateSec2Verifier("user", "pw", 0).error().code, ErrorCode::InvalidArgument);
     }
 
-    // ---- protocol doc §12.2, Security 2
+    // ---- docs/protocol.md §12.2, Security 2
     void sec2DocumentSrpValues()
     {
         const QByteArray verifier = hex(kVerifier);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // prov-sim: serves simulated ESP-IDF provisioning devices over HTTP on 127.0.0.1, or over BLE through
-// a fake org.bluez on a private D-Bus (protocol doc §14, docs/prov-sim.md). Each device prints one
+// a fake org.bluez on a private D-Bus (docs/protocol.md §14, docs/prov-sim.md). Each device prints one
 // JSON line on stdout once it is served, then {"ready":true,"devices":N}.
 
 #include "bluez/fakebluez.h"

@@ -80,7 +80,7 @@ void progress(const Options &o, const QString &line)
         std::fprintf(stderr, "%s\n", qPrintable(line));
 }
 
-/// Advice for the errors a user can fix at the workstation (style.md: advice lives in the app).
+/// Advice for the errors a user can fix at the workstation (docs/architecture.md: advice lives in the app).
 QString adviceFor(ErrorCode code, Link link)
 {
     switch (code) {

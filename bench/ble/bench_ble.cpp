@@ -11,7 +11,7 @@
 //     speedup;
 //  3. the same parallel run with the controllers on worker threads (default) and on the caller's
 //     thread: wall time and how long the caller's event loop was blocked (max and total of the
-//     gaps > 2 ms of a 1 ms timer) — the cost of Qt's blocking D-Bus calls (ble-testing.md §4.3);
+//     gaps > 2 ms of a 1 ms timer) — the cost of Qt's blocking D-Bus calls (docs/ble-testing.md §4.3);
 //  4. the whole provctl process: `provctl provision --transport ble` with N --service-name,
 //     --parallel N vs --parallel 1 (scan for the names included).
 // Every provisioning must end Connected; prov-sim is restarted for every round (fresh devices),

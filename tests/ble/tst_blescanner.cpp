@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // BleScanner against prov-sim's fake org.bluez through Qt's real discovery agent: matching by name
 // prefix and by service UUID, RSSI in dBm and its updates, a name that arrives late (Qt 6.4 quirk,
-// ble-testing.md §4.10), BlueZ's cached devices, and adapter errors (which Qt emits synchronously
-// inside start(), §4.11) as typed, asynchronous errors.
+// docs/ble-testing.md §4.10), BlueZ's cached devices, and adapter errors (which Qt emits synchronously
+// inside start(), docs/ble-testing.md §4.11) as typed, asynchronous errors.
 
 #include "bletesthelpers.h"
 

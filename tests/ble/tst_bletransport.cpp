@@ -155,7 +155,8 @@ void TestBleTransport::exchangeIsWriteRequestThenReadOfTheSameCharacteristic()
         const auto r = exchange(t, QStringLiteral("proto-ver"), QByteArray("hello ") + QByteArray::number(i));
         QVERIFY2(r, describe(r).constData());
         QVERIFY(r->startsWith("{"));
-        QVERIFY(!r->startsWith("hello")); // the device's answer, not Qt's cached value after the write (§4.4)
+        QVERIFY(!r->startsWith("hello")); // the device's answer, not Qt's cached value after the write
+                                          // (docs/ble-testing.md §4.4)
     }
     const auto calls = gattCalls(m_bus.journal());
     QCOMPARE(calls.size(), 6);

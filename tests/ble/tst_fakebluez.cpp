@@ -308,7 +308,7 @@ void TestFakeBluez::findsDeviceByNameAndServiceUuid()
     QVERIFY(info->serviceUuids().contains(QBluetoothUuid(gatt::exampleServiceUuid())));
     QCOMPARE(info->rssi(), qint16(-60));
     QVERIFY(info->coreConfigurations() & QBluetoothDeviceInfo::LowEnergyCoreConfiguration);
-    // The discovery calls Qt makes, in bluetoothd's order (ble-testing.md sequence 1).
+    // The discovery calls Qt makes, in bluetoothd's order (docs/ble-testing.md sequence 1).
     const QStringList journal = m_bus.journal();
     const auto index = [&](const QString &prefix) {
         return std::find_if(journal.begin(), journal.end(), [&](const QString &e) {
@@ -488,8 +488,8 @@ void TestFakeBluez::adapterOffGivesPoweredOffError()
     {
         QBluetoothDeviceDiscoveryAgent agent;
         QSignalSpy error(&agent, &QBluetoothDeviceDiscoveryAgent::errorOccurred);
-        agent.start(
-            QBluetoothDeviceDiscoveryAgent::LowEnergyMethod); // emitted inside start() (ble-testing.md §4.11)
+        agent.start(QBluetoothDeviceDiscoveryAgent::LowEnergyMethod); // emitted inside start()
+                                                                      // (docs/ble-testing.md §4.11)
         QTRY_COMPARE_WITH_TIMEOUT(error.size(), 1, kWaitMs);
         QCOMPARE(agent.error(), QBluetoothDeviceDiscoveryAgent::PoweredOffError);
     }

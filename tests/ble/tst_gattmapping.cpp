@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// GATT mapping of protocomm endpoints (protocol doc §7.2): characteristic UUIDs are the service UUID
+// GATT mapping of protocomm endpoints (docs/protocol.md §7.2): characteristic UUIDs are the service UUID
 // with the endpoint's 16-bit id substituted (never esp_prov's bitwise AND), for both service UUIDs.
 
 #include "prov/gatt.h"
@@ -145,7 +145,7 @@ void TestGattMapping::derivedMapListsStandardThenCustomEndpoints()
     QCOMPARE(map.at(5).second, gatt::characteristicUuid(ex, 0xFF54));
     QCOMPARE(map.at(6).second, gatt::characteristicUuid(ex, 0xFF55));
     QCOMPARE(gatt::derivedEndpointMap(gatt::defaultServiceUuid()).size(), 5);
-    // All characteristic UUIDs are distinct: Qt resolves GATT objects by UUID (ble-testing.md §4.7).
+    // All characteristic UUIDs are distinct: Qt resolves GATT objects by UUID (docs/ble-testing.md §4.7).
     QSet<QUuid> unique;
     for (const auto &e : map)
         unique.insert(e.second);

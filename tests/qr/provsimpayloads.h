@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The QR payloads prov-sim prints for a fleet file (its "qr" field, protocol doc §11), read by
+// The QR payloads prov-sim prints for a fleet file (its "qr" field, docs/protocol.md §11), read by
 // running prov-sim as a separate process. Used by qr-samples (writes the sample stickers) and
 // tst_qrimage (checks them).
 

@@ -14,7 +14,7 @@
 
 namespace qrtest {
 
-/// An ESP-style Security 2 payload of about 100 bytes (protocol doc §11) with a made-up PoP.
+/// An ESP-style Security 2 payload of about 100 bytes (docs/protocol.md §11) with a made-up PoP.
 QString espPayload();
 
 /// A QImage::Format_Grayscale8 scene of `size`: `background` grey, plus uniform noise of

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // qr-samples: writes one QR sticker (PNG) per device of a prov-sim fleet file, with exactly the
-// payload prov-sim prints for that device (its "qr" line, protocol doc §11). prov-sim is run as a
+// payload prov-sim prints for that device (its "qr" line, docs/protocol.md §11). prov-sim is run as a
 // separate process (with a private D-Bus for its BLE devices when dbus-daemon is installed) so the
 // stickers always match what the simulator serves. Each image is decoded back before it is
 // written. Payloads are never printed (they hold the demo PoPs).

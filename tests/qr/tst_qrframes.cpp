@@ -20,7 +20,7 @@ using F = QVideoFrameFormat;
 
 namespace {
 
-constexpr int kPixelsPerModule = 5; // typical webcam scale (ble-testing.md §8: 4-6 px/module)
+constexpr int kPixelsPerModule = 5; // typical webcam scale (docs/ble-testing.md §8: 4-6 px/module)
 
 /// Two frames with the same picture but separate buffers: QVideoSink ignores a frame equal to the
 /// one it shows, while a camera delivers a new buffer every time, so feeds alternate between them.

@@ -2,7 +2,7 @@
 #pragma once
 
 // The slice of bluetoothd's D-Bus API that prov-sim's fake org.bluez publishes (docs/prov-sim.md
-// "BLE front end"; /work/shared/docs/ble-testing.md §2): names, paths, error names and the exact
+// "BLE front end"; docs/ble-testing.md §2): names, paths, error names and the exact
 // D-Bus container types Qt Bluetooth's BlueZ backend demarshals.
 
 #include <QDBusObjectPath>

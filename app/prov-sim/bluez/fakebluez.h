@@ -17,7 +17,7 @@
 #include <vector>
 
 /// prov-sim's fake bluetoothd: owns `org.bluez` on a (private) bus and publishes the object tree
-/// Qt Bluetooth's BlueZ D-Bus backend reads (/work/shared/docs/ble-testing.md §2): the
+/// Qt Bluetooth's BlueZ D-Bus backend reads (docs/ble-testing.md §2): the
 /// ObjectManager at "/", adapter /org/bluez/hci0 and one BlePeripheral per simulated device. Also
 /// serves the control object /org/provsim (org.provsim.Control1: journal, power, RSSI, scenarios).
 /// Every reply that involves a delay is a delayed D-Bus reply sent from a timer, so many clients

@@ -12,7 +12,7 @@
 
 #include <optional>
 
-/// Devices found by a BLE scan (protocol doc §7.1) through prov::BleScanner: names starting with
+/// Devices found by a BLE scan (docs/protocol.md §7.1) through prov::BleScanner: names starting with
 /// "PROV_" or advertising one of the provisioning service UUIDs. Each device is reported with
 /// transport "ble", host = its Bluetooth address ("AA:BB:CC:DD:EE:FF") and its RSSI in dBm, and
 /// again whenever the RSSI changes. A device BlueZ only remembers (its cache: not heard advertising

@@ -17,7 +17,7 @@ enum class DeviceOrigin : int {
     Ble = 8, ///< a BLE scanner (future DeviceSource)
 };
 
-/// How to authenticate to a device (protocol doc §5, §8, §11). Secrets: held in memory only,
+/// How to authenticate to a device (docs/protocol.md §5, §8, §11). Secrets: held in memory only,
 /// never written to QSettings, records or logs.
 struct DeviceCredentials
 {
@@ -42,7 +42,7 @@ struct DeviceEntry
     quint16 port = 0; ///< 0: unknown (SoftAP: 80)
     std::optional<int> rssi; ///< dBm, when a scanner saw the device; never set while `cached`
     /// BLE only: BlueZ remembers the device (its cache) but the scan did not hear it advertising,
-    /// so there is no RSSI and connecting will probably fail (protocol doc §7.1). Set and cleared
+    /// so there is no RSSI and connecting will probably fail (docs/protocol.md §7.1). Set and cleared
     /// only by BLE scan reports (BleSource, from prov::BleDeviceInfo::cached).
     bool cached = false;
     std::optional<int> secVer; ///< 0/1/2 when a source says so (proto-ver decides in the end)

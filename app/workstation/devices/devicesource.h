@@ -7,7 +7,7 @@
 
 /// Something that finds devices: manual entry, QR codes, a manifest, later a BLE scanner. Sources
 /// only report; DeviceListModel owns the rows (merging reports of the same service name). This is
-/// the seam a BLE scanner plugs into (style.md: split discovering from holding a connection).
+/// the seam a BLE scanner plugs into (docs/architecture.md: split discovering from holding a connection).
 /// Lives on the GUI thread.
 class DeviceSource : public QObject
 {

@@ -9,7 +9,7 @@
 
 #include <optional>
 
-/// Devices from provisioning QR payloads (protocol doc §11): decoded by the camera, read from an
+/// Devices from provisioning QR payloads (docs/protocol.md §11): decoded by the camera, read from an
 /// image or the clipboard, or typed by a handheld keyboard-wedge scanner. The payload is parsed
 /// with prov::parseQrPayload; a QR for a device already listed merges its credentials into that
 /// row (DeviceListModel merges by service name). The payload text is never kept or logged: it

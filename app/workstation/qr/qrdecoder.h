@@ -13,7 +13,7 @@ class QVideoFrame;
 /// to its input after returning. Hostile or malformed input (empty, tiny, odd-sized, unmappable
 /// frames; undersized planes) gives an empty string, never a crash.
 ///
-/// The returned text is the code's raw content, usually the provisioning JSON of protocol doc §11,
+/// The returned text is the code's raw content, usually the provisioning JSON of docs/protocol.md §11,
 /// which holds secrets (PoP, SRP password, SoftAP passphrase): never log it. Byte-mode content
 /// without an ECI marker is read as UTF-8 when it is valid UTF-8 (what ESP-IDF firmware and
 /// libqrencode write); otherwise ZXing's character-set guess is used.

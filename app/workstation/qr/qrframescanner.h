@@ -71,7 +71,7 @@ public Q_SLOTS:
     void scanFrame(const QVideoFrame &frame);
 
 Q_SIGNALS:
-    /// A QR code was found in a frame (raw text, usually protocol doc §11 JSON; holds secrets).
+    /// A QR code was found in a frame (raw text, usually docs/protocol.md §11 JSON; holds secrets).
     void payloadDecoded(const QString &text);
     /// One decode finished; `found` is whether it found a QR code (reported or suppressed).
     void frameScanned(bool found);

@@ -46,10 +46,10 @@ struct SessionConfig
 
 /// One device being provisioned: the thin QML-facing adapter over a prov::Transport (HttpTransport
 /// for SoftAP rows, BleTransport for BLE rows: address = the Bluetooth address, the advertised
-/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (protocol doc §9.1). Every verb starts
-/// one asynchronous operation (nothing blocks the GUI thread), returns false when another one runs or the
-/// input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as a
-/// prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
+/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (docs/protocol.md §9.1). Every verb
+/// starts one asynchronous operation (nothing blocks the GUI thread), returns false when another one runs or
+/// the input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as
+/// a prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
 ///
 /// Every attempt is written to the factory record through RecordLog (if given): begin at the first
 /// operation, device facts after proto-ver, one phase row per workflow phase with its duration in

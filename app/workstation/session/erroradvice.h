@@ -6,7 +6,7 @@
 #include <QString>
 
 /// The app's one table that turns a prov::ErrorCode into words a technician can act on
-/// (style.md "Errors": user-facing text lives in the app, never in libprov). QML shows the
+/// (docs/architecture.md "Errors": user-facing text lives in the app, never in libprov). QML shows the
 /// headline and the advice; it never looks at error text.
 namespace ws {
 

@@ -8,7 +8,7 @@
 
 #include <optional>
 
-/// Presentation rules for the device's own Wi-Fi scan (protocol doc §9.3): signal bars, band,
+/// Presentation rules for the device's own Wi-Fi scan (docs/protocol.md §9.3): signal bars, band,
 /// security words, and the app-side credential checks that complement prov::validateWifiCredentials.
 /// Pure functions, any thread.
 namespace ws {

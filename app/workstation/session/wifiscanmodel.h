@@ -9,7 +9,7 @@
 
 #include <optional>
 
-/// The access points a device saw in its own Wi-Fi scan (`prov-scan`, protocol doc §9.3), one row
+/// The access points a device saw in its own Wi-Fi scan (`prov-scan`, docs/protocol.md §9.3), one row
 /// each, in the order the device sent them (strongest first). GUI thread. Filled by DeviceSession.
 class WifiScanModel : public QAbstractListModel
 {

@@ -30,11 +30,11 @@ struct BleDeviceInfo
     bool operator==(const BleDeviceInfo &other) const = default;
 };
 
-/// Finds provisioning devices over BLE through Qt Bluetooth's BlueZ backend (protocol doc §7.1).
+/// Finds provisioning devices over BLE through Qt Bluetooth's BlueZ backend (docs/protocol.md §7.1).
 /// A device matches when its name starts with namePrefix() or it advertises one of
 /// serviceUuids() (either list may be empty; both empty = every device). Matching by UUID too is
 /// what finds a device whose name has not arrived yet: the name comes in the scan response, and
-/// Qt 6.4 reports a late name only with a later RSSI change (ble-testing.md §4.10). Devices are
+/// Qt 6.4 reports a late name only with a later RSSI change (docs/ble-testing.md §4.10). Devices are
 /// de-duplicated by address; each is reported once by deviceDiscovered(), then by
 /// deviceUpdated() whenever its name, RSSI, UUIDs or cached flag changes.
 ///
@@ -73,7 +73,7 @@ public:
 
     /// Starts a scan (restarts it if one runs: the device list is cleared). Ends in exactly one
     /// finished() or errorOccurred(), always from the event loop — Qt reports adapter errors
-    /// synchronously inside its own start() (ble-testing.md §4.11); they are re-delivered here.
+    /// synchronously inside its own start() (docs/ble-testing.md §4.11); they are re-delivered here.
     /// Errors: AdapterPoweredOff (adapter off), Unavailable (no adapter, BlueZ not running, or the
     /// adapter vanished during the scan), Internal (anything else Qt reports).
     void start();

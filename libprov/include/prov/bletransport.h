@@ -18,11 +18,11 @@ namespace prov {
 
 class BleConnectionLimit;
 
-/// BLE (GATT) transport (protocol doc §7) through Qt Bluetooth's BlueZ D-Bus backend. Each
+/// BLE (GATT) transport (docs/protocol.md §7) through Qt Bluetooth's BlueZ D-Bus backend. Each
 /// protocomm endpoint is a characteristic of the provisioning service; an exchange writes the
 /// request with Write Request (with response), waits for the write to be acknowledged, then reads
 /// the same characteristic and returns the value that read delivered — never Qt's cached value,
-/// which after a write is just the bytes written (§7.3; ble-testing.md §4.4).
+/// which after a write is just the bytes written (§7.3; docs/ble-testing.md §4.4).
 ///
 /// The link is opened lazily by the first exchange and kept for the next ones (one BLE connection
 /// = one device security session, §7.6):
@@ -36,7 +36,7 @@ class BleConnectionLimit;
 /// Steps 2-3 must finish within connectTimeout() (Qt 6.4 itself has no connect timeout); then
 /// timeout() covers each exchange's write + read.
 ///
-/// Threading (ble-testing.md §4.3): Qt's BlueZ backend makes blocking D-Bus calls on the calling
+/// Threading (docs/ble-testing.md §4.3): Qt's BlueZ backend makes blocking D-Bus calls on the calling
 /// thread (GetManagedObjects on connect and discovery, a Get(UUID) per characteristic on every
 /// read/write). By default each BleTransport therefore hosts its QLowEnergyController on a worker
 /// thread of its own, so the caller's (GUI) thread never blocks and N sessions run in parallel;

@@ -17,7 +17,7 @@
 #include <memory>
 #include <optional>
 
-/// The device role of the protocol (protocol doc §14): endpoint dispatch, the security schemes'
+/// The device role of the protocol (docs/protocol.md §14): endpoint dispatch, the security schemes'
 /// device side, the prov-config / prov-scan / prov-ctrl handlers and a simulated radio. Used by
 /// prov-sim and the tests; front ends (HTTP, later BLE) sit where a real device's transport would.
 namespace prov {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <variant>
 
-/// The one error vocabulary of libprov (docs/style.md "Errors"). Every operation that can fail ends
+/// The one error vocabulary of libprov (docs/architecture.md "Errors"). Every operation that can fail ends
 /// in exactly one `prov::Error`, whose `code` is stable and machine-readable and whose `detail` is
 /// an English sentence for logs (never user advice: the apps turn codes into advice). No detail
 /// ever carries a secret (PoP, passphrase, SRP password, session key).

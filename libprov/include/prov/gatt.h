@@ -3,7 +3,8 @@
 
 /// @file gatt.h
 /// GATT mapping of protocomm endpoints (protocol §7.2), shared by the BLE client (BleTransport) and the
-/// simulator's fake BlueZ. Pure functions over QUuid: no Qt Bluetooth here (style.md principle 3).
+/// simulator's fake BlueZ. Pure functions over QUuid: no Qt Bluetooth here (docs/architecture.md principle
+/// 3).
 
 #include <QList>
 #include <QString>

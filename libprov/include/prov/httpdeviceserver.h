@@ -11,7 +11,7 @@ namespace prov {
 class SimulatedDevice;
 
 /// The device's HTTP front end, behaving like ESP-IDF's protocomm_httpd on esp_http_server
-/// (protocol doc §6): POST only (405 otherwise), 404 for unknown endpoints, bodies of 1..4096
+/// (docs/protocol.md §6): POST only (405 otherwise), 404 for unknown endpoints, bodies of 1..4096
 /// bytes, keep-alive, one open socket (a new connection closes the older one, LRU purge), and the
 /// cookie-first session binding of §6.3 (Set-Cookie `session=<u32>` on each new session). A
 /// request the device cannot handle is answered by closing the socket without a response (§6.4).

@@ -11,7 +11,7 @@
 namespace prov {
 
 /// SoftAP transport: `POST http://<host>:<port>/<endpoint>` over one persistent HTTP/1.1
-/// connection (protocol doc §6). Applies the session-cookie rules of §6.3 exactly: the first
+/// connection (docs/protocol.md §6). Applies the session-cookie rules of §6.3 exactly: the first
 /// `Set-Cookie: session=<n>` is kept and sent back as exactly `Cookie: session=<n>` (no other
 /// cookie) on every later request, even on a new TCP connection; a *different* Set-Cookie later
 /// means the device started a new session (SessionLost + sessionReset()).

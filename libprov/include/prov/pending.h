@@ -9,7 +9,7 @@
 
 namespace prov {
 
-/// An asynchronous operation that ends exactly once (style.md principle 5), in the way of
+/// An asynchronous operation that ends exactly once (docs/architecture.md principle 5), in the way of
 /// QNetworkReply. Owned by whoever started it (normally the Provisioner, which deletes it with
 /// deleteLater() after finished()). Connect to finished() and read the typed result there.
 class PendingOperation : public QObject

@@ -20,7 +20,7 @@ struct AppInfo
     QStringList capabilities;
 };
 
-/// What the `proto-ver` endpoint said (protocol doc §2.2, §2.3).
+/// What the `proto-ver` endpoint said (docs/protocol.md §2.2, §2.3).
 struct ProtoVersion
 {
     QByteArray raw; ///< The response as received (trailing NULs/whitespace stripped).

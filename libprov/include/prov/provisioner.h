@@ -119,7 +119,7 @@ struct ProvisionResult
 QString provisionStepName(ProvisionStep step);
 
 /// The client role's workflow over one Transport: proto-ver, handshake, scan, configure, apply,
-/// status, control and custom endpoints (protocol doc §9.1). One operation at a time; starting a
+/// status, control and custom endpoints (docs/protocol.md §9.1). One operation at a time; starting a
 /// second while one runs fails it with Internal ("busy"). Every operation returns a Pending<T>
 /// owned by the Provisioner (deleted after finished()). Errors of each operation are those of the
 /// transport (see HttpTransport) plus the ones listed on the method. After any transport or

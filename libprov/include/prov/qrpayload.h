@@ -10,7 +10,7 @@
 
 namespace prov {
 
-/// The provisioning QR payload printed by ESP-IDF examples (protocol doc §11). Holds secrets
+/// The provisioning QR payload printed by ESP-IDF examples (docs/protocol.md §11). Holds secrets
 /// (`pop`, `password`): never log a QrPayload; use describeMasked().
 struct QrPayload
 {

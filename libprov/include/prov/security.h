@@ -9,7 +9,7 @@
 #include <memory>
 #include <optional>
 
-/// Security schemes 0, 1 and 2 as step machines with no I/O (protocol doc §4, §5, §8). The client
+/// Security schemes 0, 1 and 2 as step machines with no I/O (docs/protocol.md §4, §5, §8). The client
 /// role drives the `prov-session` handshake and then wraps every request-endpoint payload; the
 /// device role answers the handshake and unwraps requests. Both roles are separately testable
 /// against shared/vectors. All key material is wiped (OPENSSL_cleanse) on destruction and on reset.

@@ -13,7 +13,7 @@ QT_FORWARD_DECLARE_CLASS(QTimer)
 
 namespace prov {
 
-/// Moves opaque bytes to a named protocomm endpoint and back (protocol doc §1): the lowest layer.
+/// Moves opaque bytes to a named protocomm endpoint and back (docs/protocol.md §1): the lowest layer.
 /// It knows nothing of protobuf or security. One exchange is in flight at a time; each has its own
 /// timeout. Lives in, and must be used from, the thread that created it.
 class Transport : public QObject

@@ -9,7 +9,7 @@
 
 #include <optional>
 
-/// Typed Wi-Fi and Thread provisioning values (protocol doc §3.3, §9, §10). These are libprov's
+/// Typed Wi-Fi and Thread provisioning values (docs/protocol.md §3.3, §9, §10). These are libprov's
 /// public types; protobuf never appears in public headers.
 namespace prov {
 

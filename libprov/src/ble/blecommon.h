@@ -2,7 +2,7 @@
 #pragma once
 
 // Internal to the BLE transport and scanner (the only place Qt Bluetooth and BlueZ's D-Bus names
-// appear, style.md principle 3).
+// appear, docs/architecture.md principle 3).
 
 #include "prov/error.h"
 

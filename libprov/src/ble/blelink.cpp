@@ -177,7 +177,7 @@ void Link::teardown(std::function<void()> then)
         return then();
     }
     // Wait for BlueZ to confirm: until then Device1.Connected/ServicesResolved may still be true,
-    // and a new controller would take the dying link for an open one (ble-testing.md §4.13).
+    // and a new controller would take the dying link for an open one (docs/ble-testing.md §4.13).
     m_phase = Phase::TearingDown;
     m_afterTeardown = std::move(then);
     m_closeTimer->start(m_config.closeTimeoutMs);
@@ -264,7 +264,7 @@ void Link::handleControllerError(int error)
             QStringLiteral("the connection to %1 failed while %2")
                 .arg(m_config.address, phaseName(int(m_phase)))));
     default:
-        // Qt reports an error reply to BlueZ's Device1.Connect() as UnknownError (ble-testing.md §2).
+        // Qt reports an error reply to BlueZ's Device1.Connect() as UnknownError (docs/ble-testing.md §2).
         return failOpen(makeError(ErrorCode::ConnectFailed,
             QStringLiteral("BlueZ could not connect to %1 (%2)")
                 .arg(m_config.address)
@@ -385,7 +385,8 @@ void Link::handleDiscoveryFinished()
         },
         Qt::QueuedConnection);
     // characteristicChanged is ignored on purpose: bluetoothd emits PropertiesChanged(Value) after
-    // every read, which Qt reports as a notification for characteristics with a CCC (§4.8).
+    // every read, which Qt reports as a notification for characteristics with a CCC (docs/ble-testing.md
+    // §4.8).
     m_phase = Phase::Mapping;
     m_service->discoverDetails(QLowEnergyService::SkipValueDiscovery);
 }
@@ -522,7 +523,8 @@ void Link::handleCharacteristicWritten(const QUuid &characteristic)
     if (!m_op || m_op->step != Operation::Step::Writing || characteristic != m_op->characteristic)
         return;
     m_op->step = Operation::Step::Reading;
-    // The value Qt caches after a write is the bytes we wrote, not the response (§4.4): read.
+    // The value Qt caches after a write is the bytes we wrote, not the response (docs/ble-testing.md §4.4):
+    // read.
     m_service->readCharacteristic(m_service->characteristic(QBluetoothUuid(characteristic)));
 }
 

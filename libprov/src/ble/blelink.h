@@ -37,8 +37,8 @@ struct LinkConfig
 /// transport receives queued. Every signal carries the token of the open() it belongs to.
 ///
 /// Qt's signals are connected queued too, so no handler ever runs inside a Qt Bluetooth call:
-/// Qt 6.4 emits errors and even connected() synchronously inside connectToDevice() (ble-testing.md
-/// §4.11, §4.13), and deleting the controller there would crash.
+/// Qt 6.4 emits errors and even connected() synchronously inside connectToDevice()
+/// (docs/ble-testing.md §4.11, §4.13), and deleting the controller there would crash.
 class Link : public QObject
 {
     Q_OBJECT

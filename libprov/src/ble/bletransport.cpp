@@ -252,7 +252,7 @@ void BleTransport::handleClosed()
 void BleTransport::abortExchange()
 {
     // A timeout or a cancel: whatever Qt still has queued (a hung D-Bus call blocks its GATT job
-    // queue for 25 s, ble-testing.md §4.2) must not delay the next exchange, and a late response
+    // queue for 25 s, docs/ble-testing.md §4.2) must not delay the next exchange, and a late response
     // would desynchronise the cipher (§5.2): drop the controller; the next exchange reconnects.
     m_pending.reset();
     m_reopenAfterClose = false;

@@ -94,7 +94,7 @@ void ScanWorker::start(quint64 token, int durationMs)
         });
     }
     // Timeout 0: scan until stopped. With a timed scan Qt 6.4 never re-reports a device whose
-    // name arrives late, and suppresses its later updates (ble-testing.md §4.10).
+    // name arrives late, and suppresses its later updates (docs/ble-testing.md §4.10).
     m_agent->setLowEnergyDiscoveryTimeout(0);
     if (durationMs > 0)
         m_timer->start(durationMs);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// prov-config / prov-scan / prov-ctrl payloads <-> plain structs (protocol doc §3.3, §3.4, §9, §10).
+// prov-config / prov-scan / prov-ctrl payloads <-> plain structs (docs/protocol.md §3.3, §3.4, §9, §10).
 //
 // Byte-exactness rests on proto3 rules as the C++ runtime applies them (§3): defaults are omitted,
 // a oneof member that has been set is always written (even an empty message or an enum 0), and

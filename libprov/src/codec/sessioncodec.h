@@ -2,8 +2,8 @@
 #pragma once
 
 // Internal: `SessionData` (prov-session) <-> plain structs. The only place besides networkcodec
-// that sees protobuf-generated types (style.md). Encoding follows proto3 rules exactly as upstream
-// emits them (§3: defaults omitted, set oneof sub-messages always encoded).
+// that sees protobuf-generated types (docs/architecture.md). Encoding follows proto3 rules exactly as
+// upstream emits them (§3: defaults omitted, set oneof sub-messages always encoded).
 
 #include "prov/error.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// All libprov logging categories, defined in one place (style.md "Naming"). Nothing logged through
-// them may contain a PoP, passphrase, SRP password or session key.
+// All libprov logging categories, defined in one place (docs/architecture.md "Naming"). Nothing logged
+// through them may contain a PoP, passphrase, SRP password or session key.
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcProvSecurity) // prov.security

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// proto-ver: parsing what a device says (protocol doc §2.2, §2.3) and printing it as the ESP-IDF
+// proto-ver: parsing what a device says (docs/protocol.md §2.2, §2.3) and printing it as the ESP-IDF
 // managers do (cJSON formatted print), for the device role.
 #include "prov/protover.h"
 

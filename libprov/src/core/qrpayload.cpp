@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The provisioning QR payload (protocol doc §11): parsed as leniently as the phone libraries where
+// The provisioning QR payload (docs/protocol.md §11): parsed as leniently as the phone libraries where
 // that is harmless, strictly where a wrong value would send the client down the wrong transport.
 #include "prov/qrpayload.h"
 

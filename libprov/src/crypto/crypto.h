@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Internal: the OpenSSL seam (style.md principle 3). Small RAII wrappers over OpenSSL 3 EVP and
+// Internal: the OpenSSL seam (docs/architecture.md principle 3). Small RAII wrappers over OpenSSL 3 EVP and
 // BIGNUM; nothing here implements a primitive itself. This header deliberately does not include any
 // OpenSSL header, so the security layer and the tests see only these types.
 //

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Security 0 (protocol doc §4): a one-round-trip handshake and plaintext payloads.
+// Security 0 (docs/protocol.md §4): a one-round-trip handshake and plaintext payloads.
 #include "prov/security.h"
 #include "security/sessionhelpers.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Security 1 (protocol doc §5): X25519 + PoP, then ONE AES-256-CTR keystream shared by both
+// Security 1 (docs/protocol.md §5): X25519 + PoP, then ONE AES-256-CTR keystream shared by both
 // directions for the rest of the session (§5.2).
 #include "core/logging.h"
 #include "crypto/crypto.h"

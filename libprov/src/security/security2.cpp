@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Security 2 (protocol doc §8): SRP-6a (srp.h) then AES-256-GCM with either one fixed 16-byte IV
+// Security 2 (docs/protocol.md §8): SRP-6a (srp.h) then AES-256-GCM with either one fixed 16-byte IV
 // (patch 0) or a 12-byte nonce whose big-endian counter both directions share (patch 1), §8.4.
 #include "core/logging.h"
 #include "crypto/crypto.h"

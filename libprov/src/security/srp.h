@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Internal: SRP-6a exactly as the ESP-IDF device (esp_srp.c) computes it, protocol doc §8.1/§8.2:
+// Internal: SRP-6a exactly as the ESP-IDF device (esp_srp.c) computes it, docs/protocol.md §8.1/§8.2:
 // RFC 5054 3072-bit group, g = 5, H = SHA-512. Every value keeps the byte form the device uses:
 // A padded to 384 bytes, B and salt as received, S minimal-length, K/M1/M2 fixed 64-byte digests.
 // The Security 2 step machines (security2.cpp) are built from these functions; they are exposed

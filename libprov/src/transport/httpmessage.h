@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Internal: the small HTTP/1.1 subset protocomm_httpd speaks (protocol doc §6.2): one message per
+// Internal: the small HTTP/1.1 subset protocomm_httpd speaks (docs/protocol.md §6.2): one message per
 // request/response, Content-Length framing only (esp_http_server does not support chunked
 // bodies), keep-alive. Shared by the client (HttpTransport) and the device front end
 // (HttpDeviceServer) so that both frame messages identically.
