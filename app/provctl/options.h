@@ -60,7 +60,7 @@ struct Options
     QByteArray qr;
     int parallel = 1;
     int scanTimeoutMs = 10000; ///< BLE: finding the devices by name (and scan-devices' duration), in ms
-    QString prefix; ///< scan-devices: name prefix to list
+    QString prefix; ///< scan-devices: name prefix to list (default BleScanner::defaultNamePrefix())
     bool prefixSet = false; ///< --prefix given: match by name only
     bool json = false;
     bool quiet = false;
