@@ -43,6 +43,7 @@ private Q_SLOTS:
     void unreachableDeviceExitsWithUnreachableCode();
     void badUsageExitsWithUsageCode();
     void qrCommandMasksSecrets();
+    void transportNameIsCaseInsensitive();
 
 private:
     QString service(int index) const { return QStringLiteral("127.0.0.1:%1").arg(m_ports.value(index)); }
@@ -144,4 +145,27 @@ void TestProvctl::qrCommandMasksSecrets()
 }
 
 QTEST_GUILESS_MAIN(TestProvctl)
+void TestProvctl::transportNameIsCaseInsensitive()
+{
+    // --transport goes through transportKindFromName(): any case, and esp_prov's "httpd" for softap.
+    for (const QString &name : { QStringLiteral("SoftAP"), QStringLiteral("HTTPD") }) {
+        const Run r = provctl(
+            { QStringLiteral("status"), QStringLiteral("--transport"), name, QStringLiteral("--service-name"),
+                service(2), QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"),
+                QStringLiteral("--sec2-pwd"), QStringLiteral("s3cret-pw"), QStringLiteral("--json") });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("command")).toString(),
+            QStringLiteral("status"));
+    }
+    // BLE without a name: the BLE usage text, so "Ble" was read as BLE.
+    const Run ble = provctl(
+        { QStringLiteral("status"), QStringLiteral("--transport"), QStringLiteral("Ble") });
+    QCOMPARE(ble.exitCode, 2);
+    QVERIFY2(ble.err.contains("--service-name NAME"), ble.err.constData());
+    const Run bogus = provctl({ QStringLiteral("status"), QStringLiteral("--transport"),
+        QStringLiteral("wifi"), QStringLiteral("--service-name"), service(2) });
+    QCOMPARE(bogus.exitCode, 2);
+    QVERIFY2(bogus.err.contains("--transport must be softap or ble, got 'wifi'"), bogus.err.constData());
+}
+
 #include "tst_provctl.moc"

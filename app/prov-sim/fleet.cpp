@@ -122,10 +122,13 @@ Result<FleetDevice> deviceFromJson(const QJsonObject &o, const DeviceConfig &bas
         return bad(QStringLiteral("device %1: port out of range").arg(index));
     member.port = quint16(port);
 
-    const QString transport = o.value(QStringLiteral("transport")).toString(QStringLiteral("softap"));
-    if (transport != QLatin1String("softap") && transport != QLatin1String("ble"))
+    // Exactly the wire names (transportKindFromName() alone would also take "httpd" and any case).
+    const QString transport = o.value(QStringLiteral("transport"))
+                                  .toString(transportKindName(TransportKind::SoftAp));
+    const std::optional<TransportKind> kind = transportKindFromName(transport);
+    if (!kind || transportKindName(*kind) != transport)
         return bad(QStringLiteral("device %1: transport must be \"softap\" or \"ble\"").arg(index));
-    member.ble = transport == QLatin1String("ble");
+    member.transport = *kind;
     member.bleConfig.address = o.value(QStringLiteral("ble_address")).toString();
     if (o.contains(QStringLiteral("ble_service_uuid"))) {
         member.bleConfig.serviceUuid = QUuid::fromString(
@@ -200,8 +203,9 @@ Result<void> completeBle(QList<FleetDevice> &fleet, const QCommandLineParser &p)
     static const QRegularExpression addressPattern(QStringLiteral("^([0-9A-F]{2}:){5}[0-9A-F]{2}$"));
     QStringList seen;
     for (FleetDevice &member : fleet) {
-        member.ble = member.ble || p.isSet(QStringLiteral("ble"));
-        if (!member.ble)
+        if (p.isSet(QStringLiteral("ble")))
+            member.transport = TransportKind::Ble;
+        if (member.transport != TransportKind::Ble)
             continue;
         BlePeripheralConfig &ble = member.bleConfig;
         if (ble.serviceUuid.isNull())

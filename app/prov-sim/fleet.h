@@ -6,17 +6,19 @@
 #include "bluez/fakebluez.h"
 
 #include "prov/device.h"
+#include "prov/transportconfig.h"
 
 #include <QCommandLineParser>
 #include <QList>
 
 /// One simulated device and where it is served: HTTP on `port` (0 = ephemeral or the next of
-/// --port), or BLE through the fake org.bluez when `ble` is set (`--ble`, or `"transport": "ble"`).
+/// --port) for TransportKind::SoftAp, or BLE through the fake org.bluez for TransportKind::Ble
+/// (`--ble`, or `"transport": "ble"`).
 struct FleetDevice
 {
     prov::DeviceConfig config;
     quint16 port = 0;
-    bool ble = false;
+    prov::TransportKind transport = prov::TransportKind::SoftAp;
     BlePeripheralConfig bleConfig; ///< address filled in by fleetFromCommandLine()
 };
 

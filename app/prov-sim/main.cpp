@@ -98,7 +98,8 @@ int main(int argc, char *argv[])
     // fleet file without any bus are skipped so HTTP-only demos keep running.
     std::unique_ptr<FakeBluez> bluez;
     QString busAddress;
-    const bool anyBle = std::any_of(fleet->begin(), fleet->end(), [](const FleetDevice &d) { return d.ble; });
+    const bool anyBle = std::any_of(
+        fleet->begin(), fleet->end(), [](const FleetDevice &d) { return d.transport == TransportKind::Ble; });
     if (anyBle) {
         const bool bleRequested = parser.isSet(QStringLiteral("ble")) || parser.isSet(QStringLiteral("bus"))
             || parser.isSet(QStringLiteral("ble-scenario")) || parser.isSet(QStringLiteral("journal"));
@@ -109,7 +110,8 @@ int main(int argc, char *argv[])
             return kExitUsage;
         }
         if (busAddress.isEmpty()) {
-            const qsizetype skipped = fleet->removeIf([](const FleetDevice &d) { return d.ble; });
+            const qsizetype skipped = fleet->removeIf(
+                [](const FleetDevice &d) { return d.transport == TransportKind::Ble; });
             std::fprintf(stderr, "prov-sim: skipping %d BLE device(s): %s\n", int(skipped), qPrintable(why));
         } else {
             Result<FakeBluez::Settings> settings = bleSettingsFromCommandLine(parser);
@@ -151,21 +153,21 @@ int main(int argc, char *argv[])
                 std::fprintf(stderr, "[%s] %s\n", qPrintable(name), qPrintable(line));
             });
         }
-        if (member.ble) {
+        if (member.transport == TransportKind::Ble) {
             bluez->addPeripheral(device->get(), member.bleConfig);
             QJsonArray scenarios;
             for (const BleScenario &s : member.bleConfig.scenarios)
                 scenarios.append(bleScenarioToString(s));
             lines.append({
                 { QStringLiteral("service_name"), name },
-                { QStringLiteral("transport"), QStringLiteral("ble") },
+                { QStringLiteral("transport"), transportKindName(member.transport) },
                 { QStringLiteral("address"), member.bleConfig.address },
                 { QStringLiteral("service_uuid"),
                     member.bleConfig.serviceUuid.toString(QUuid::WithoutBraces) },
                 { QStringLiteral("rssi"), member.bleConfig.rssi },
                 { QStringLiteral("sec_ver"), config.secVer },
                 { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
-                { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(QStringLiteral("ble"))) },
+                { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(member.transport)) },
                 { QStringLiteral("scenarios"), scenarios },
                 { QStringLiteral("faults"), faultList(config) },
             });
@@ -188,12 +190,12 @@ int main(int argc, char *argv[])
         }
         lines.append({
             { QStringLiteral("service_name"), name },
-            { QStringLiteral("transport"), QStringLiteral("softap") },
+            { QStringLiteral("transport"), transportKindName(member.transport) },
             { QStringLiteral("host"), host.toString() },
             { QStringLiteral("port"), server->port() },
             { QStringLiteral("sec_ver"), config.secVer },
             { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
-            { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(QStringLiteral("softap"))) },
+            { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(member.transport)) },
             { QStringLiteral("faults"), faultList(config) },
         });
         devices.push_back(std::move(device.value()));

@@ -5,6 +5,7 @@
 #include "prov/protover.h"
 #include "prov/random.h"
 #include "prov/security.h"
+#include "prov/transportconfig.h"
 #include "prov/wifi.h"
 
 #include <QByteArray>
@@ -133,8 +134,9 @@ public:
     QByteArray protoVersion() const { return m_protoVer; }
     /// Endpoints this device serves, in registration order.
     QStringList endpoints() const;
-    /// The QR payload of §11 for `transport` ("softap"/"ble"). Contains the PoP/password.
-    QByteArray qrPayload(const QString &transport) const;
+    /// The QR payload of §11 for a device reached over `transport` (its `transport` key is
+    /// transportKindName()). Contains the PoP/password.
+    QByteArray qrPayload(TransportKind transport) const;
     /// Random 32-bit session id for a new HTTP session (§6.3), drawn from the device's RNG.
     quint32 newSessionId();
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "prov/error.h"
+#include "prov/transportconfig.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,12 +17,17 @@ struct QrPayload
 {
     QString ver = QStringLiteral("v1");
     QString name; ///< BLE device name or SoftAP SSID (service name), e.g. "PROV_1A2B3C". Required.
-    QString transport; ///< "softap" or "ble" (lower-cased on parse). Required.
+    /// The wire value of §11, "softap" or "ble" (lower-cased on parse; transportKindName()). Required.
+    QString transport;
     QString pop; ///< Security 1 PoP or Security 2 password. Secret.
     QString username; ///< Security 2 username.
     std::optional<int> security; ///< 0, 1 or 2 when the payload says so.
     QString password; ///< SoftAP Wi-Fi passphrase (not the SRP password). Secret.
     QString network; ///< "wifi" / "thread" or empty.
+
+    /// `transport` as a kind; nullopt when it is not a §11 value (only for a payload not from
+    /// parseQrPayload(), which refuses those).
+    std::optional<TransportKind> transportKind() const;
 
     /// One line for logs with secrets masked: `name=PROV_1 transport=ble pop=*** username=wifiprov`.
     QString describeMasked() const;

@@ -80,8 +80,11 @@ std::optional<Error> validate(QrPayload &p)
     if (p.name.toUtf8().size() > kMaxNameBytes)
         return malformed(QStringLiteral("\"name\" is longer than %1 bytes").arg(kMaxNameBytes));
     // §11: both phone libraries accept exactly these two, case-insensitively.
+    // transportKindFromName() also takes esp_prov's "httpd" alias: §11 does not, so only the canonical
+    // names pass.
     p.transport = p.transport.toLower();
-    if (p.transport != QLatin1String("softap") && p.transport != QLatin1String("ble"))
+    const std::optional<TransportKind> kind = transportKindFromName(p.transport);
+    if (!kind || transportKindName(*kind) != p.transport)
         return malformed(QStringLiteral("\"transport\" must be \"softap\" or \"ble\""));
     p.network = p.network.toLower();
     if (!p.network.isEmpty() && p.network != QLatin1String("wifi") && p.network != QLatin1String("thread"))
@@ -116,6 +119,14 @@ void appendString(QByteArray &out, const char *key, const QString &value)
 }
 
 } // namespace
+
+std::optional<TransportKind> QrPayload::transportKind() const
+{
+    const std::optional<TransportKind> kind = transportKindFromName(transport);
+    if (!kind || transportKindName(*kind) != transport)
+        return std::nullopt;
+    return kind;
+}
 
 QString QrPayload::describeMasked() const
 {

@@ -223,11 +223,11 @@ bool SimulatedDevice::isStopped() const
     return m_config.autoStop && d->connectedRead && d->sinceConnectedRead.elapsed() >= kStopDelayMs;
 }
 
-QByteArray SimulatedDevice::qrPayload(const QString &transport) const
+QByteArray SimulatedDevice::qrPayload(TransportKind transport) const
 {
     QrPayload qr;
     qr.name = m_config.serviceName;
-    qr.transport = transport;
+    qr.transport = transportKindName(transport);
     if (m_config.secVer == 1)
         qr.pop = QString::fromUtf8(m_config.pop);
     if (m_config.secVer == 2) {

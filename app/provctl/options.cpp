@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command line: flags follow Espressif's esp_prov (both --service-name and --service_name
+// spellings are accepted); everything is checked here, once, before a device is touched.
+#include "options.h"
+
+#include "output.h"
+
+#include "prov/blescanner.h"
+#include "prov/bletransport.h"
+#include "prov/httptransport.h"
+#include "prov/qrpayload.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QRegularExpression>
+
+#include <array>
+#include <utility>
+
+using namespace prov;
+
+namespace provctl {
+
+namespace {
+
+constexpr std::array kCommands { std::pair { Command::Provision, "provision" },
+    std::pair { Command::Scan, "scan" }, std::pair { Command::Status, "status" },
+    std::pair { Command::Reset, "reset" }, std::pair { Command::Reprov, "reprov" },
+    std::pair { Command::Custom, "custom" }, std::pair { Command::Qr, "qr" },
+    std::pair { Command::ScanDevices, "scan-devices" } };
+
+std::optional<Command> commandFromName(const QString &name)
+{
+    for (const auto &[command, text] : kCommands) {
+        if (name == QLatin1String(text))
+            return command;
+    }
+    return std::nullopt;
+}
+
+QStringList commandNames()
+{
+    QStringList names;
+    for (const auto &entry : kCommands)
+        names << QLatin1String(entry.second);
+    return names;
+}
+
+bool isBleAddress(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
+    return re.match(s).hasMatch();
+}
+
+/// SoftAP: HOST or HOST:PORT (port 80 when absent). nullopt when the host is empty or the port is
+/// not 1..65535.
+std::optional<std::pair<QString, quint16>> parseHostPort(const QString &service)
+{
+    const qsizetype colon = service.lastIndexOf(QLatin1Char(':'));
+    const QString host = colon < 0 ? service : service.left(colon);
+    bool ok = true;
+    const uint port = colon < 0 ? 80 : service.mid(colon + 1).toUInt(&ok);
+    if (!ok || port == 0 || port > 65535 || host.isEmpty())
+        return std::nullopt;
+    return std::pair { host, quint16(port) };
+}
+
+void addOptions(QCommandLineParser &p)
+{
+    p.setApplicationDescription(QStringLiteral(
+        "Provision ESP-IDF unified-provisioning devices over SoftAP (HTTP) or BLE.\n\nCommands:\n"
+        "  provision     proto-ver, handshake, SetConfig, Apply, wait for Connected (default)\n"
+        "  scan          list the Wi-Fi networks the device sees\n"
+        "  status        read the device's Wi-Fi status once\n"
+        "  reset         prov-ctrl reset (after a failed attempt)\n"
+        "  reprov        prov-ctrl re-provision\n"
+        "  custom        send --data to a custom --endpoint\n"
+        "  qr            parse a QR payload (--qr) and print it with secrets masked\n"
+        "  scan-devices  list nearby BLE provisioning devices with their RSSI"));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addPositionalArgument(
+        QStringLiteral("command"), QStringLiteral("One of: %1").arg(commandNames().join(u", ")));
+    auto opt = [&p](QStringList names, const char *help, const char *valueName = nullptr) {
+        QCommandLineOption option(names, QString::fromLatin1(help));
+        if (valueName)
+            option.setValueName(QString::fromLatin1(valueName));
+        p.addOption(option);
+    };
+    opt({ QStringLiteral("transport") }, "softap (default) or ble.", "mode");
+    opt({ QStringLiteral("service-name"), QStringLiteral("service_name") },
+        "SoftAP: HOST:PORT. BLE: the advertised name (exact, e.g. PROV_1A2B3C) or the address. Repeat it to "
+        "work on several devices.",
+        "name");
+    opt({ QStringLiteral("parallel") },
+        "How many devices to work on at once (default 1; BLE: connections per adapter).", "n");
+    opt({ QStringLiteral("sec-ver"), QStringLiteral("sec_ver") },
+        "Force security scheme 0/1/2 (default: from proto-ver).", "n");
+    opt({ QStringLiteral("sec2-patch"), QStringLiteral("sec_patch_ver") },
+        "Force the Security 2 patch version (default: from proto-ver).", "n");
+    opt({ QStringLiteral("pop") }, "Security 1 proof of possession.", "pop");
+    opt({ QStringLiteral("sec2-username"), QStringLiteral("sec2_username") }, "Security 2 username.", "user");
+    opt({ QStringLiteral("sec2-pwd"), QStringLiteral("sec2_pwd") }, "Security 2 password.", "pwd");
+    opt({ QStringLiteral("ssid") }, "Wi-Fi SSID to provision.", "ssid");
+    opt({ QStringLiteral("passphrase") }, "Wi-Fi passphrase ('-' reads one line from stdin).", "pass");
+    opt({ QStringLiteral("bssid") }, "Optional BSSID (aa:bb:cc:dd:ee:ff).", "bssid");
+    opt({ QStringLiteral("channel") }, "Optional channel.", "n");
+    opt({ QStringLiteral("qr") }, "Take name/transport/PoP/username from a QR JSON payload.", "json");
+    opt({ QStringLiteral("endpoint") }, "Custom endpoint name (custom).", "name");
+    opt({ QStringLiteral("data"), QStringLiteral("custom_data") }, "Custom endpoint payload as text.",
+        "text");
+    opt({ QStringLiteral("data-hex") }, "Custom endpoint payload as hex.", "hex");
+    opt({ QStringLiteral("timeout") },
+        "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000).", "ms");
+    opt({ QStringLiteral("connect-timeout") }, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
+    opt({ QStringLiteral("poll-interval") }, "GetStatus poll interval in ms (default 1000).", "ms");
+    opt({ QStringLiteral("page-size") }, "Scan results per request (default 4; at most 4 over BLE).", "n");
+    opt({ QStringLiteral("scan-timeout") },
+        "BLE: how long to look for the named devices, in ms (default 10000).", "ms");
+    opt({ QStringLiteral("ble-connect-timeout") },
+        "BLE: limit for connecting and discovering the service, in ms (default 15000).", "ms");
+    opt({ QStringLiteral("ble-max-request") },
+        "BLE: largest request in bytes (default 481 for Bluedroid; at most 512 for NimBLE).", "bytes");
+    opt({ QStringLiteral("after-link-drop") },
+        "BLE: when the device drops the link after Apply: confirm (reconnect and read the status, default), "
+        "report, "
+        "or fail.",
+        "mode");
+    opt({ QStringLiteral("prefix") },
+        "scan-devices: list only names with this prefix ('' lists every device). Default: PROV_ names and "
+        "devices "
+        "advertising a provisioning service UUID.",
+        "prefix");
+    opt({ QStringLiteral("reset") }, "esp_prov compatibility: same as the reset command.");
+    opt({ QStringLiteral("reprov") }, "esp_prov compatibility: same as the reprov command.");
+    opt({ QStringLiteral("json") }, "Print one JSON result object per device on stdout.");
+    opt({ QStringLiteral("quiet"), QStringLiteral("q") }, "No progress on stderr.");
+    opt({ QStringLiteral("verbose") },
+        "Also show Qt Bluetooth's own warnings on stderr (esp_prov compatible).");
+}
+
+} // namespace
+
+QString commandName(Command command)
+{
+    for (const auto &[c, text] : kCommands) {
+        if (c == command)
+            return QLatin1String(text);
+    }
+    return QString();
+}
+
+QStringList Options::labels() const
+{
+    QStringList out;
+    for (const Target &t : targets)
+        out << t.label;
+    return out;
+}
+
+std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
+{
+    QCommandLineParser p;
+    addOptions(p);
+    p.process(app);
+
+    const QStringList args = p.positionalArguments();
+    const QString command = args.value(0,
+        p.isSet(QStringLiteral("reset"))        ? QStringLiteral("reset")
+            : p.isSet(QStringLiteral("reprov")) ? QStringLiteral("reprov")
+                                                : QStringLiteral("provision"));
+    const std::optional<Command> parsedCommand = commandFromName(command);
+    if (!parsedCommand)
+        return usage(QStringLiteral("unknown command '%1'").arg(command));
+    o.command = *parsedCommand;
+    o.json = p.isSet(QStringLiteral("json"));
+    o.quiet = p.isSet(QStringLiteral("quiet"));
+
+    QString qrName;
+    std::optional<TransportKind> qrTransport;
+    if (p.isSet(QStringLiteral("qr"))) {
+        o.qr = p.value(QStringLiteral("qr")).toUtf8();
+        auto qr = parseQrPayload(o.qr);
+        if (!qr)
+            return usage(QStringLiteral("--qr: %1").arg(qr.error().detail));
+        if (!qr->pop.isEmpty()) {
+            o.security.pop = qr->pop.toUtf8();
+            o.security.password = qr->pop.toUtf8(); // Security 2 password travels in "pop" (§11)
+        }
+        o.security.username = qr->username.toUtf8();
+        if (qr->security)
+            o.security.secVer = *qr->security;
+        qrName = qr->name;
+        qrTransport = qr->transportKind();
+        if (!qrTransport && o.command != Command::Qr)
+            return usage(
+                QStringLiteral("the QR payload asks for transport '%1'; provctl speaks softap and ble")
+                    .arg(qr->transport));
+    }
+    if (const QString transport = p.value(QStringLiteral("transport")); !transport.isEmpty()) {
+        const std::optional<TransportKind> kind = transportKindFromName(transport);
+        if (!kind)
+            return usage(QStringLiteral("--transport must be softap or ble, got '%1'").arg(transport));
+        o.transport = *kind;
+    } else {
+        o.transport = o.command == Command::ScanDevices ? TransportKind::Ble
+                                                        : qrTransport.value_or(TransportKind::SoftAp);
+    }
+    if (o.command == Command::ScanDevices && o.transport != TransportKind::Ble)
+        return usage(QStringLiteral("scan-devices lists BLE devices: use --transport ble"));
+
+    QStringList services = p.values(QStringLiteral("service-name"));
+    if (services.isEmpty() && o.transport == TransportKind::Ble && !qrName.isEmpty())
+        services = { qrName };
+    const bool needsDevice = o.command != Command::Qr && o.command != Command::ScanDevices;
+    if (needsDevice && services.isEmpty()) {
+        return usage(o.transport == TransportKind::Ble
+                ? QStringLiteral("--service-name NAME (the advertised name, e.g. PROV_1A2B3C) or a BLE "
+                                 "address is required")
+                : QStringLiteral("--service-name HOST:PORT is required (the SoftAP default is %1:80)")
+                      .arg(QLatin1String(HttpTransport::kDefaultHost)));
+    }
+    // The devices, parsed once: SoftAP HOST:PORT, BLE name or address.
+    for (const QString &service : std::as_const(services)) {
+        Target t;
+        t.label = service;
+        t.transport.kind = o.transport;
+        if (o.transport == TransportKind::SoftAp) {
+            const auto hostPort = parseHostPort(service);
+            if (!hostPort)
+                return usage(QStringLiteral("--service-name must be HOST:PORT, got '%1'").arg(service));
+            t.transport.host = hostPort->first;
+            t.transport.port = hostPort->second;
+        } else {
+            t.byBleAddress = isBleAddress(service);
+        }
+        o.targets.append(t);
+    }
+    if (services.removeDuplicates() > 0)
+        return usage(QStringLiteral("each --service-name may be given once"));
+
+    auto intOption = [&p](const char *name, int def, bool *ok) {
+        const QString v = p.value(QString::fromLatin1(name));
+        if (v.isEmpty())
+            return def;
+        return v.toInt(ok);
+    };
+    bool ok = true;
+    if (p.isSet(QStringLiteral("sec-ver")))
+        o.security.secVer = intOption("sec-ver", 0, &ok);
+    if (p.isSet(QStringLiteral("sec2-patch")))
+        o.security.sec2PatchVer = intOption("sec2-patch", 0, &ok);
+    const bool scanDevices = o.command == Command::ScanDevices;
+    const int timeoutMs = intOption("timeout", 5000, &ok);
+    o.scanTimeoutMs = intOption("scan-timeout", scanDevices ? timeoutMs : 10000, &ok);
+    o.provision.connectTimeoutMs = intOption("connect-timeout", 60000, &ok);
+    o.provision.pollIntervalMs = intOption("poll-interval", 1000, &ok);
+    o.provision.firstPollDelayMs = 0;
+    o.scan.pageSize = intOption("page-size", 4, &ok);
+    o.credentials.channel = intOption("channel", 0, &ok);
+    o.parallel = intOption("parallel", 1, &ok);
+    const int bleConnectTimeoutMs = intOption(
+        "ble-connect-timeout", TransportConfig::kDefaultBleConnectTimeoutMs, &ok);
+    const int bleMaxRequest = intOption("ble-max-request", TransportConfig::kDefaultBleMaxRequestBytes, &ok);
+    if (!ok)
+        return usage(QStringLiteral("a numeric option has a non-numeric value"));
+    if (o.parallel < 1)
+        return usage(QStringLiteral("--parallel must be at least 1"));
+    if (bleMaxRequest < 1 || bleMaxRequest > BleTransport::kAttMaxAttributeBytes)
+        return usage(
+            QStringLiteral("--ble-max-request must be 1..%1 bytes").arg(BleTransport::kAttMaxAttributeBytes));
+    if (timeoutMs < 1 || o.scanTimeoutMs < 1 || bleConnectTimeoutMs < 1)
+        return usage(QStringLiteral("timeouts must be positive"));
+    for (Target &t : o.targets) {
+        t.transport.requestTimeoutMs = timeoutMs;
+        t.transport.bleConnectTimeoutMs = bleConnectTimeoutMs;
+        t.transport.bleMaxRequestBytes = bleMaxRequest;
+    }
+    const QString afterDrop = p.value(QStringLiteral("after-link-drop"));
+    if (afterDrop.isEmpty() || afterDrop == QLatin1String("confirm"))
+        o.provision.afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
+    else if (afterDrop == QLatin1String("report"))
+        o.provision.afterApplyLinkClosed = AfterApplyLinkClosed::Report;
+    else if (afterDrop == QLatin1String("fail"))
+        o.provision.afterApplyLinkClosed = AfterApplyLinkClosed::Fail;
+    else
+        return usage(QStringLiteral("--after-link-drop must be confirm, report or fail"));
+    o.prefix = BleScanner::defaultNamePrefix();
+    if (p.isSet(QStringLiteral("prefix"))) {
+        o.prefix = p.value(QStringLiteral("prefix"));
+        o.prefixSet = true;
+    }
+    if (p.isSet(QStringLiteral("pop")))
+        o.security.pop = p.value(QStringLiteral("pop")).toUtf8();
+    if (p.isSet(QStringLiteral("sec2-username")))
+        o.security.username = p.value(QStringLiteral("sec2-username")).toUtf8();
+    if (p.isSet(QStringLiteral("sec2-pwd")))
+        o.security.password = p.value(QStringLiteral("sec2-pwd")).toUtf8();
+
+    o.credentials.ssid = p.value(QStringLiteral("ssid")).toUtf8();
+    QString passphrase = p.value(QStringLiteral("passphrase"));
+    if (passphrase == QLatin1String("-")) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly))
+            return usage(QStringLiteral("cannot read the passphrase from stdin"));
+        passphrase = QString::fromUtf8(in.readLine().trimmed());
+    }
+    o.credentials.passphrase = passphrase.toUtf8();
+    o.credentials.bssid = QByteArray::fromHex(
+        p.value(QStringLiteral("bssid")).remove(QLatin1Char(':')).toLatin1());
+    if (o.command == Command::Provision && o.credentials.ssid.isEmpty())
+        return usage(QStringLiteral("provision needs --ssid"));
+
+    o.endpoint = p.value(QStringLiteral("endpoint"));
+    o.data = p.isSet(QStringLiteral("data-hex"))
+        ? QByteArray::fromHex(p.value(QStringLiteral("data-hex")).toLatin1())
+        : p.value(QStringLiteral("data")).toUtf8();
+    if (o.command == Command::Custom && (o.endpoint.isEmpty() || o.data.isEmpty()))
+        return usage(QStringLiteral("custom needs --endpoint NAME and --data TEXT (or --data-hex)"));
+    return std::nullopt;
+}
+
+} // namespace provctl

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// provctl's command line (docs/provctl.md): parsed and checked once into Options, the devices into
+// Targets, before anything runs.
+
+#include "prov/provisioner.h"
+#include "prov/transportconfig.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+class QCoreApplication;
+
+namespace provctl {
+
+/// The subcommands, in the order `provctl --help` lists them.
+enum class Command {
+    Provision, ///< proto-ver, handshake, SetConfig, Apply, wait for Connected (the default)
+    Scan, ///< the Wi-Fi networks the device sees (§9.3)
+    Status, ///< the device's Wi-Fi status, read once (§9.1)
+    Reset, ///< prov-ctrl reset (§9.4)
+    Reprov, ///< prov-ctrl re-provision (§9.4)
+    Custom, ///< --data to a custom --endpoint (§9.5)
+    Qr, ///< parse a QR payload (§11), no device
+    ScanDevices, ///< list nearby BLE provisioning devices, no device
+};
+
+/// The command's name as typed and as printed ("provision", "scan-devices", ...).
+QString commandName(Command command);
+
+/// One device to work on: where it is and how it is shown.
+struct Target
+{
+    QString label; ///< what the user typed (service name, address or HOST:PORT)
+    /// How to reach it: SoftAP host and port from the command line; BLE address and service UUID
+    /// once lookUpBleDevices() found it. Timeouts and limits come from the options.
+    prov::TransportConfig transport;
+    /// BLE: `label` is an address, not a name (decided once, when parsing)
+    bool byBleAddress = false;
+    std::optional<prov::Error> lookupError; ///< BLE: the device was not found
+};
+
+/// Everything the command line says. Holds secrets (PoP, passwords, the Wi-Fi passphrase): never
+/// print an Options.
+struct Options
+{
+    Command command = Command::Provision;
+    prov::TransportKind transport = prov::TransportKind::SoftAp;
+    QList<Target> targets; ///< one per --service-name, in command-line order
+    prov::SecurityOptions security;
+    prov::WifiCredentials credentials;
+    prov::ProvisionOptions provision;
+    prov::ScanOptions scan;
+    QString endpoint;
+    QByteArray data;
+    QByteArray qr;
+    int parallel = 1;
+    int scanTimeoutMs = 10000; ///< BLE: finding the devices by name (and scan-devices' duration), in ms
+    QString prefix; ///< scan-devices: name prefix to list (default BleScanner::defaultNamePrefix())
+    bool prefixSet = false; ///< --prefix given: match by name only
+    bool json = false;
+    bool quiet = false;
+
+    /// What the user typed for the devices (Target::label), in order.
+    QStringList labels() const;
+};
+
+/// Parses and checks the command line into `o` (including the passphrase from stdin for
+/// `--passphrase -`). Returns std::nullopt to go on, or the exit code to end with: usage errors are
+/// reported on stderr and give ExitCode::Usage; --help and --version end the process.
+std::optional<int> parseOptions(const QCoreApplication &app, Options &o);
+
+} // namespace provctl
