@@ -9,6 +9,7 @@
 #include "prov/transportconfig.h"
 
 #include <QMetaEnum>
+#include <QPointer>
 #include <QTest>
 
 using namespace prov;
@@ -113,6 +114,8 @@ void TestTransportConfig::displayAddressDefaults()
     ble.kind = TransportKind::Ble;
     ble.bleAddress = QStringLiteral("24:0A:C4:1A:2B:3C");
     QCOMPARE(ble.displayAddress(), QStringLiteral("24:0A:C4:1A:2B:3C"));
+    ble.bleAddress = QStringLiteral("24:0a:c4:1a:2b:3c");
+    QCOMPARE(ble.displayAddress(), QStringLiteral("24:0A:C4:1A:2B:3C")); // as BleTransport::address()
 }
 
 void TestTransportConfig::buildsSoftAp()
@@ -177,13 +180,17 @@ void TestTransportConfig::buildsBleWithLimits()
 
 void TestTransportConfig::callerOwnsTheTransport()
 {
-    QObject parent;
     TransportConfig config;
-    auto built = makeTransport(config, &parent);
+    auto built = makeTransport(config);
     QVERIFY(built);
-    QCOMPARE((*built)->parent(), &parent);
-    built->reset(); // the caller owns it: deleting it leaves the parent empty
-    QVERIFY(parent.children().isEmpty());
+    QVERIFY(!(*built)->parent()); // never owned twice
+    QPointer<Transport> handedOver = built->release();
+    {
+        QObject parent;
+        handedOver->setParent(&parent); // the caller may hand it to a parent
+        QCOMPARE(parent.children().size(), 1);
+    }
+    QVERIFY(handedOver.isNull());
 }
 
 void TestTransportConfig::refusesBadConfig_data()

@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
         return *rc;
     // Qt Bluetooth warns about normal things ("Using BlueZ LE DBus API", no mgmt socket, a
     // controller deleted while connected): keep stderr for provctl's own progress and errors.
-    if (!app.arguments().contains(QStringLiteral("--verbose")))
+    if (!o.verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("qt.bluetooth*.warning=false"));
     switch (o.command) {
     case Command::Qr:

@@ -175,6 +175,7 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
         return usage(QStringLiteral("unknown command '%1'").arg(command));
     o.command = *parsedCommand;
     o.json = p.isSet(QStringLiteral("json"));
+    o.verbose = p.isSet(QStringLiteral("verbose"));
     o.quiet = p.isSet(QStringLiteral("quiet"));
 
     QString qrName;

@@ -63,6 +63,7 @@ struct Options
     QString prefix; ///< scan-devices: name prefix to list (default BleScanner::defaultNamePrefix())
     bool prefixSet = false; ///< --prefix given: match by name only
     bool json = false;
+    bool verbose = false; ///< --verbose: keep Qt Bluetooth's own warnings on stderr
     bool quiet = false;
 
     /// What the user typed for the devices (Target::label), in order.

@@ -32,12 +32,13 @@ Q_ENUM_NS(TransportKind)
 
 using transportmeta::TransportKind;
 
-/// The wire and record spelling: "softap", "ble" (the QR payload's `transport`, §11).
+/// The wire and record spelling: "softap", "ble" (the QR payload's `transport`, §11); the number as
+/// text for a value this build does not know (a record written by a newer build).
 QString transportKindName(TransportKind kind);
 /// Display text: "SoftAP", "BLE".
 QString transportKindDisplayName(TransportKind kind);
-/// Parses user or wire input, case-insensitively: "softap" (esp_prov's alias "httpd" too) and "ble".
-/// nullopt for anything else.
+/// Parses user or wire input, case-insensitively and exactly (no trimming): "softap" (esp_prov's
+/// alias "httpd" too) and "ble". nullopt for anything else.
 std::optional<TransportKind> transportKindFromName(QStringView name);
 
 /// Everything needed to build a Transport to one device: the saved settings of a link, apart from
@@ -67,13 +68,16 @@ struct TransportConfig
     // ---- every transport
     int requestTimeoutMs = 5000; ///< per exchange, in ms (Transport::setTimeout())
 
-    /// The address shown to people: "192.168.4.1:80" / "AA:BB:CC:DD:EE:FF".
+    /// The address shown to people: "192.168.4.1:80" (the defaults filled in) / "AA:BB:CC:DD:EE:FF"
+    /// (upper case, as BleTransport::address() reports it).
     QString displayAddress() const;
 };
 
-/// Builds the transport `config` describes: HttpTransport or BleTransport, configured and
-/// parented to `parent` (the caller owns it). The one place that constructs transports.
-/// Errors: InvalidArgument (BLE without an address; a timeout or size out of range).
-Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config, QObject *parent = nullptr);
+/// Builds the transport `config` describes: HttpTransport or BleTransport with its timeouts and
+/// limits applied. The one place that constructs transports. The caller owns the result and may
+/// hand it to a QObject parent with release() + setParent(); it has no parent, so it is never owned
+/// twice. Lives in the calling thread.
+/// Errors: InvalidArgument (BLE without an address; a timeout or size out of range; an unknown kind).
+Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config);
 
 } // namespace prov

@@ -52,12 +52,12 @@ QString TransportConfig::displayAddress() const
             .arg(host.isEmpty() ? QLatin1String(HttpTransport::kDefaultHost) : host)
             .arg(port == 0 ? 80 : port);
     case TransportKind::Ble:
-        return bleAddress;
+        return bleAddress.toUpper();
     }
     return QString();
 }
 
-Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config, QObject *parent)
+Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config)
 {
     if (config.requestTimeoutMs < 1)
         return makeError(ErrorCode::InvalidArgument,
@@ -67,7 +67,7 @@ Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config, 
     case TransportKind::SoftAp:
         transport = std::make_unique<HttpTransport>(
             config.host.isEmpty() ? QString::fromLatin1(HttpTransport::kDefaultHost) : config.host,
-            config.port == 0 ? quint16(80) : config.port, parent);
+            config.port == 0 ? quint16(80) : config.port);
         break;
     case TransportKind::Ble: {
         if (config.bleAddress.isEmpty())
@@ -82,8 +82,7 @@ Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config, 
                 QStringLiteral("BLE request limit must be 1..%1 bytes, got %2")
                     .arg(BleTransport::kAttMaxAttributeBytes)
                     .arg(config.bleMaxRequestBytes));
-        auto ble = std::make_unique<BleTransport>(
-            config.bleAddress, config.bleService, config.bleLimit, parent);
+        auto ble = std::make_unique<BleTransport>(config.bleAddress, config.bleService, config.bleLimit);
         ble->setConnectTimeout(config.bleConnectTimeoutMs);
         ble->setMaxRequestSize(config.bleMaxRequestBytes);
         transport = std::move(ble);
