@@ -124,6 +124,8 @@ struct Provisioner::Private
     std::optional<DeviceInfo> info;
     ProvisionStep step = ProvisionStep::Idle;
     QPointer<PendingOperation> current;
+    /// Ends `current` with an error from the event loop (cancel()): only its Promise can end it.
+    std::function<void(const Error &)> failCurrent;
     quint64 generation = 0; ///< bumped by cancel(): stale timers and callbacks see a new value
 
     void setStep(ProvisionStep s)
@@ -300,31 +302,27 @@ struct Provisioner::Private
         });
     }
 
-    template <typename T> Pending<T> *start()
+    /// A new operation, or (`started` false) one that fails with Internal ("busy") from the event loop
+    /// because another one runs.
+    template <typename T> Promise<T> start(bool &started)
     {
-        auto *op = new Pending<T>(q);
-        QObject::connect(op, &PendingOperation::finished, op, &QObject::deleteLater);
-        if (current && !current->isFinished()) {
-            QMetaObject::invokeMethod(
-                op,
-                [op] {
-                    op->setResult(
-                        makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
-                },
-                Qt::QueuedConnection);
-            return op;
+        Promise<T> promise(q);
+        started = !(current && !current->isFinished());
+        if (!started) {
+            promise.finishLater(
+                makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
+            return promise;
         }
-        current = op;
-        return op;
+        current = promise.pending();
+        failCurrent = [promise](const Error &e) { promise.finishLater(e); };
+        return promise;
     }
 
-    template <typename T> Cb<T> finisher(Pending<T> *op)
+    template <typename T> Cb<T> finisher(Promise<T> promise)
     {
-        QPointer<Pending<T>> guard(op);
-        return [this, guard](Result<T> r) {
+        return [this, promise](Result<T> r) {
             setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
-            if (guard)
-                guard->setResult(std::move(r));
+            promise.finish(std::move(r));
         };
     }
 
@@ -681,46 +679,46 @@ ProvisionStep Provisioner::step() const
 
 void Provisioner::cancel()
 {
-    QPointer<PendingOperation> op = d->current;
+    const bool running = d->current && !d->current->isFinished();
     ++d->generation;
     d->transport->cancel();
     d->sessionValid = false;
     d->setStep(ProvisionStep::Idle);
-    if (op && !op->isFinished()) {
-        QMetaObject::invokeMethod(
-            op, [op] { op->finishWithError(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled"))); },
-            Qt::QueuedConnection);
-    }
+    if (running && d->failCurrent)
+        d->failCurrent(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled")));
 }
 
 Pending<DeviceInfo> *Provisioner::connectDevice()
 {
-    auto *op = d->start<DeviceInfo>();
-    if (d->current != op)
-        return op;
+    bool started = false;
+    auto promise = d->start<DeviceInfo>(started);
+    if (!started)
+        return promise.pending();
     d->security.reset();
     d->sessionValid = false;
-    d->connectFlow(d->finisher(op));
-    return op;
+    d->connectFlow(d->finisher(promise));
+    return promise.pending();
 }
 
 Pending<QList<ScanEntry>> *Provisioner::scanWifi(const ScanOptions &options)
 {
-    auto *op = d->start<QList<ScanEntry>>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<QList<ScanEntry>>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession([this, options, done] { d->scanWifi(options, done); }, d->failer(done));
-    return op;
+    return promise.pending();
 }
 
 Pending<WifiStatus> *Provisioner::provisionWifi(
     const WifiCredentials &credentials, const ProvisionOptions &options)
 {
-    auto *op = d->start<WifiStatus>();
-    if (d->current != op)
-        return op;
-    auto finish = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<WifiStatus>(started);
+    if (!started)
+        return promise.pending();
+    auto finish = d->finisher(promise);
     Private::Cb<ProvisionResult> done = [finish](Result<ProvisionResult> r) {
         if (!r)
             return finish(r.error());
@@ -741,26 +739,28 @@ Pending<WifiStatus> *Provisioner::provisionWifi(
         finish(makeError(ErrorCode::Internal, QStringLiteral("unknown provisioning outcome")));
     };
     d->startProvisioning(credentials, options, done);
-    return op;
+    return promise.pending();
 }
 
 Pending<ProvisionResult> *Provisioner::provision(
     const WifiCredentials &credentials, const ProvisionOptions &options)
 {
-    auto *op = d->start<ProvisionResult>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<ProvisionResult>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->startProvisioning(credentials, options, done);
-    return op;
+    return promise.pending();
 }
 
 Pending<WifiStatus> *Provisioner::wifiStatus()
 {
-    auto *op = d->start<WifiStatus>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<WifiStatus>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession(
         [this, done] {
             d->configRequest(codec::GetWifiStatus {}, [done](Result<codec::ConfigResponse> r) {
@@ -775,50 +775,54 @@ Pending<WifiStatus> *Provisioner::wifiStatus()
             });
         },
         d->failer(done));
-    return op;
+    return promise.pending();
 }
 
 Pending<void> *Provisioner::resetWifi()
 {
-    auto *op = d->start<void>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<void>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession([this, done] { d->ctrl(codec::CtrlCommand::WifiReset, done); }, done);
-    return op;
+    return promise.pending();
 }
 
 Pending<void> *Provisioner::reprovisionWifi()
 {
-    auto *op = d->start<void>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<void>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession([this, done] { d->ctrl(codec::CtrlCommand::WifiReprov, done); }, done);
-    return op;
+    return promise.pending();
 }
 
 Pending<QByteArray> *Provisioner::customRequest(const QString &endpoint, const QByteArray &data)
 {
-    auto *op = d->start<QByteArray>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<QByteArray>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession(
         [this, endpoint, data, done] {
             d->setStep(ProvisionStep::Custom);
             d->secureRequest(endpoint, data, done);
         },
         d->failer(done));
-    return op;
+    return promise.pending();
 }
 
 Pending<QList<ThreadScanEntry>> *Provisioner::scanThread(const ScanOptions &options)
 {
-    auto *op = d->start<QList<ThreadScanEntry>>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<QList<ThreadScanEntry>>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession(
         [this, options, done] {
             d->setStep(ProvisionStep::Scanning);
@@ -836,16 +840,17 @@ Pending<QList<ThreadScanEntry>> *Provisioner::scanThread(const ScanOptions &opti
                 });
         },
         d->failer(done));
-    return op;
+    return promise.pending();
 }
 
 Pending<ThreadStatus> *Provisioner::provisionThread(
     const QByteArray &dataset, const ProvisionOptions &options)
 {
-    auto *op = d->start<ThreadStatus>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
+    bool started = false;
+    auto promise = d->start<ThreadStatus>(started);
+    if (!started)
+        return promise.pending();
+    auto done = d->finisher(promise);
     d->withSession(
         [this, dataset, options, done] {
             d->setStep(ProvisionStep::SendingConfig);
@@ -877,7 +882,7 @@ Pending<ThreadStatus> *Provisioner::provisionThread(
                 });
         },
         d->failer(done));
-    return op;
+    return promise.pending();
 }
 
 } // namespace prov
