@@ -89,6 +89,20 @@ template <typename T> QByteArray describe(const Result<T> &r)
     return r ? QByteArray("ok") : r.error().toString().toUtf8();
 }
 
+/// Counts finished() and keeps the last result: "ends exactly once" is counted, not assumed.
+template <typename T> struct EndWatch
+{
+    explicit EndWatch(Pending<T> *op)
+    {
+        QObject::connect(op, &PendingOperation::finished, [this](PendingOperation *operation) {
+            ++ends;
+            result = static_cast<Pending<T> *>(operation)->result();
+        });
+    }
+    int ends = 0;
+    std::optional<Result<T>> result;
+};
+
 /// A Thread device's prov-config answers (SimulatedDevice is a Wi-Fi build, §10), Security 0 only
 /// (plaintext on the wire): dataset and apply accepted, the attach never ends.
 std::optional<DeviceReply> threadDeviceAttachingForever(const QString &endpoint, const QByteArray &request)
@@ -215,32 +229,22 @@ void TestProvisioner::secondOperationWhileOneRunsIsBusy()
 {
     Rig rig;
     Pending<DeviceInfo> *first = rig.provisioner->connectDevice();
+    EndWatch<DeviceInfo> firstWatch(first); // `first` deletes itself once it has ended
+    QSignalSpy firstDone(first, &PendingOperation::finished);
     Pending<WifiStatus> *second = rig.provisioner->wifiStatus();
     QSignalSpy secondDone(second, &PendingOperation::finished);
     QCOMPARE(secondDone.count(), 0); // ends from the event loop, not inside the call
     const auto busy = second->waitForResult(kWaitMs);
     QVERIFY(!busy);
     QCOMPARE(busy.error().code, ErrorCode::Internal);
-    QVERIFY(first->waitForResult(kWaitMs));
+    QVERIFY(firstDone.count() == 1 || firstDone.wait(kWaitMs));
+    QCOMPARE(firstWatch.ends, 1);
+    QVERIFY(*firstWatch.result);
 }
 
 // ---- the after-apply confirmation (AfterApplyLinkClosed::Confirm, §7.6), a coroutine flow
 
 namespace {
-/// Counts finished() and keeps the last result: "ends exactly once" is counted, not assumed.
-template <typename T> struct EndWatch
-{
-    explicit EndWatch(Pending<T> *op)
-    {
-        QObject::connect(op, &PendingOperation::finished, [this](PendingOperation *operation) {
-            ++ends;
-            result = static_cast<Pending<T> *>(operation)->result();
-        });
-    }
-    int ends = 0;
-    std::optional<Result<T>> result;
-};
-
 int protoVerReads(const SimTransport &transport)
 {
     return int(transport.requests.count(QStringLiteral("proto-ver")));
