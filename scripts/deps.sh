@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build ccache g++ pkg-config clang-format python3
   qt6-base-dev qt6-base-dev-tools
-  libprotobuf-dev protobuf-compiler libssl-dev
+  libprotobuf-dev protobuf-compiler libssl-dev qcoro-qt6-dev
   libgtest-dev libbenchmark-dev
   libqt6sql6-sqlite qt6-connectivity-dev dbus-daemon
   qt6-declarative-dev qt6-declarative-dev-tools qt6-multimedia-dev libgl-dev

@@ -31,14 +31,8 @@ QJsonObject device(const QString &name, int secVer, const QStringList &faults = 
     return o;
 }
 
-template <typename T> Result<T> await(Pending<T> *op, int ms = 20000)
-{
-    std::optional<Result<T>> out;
-    QObject::connect(op, &PendingOperation::finished, [&out, op] { out = op->result(); });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, ms))
-        return makeError(ErrorCode::Timeout, QStringLiteral("test wait expired"));
-    return out.value_or(Result<T>(makeError(ErrorCode::Timeout, QStringLiteral("test wait expired"))));
-}
+/// How long one operation may take in these tests (ms): Pending<T>::waitForResult() does the waiting.
+constexpr int kWaitMs = 20000;
 
 } // namespace
 
@@ -191,20 +185,20 @@ void TestHttpE2E::scansThenProvisions()
     QFETCH(int, secVer);
     QFETCH(int, patch);
     Session s = open(name, credentialsFor(secVer));
-    auto info = await(s.provisioner->connectDevice());
+    auto info = s.provisioner->connectDevice()->waitForResult(kWaitMs);
     QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
     QCOMPARE(info->secVer, secVer); // chosen from proto-ver, not forced
     QCOMPARE(info->sec2PatchVer, patch);
     QVERIFY(!s.transport->sessionCookie().isEmpty());
 
-    auto scan = await(s.provisioner->scanWifi());
+    auto scan = s.provisioner->scanWifi()->waitForResult(kWaitMs);
     QVERIFY2(scan, qPrintable(scan ? QString() : scan.error().toString()));
     QCOMPARE(scan->size(), 4); // prov-sim's default demo networks, paged 4 at a time
     QCOMPARE(scan->first().ssid, QByteArray("myssid"));
     QVERIFY(scan->first().rssi >= scan->last().rssi); // strongest first
 
     QSignalSpy statuses(s.provisioner.get(), &Provisioner::wifiStatusChanged);
-    auto status = await(s.provisioner->provisionWifi(kGood, fastPolling()));
+    auto status = s.provisioner->provisionWifi(kGood, fastPolling())->waitForResult(kWaitMs);
     QVERIFY2(status, qPrintable(status ? QString() : status.error().toString()));
     QCOMPARE(status->state, WifiState::Connected);
     QVERIFY(!status->ip4.isEmpty());
@@ -217,7 +211,8 @@ void TestHttpE2E::scansThenProvisions()
 void TestHttpE2E::wrongPassphraseGivesWifiAuthError()
 {
     Session s = open(QStringLiteral("PROV_BADPASS"), credentialsFor(2));
-    auto status = await(s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling()));
+    auto status = s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling())
+                      ->waitForResult(kWaitMs);
     QVERIFY(!status);
     QCOMPARE(status.error().code, ErrorCode::WifiAuthError);
 }
@@ -225,7 +220,8 @@ void TestHttpE2E::wrongPassphraseGivesWifiAuthError()
 void TestHttpE2E::unknownSsidGivesWifiNetworkNotFound()
 {
     Session s = open(QStringLiteral("PROV_NOSSID"), credentialsFor(2));
-    auto status = await(s.provisioner->provisionWifi({ "no-such-net", "whatever1", {}, 0 }, fastPolling()));
+    auto status = s.provisioner->provisionWifi({ "no-such-net", "whatever1", {}, 0 }, fastPolling())
+                      ->waitForResult(kWaitMs);
     QVERIFY(!status);
     QCOMPARE(status.error().code, ErrorCode::WifiNetworkNotFound);
 }
@@ -246,7 +242,7 @@ void TestHttpE2E::wrongProofOfPossessionGivesAuthenticationFailed()
     sec.pop = "not-the-pop";
     sec.password = "not-the-password";
     Session s = open(name, sec);
-    auto info = await(s.provisioner->connectDevice());
+    auto info = s.provisioner->connectDevice()->waitForResult(kWaitMs);
     QVERIFY(!info);
     QCOMPARE(info.error().code, ErrorCode::AuthenticationFailed);
     QVERIFY(!info.error().detail.contains(QStringLiteral("not-the")));
@@ -281,7 +277,7 @@ void TestHttpE2E::injectedFaultGivesItsError()
     clock.start();
     ProvisionOptions timing = fastPolling();
     timing.connectTimeoutMs = 1000;
-    auto status = await(s.provisioner->provisionWifi(kGood, timing));
+    auto status = s.provisioner->provisionWifi(kGood, timing)->waitForResult(kWaitMs);
     QVERIFY(!status);
     QCOMPARE(status.error().code, expected);
     // Every fault ends within the configured limits: one request timeout per step plus the
@@ -293,18 +289,19 @@ void TestHttpE2E::injectedFaultGivesItsError()
 void TestHttpE2E::resetAfterFailureThenSucceeds()
 {
     Session s = open(QStringLiteral("PROV_RESET"), credentialsFor(2));
-    auto failed = await(s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling()));
+    auto failed = s.provisioner->provisionWifi({ "myssid", "wrong-pass", {}, 0 }, fastPolling())
+                      ->waitForResult(kWaitMs);
     QVERIFY(!failed);
     QCOMPARE(failed.error().code, ErrorCode::WifiAuthError);
 
     // A second Apply without reset is refused by the device (§9.1 step 6).
-    auto again = await(s.provisioner->provisionWifi(kGood, fastPolling()));
+    auto again = s.provisioner->provisionWifi(kGood, fastPolling())->waitForResult(kWaitMs);
     QVERIFY(!again);
     QCOMPARE(again.error().code, ErrorCode::DeviceRejected);
 
-    auto reset = await(s.provisioner->resetWifi());
+    auto reset = s.provisioner->resetWifi()->waitForResult(kWaitMs);
     QVERIFY2(reset, qPrintable(reset ? QString() : reset.error().toString()));
-    auto ok = await(s.provisioner->provisionWifi(kGood, fastPolling()));
+    auto ok = s.provisioner->provisionWifi(kGood, fastPolling())->waitForResult(kWaitMs);
     QVERIFY2(ok, qPrintable(ok ? QString() : ok.error().toString()));
     QCOMPARE(ok->state, WifiState::Connected);
 }
@@ -312,7 +309,7 @@ void TestHttpE2E::resetAfterFailureThenSucceeds()
 void TestHttpE2E::customEndpointRoundTrip()
 {
     Session s = open(QStringLiteral("PROV_CUSTOM"), credentialsFor(2));
-    auto reply = await(s.provisioner->customRequest(QStringLiteral("custom-data"), "hello"));
+    auto reply = s.provisioner->customRequest(QStringLiteral("custom-data"), "hello")->waitForResult(kWaitMs);
     QVERIFY2(reply, qPrintable(reply ? QString() : reply.error().toString()));
     QCOMPARE(*reply, QByteArray("SUCCESS", 8));
 }
@@ -320,7 +317,8 @@ void TestHttpE2E::customEndpointRoundTrip()
 void TestHttpE2E::missingEndpointGivesHttp404()
 {
     Session s = open(QStringLiteral("PROV_CUSTOM"), credentialsFor(2));
-    auto reply = await(s.provisioner->customRequest(QStringLiteral("no-such-endpoint"), "x"));
+    auto reply = s.provisioner->customRequest(QStringLiteral("no-such-endpoint"), "x")
+                     ->waitForResult(kWaitMs);
     QVERIFY(!reply);
     QCOMPARE(reply.error().code, ErrorCode::HttpStatus);
 }

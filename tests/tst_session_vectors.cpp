@@ -66,15 +66,8 @@ QList<QJsonObject> allExchanges(const QJsonObject &vector)
     return out;
 }
 
-template <typename T> Result<T> await(Pending<T> *op)
-{
-    QSignalSpy spy(op, &PendingOperation::finished);
-    std::optional<Result<T>> out;
-    QObject::connect(op, &PendingOperation::finished, [&] { out = op->result(); });
-    if (!spy.wait(5000))
-        return makeError(ErrorCode::Timeout, QStringLiteral("operation did not finish"));
-    return *out;
-}
+/// How long a replayed operation may take (ms): Pending<T>::waitForResult() does the waiting.
+constexpr int kWaitMs = 5000;
 
 QList<QByteArray> clientDraws(const QJsonObject &vector)
 {
@@ -123,7 +116,7 @@ void TestSessionVectors::clientRoleReproducesEspProvSession()
     sec.password = v.value(QStringLiteral("password")).toString().toUtf8();
     provisioner.setSecurityOptions(sec);
 
-    auto info = await(provisioner.connectDevice());
+    auto info = provisioner.connectDevice()->waitForResult(kWaitMs);
     QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
     QCOMPARE(info->secVer, v.value(QStringLiteral("security_version")).toInt());
 
@@ -133,7 +126,7 @@ void TestSessionVectors::clientRoleReproducesEspProvSession()
     scan.groupChannels = 5;
     scan.periodMs = 120;
     scan.pageSize = 4;
-    auto entries = await(provisioner.scanWifi(scan));
+    auto entries = provisioner.scanWifi(scan)->waitForResult(kWaitMs);
     QVERIFY2(entries, qPrintable(entries ? QString() : entries.error().toString()));
     const QJsonArray expected = v.value(QStringLiteral("scan_results")).toArray();
     QCOMPARE(entries->size(), expected.size());
@@ -146,13 +139,15 @@ void TestSessionVectors::clientRoleReproducesEspProvSession()
         QCOMPARE(entries->at(i).authMode, authModeFromName(e.value(QStringLiteral("auth")).toString()));
     }
 
-    auto custom = await(provisioner.customRequest(QStringLiteral("custom-data"), "hello from gen_vectors"));
+    auto custom = provisioner.customRequest(QStringLiteral("custom-data"), "hello from gen_vectors")
+                      ->waitForResult(kWaitMs);
     QVERIFY2(custom, qPrintable(custom ? QString() : custom.error().toString()));
     QCOMPARE(*custom, QByteArray("SUCCESS", 8));
 
     ProvisionOptions timing;
     timing.firstPollDelayMs = 0;
-    auto status = await(provisioner.provisionWifi({ "myssid", "mypassword", {}, 0 }, timing));
+    auto status = provisioner.provisionWifi({ "myssid", "mypassword", {}, 0 }, timing)
+                      ->waitForResult(kWaitMs);
     QVERIFY2(status, qPrintable(status ? QString() : status.error().toString()));
     QCOMPARE(status->state, WifiState::Connected);
     QCOMPARE(status->ip4, QStringLiteral("192.168.1.100"));

@@ -65,6 +65,7 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
         return DeviceRejected;
     case ErrorCode::WifiConnectTimeout:
     case ErrorCode::ThreadAttachFailed:
+    case ErrorCode::ThreadAttachTimeout:
         return WifiTimeout;
     case ErrorCode::InvalidArgument:
         return Usage;

@@ -70,14 +70,8 @@ template <typename T> QByteArray describe(const Result<T> &r)
     return r ? QByteArray("ok") : r.error().toString().toUtf8();
 }
 
-template <typename T> Result<T> await(Pending<T> *op, int ms = 10000)
-{
-    std::optional<Result<T>> out;
-    QObject::connect(op, &PendingOperation::finished, [&out, op] { out = op->result(); });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, ms))
-        return makeError(ErrorCode::Internal, QStringLiteral("the test's wait of %1 ms expired").arg(ms));
-    return *out;
-}
+/// How long one operation may take in the BLE tests (ms): Pending<T>::waitForResult() does the waiting.
+inline constexpr int kWaitMs = 10000;
 
 /// Scans until every address in @p addresses has been reported; the devices seen, in order.
 inline QList<BleDeviceInfo> scanFor(const QStringList &addresses, int ms = 5000)

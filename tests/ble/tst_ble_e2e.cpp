@@ -101,13 +101,13 @@ void TestBleE2E::provisionsWithScanOverBle()
     Session s = open(devices.first(), -1); // the scheme comes from proto-ver
     QSignalSpy steps(s.provisioner.get(), &Provisioner::stepChanged);
 
-    const auto info = await(s.provisioner->connectDevice());
+    const auto info = s.provisioner->connectDevice()->waitForResult(kWaitMs);
     QVERIFY2(info, describe(info).constData());
     QCOMPARE(info->secVer, secVer);
     ScanOptions scan;
     scan.groupChannels = 0; // esp_prov on BLE (§9.3)
     scan.pageSize = 16; // asked for more: the BLE transport caps it at 4
-    const auto networks = await(s.provisioner->scanWifi(scan));
+    const auto networks = s.provisioner->scanWifi(scan)->waitForResult(kWaitMs);
     QVERIFY2(networks, describe(networks).constData());
     QCOMPARE(networks->size(), 10);
     QCOMPARE(networks->first().ssid, QByteArray("myssid")); // strongest first
@@ -116,7 +116,8 @@ void TestBleE2E::provisionsWithScanOverBle()
     // ScanStart + ScanStatus + 3 x ScanResult (count 4, 4, 2).
     QCOMPARE(scanWrites.size(), 5);
 
-    const auto status = await(s.provisioner->provisionWifi(homeNetwork(), fastProvisioning()));
+    const auto status = s.provisioner->provisionWifi(homeNetwork(), fastProvisioning())
+                            ->waitForResult(kWaitMs);
     QVERIFY2(status, describe(status).constData());
     QCOMPARE(status->state, WifiState::Connected);
     QCOMPARE(status->ssid, QByteArray("myssid"));
@@ -150,7 +151,8 @@ void TestBleE2E::customEndpointRoundTrip()
     const auto devices = startDevices({ QStringLiteral("--sec-ver"), QStringLiteral("2") });
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), 2);
-    const auto r = await(s.provisioner->customRequest(QStringLiteral("custom-data"), "hello"));
+    const auto r = s.provisioner->customRequest(QStringLiteral("custom-data"), "hello")
+                       ->waitForResult(kWaitMs);
     QVERIFY2(r, describe(r).constData());
     QCOMPARE(*r, QByteArray("SUCCESS", 8)); // strlen + 1: the example handler's NUL (§9.5)
     QCOMPARE(
@@ -175,7 +177,7 @@ void TestBleE2E::wrongPasswordIsAnAuthenticationFailure()
     wrong.password = "not-the-password";
     wrong.pop = "not-the-pop";
     s.provisioner->setSecurityOptions(wrong);
-    const auto r = await(s.provisioner->connectDevice());
+    const auto r = s.provisioner->connectDevice()->waitForResult(kWaitMs);
     QVERIFY(!r);
     // The device drops the link on a failed handshake (Bluedroid, §7.6): that is a refusal of
     // our proof, not a transport problem.
@@ -189,7 +191,7 @@ void TestBleE2E::pairingRequiredEndsTheConnect()
         QStringLiteral("--ble-scenario"), QStringLiteral("not-permitted") });
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), 2);
-    const auto r = await(s.provisioner->connectDevice());
+    const auto r = s.provisioner->connectDevice()->waitForResult(kWaitMs);
     QVERIFY(!r);
     QCOMPARE(r.error().code, ErrorCode::PairingRequired);
     QVERIFY2(r.error().detail.contains(QLatin1String("NotPermitted")), qPrintable(r.error().detail));
@@ -202,13 +204,13 @@ void TestBleE2E::linkDropMidSessionIsDisconnectedAndRecovers()
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), 2);
     QSignalSpy closed(s.transport.get(), &Transport::linkClosed);
-    QVERIFY(await(s.provisioner->connectDevice()));
-    const auto first = await(s.provisioner->wifiStatus());
+    QVERIFY(s.provisioner->connectDevice()->waitForResult(kWaitMs));
+    const auto first = s.provisioner->wifiStatus()->waitForResult(kWaitMs);
     QVERIFY(!first);
     QCOMPARE(first.error().code, ErrorCode::Disconnected);
     QCOMPARE(closed.size(), 1);
     // The next operation reconnects and redoes the handshake on the new link (§7.6).
-    const auto second = await(s.provisioner->wifiStatus());
+    const auto second = s.provisioner->wifiStatus()->waitForResult(kWaitMs);
     QVERIFY2(second, describe(second).constData());
     QCOMPARE(m_bus.journal(QStringLiteral("Connect ")).size(), 2);
 }
@@ -236,7 +238,7 @@ void TestBleE2E::linkClosedAfterApply()
     ProvisionOptions options = fastProvisioning();
     options.firstPollDelayMs = 50; // the device drops the link right after answering Apply
     options.afterApplyLinkClosed = AfterApplyLinkClosed(policy);
-    const auto r = await(s.provisioner->provision(homeNetwork(), options));
+    const auto r = s.provisioner->provision(homeNetwork(), options)->waitForResult(kWaitMs);
     QVERIFY2(r, describe(r).constData());
     QCOMPARE(int(r->outcome), outcome);
     if (r->outcome == ProvisionOutcome::ConfirmedAfterReconnect) {
@@ -258,7 +260,8 @@ void TestBleE2E::provisionWifiConfirmsAfterTheLinkDrop()
     QCOMPARE(devices.size(), 1);
     Session s = open(devices.first(), 1);
     // The default policy (Confirm) hands provisionWifi()'s callers a plain Connected.
-    const auto status = await(s.provisioner->provisionWifi(homeNetwork(), fastProvisioning()));
+    const auto status = s.provisioner->provisionWifi(homeNetwork(), fastProvisioning())
+                            ->waitForResult(kWaitMs);
     QVERIFY2(status, describe(status).constData());
     QCOMPARE(status->state, WifiState::Connected);
     // With Fail, the same drop is an error, as over HTTP.
@@ -268,7 +271,7 @@ void TestBleE2E::provisionWifiConfirmsAfterTheLinkDrop()
     Session t = open(again.first(), 1);
     ProvisionOptions fail = fastProvisioning();
     fail.afterApplyLinkClosed = AfterApplyLinkClosed::Fail;
-    const auto failed = await(t.provisioner->provisionWifi(homeNetwork(), fail));
+    const auto failed = t.provisioner->provisionWifi(homeNetwork(), fail)->waitForResult(kWaitMs);
     QVERIFY(!failed);
     QCOMPARE(failed.error().code, ErrorCode::Disconnected);
 }

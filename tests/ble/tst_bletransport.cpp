@@ -346,7 +346,7 @@ void TestBleTransport::bluedroidStaleValueSurfacesAsDecryptFailure()
         p.setSecurityOptions(credentialsFor(2));
         ScanOptions scan;
         scan.pageSize = 16;
-        return await(p.scanWifi(scan));
+        return p.scanWifi(scan)->waitForResult(kWaitMs);
     };
     {
         Careless t(devices.first().address);
@@ -445,10 +445,10 @@ void TestBleTransport::workerAndCallerThreadingBothWork()
     t.setThreading(BleTransport::Threading(threading));
     Provisioner p(&t);
     p.setSecurityOptions(credentialsFor(1));
-    const auto info = await(p.connectDevice());
+    const auto info = p.connectDevice()->waitForResult(kWaitMs);
     QVERIFY2(info, describe(info).constData());
     QCOMPARE(info->secVer, 1);
-    const auto custom = await(p.customRequest(QStringLiteral("custom-data"), "hi"));
+    const auto custom = p.customRequest(QStringLiteral("custom-data"), "hi")->waitForResult(kWaitMs);
     QVERIFY2(custom, describe(custom).constData());
     QVERIFY(custom->startsWith("SUCCESS"));
 }

@@ -174,6 +174,11 @@ constexpr std::array kTable {
         QT_TRANSLATE_NOOP("ErrorAdvice",
             "The device could not join the Thread network. Check the dataset and that "
             "a border router is in range.") },
+    Row { ErrorCode::ThreadAttachTimeout, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Still attaching"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device kept trying to join the Thread network until the timeout: check that a "
+            "border router is in range and the dataset is current, then retry.") },
     Row { ErrorCode::InvalidArgument, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
         QT_TRANSLATE_NOOP("ErrorAdvice",

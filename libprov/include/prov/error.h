@@ -50,6 +50,8 @@ enum class ErrorCode : int {
     /// The device stayed "Connecting" past the client's overall timeout (§13 item 18).
     WifiConnectTimeout = 43,
     ThreadAttachFailed = 44, ///< Thread attach failed (DatasetInvalid / ThreadNetworkNotFound, §10).
+    /// The device stayed "Attaching" past the client's overall timeout (§10; Thread's WifiConnectTimeout).
+    ThreadAttachTimeout = 45,
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.

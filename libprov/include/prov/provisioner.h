@@ -124,7 +124,8 @@ QString provisionStepName(ProvisionStep step);
 /// owned by the Provisioner (deleted after finished()). Errors of each operation are those of the
 /// transport (see HttpTransport) plus the ones listed on the method. After any transport or
 /// decrypt error the cipher stream may be out of step (§5.2, §8.4), so the next operation first
-/// redoes the handshake automatically.
+/// redoes the handshake automatically. Destroying the Provisioner deletes its operations (they do not
+/// emit finished()); a flow in progress unwinds without touching it.
 class Provisioner : public QObject
 {
     Q_OBJECT
@@ -177,11 +178,19 @@ public:
     /// Value: the decrypted response bytes as sent (a trailing NUL is kept).
     Pending<QByteArray> *customRequest(const QString &endpoint, const QByteArray &data);
 
-    /// Thread (§10): scan, set dataset + apply + poll.
+    /// Thread scan (§10): ScanThreadStart, status polling, then the result pages. Errors:
+    /// DeviceRejected (status != Success, e.g. a Wi-Fi-only build), Timeout (the scan never finished).
     Pending<QList<ThreadScanEntry>> *scanThread(const ScanOptions &options = {});
+    /// Thread provisioning (§10): SetThreadConfig with `dataset` (the operational dataset TLVs, bytes),
+    /// ApplyThreadConfig, then GetThreadStatus every options.pollIntervalMs (ms) until Attached (the
+    /// value). Errors: DeviceRejected, ThreadAttachFailed (DatasetInvalid / network not found),
+    /// ThreadAttachTimeout (still attaching after options.connectTimeoutMs ms).
     Pending<ThreadStatus> *provisionThread(const QByteArray &dataset, const ProvisionOptions &options = {});
 
-    /// Cancels the running operation (Cancelled) and drops the link.
+    /// Cancels the running operation: it ends with Cancelled, exactly once and from the event loop. The
+    /// link drops: an exchange in flight is aborted (a late answer would desynchronise the cipher, §5.2)
+    /// and the after-apply confirmation drops the link it opened. Settings the operation changed on the
+    /// transport (the blocking scan's timeout) are restored.
     void cancel();
 
     /// What connectDevice() learnt, if it ran.

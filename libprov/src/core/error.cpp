@@ -48,6 +48,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("wifi_connect_timeout");
     case ErrorCode::ThreadAttachFailed:
         return QStringLiteral("thread_attach_failed");
+    case ErrorCode::ThreadAttachTimeout:
+        return QStringLiteral("thread_attach_timeout");
     case ErrorCode::InvalidArgument:
         return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled:

@@ -2,12 +2,15 @@
 #include "prov/provisioner.h"
 
 #include "codec/networkcodec.h"
+#include "core/flow.h"
 #include "core/logging.h"
-#include "prov/security.h"
+#include "core/securesession.h"
 #include "prov/transport.h"
 
+#include <QCoroTask>
 #include <QDeadlineTimer>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QTimer>
 
 namespace prov {
@@ -55,13 +58,9 @@ QString provisionOutcomeName(ProvisionOutcome outcome)
 }
 
 namespace {
-const QString kProtoVer = QStringLiteral("proto-ver");
-const QString kSession = QStringLiteral("prov-session");
 const QString kConfig = QStringLiteral("prov-config");
 const QString kScan = QStringLiteral("prov-scan");
 const QString kCtrl = QStringLiteral("prov-ctrl");
-// What the references send to proto-ver (§2.3): any non-empty body.
-const QByteArray kVersionRequest = "---";
 // A blocking scan answers only when the radio is done: allow for a full 2.4+5 GHz sweep.
 constexpr int kBlockingScanTimeoutMs = 20000;
 constexpr int kScanOverallTimeoutMs = 30000;
@@ -88,43 +87,95 @@ Error unexpected(const char *what)
         QStringLiteral("expected %1 but the device sent another message").arg(QLatin1String(what)));
 }
 
-bool isLinkError(ErrorCode code)
+/// The one check of every answer: the request's own error (transport, decrypt, decode), then the
+/// message type (`Message`, named `messageName` in the error: UnexpectedMessage), then its `status`
+/// (DeviceRejected naming `step`). Value: the message.
+template <typename Message, typename Variant>
+Result<Message> expectMessage(const Result<Variant> &answer, const char *messageName, const char *step)
 {
-    switch (code) {
-    case ErrorCode::Timeout:
-    case ErrorCode::DeviceRefused:
-    case ErrorCode::Disconnected:
-    case ErrorCode::ConnectFailed:
-    case ErrorCode::SessionLost:
-    case ErrorCode::DecryptFailed:
-    case ErrorCode::MalformedMessage:
-    case ErrorCode::Cancelled:
-        return true;
-    default:
-        return false;
-    }
+    if (!answer)
+        return answer.error();
+    const auto *message = std::get_if<Message>(&*answer);
+    if (!message)
+        return unexpected(messageName);
+    if (auto e = statusError(step, message->status))
+        return *e;
+    return *message;
 }
+
+/// What a GetStatus answer means while waiting for the device to join (§9.2): Connected is the value,
+/// ConnectionFailed its typed error, nullopt while it is still connecting.
+std::optional<Result<WifiStatus>> wifiOutcome(const WifiStatus &status)
+{
+    switch (status.state) {
+    case WifiState::Connected:
+        return Result<WifiStatus>(status);
+    case WifiState::ConnectionFailed:
+        if (status.failReason == WifiFailReason::NetworkNotFound)
+            return Result<WifiStatus>(makeError(
+                ErrorCode::WifiNetworkNotFound, QStringLiteral("the device could not find the network")));
+        return Result<WifiStatus>(makeError(
+            ErrorCode::WifiAuthError, QStringLiteral("the device could not authenticate: wrong passphrase")));
+    case WifiState::Connecting:
+    case WifiState::Disconnected:
+        break;
+    }
+    return std::nullopt;
+}
+
+Error wifiTimeout(const WifiStatus &status, const ProvisionOptions &opts)
+{
+    return makeError(ErrorCode::WifiConnectTimeout,
+        QStringLiteral("still %1 after %2 ms").arg(wifiStateName(status.state)).arg(opts.connectTimeoutMs));
+}
+
+/// Raises a transport's per-exchange timeout and puts the old value back exactly once: at restore() or
+/// when the last holder lets go (a cancelled exchange drops its callback, and the override with it).
+class TimeoutOverride
+{
+public:
+    TimeoutOverride(Transport *transport, int timeoutMs)
+        : m_transport(transport)
+        , m_saved(transport->timeout())
+    {
+        transport->setTimeout(timeoutMs);
+    }
+    ~TimeoutOverride() { restore(); }
+    Q_DISABLE_COPY_MOVE(TimeoutOverride)
+
+    void restore()
+    {
+        if (m_transport)
+            m_transport->setTimeout(m_saved);
+        m_transport = nullptr;
+    }
+
+private:
+    QPointer<Transport> m_transport;
+    int m_saved = 0;
+};
 } // namespace
 
 struct Provisioner::Private
 {
     template <typename T> using Cb = std::function<void(Result<T>)>;
 
+    Private(Provisioner *owner, Transport *transport)
+        : q(owner)
+        , session(transport)
+    { }
+
     Provisioner *q = nullptr;
-    Transport *transport = nullptr;
-    SecurityOptions options;
-    std::shared_ptr<RandomSource> rng = systemRandom();
-    std::unique_ptr<ClientSecurity> security;
-    bool sessionValid = false;
-    /// Set when the transport reports that the device closed the link (BLE, §7.6); cleared
-    /// before each handshake and before ApplyConfig, so that a close in answer to our proof, or
-    /// after a successful Apply, can be told apart.
-    bool linkClosed = false;
+    SecureSession session; ///< proto-ver, handshake, encrypted requests (the layer below the flows)
     std::optional<WifiStatus> lastWifiStatus; ///< last GetStatus answer of the running provisioning
-    std::optional<DeviceInfo> info;
     ProvisionStep step = ProvisionStep::Idle;
     QPointer<PendingOperation> current;
-    quint64 generation = 0; ///< bumped by cancel(): stale timers and callbacks see a new value
+    /// Ends `current` with an error from the event loop (cancel()): only its Promise can end it.
+    std::function<void(const Error &)> failCurrent;
+    /// Resumes the coroutine flow that awaits a step (cancel(), destruction): see core/flow.h.
+    std::shared_ptr<flow::FlowCancel> flowCancel = std::make_shared<flow::FlowCancel>();
+
+    Transport *transport() const { return session.transport(); }
 
     void setStep(ProvisionStep s)
     {
@@ -134,246 +185,109 @@ struct Provisioner::Private
         Q_EMIT q->stepChanged(s);
     }
 
-    /// Wraps a callback so that it is dropped if the operation was cancelled meanwhile.
-    template <typename F> auto guarded(F f)
+    /// `f` after `ms` ms, unless cancel() runs first.
+    void later(int ms, std::function<void()> f) { QTimer::singleShot(ms, q, session.guarded(std::move(f))); }
+
+    // ---- the start and the end of every public verb
+
+    /// A new operation, or (`started` false) one that fails with Internal ("busy") from the event loop
+    /// because another one runs.
+    template <typename T> Promise<T> start(bool &started)
     {
-        const quint64 gen = generation;
-        QPointer<Provisioner> self(q);
-        return [self, gen, f = std::move(f)](auto &&...args) {
-            if (self && self->d->generation == gen)
-                f(std::forward<decltype(args)>(args)...);
+        Promise<T> promise(q);
+        started = !(current && !current->isFinished());
+        if (!started) {
+            promise.finishLater(
+                makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
+            return promise;
+        }
+        current = promise.pending();
+        failCurrent = [promise](const Error &e) { promise.finishLater(e); };
+        return promise;
+    }
+
+    /// The one end of an operation: the step (Done / Idle) and the result. No-op once it has ended
+    /// (cancelled) or is gone.
+    template <typename T> Cb<T> finisher(Promise<T> promise)
+    {
+        return [this, promise](Result<T> r) {
+            if (promise.isFinished())
+                return;
+            setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
+            promise.finish(std::move(r));
         };
     }
 
-    void later(int ms, std::function<void()> f) { QTimer::singleShot(ms, q, guarded(std::move(f))); }
-
-    void exchange(const QString &endpoint, const QByteArray &request, Cb<QByteArray> done)
+    /// Starts `body` as a new operation (see start()); `body` ends it through its callback.
+    template <typename T> Pending<T> *run(std::function<void(Cb<T>)> body)
     {
-        transport->exchange(endpoint, request, guarded(std::move(done)));
+        bool started = false;
+        Promise<T> promise = start<T>(started);
+        if (started)
+            body(finisher(promise));
+        return promise.pending();
     }
 
-    /// encrypt -> exchange -> decrypt. Any failure may have desynchronised the cipher stream
-    /// (§5.2, §8.4), so the session is marked for a new handshake.
-    void secureRequest(const QString &endpoint, const QByteArray &plaintext, Cb<QByteArray> done)
+    /// run() once a security session exists (SecureSession::ensure()).
+    template <typename T> Pending<T> *runInSession(std::function<void(Cb<T>)> body)
     {
-        if (!security || !sessionValid)
-            return done(makeError(ErrorCode::UnexpectedMessage, QStringLiteral("no security session")));
-        Result<QByteArray> wire = security->encrypt(plaintext);
-        if (!wire)
-            return done(wire.error());
-        exchange(endpoint, *wire, [this, done](Result<QByteArray> response) {
-            if (!response) {
-                if (isLinkError(response.error().code))
-                    sessionValid = false;
-                return done(response.error());
-            }
-            Result<QByteArray> plain = security->decrypt(*response);
-            if (!plain)
-                sessionValid = false;
-            done(std::move(plain));
-        });
-    }
-
-    void readVersion(Cb<ProtoVersion> done)
-    {
-        setStep(ProvisionStep::ReadingVersion);
-        exchange(kProtoVer, kVersionRequest, [done](Result<QByteArray> body) {
-            if (!body)
-                return done(body.error());
-            done(parseProtoVersion(*body));
-        });
-    }
-
-    Result<std::unique_ptr<ClientSecurity>> makeSecurity(const ProtoVersion &pv, DeviceInfo &out)
-    {
-        out.secVer = options.secVer.value_or(pv.recommendedSecurity());
-        switch (out.secVer) {
-        case 0:
-            return makeClientSecurity0();
-        case 1: {
-            // A device that says "no_pop" uses the raw X25519 secret: a PoP from a QR code would
-            // break the session (§13 item 8).
-            const QByteArray pop = pv.noPop() ? QByteArray() : options.pop;
-            if (pop.isEmpty() && pv.isJson && !pv.noPop())
-                return makeError(
-                    ErrorCode::InvalidArgument, QStringLiteral("this device needs a PoP (Security 1)"));
-            return makeClientSecurity1(pop, rng);
-        }
-        case 2: {
-            out.sec2PatchVer = options.sec2PatchVer.value_or(pv.recommendedSec2Patch());
-            if (out.sec2PatchVer < 0 || out.sec2PatchVer > 1)
-                return makeError(ErrorCode::VersionMismatch,
-                    QStringLiteral("unknown Security 2 patch version %1").arg(out.sec2PatchVer));
-            if (options.username.isEmpty() || options.password.isEmpty())
-                return makeError(
-                    ErrorCode::InvalidArgument, QStringLiteral("Security 2 needs a username and a password"));
-            return makeClientSecurity2(options.username, options.password, out.sec2PatchVer, rng);
-        }
-        default:
-            return makeError(ErrorCode::VersionMismatch,
-                QStringLiteral("the device asks for security scheme %1; 0, 1 and 2 are supported")
-                    .arg(out.secVer));
-        }
-    }
-
-    void handshakeStep(const QByteArray &request, int roundTrip, Cb<void> done)
-    {
-        exchange(kSession, request, [this, roundTrip, done](Result<QByteArray> response) {
-            if (!response) {
-                Error e = response.error();
-                // The device rejects a bad PoP/SRP proof by closing the link without answering
-                // (§5.1 step 7, §8.3 step 4): on the last round trip that means our credentials.
-                // Over BLE, Bluedroid firmware drops the link instead (§7.6): a link the device
-                // closed while our proof was in flight means the same.
-                const bool refusedByClose = e.code == ErrorCode::Disconnected && linkClosed;
-                if ((e.code == ErrorCode::DeviceRefused || refusedByClose)
-                    && roundTrip == security->handshakeRoundTrips() && security->version() > 0)
-                    e = makeError(ErrorCode::AuthenticationFailed,
-                        QStringLiteral("the device refused our proof: wrong %1")
-                            .arg(security->version() == 1 ? QStringLiteral("PoP")
-                                                          : QStringLiteral("username or password")));
-                else if (e.code == ErrorCode::DeviceRefused)
-                    e.detail = QStringLiteral(
-                        "the device refused the Security %1 handshake (scheme mismatch?)")
-                                   .arg(security->version());
-                return done(e);
-            }
-            Result<std::optional<QByteArray>> next = security->handleResponse(*response);
-            if (!next)
-                return done(next.error());
-            if (!next->has_value()) {
-                sessionValid = true;
-                return done({});
-            }
-            handshakeStep(**next, roundTrip + 1, done);
-        });
-    }
-
-    void handshake(Cb<void> done)
-    {
-        setStep(ProvisionStep::Handshake);
-        sessionValid = false;
-        linkClosed = false;
-        Result<QByteArray> first = security->begin();
-        if (!first)
-            return done(first.error());
-        handshakeStep(*first, 1, std::move(done));
-    }
-
-    void connectFlow(Cb<DeviceInfo> done)
-    {
-        readVersion([this, done](Result<ProtoVersion> pv) {
-            if (!pv)
-                return done(pv.error());
-            DeviceInfo di;
-            di.protoVersion = *pv;
-            auto sec = makeSecurity(*pv, di);
-            if (!sec)
-                return done(sec.error());
-            security = std::move(sec.value());
-            handshake([this, di, done](Result<void> r) {
+        return run<T>([this, body](Cb<T> done) {
+            session.ensure([body, done](Result<void> r) {
                 if (!r)
                     return done(r.error());
-                info = di;
-                done(di);
+                body(done);
             });
         });
     }
 
-    /// Runs `body` once a security session exists, redoing the handshake if the last operation
-    /// left the cipher stream in doubt.
-    void withSession(std::function<void()> body, Cb<void> fail)
-    {
-        if (security && sessionValid)
-            return body();
-        if (security && info) {
-            return handshake([body, fail](Result<void> r) {
-                if (!r)
-                    return fail(r.error());
-                body();
-            });
-        }
-        connectFlow([body, fail](Result<DeviceInfo> r) {
-            if (!r)
-                return fail(r.error());
-            body();
-        });
-    }
-
-    template <typename T> Pending<T> *start()
-    {
-        auto *op = new Pending<T>(q);
-        QObject::connect(op, &PendingOperation::finished, op, &QObject::deleteLater);
-        if (current && !current->isFinished()) {
-            QMetaObject::invokeMethod(
-                op,
-                [op] {
-                    op->setResult(
-                        makeError(ErrorCode::Internal, QStringLiteral("another operation is running")));
-                },
-                Qt::QueuedConnection);
-            return op;
-        }
-        current = op;
-        return op;
-    }
-
-    template <typename T> Cb<T> finisher(Pending<T> *op)
-    {
-        QPointer<Pending<T>> guard(op);
-        return [this, guard](Result<T> r) {
-            setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
-            if (guard)
-                guard->setResult(std::move(r));
-        };
-    }
-
-    template <typename T> Cb<void> failer(Cb<T> done)
-    {
-        return [done](Result<void> r) { done(r.error()); };
-    }
-
-    // ---- Wi-Fi config
+    // ---- typed requests on the session
     void configRequest(const codec::ConfigRequest &request, Cb<codec::ConfigResponse> done)
     {
-        secureRequest(kConfig, codec::encodeConfigRequest(request), [done](Result<QByteArray> plain) {
+        session.request(kConfig, codec::encodeConfigRequest(request), [done](Result<QByteArray> plain) {
             if (!plain)
                 return done(plain.error());
             done(codec::decodeConfigResponse(*plain));
         });
     }
 
+    void scanRequest(const codec::ScanRequest &request, Cb<codec::ScanResponse> done)
+    {
+        session.request(kScan, codec::encodeScanRequest(request), [done](Result<QByteArray> plain) {
+            if (!plain)
+                return done(plain.error());
+            done(codec::decodeScanResponse(*plain));
+        });
+    }
+
+    /// One GetStatus (§9.2): the device's Wi-Fi status as reported.
+    void readWifiStatus(Cb<WifiStatus> done)
+    {
+        configRequest(codec::GetWifiStatus {}, [done](Result<codec::ConfigResponse> r) {
+            auto status = expectMessage<codec::WifiStatusResponse>(r, "RespGetWifiStatus", "GetStatus");
+            if (!status)
+                return done(status.error());
+            done(status->wifi);
+        });
+    }
+
+    void noteWifiStatus(const WifiStatus &status)
+    {
+        lastWifiStatus = status;
+        Q_EMIT q->wifiStatusChanged(status);
+    }
+
+    // ---- Wi-Fi provisioning (§9.1)
     void pollStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<WifiStatus> done)
     {
         setStep(ProvisionStep::WaitingForConnection);
-        configRequest(codec::GetWifiStatus {}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
+        readWifiStatus([this, deadline, opts, done](Result<WifiStatus> r) {
             if (!r)
                 return done(r.error());
-            const auto *status = std::get_if<codec::WifiStatusResponse>(&*r);
-            if (!status)
-                return done(unexpected("RespGetWifiStatus"));
-            if (auto e = statusError("GetStatus", status->status))
-                return done(*e);
-            lastWifiStatus = status->wifi;
-            Q_EMIT q->wifiStatusChanged(status->wifi);
-            switch (status->wifi.state) {
-            case WifiState::Connected:
-                return done(status->wifi);
-            case WifiState::ConnectionFailed:
-                if (status->wifi.failReason == WifiFailReason::NetworkNotFound)
-                    return done(makeError(ErrorCode::WifiNetworkNotFound,
-                        QStringLiteral("the device could not find the network")));
-                return done(makeError(ErrorCode::WifiAuthError,
-                    QStringLiteral("the device could not authenticate: wrong passphrase")));
-            case WifiState::Connecting:
-            case WifiState::Disconnected:
-                break;
-            }
+            noteWifiStatus(*r);
+            if (auto end = wifiOutcome(*r))
+                return done(*end);
             if (deadline.hasExpired())
-                return done(makeError(ErrorCode::WifiConnectTimeout,
-                    QStringLiteral("still %1 after %2 ms")
-                        .arg(wifiStateName(status->wifi.state))
-                        .arg(opts.connectTimeoutMs)));
+                return done(wifiTimeout(*r, opts));
             later(opts.pollIntervalMs, [this, deadline, opts, done] { pollStatus(deadline, opts, done); });
         });
     }
@@ -382,24 +296,17 @@ struct Provisioner::Private
     {
         setStep(ProvisionStep::SendingConfig);
         configRequest(codec::SetWifiConfig { creds }, [this, opts, done](Result<codec::ConfigResponse> r) {
-            if (!r)
-                return done(r.error());
-            const auto *set = std::get_if<codec::SetWifiConfigResponse>(&*r);
+            auto set = expectMessage<codec::SetWifiConfigResponse>(r, "RespSetWifiConfig", "SetConfig");
             if (!set)
-                return done(unexpected("RespSetWifiConfig"));
-            if (auto e = statusError("SetConfig", set->status))
-                return done(*e);
+                return done(set.error());
             setStep(ProvisionStep::Applying);
-            linkClosed = false;
+            session.clearLinkClosed();
             lastWifiStatus.reset();
             configRequest(codec::ApplyWifiConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
-                if (!r)
-                    return done(r.error());
-                const auto *apply = std::get_if<codec::ApplyWifiConfigResponse>(&*r);
+                auto apply = expectMessage<codec::ApplyWifiConfigResponse>(
+                    r, "RespApplyWifiConfig", "ApplyConfig");
                 if (!apply)
-                    return done(unexpected("RespApplyWifiConfig"));
-                if (auto e = statusError("ApplyConfig", apply->status))
-                    return done(*e);
+                    return done(apply.error());
                 const QDeadlineTimer deadline(opts.connectTimeoutMs);
                 setStep(ProvisionStep::WaitingForConnection);
                 later(opts.firstPollDelayMs,
@@ -408,34 +315,40 @@ struct Provisioner::Private
         });
     }
 
-    /// Checks the credentials (failing from the event loop), then provisions within a session.
-    void startProvisioning(
-        const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    /// Starts a Wi-Fi provisioning: checks the credentials (an invalid one ends the operation from the
+    /// event loop), then SetConfig, Apply and the status polling within a session. `wrap` turns the
+    /// ProvisionResult into the verb's value.
+    template <typename T>
+    Pending<T> *provisioning(const WifiCredentials &creds, const ProvisionOptions &opts,
+        std::function<Cb<ProvisionResult>(Cb<T>)> wrap)
     {
         if (auto e = validateWifiCredentials(creds)) {
-            QMetaObject::invokeMethod(
-                q, [done, e] { done(*e); }, Qt::QueuedConnection);
-            return;
+            const Error error = *e;
+            return run<T>([this, error](Cb<T> done) {
+                QMetaObject::invokeMethod(
+                    q, [done, error] { done(error); }, Qt::QueuedConnection);
+            });
         }
-        withSession([this, creds, opts, done] { provisionWifi(creds, opts, done); }, failer(done));
+        return runInSession<T>(
+            [this, creds, opts, wrap](Cb<T> done) { provisionWifi(creds, opts, wrap(std::move(done))); });
     }
 
     /// GetStatus polling after a successful Apply, watching for the device closing the link.
     void pollAfterApply(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
-        if (linkClosed)
+        if (session.linkClosed())
             return afterApplyLinkClosed(deadline, opts, done);
         pollStatus(deadline, opts, [this, deadline, opts, done](Result<WifiStatus> r) {
             if (r)
                 return done(ProvisionResult { ProvisionOutcome::Connected, *r, std::nullopt });
-            if (linkClosed && isLinkError(r.error().code))
+            if (session.linkClosed() && isLinkError(r.error().code))
                 return afterApplyLinkClosed(deadline, opts, done);
             done(r.error());
         });
     }
 
     /// The device closed the link after a successful Apply (§7.6): report, fail, or confirm by
-    /// reconnecting (proto-ver + handshake on a new link) and polling GetStatus again.
+    /// reconnecting (the coroutine confirmAfterReconnect()).
     void afterApplyLinkClosed(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         WifiStatus lastStatus;
@@ -452,46 +365,21 @@ struct Provisioner::Private
         case AfterApplyLinkClosed::Confirm:
             break;
         }
-        auto unconfirmed = [lastStatus, done](const Error &why) {
-            qCInfo(lcProvSession) << "could not confirm the Wi-Fi result:" << why.toString();
-            done(ProvisionResult { ProvisionOutcome::Unconfirmed, lastStatus, why });
-        };
-        sessionValid = false;
-        linkClosed = false;
-        connectFlow([this, deadline, opts, done, unconfirmed](Result<DeviceInfo> r) {
-            if (!r)
-                return unconfirmed(r.error());
-            linkClosed = false;
-            pollStatus(deadline, opts, [done, unconfirmed](Result<WifiStatus> s) {
-                if (s)
-                    return done(
-                        ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, *s, std::nullopt });
-                switch (s.error().code) {
-                case ErrorCode::WifiAuthError:
-                case ErrorCode::WifiNetworkNotFound:
-                case ErrorCode::WifiConnectTimeout:
-                    return done(s.error()); // the device told us: that is the result
-                default:
-                    return unconfirmed(s.error());
-                }
-            });
-        });
+        // The coroutine's result is the operation's one end; if the owner is gone by then, nothing
+        // is left to end (its operations went with it).
+        QCoro::connect(confirmAfterReconnect(q, this, flowCancel, transport(), deadline, opts, lastStatus), q,
+            [done](Result<ProvisionResult> r) { done(std::move(r)); });
     }
 
-    // ---- scan
+    static QCoro::Task<Result<ProvisionResult>> confirmAfterReconnect(QPointer<Provisioner> owner, Private *d,
+        std::shared_ptr<flow::FlowCancel> cancel, QPointer<Transport> transport, QDeadlineTimer deadline,
+        ProvisionOptions opts, WifiStatus lastStatus);
+
+    // ---- scan (§9.3, §10)
     /// Entries per ScanResult request: the caller's choice, within what the link can carry (§7.4).
     int pageSize(const ScanOptions &opts) const
     {
-        return std::clamp(opts.pageSize, 1, std::clamp(transport->maxScanEntriesPerRequest(), 1, 255));
-    }
-
-    void scanRequest(const codec::ScanRequest &request, Cb<codec::ScanResponse> done)
-    {
-        secureRequest(kScan, codec::encodeScanRequest(request), [done](Result<QByteArray> plain) {
-            if (!plain)
-                return done(plain.error());
-            done(codec::decodeScanResponse(*plain));
-        });
+        return std::clamp(opts.pageSize, 1, std::clamp(transport()->maxScanEntriesPerRequest(), 1, 255));
     }
 
     // Wi-Fi and Thread scans share one shape (§9.3, §10): poll the status until finished, then page
@@ -532,13 +420,9 @@ struct Provisioner::Private
         const quint32 count = std::min<quint32>(quint32(pageSize), total - start);
         scanRequest(typename Kind::Page { start, count },
             [this, start, total, pageSize, acc, done](Result<codec::ScanResponse> r) mutable {
-                if (!r)
-                    return done(r.error());
-                const auto *page = std::get_if<typename Kind::PageResponse>(&*r);
+                auto page = expectMessage<typename Kind::PageResponse>(r, Kind::pageResponse, Kind::pageStep);
                 if (!page)
-                    return done(unexpected(Kind::pageResponse));
-                if (auto e = statusError(Kind::pageStep, page->status))
-                    return done(*e);
+                    return done(page.error());
                 if (page->entries.isEmpty())
                     return done(acc); // device had fewer than it announced
                 acc += page->entries;
@@ -550,13 +434,9 @@ struct Provisioner::Private
     void pollScan(QDeadlineTimer deadline, const ScanOptions &opts, Cb<QList<typename Kind::Entry>> done)
     {
         scanRequest(typename Kind::Status {}, [this, deadline, opts, done](Result<codec::ScanResponse> r) {
-            if (!r)
-                return done(r.error());
-            const auto *st = std::get_if<typename Kind::StatusResponse>(&*r);
+            auto st = expectMessage<typename Kind::StatusResponse>(r, Kind::statusResponse, Kind::statusStep);
             if (!st)
-                return done(unexpected(Kind::statusResponse));
-            if (auto e = statusError(Kind::statusStep, st->status))
-                return done(*e);
+                return done(st.error());
             if (st->finished)
                 return fetchScanPage<Kind>(0, st->resultCount, pageSize(opts), {}, done);
             if (deadline.hasExpired())
@@ -567,33 +447,47 @@ struct Provisioner::Private
 
     void scanWifi(const ScanOptions &opts, Cb<QList<ScanEntry>> done)
     {
+        const std::optional<DeviceInfo> &info = session.deviceInfo();
         if (info && info->protoVersion.isJson && !info->protoVersion.canScanWifi())
             return done(makeError(ErrorCode::VersionMismatch,
                 QStringLiteral("the device does not offer Wi-Fi scanning (no wifi_scan capability)")));
         setStep(ProvisionStep::Scanning);
-        const int savedTimeout = transport->timeout();
+        // A blocking ScanStart answers when the radio is done: a longer timeout for that one exchange,
+        // restored at its answer, or when a cancel drops the exchange's callback (and the override).
+        std::shared_ptr<TimeoutOverride> timeout;
         if (opts.blocking)
-            transport->setTimeout(std::max(savedTimeout, kBlockingScanTimeoutMs));
+            timeout = std::make_shared<TimeoutOverride>(
+                transport(), std::max(transport()->timeout(), kBlockingScanTimeoutMs));
         codec::ScanWifiStart start { opts.blocking, opts.passive, quint32(std::max(0, opts.groupChannels)),
             quint32(std::max(0, opts.periodMs)) };
-        scanRequest(start, [this, savedTimeout, opts, done](Result<codec::ScanResponse> r) {
-            transport->setTimeout(savedTimeout);
-            if (!r)
-                return done(r.error());
-            const auto *st = std::get_if<codec::ScanWifiStartResponse>(&*r);
+        scanRequest(start, [this, timeout, opts, done](Result<codec::ScanResponse> r) {
+            if (timeout)
+                timeout->restore();
+            auto st = expectMessage<codec::ScanWifiStartResponse>(r, "RespScanWifiStart", "ScanStart");
             if (!st)
-                return done(unexpected("RespScanWifiStart"));
-            if (auto e = statusError("ScanStart", st->status))
-                return done(*e);
+                return done(st.error());
             pollScan<WifiScanKind>(QDeadlineTimer(kScanOverallTimeoutMs), opts, done);
         });
     }
 
-    // ---- ctrl
+    void scanThread(const ScanOptions &opts, Cb<QList<ThreadScanEntry>> done)
+    {
+        setStep(ProvisionStep::Scanning);
+        scanRequest(
+            codec::ScanThreadStart { opts.blocking, 0 }, [this, opts, done](Result<codec::ScanResponse> r) {
+                auto st = expectMessage<codec::ScanThreadStartResponse>(
+                    r, "RespScanThreadStart", "ScanThreadStart");
+                if (!st)
+                    return done(st.error());
+                pollScan<ThreadScanKind>(QDeadlineTimer(kScanOverallTimeoutMs), opts, done);
+            });
+    }
+
+    // ---- ctrl (§9.4)
     void ctrl(codec::CtrlCommand command, Cb<void> done)
     {
         setStep(ProvisionStep::Control);
-        secureRequest(
+        session.request(
             kCtrl, codec::encodeCtrlRequest({ command }), [command, done](Result<QByteArray> plain) {
                 if (!plain)
                     return done(plain.error());
@@ -609,18 +503,39 @@ struct Provisioner::Private
             });
     }
 
-    // ---- Thread
+    // ---- Thread (§10)
+    void provisionThread(const QByteArray &dataset, const ProvisionOptions &opts, Cb<ThreadStatus> done)
+    {
+        setStep(ProvisionStep::SendingConfig);
+        configRequest(
+            codec::SetThreadConfig { dataset }, [this, opts, done](Result<codec::ConfigResponse> r) {
+                auto set = expectMessage<codec::SetThreadConfigResponse>(
+                    r, "RespSetThreadConfig", "SetThreadConfig");
+                if (!set)
+                    return done(set.error());
+                setStep(ProvisionStep::Applying);
+                configRequest(
+                    codec::ApplyThreadConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
+                        auto apply = expectMessage<codec::ApplyThreadConfigResponse>(
+                            r, "RespApplyThreadConfig", "ApplyThreadConfig");
+                        if (!apply)
+                            return done(apply.error());
+                        setStep(ProvisionStep::WaitingForConnection);
+                        const QDeadlineTimer deadline(opts.connectTimeoutMs);
+                        later(opts.firstPollDelayMs,
+                            [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
+                    });
+            });
+    }
+
     void pollThreadStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
         configRequest(
             codec::GetThreadStatus {}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
-                if (!r)
-                    return done(r.error());
-                const auto *st = std::get_if<codec::ThreadStatusResponse>(&*r);
+                auto st = expectMessage<codec::ThreadStatusResponse>(
+                    r, "RespGetThreadStatus", "GetThreadStatus");
                 if (!st)
-                    return done(unexpected("RespGetThreadStatus"));
-                if (auto e = statusError("GetThreadStatus", st->status))
-                    return done(*e);
+                    return done(st.error());
                 if (st->thread.state == ThreadState::Attached)
                     return done(st->thread);
                 if (st->thread.state == ThreadState::AttachingFailed)
@@ -629,49 +544,116 @@ struct Provisioner::Private
                             ? QStringLiteral("Thread network not found")
                             : QStringLiteral("Thread dataset invalid")));
                 if (deadline.hasExpired())
-                    return done(
-                        makeError(ErrorCode::WifiConnectTimeout, QStringLiteral("Thread attach timed out")));
+                    return done(makeError(ErrorCode::ThreadAttachTimeout,
+                        QStringLiteral("still attaching after %1 ms").arg(opts.connectTimeoutMs)));
                 later(opts.pollIntervalMs,
                     [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
             });
     }
 };
 
+// The after-apply confirmation (AfterApplyLinkClosed::Confirm, §7.6) as a coroutine, the pattern for long
+// flows (docs/architecture.md "Long asynchronous flows: coroutines (decided)"): reconnect with proto-ver
+// and a new handshake, then poll GetStatus until a terminal state or the deadline. A cancel (or the
+// owner's destruction) resumes the awaiting step with Cancelled; after every co_await the owner's
+// liveness is checked before `d` is touched; the co_return is the operation's one end.
+QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect(QPointer<Provisioner> owner,
+    Private *d, std::shared_ptr<flow::FlowCancel> cancel, QPointer<Transport> transport,
+    QDeadlineTimer deadline, ProvisionOptions opts, WifiStatus lastStatus)
+{
+    const flow::FlowCancel::Running running(cancel);
+    const Error ownerGone = makeError(ErrorCode::Cancelled, QStringLiteral("the Provisioner was destroyed"));
+    // Scoped clean-up, on every way out: a flow that ends without an outcome (cancelled, owner gone)
+    // drops the link it opened, as cancel() promises, even when it was waiting between two polls.
+    bool outcomeKnown = false;
+    const auto cleanup = qScopeGuard([&outcomeKnown, transport] {
+        if (!outcomeKnown && transport) {
+            qCInfo(lcProvSession) << "confirmation ended without an outcome: dropping the link";
+            transport->resetSession();
+        }
+    });
+    auto unconfirmed = [&outcomeKnown, &lastStatus](const Error &why) {
+        outcomeKnown = true;
+        qCInfo(lcProvSession) << "could not confirm the Wi-Fi result:" << why.toString();
+        return ProvisionResult { ProvisionOutcome::Unconfirmed, lastStatus, why };
+    };
+
+    d->session.invalidate();
+    d->session.clearLinkClosed();
+    const Result<DeviceInfo> reconnected = co_await flow::awaitStep<DeviceInfo>(
+        cancel, [d](flow::StepCallback<DeviceInfo> done) { d->session.open(std::move(done)); });
+    if (!owner)
+        co_return ownerGone;
+    if (!reconnected) {
+        if (reconnected.error().code == ErrorCode::Cancelled)
+            co_return reconnected.error();
+        co_return unconfirmed(reconnected.error());
+    }
+    d->session.clearLinkClosed();
+
+    for (;;) {
+        d->setStep(ProvisionStep::WaitingForConnection);
+        const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
+            cancel, [d](flow::StepCallback<WifiStatus> done) { d->readWifiStatus(std::move(done)); });
+        if (!owner)
+            co_return ownerGone;
+        if (!status) {
+            if (status.error().code == ErrorCode::Cancelled)
+                co_return status.error();
+            co_return unconfirmed(status.error());
+        }
+        d->noteWifiStatus(*status); // emits: a slot may cancel, or destroy the owner
+        if (!owner)
+            co_return ownerGone;
+        if (std::optional<Error> cancelled = cancel->takePending())
+            co_return *cancelled;
+        if (auto end = wifiOutcome(*status)) {
+            outcomeKnown = true;
+            if (!*end)
+                co_return end->error(); // the device told us: that is the result
+            co_return ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, end->value(),
+                std::nullopt };
+        }
+        if (deadline.hasExpired()) {
+            outcomeKnown = true;
+            co_return wifiTimeout(*status, opts);
+        }
+        const Result<void> waited = co_await flow::delay(cancel, owner.data(), opts.pollIntervalMs);
+        if (!owner)
+            co_return ownerGone;
+        if (!waited)
+            co_return waited.error();
+    }
+}
+
 Provisioner::Provisioner(Transport *transport, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>())
+    , d(std::make_unique<Private>(this, transport))
 {
-    d->q = this;
-    d->transport = transport;
     qRegisterMetaType<prov::WifiStatus>();
-    connect(transport, &Transport::sessionReset, this, [this] { d->sessionValid = false; });
-    // A closed BLE link takes the device's security session with it (§7.6).
-    connect(transport, &Transport::linkClosed, this, [this] {
-        d->sessionValid = false;
-        d->linkClosed = true;
-    });
+    connect(&d->session, &SecureSession::stepEntered, this, [this](ProvisionStep step) { d->setStep(step); });
 }
 
 Provisioner::~Provisioner()
 {
-    ++d->generation;
+    // A coroutine flow that awaits a step resumes (from the event loop) with Cancelled, sees that its
+    // owner is gone and unwinds; callbacks of work in flight are dropped with the session.
+    d->flowCancel->cancel(makeError(ErrorCode::Cancelled, QStringLiteral("the Provisioner was destroyed")));
 }
 
 void Provisioner::setSecurityOptions(const SecurityOptions &options)
 {
-    d->options = options;
-    d->sessionValid = false;
-    d->security.reset();
+    d->session.setSecurityOptions(options);
 }
 
 void Provisioner::setRandomSource(std::shared_ptr<RandomSource> rng)
 {
-    d->rng = std::move(rng);
+    d->session.setRandomSource(std::move(rng));
 }
 
 const std::optional<DeviceInfo> &Provisioner::deviceInfo() const
 {
-    return d->info;
+    return d->session.deviceInfo();
 }
 
 ProvisionStep Provisioner::step() const
@@ -681,203 +663,106 @@ ProvisionStep Provisioner::step() const
 
 void Provisioner::cancel()
 {
-    QPointer<PendingOperation> op = d->current;
-    ++d->generation;
-    d->transport->cancel();
-    d->sessionValid = false;
+    const bool running = d->current && !d->current->isFinished();
+    d->session.cancel();
     d->setStep(ProvisionStep::Idle);
-    if (op && !op->isFinished()) {
-        QMetaObject::invokeMethod(
-            op, [op] { op->finishWithError(makeError(ErrorCode::Cancelled, QStringLiteral("cancelled"))); },
-            Qt::QueuedConnection);
-    }
+    const Error cancelled = makeError(ErrorCode::Cancelled, QStringLiteral("cancelled"));
+    // A coroutine flow ends the operation itself, once it has unwound; a callback flow's callbacks
+    // were dropped with the session's work, so the operation ends here.
+    if (d->flowCancel->cancel(cancelled))
+        return;
+    if (running && d->failCurrent)
+        d->failCurrent(cancelled);
 }
 
 Pending<DeviceInfo> *Provisioner::connectDevice()
 {
-    auto *op = d->start<DeviceInfo>();
-    if (d->current != op)
-        return op;
-    d->security.reset();
-    d->sessionValid = false;
-    d->connectFlow(d->finisher(op));
-    return op;
+    return d->run<DeviceInfo>([this](Private::Cb<DeviceInfo> done) {
+        d->session.reset();
+        d->session.open(std::move(done));
+    });
 }
 
 Pending<QList<ScanEntry>> *Provisioner::scanWifi(const ScanOptions &options)
 {
-    auto *op = d->start<QList<ScanEntry>>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession([this, options, done] { d->scanWifi(options, done); }, d->failer(done));
-    return op;
+    return d->runInSession<QList<ScanEntry>>(
+        [this, options](Private::Cb<QList<ScanEntry>> done) { d->scanWifi(options, std::move(done)); });
 }
 
 Pending<WifiStatus> *Provisioner::provisionWifi(
     const WifiCredentials &credentials, const ProvisionOptions &options)
 {
-    auto *op = d->start<WifiStatus>();
-    if (d->current != op)
-        return op;
-    auto finish = d->finisher(op);
-    Private::Cb<ProvisionResult> done = [finish](Result<ProvisionResult> r) {
-        if (!r)
-            return finish(r.error());
-        switch (r->outcome) {
-        case ProvisionOutcome::Connected:
-        case ProvisionOutcome::ConfirmedAfterReconnect:
-            return finish(r->status);
-        case ProvisionOutcome::AppliedLinkClosed:
-            return finish(makeError(ErrorCode::Disconnected,
-                QStringLiteral("ApplyConfig succeeded, then the device closed the link; its "
-                               "Wi-Fi result is unknown")));
-        case ProvisionOutcome::Unconfirmed:
-            return finish(makeError(ErrorCode::Disconnected,
-                QStringLiteral("ApplyConfig succeeded, then the device closed the link; "
-                               "confirming the result failed: %1")
-                    .arg(r->confirmationError ? r->confirmationError->toString() : QString())));
-        }
-        finish(makeError(ErrorCode::Internal, QStringLiteral("unknown provisioning outcome")));
+    // provision() with the outcomes that stay unknown turned into Disconnected.
+    auto toStatus = [](Private::Cb<WifiStatus> finish) -> Private::Cb<ProvisionResult> {
+        return [finish](Result<ProvisionResult> r) {
+            if (!r)
+                return finish(r.error());
+            switch (r->outcome) {
+            case ProvisionOutcome::Connected:
+            case ProvisionOutcome::ConfirmedAfterReconnect:
+                return finish(r->status);
+            case ProvisionOutcome::AppliedLinkClosed:
+                return finish(makeError(ErrorCode::Disconnected,
+                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; its "
+                                   "Wi-Fi result is unknown")));
+            case ProvisionOutcome::Unconfirmed:
+                return finish(makeError(ErrorCode::Disconnected,
+                    QStringLiteral("ApplyConfig succeeded, then the device closed the link; "
+                                   "confirming the result failed: %1")
+                        .arg(r->confirmationError ? r->confirmationError->toString() : QString())));
+            }
+            finish(makeError(ErrorCode::Internal, QStringLiteral("unknown provisioning outcome")));
+        };
     };
-    d->startProvisioning(credentials, options, done);
-    return op;
+    return d->provisioning<WifiStatus>(credentials, options, toStatus);
 }
 
 Pending<ProvisionResult> *Provisioner::provision(
     const WifiCredentials &credentials, const ProvisionOptions &options)
 {
-    auto *op = d->start<ProvisionResult>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->startProvisioning(credentials, options, done);
-    return op;
+    return d->provisioning<ProvisionResult>(
+        credentials, options, [](Private::Cb<ProvisionResult> finish) { return finish; });
 }
 
 Pending<WifiStatus> *Provisioner::wifiStatus()
 {
-    auto *op = d->start<WifiStatus>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession(
-        [this, done] {
-            d->configRequest(codec::GetWifiStatus {}, [done](Result<codec::ConfigResponse> r) {
-                if (!r)
-                    return done(r.error());
-                const auto *st = std::get_if<codec::WifiStatusResponse>(&*r);
-                if (!st)
-                    return done(unexpected("RespGetWifiStatus"));
-                if (auto e = statusError("GetStatus", st->status))
-                    return done(*e);
-                done(st->wifi);
-            });
-        },
-        d->failer(done));
-    return op;
+    return d->runInSession<WifiStatus>(
+        [this](Private::Cb<WifiStatus> done) { d->readWifiStatus(std::move(done)); });
 }
 
 Pending<void> *Provisioner::resetWifi()
 {
-    auto *op = d->start<void>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession([this, done] { d->ctrl(codec::CtrlCommand::WifiReset, done); }, done);
-    return op;
+    return d->runInSession<void>(
+        [this](Private::Cb<void> done) { d->ctrl(codec::CtrlCommand::WifiReset, std::move(done)); });
 }
 
 Pending<void> *Provisioner::reprovisionWifi()
 {
-    auto *op = d->start<void>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession([this, done] { d->ctrl(codec::CtrlCommand::WifiReprov, done); }, done);
-    return op;
+    return d->runInSession<void>(
+        [this](Private::Cb<void> done) { d->ctrl(codec::CtrlCommand::WifiReprov, std::move(done)); });
 }
 
 Pending<QByteArray> *Provisioner::customRequest(const QString &endpoint, const QByteArray &data)
 {
-    auto *op = d->start<QByteArray>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession(
-        [this, endpoint, data, done] {
-            d->setStep(ProvisionStep::Custom);
-            d->secureRequest(endpoint, data, done);
-        },
-        d->failer(done));
-    return op;
+    return d->runInSession<QByteArray>([this, endpoint, data](Private::Cb<QByteArray> done) {
+        d->setStep(ProvisionStep::Custom);
+        d->session.request(endpoint, data, std::move(done));
+    });
 }
 
 Pending<QList<ThreadScanEntry>> *Provisioner::scanThread(const ScanOptions &options)
 {
-    auto *op = d->start<QList<ThreadScanEntry>>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession(
-        [this, options, done] {
-            d->setStep(ProvisionStep::Scanning);
-            d->scanRequest(codec::ScanThreadStart { options.blocking, 0 },
-                [this, options, done](Result<codec::ScanResponse> r) {
-                    if (!r)
-                        return done(r.error());
-                    const auto *st = std::get_if<codec::ScanThreadStartResponse>(&*r);
-                    if (!st)
-                        return done(unexpected("RespScanThreadStart"));
-                    if (auto e = statusError("ScanThreadStart", st->status))
-                        return done(*e);
-                    d->pollScan<Private::ThreadScanKind>(
-                        QDeadlineTimer(kScanOverallTimeoutMs), options, done);
-                });
-        },
-        d->failer(done));
-    return op;
+    return d->runInSession<QList<ThreadScanEntry>>([this, options](Private::Cb<QList<ThreadScanEntry>> done) {
+        d->scanThread(options, std::move(done));
+    });
 }
 
 Pending<ThreadStatus> *Provisioner::provisionThread(
     const QByteArray &dataset, const ProvisionOptions &options)
 {
-    auto *op = d->start<ThreadStatus>();
-    if (d->current != op)
-        return op;
-    auto done = d->finisher(op);
-    d->withSession(
-        [this, dataset, options, done] {
-            d->setStep(ProvisionStep::SendingConfig);
-            d->configRequest(
-                codec::SetThreadConfig { dataset }, [this, options, done](Result<codec::ConfigResponse> r) {
-                    if (!r)
-                        return done(r.error());
-                    const auto *set = std::get_if<codec::SetThreadConfigResponse>(&*r);
-                    if (!set)
-                        return done(unexpected("RespSetThreadConfig"));
-                    if (auto e = statusError("SetThreadConfig", set->status))
-                        return done(*e);
-                    d->setStep(ProvisionStep::Applying);
-                    d->configRequest(
-                        codec::ApplyThreadConfig {}, [this, options, done](Result<codec::ConfigResponse> r) {
-                            if (!r)
-                                return done(r.error());
-                            const auto *apply = std::get_if<codec::ApplyThreadConfigResponse>(&*r);
-                            if (!apply)
-                                return done(unexpected("RespApplyThreadConfig"));
-                            if (auto e = statusError("ApplyThreadConfig", apply->status))
-                                return done(*e);
-                            d->setStep(ProvisionStep::WaitingForConnection);
-                            const QDeadlineTimer deadline(options.connectTimeoutMs);
-                            d->later(options.firstPollDelayMs, [this, deadline, options, done] {
-                                d->pollThreadStatus(deadline, options, done);
-                            });
-                        });
-                });
-        },
-        d->failer(done));
-    return op;
+    return d->runInSession<ThreadStatus>([this, dataset, options](Private::Cb<ThreadStatus> done) {
+        d->provisionThread(dataset, options, std::move(done));
+    });
 }
 
 } // namespace prov
