@@ -23,7 +23,7 @@ enum ExitCode : int {
     WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
     WifiNotFound = 41, ///< WifiNetworkNotFound
     DeviceRejected = 42, ///< DeviceRejected (non-Success status)
-    WifiTimeout = 43, ///< WifiConnectTimeout, ThreadAttachFailed
+    WifiTimeout = 43, ///< WifiConnectTimeout, ThreadAttachFailed, ThreadAttachTimeout
     /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be
     /// confirmed.
     Unconfirmed = 44,
