@@ -96,7 +96,7 @@ Page {
                 RowLayout {
                     spacing: Theme.spacingS
                     Label {
-                        text: root.session ? (root.session.transportKind === "ble" ? "BLE" : "SoftAP") : ""
+                        text: root.session ? root.session.transportText : ""
                         color: Theme.textMuted
                     }
                     Label { text: "·"; color: Theme.textMuted }
@@ -122,7 +122,7 @@ Page {
                     ToolButton {
                         objectName: "editAddressButton"
                         // A BLE address comes from the scan: not edited by hand.
-                        visible: !root.session || root.session.transportKind !== "ble"
+                        visible: !root.session || root.session.transportKind !== Transport.Ble
                         text: addressEditor.visible ? qsTr("Save") : qsTr("Edit")
                         font.pixelSize: Theme.fontSmall
                         enabled: root.session && !root.session.busy

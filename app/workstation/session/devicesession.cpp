@@ -8,6 +8,7 @@
 #include "prov/bletransport.h"
 #include "prov/httptransport.h"
 #include "prov/record.h"
+#include "prov/transport.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -138,19 +139,41 @@ void DeviceSession::buildTransport()
     delete m_transport;
     m_provisioner = nullptr;
     m_transport = nullptr;
-    if (m_entry.isSoftAp()) {
-        m_transport = new prov::HttpTransport(m_entry.effectiveHost(), m_entry.effectivePort(), this);
-    } else if (m_entry.transport == QLatin1String("ble")) {
-        if (m_entry.host.isEmpty())
-            return; // known from a QR code only: operations fail until a BLE scan finds the address
-        const QUuid service = m_config.bleServiceFor ? m_config.bleServiceFor(m_entry.serviceName) : QUuid();
-        auto *ble = new prov::BleTransport(m_entry.host, service, m_config.bleLimit, this);
-        ble->setConnectTimeout(m_config.bleConnectTimeoutMs);
-        m_transport = ble;
-    } else {
-        return; // an unknown transport: operations end in Unavailable
+    m_transportError.reset();
+    prov::TransportConfig config;
+    config.kind = m_entry.transport;
+    config.requestTimeoutMs = m_config.requestTimeoutMs;
+    switch (m_entry.transport) {
+    case prov::TransportKind::SoftAp:
+        config.host = m_entry.effectiveHost();
+        config.port = m_entry.effectivePort();
+        break;
+    case prov::TransportKind::Ble:
+        if (m_entry.host.isEmpty()) {
+            // Known from a QR code only: operations fail until a BLE scan finds the address.
+            m_transportError = prov::makeError(ErrorCode::ConnectFailed,
+                QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"));
+            return;
+        }
+        config.bleAddress = m_entry.host;
+        config.bleService = m_config.bleServiceFor ? m_config.bleServiceFor(m_entry.serviceName) : QUuid();
+        config.bleConnectTimeoutMs = m_config.bleConnectTimeoutMs;
+        config.bleLimit = m_config.bleLimit;
+        break;
+    default:
+        // A kind this build does not know: operations end in Unavailable.
+        m_transportError = prov::makeError(ErrorCode::Unavailable,
+            QStringLiteral("no %1 transport in this build").arg(prov::transportKindName(m_entry.transport)));
+        return;
     }
-    m_transport->setTimeout(m_config.requestTimeoutMs);
+    prov::Result<std::unique_ptr<prov::Transport>> transport = prov::makeTransport(config, this);
+    if (!transport) {
+        qCWarning(lcWsSession).noquote()
+            << m_entry.serviceName << "no transport:" << transport.error().toString();
+        m_transportError = transport.error();
+        return;
+    }
+    m_transport = transport->release();
     m_provisioner = new prov::Provisioner(m_transport, this);
     prov::SecurityOptions security;
     security.pop = m_entry.credentials.pop;
@@ -220,11 +243,8 @@ bool DeviceSession::failWithoutTransport()
 {
     // No transport for this row (a BLE row not seen by a scan yet, or an unknown transport): end
     // typed and asynchronously, like any other operation, so that the attempt is recorded as failed.
-    const prov::Error error = m_entry.transport == QLatin1String("ble")
-        ? prov::makeError(ErrorCode::ConnectFailed,
-            QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"))
-        : prov::makeError(
-            ErrorCode::Unavailable, QStringLiteral("no %1 transport in this build").arg(m_entry.transport));
+    const prov::Error error = m_transportError.value_or(
+        prov::makeError(ErrorCode::Unavailable, QStringLiteral("no transport for this device")));
     QMetaObject::invokeMethod(
         this, [this, error] { end(error, contextOf(m_operation)); }, Qt::QueuedConnection);
     return true;
@@ -271,7 +291,7 @@ void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorC
     if (!error && !m_error)
         return;
     m_error = error;
-    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == QLatin1String("ble"))
+    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == prov::TransportKind::Ble)
                      : ws::ErrorAdvice {};
     Q_EMIT errorChanged();
 }
@@ -620,7 +640,7 @@ void DeviceSession::ensureAttempt()
     start.station = m_config.station;
     start.operatorName = m_config.operatorName;
     start.serviceName = m_entry.serviceName;
-    start.transport = m_entry.transport;
+    start.transport = prov::transportKindName(m_entry.transport);
     start.address = address();
     m_attemptId = m_records->begin(start);
     if (m_info)

@@ -7,6 +7,7 @@
 
 #include "prov/error.h"
 #include "prov/provisioner.h"
+#include "prov/transportconfig.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -33,7 +34,7 @@ struct SessionConfig
     int pollIntervalMs = 1000; ///< between GetStatus polls
     QString station;
     QString operatorName;
-    // ---- BLE rows (transport "ble")
+    // ---- BLE rows (prov::TransportKind::Ble)
     /// Shared limit on open BLE links (owned by DeviceController; null = no limit).
     prov::BleConnectionLimit *bleLimit = nullptr;
     int bleConnectTimeoutMs = 15000; ///< connect + service discovery (BleTransport::setConnectTimeout)
@@ -75,7 +76,10 @@ class DeviceSession : public QObject
 
     Q_PROPERTY(QString serviceName READ serviceName NOTIFY entryChanged)
     Q_PROPERTY(QString address READ address NOTIFY entryChanged)
-    Q_PROPERTY(QString transportKind READ transportKind NOTIFY entryChanged)
+    /// QML: Transport.SoftAp / Transport.Ble.
+    Q_PROPERTY(prov::TransportKind transportKind READ transportKind NOTIFY entryChanged)
+    /// The transport as shown: "SoftAP", "BLE".
+    Q_PROPERTY(QString transportText READ transportText NOTIFY entryChanged)
 
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(Operation operation READ operation NOTIFY busyChanged)
@@ -233,7 +237,8 @@ public:
     QString serviceName() const { return m_entry.serviceName; }
     /// "host:port" for SoftAP rows, the Bluetooth address for BLE rows (service name if unknown).
     QString address() const;
-    QString transportKind() const { return m_entry.transport; }
+    prov::TransportKind transportKind() const { return m_entry.transport; }
+    QString transportText() const { return prov::transportKindDisplayName(m_entry.transport); }
     bool isBusy() const { return m_operation != Operation::None; }
     Operation operation() const { return m_operation; }
     bool isConnected() const { return m_info.has_value(); }
@@ -316,6 +321,8 @@ private:
     SessionConfig m_config;
     QPointer<RecordLog> m_records;
     prov::Transport *m_transport = nullptr;
+    /// Why there is no transport (BLE address unknown, a kind this build does not know).
+    std::optional<prov::Error> m_transportError;
     prov::Provisioner *m_provisioner = nullptr;
     WifiScanModel *m_scan = nullptr;
     WifiScanProxyModel *m_scanProxy = nullptr;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Stands in for DeviceSession: the same properties, and verbs that record their calls.
 import QtQuick
+import Prov.Workstation
 
 QtObject {
     property string serviceName: "PROV_FAKE01"
     property string address: "192.168.4.1:80"
-    property string transportKind: "softap"
+    property int transportKind: Transport.SoftAp
+    property string transportText: "SoftAP"
     property bool busy: false
     property int operation: 0
     property bool connected: true
