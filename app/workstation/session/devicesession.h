@@ -9,7 +9,6 @@
 #include "prov/provisioner.h"
 #include "prov/transportconfig.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -19,8 +18,9 @@
 #include <functional>
 #include <optional>
 
-class RecordLog;
 namespace prov {
+class AttemptRecorder;
+class RecordSink;
 class BleConnectionLimit;
 class Transport;
 } // namespace prov
@@ -52,16 +52,17 @@ struct SessionConfig
 /// the input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as
 /// a prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
 ///
-/// Every attempt is written to the factory record through RecordLog (if given): begin at the first
+/// Every attempt is written to the factory record by a prov::AttemptRecorder into the given
+/// prov::RecordSink (the workstation's RecordLog; none: nothing recorded): begin at the first
 /// operation, device facts after proto-ver, one phase row per workflow phase with its duration in
-/// ms (connect, handshake, scan, apply, wait_connected, control, custom), custom calls (sizes;
-/// payloads only when the operator said "not secret"), and the end with the outcome, the SSID and
-/// the error code + detail. Passphrases, PoPs and SRP passwords never reach the record or a log.
+/// ms, custom calls (sizes; payloads only when the operator said "not secret"), and the end with the
+/// outcome, the SSID and the error code + detail. Passphrases, PoPs and SRP passwords never reach the
+/// record or a log.
 ///
 /// An attempt ends with Provisioned (Connected), Failed (connect or apply failure), or Cancelled
 /// (cancel(), or the session closed with nothing provisioned); the next operation opens a new one.
 /// Apply runs Provisioner::provision(): when a BLE device closes the link after a successful Apply
-/// (§7.6) the outcome (prov::ProvisionOutcome) is recorded as follows:
+/// (§7.6) the outcome (prov::ProvisionOutcome) is recorded as follows (AttemptRecorder):
 /// - Connected, ConfirmedAfterReconnect: Provisioned (applyState Connected);
 /// - AppliedLinkClosed (confirmation turned off in the settings): Provisioned (applyState
 ///   AppliedLinkClosed). The technician chose to trust the acknowledged Apply, which is what
@@ -185,8 +186,8 @@ public:
 
     /// `entry` holds the address and the (in-memory) credentials. `records` is not owned and may be
     /// null (nothing recorded); it must outlive the session.
-    DeviceSession(
-        const DeviceEntry &entry, const SessionConfig &config, RecordLog *records, QObject *parent = nullptr);
+    DeviceSession(const DeviceEntry &entry, const SessionConfig &config, prov::RecordSink *records,
+        QObject *parent = nullptr);
     /// Cancels a running operation and ends an open attempt (Failed with the last error, else
     /// Cancelled).
     ~DeviceSession() override;
@@ -232,7 +233,7 @@ public:
     bool updateEntry(const DeviceEntry &entry);
     const DeviceEntry &entry() const { return m_entry; }
     /// The factory record attempt in progress, "" when none.
-    QString attemptId() const { return m_attemptId; }
+    QString attemptId() const;
 
     QString serviceName() const { return m_entry.serviceName; }
     /// "host:port" for SoftAP rows, the Bluetooth address for BLE rows (service name if unknown).
@@ -311,15 +312,12 @@ private:
     void handleStep(prov::ProvisionStep step);
     void handleWifiStatus(const prov::WifiStatus &status);
     void setFacts(const prov::DeviceInfo &info);
-    // factory record
-    void ensureAttempt();
-    void closePhase();
-    void finishAttempt(int outcome, const std::optional<prov::Error> &error);
     template <typename T, typename F> void watch(prov::Pending<T> *op, F onFinished);
 
     DeviceEntry m_entry;
     SessionConfig m_config;
-    QPointer<RecordLog> m_records;
+    /// The factory record of this device's attempts (child).
+    prov::AttemptRecorder *m_recorder = nullptr;
     prov::Transport *m_transport = nullptr;
     /// Why there is no transport (BLE address unknown, a kind this build does not know).
     std::optional<prov::Error> m_transportError;
@@ -335,7 +333,6 @@ private:
     ApplyState m_applyState = ApplyState::Idle;
     int m_attemptsRemaining = -1;
     QString m_appliedSsid;
-    QByteArray m_appliedSsidBytes;
     prov::WifiStatus m_connected;
     std::optional<prov::ProvisionOutcome> m_outcome;
     std::optional<prov::Error> m_error;
@@ -343,8 +340,4 @@ private:
     QString m_validationMessage;
     std::optional<QByteArray> m_customResponse;
     QString m_customEndpoint;
-
-    QString m_attemptId;
-    QString m_phase;
-    QElapsedTimer m_phaseClock;
 };
