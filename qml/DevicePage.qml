@@ -142,10 +142,11 @@ Page {
                 // "Applied — the device closed the link (normal for BLE)".
                 Label {
                     objectName: "outcomeText"
-                    visible: root.session !== null && root.session.provisionOutcome !== undefined
-                             && root.session.provisionOutcome > 0
-                    text: root.session && root.session.outcomeText !== undefined ? root.session.outcomeText : ""
-                    color: root.session && root.session.provisionOutcome === 3 ? Theme.warning : Theme.success
+                    visible: root.session !== null && root.session.hasProvisionOutcome
+                             && root.session.provisionOutcome !== Provision.Connected
+                    text: root.session ? root.session.outcomeText : ""
+                    color: root.session && root.session.provisionOutcome === Provision.Unconfirmed
+                           ? Theme.warning : Theme.success
                     font.bold: true
                 }
             }

@@ -220,7 +220,8 @@ void TestAppBle::provisionsSec2DeviceOverBle()
     QCOMPARE(s->address(), simDevice(key).value(QStringLiteral("address")).toString());
     QCOMPARE(s->secVer(), 2);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::Connected));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::Connected);
     QVERIFY(!s->connectedIp().isEmpty());
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
 }
@@ -234,7 +235,8 @@ void TestAppBle::linkClosedAfterApplyIsProvisioned()
     DeviceSession *s = m_ws->deviceController()->session();
     QCOMPARE(s->secVer(), 1);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::AppliedLinkClosed);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::AppliedLinkClosed));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::AppliedLinkClosed);
     QCOMPARE(s->outcomeText(), QStringLiteral("Applied — the device closed the link (normal for BLE)"));
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
     m_ws->settings()->setConfirmAfterBleLinkClosed(true);
@@ -246,7 +248,8 @@ void TestAppBle::linkClosedAfterApplyConfirmedByReconnect()
     QCOMPARE(apply(key), 0);
     DeviceSession *s = m_ws->deviceController()->session();
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::ConfirmedAfterReconnect));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::ConfirmedAfterReconnect);
     QVERIFY(s->outcomeText().startsWith(QLatin1String("Connected")));
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
 }

@@ -92,8 +92,8 @@ class DeviceSession : public QObject
     Q_PROPERTY(QStringList stepNames READ stepNames CONSTANT)
     /// StepState per entry of stepNames (ints).
     Q_PROPERTY(QList<int> stepStates READ stepStates NOTIFY stepChanged)
-    /// prov::ProvisionStep as a number (0 Idle ... 9 Done).
-    Q_PROPERTY(int step READ step NOTIFY stepChanged)
+    /// The running step (QML: Provision.Idle ... Provision.Done).
+    Q_PROPERTY(prov::ProvisionStep step READ step NOTIFY stepChanged)
     /// Human name of the running step ("security handshake"), "" when idle.
     Q_PROPERTY(QString stepName READ stepName NOTIFY stepChanged)
     /// Fraction 0..1 of the workflow steps done (or skipped).
@@ -123,8 +123,11 @@ class DeviceSession : public QObject
     Q_PROPERTY(int connectedChannel READ connectedChannel NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedBssid READ connectedBssid NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedAuth READ connectedAuth NOTIFY applyStateChanged)
-    /// int(prov::ProvisionOutcome) of the last successful apply, -1 when none.
-    Q_PROPERTY(int provisionOutcome READ provisionOutcome NOTIFY applyStateChanged)
+    /// An apply succeeded since the last one started: provisionOutcome is valid.
+    Q_PROPERTY(bool hasProvisionOutcome READ hasProvisionOutcome NOTIFY applyStateChanged)
+    /// How the last successful apply ended (QML: Provision.Connected ... Provision.Unconfirmed);
+    /// Connected when hasProvisionOutcome is false.
+    Q_PROPERTY(prov::ProvisionOutcome provisionOutcome READ provisionOutcome NOTIFY applyStateChanged)
     /// The last apply's outcome in words ("Applied — the device closed the link (normal for BLE)"),
     /// "" when no apply succeeded.
     Q_PROPERTY(QString outcomeText READ outcomeText NOTIFY applyStateChanged)
@@ -245,7 +248,7 @@ public:
     bool isConnected() const { return m_info.has_value(); }
     QStringList stepNames() const;
     QList<int> stepStates() const;
-    int step() const { return int(m_step); }
+    prov::ProvisionStep step() const { return m_step; }
     QString stepName() const;
     double progress() const;
     QString provVersion() const;
@@ -264,7 +267,11 @@ public:
     int connectedChannel() const { return m_connected.channel; }
     QString connectedBssid() const;
     QString connectedAuth() const;
-    int provisionOutcome() const { return m_outcome ? int(*m_outcome) : -1; }
+    bool hasProvisionOutcome() const { return m_outcome.has_value(); }
+    prov::ProvisionOutcome provisionOutcome() const
+    {
+        return m_outcome.value_or(prov::ProvisionOutcome::Connected);
+    }
     QString outcomeText() const;
     /// True when the last apply ended as provisioned (Connected or AppliedLinkClosed).
     bool isProvisioned() const

@@ -31,6 +31,9 @@ QtObject {
     property int connectedChannel: 0
     property string connectedBssid: ""
     property string connectedAuth: ""
+    property bool hasProvisionOutcome: false
+    property int provisionOutcome: Provision.Connected
+    property string outcomeText: ""
     property int errorCode: 0
     property string errorName: ""
     property string errorDetail: ""
@@ -42,6 +45,8 @@ QtObject {
     property string customResponseText: ""
     property string customResponseHex: ""
     property int customResponseSize: 0
+
+    signal finished(int operation, int errorCode)
 
     // ---- what the page asked for
     property int connectCalls: 0
