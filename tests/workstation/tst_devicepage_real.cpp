@@ -11,6 +11,7 @@
 
 #include <QFile>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -27,6 +28,7 @@ class TestDevicePageReal : public QObject
 private Q_SLOTS:
     void initTestCase();
     void connectButtonShowsTheFacts();
+    void deviceRowsShowTheTransport();
     void cleanupTestCase();
 
 private:
@@ -103,6 +105,21 @@ void TestDevicePageReal::connectButtonShowsTheFacts()
     QCOMPARE(pageChild("factProvVersion")->property("text").toString(), session->provVersion());
     QCOMPARE(pageChild("factSecurity")->property("text").toString(), QStringLiteral("Security 2, patch 1"));
     QVERIFY(!pageChild("errorBanner")->property("visible").toBool());
+}
+
+void TestDevicePageReal::deviceRowsShowTheTransport()
+{
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    QVERIFY(QMetaObject::invokeMethod(window, "showPage", Q_ARG(QVariant, window->property("pageDevices"))));
+    QObject *list = window->findChild<QObject *>(QStringLiteral("deviceList"));
+    QVERIFY(list);
+    QTRY_VERIFY(list->property("count").toInt() >= 4);
+    // The real model's typed transport role reaches the row as a Transport.* value, its text as text.
+    QQuickItem *row = nullptr;
+    QTRY_VERIFY(QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, row), Q_ARG(int, 0))
+        && row);
+    QCOMPARE(row->property("transport").toInt(), int(prov::TransportKind::SoftAp));
+    QCOMPARE(row->property("transportText").toString(), QStringLiteral("SoftAP"));
 }
 
 void TestDevicePageReal::cleanupTestCase()
