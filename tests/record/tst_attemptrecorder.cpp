@@ -2,7 +2,8 @@
 // prov::AttemptRecorder against a real Provisioner talking HTTP to an in-process SimulatedDevice
 // (HttpDeviceServer on 127.0.0.1), writing into a RecordSink that keeps every call: the rows of
 // one attempt (begin, facts, phases with durations, custom calls, finish), the outcome mapping
-// (Provisioned / Failed / Cancelled, docs/protocol.md §9.1, §9.2) and that no secret is recorded.
+// (Provisioned / Failed / Cancelled, docs/protocol.md §9.1, §9.2) and that no secret is recorded;
+// then StoreRecordSink writing the same into a real SQLite RecordStore.
 #include "prov/attemptrecorder.h"
 #include "prov/device.h"
 #include "prov/httpdeviceserver.h"
@@ -11,6 +12,7 @@
 #include "prov/recordsink.h"
 
 #include <QHostAddress>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
@@ -119,6 +121,7 @@ private Q_SLOTS:
     void customCallsRecordSizesAndPayloadOnlyWhenAllowed();
     void operationWithoutTransportEndsFailed();
     void ownerEndsOpenAttempt();
+    void storeSinkWritesTheRecord();
 
 private:
     /// A recorder watching a Provisioner on a fresh link to the device; `pop` as the client sends it.
@@ -381,6 +384,48 @@ void TestAttemptRecorder::ownerEndsOpenAttempt()
     QCOMPARE(a.end->failureCode, int(ErrorCode::Cancelled));
     QVERIFY(a.end->ssid.isEmpty());
     QCOMPARE(m_sink->phaseNames(a).first(), QStringLiteral("connect"));
+}
+
+void TestAttemptRecorder::storeSinkWritesTheRecord()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto store = RecordStore::openSqlite(dir.filePath(QStringLiteral("factory.sqlite")));
+    QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+    StoreRecordSink sink(store->get());
+    AttemptRecorder recorder(&sink);
+    AttemptStart identity;
+    identity.serviceName = QStringLiteral("PROV_REC001");
+    identity.transport = QStringLiteral("softap");
+    recorder.setIdentity(identity);
+    recorder.setProvisioner(m_provisioner.get());
+    m_recorder->setProvisioner(nullptr); // only the store-backed recorder watches
+
+    const QString id = recorder.operationStarted();
+    QVERIFY(!id.isEmpty());
+    WifiCredentials credentials;
+    credentials.ssid = kSsid;
+    credentials.passphrase = kPassphrase;
+    ProvisionOptions options;
+    options.firstPollDelayMs = 50;
+    options.pollIntervalMs = 50;
+    auto *provision = m_provisioner->provision(credentials, options);
+    recorder.watchProvision(provision, credentials.ssid);
+    QVERIFY(await(provision));
+    QVERIFY(!sink.lastError());
+
+    const auto record = (*store)->record(id);
+    QVERIFY2(record, qPrintable(record ? QString() : record.error().toString()));
+    QCOMPARE(record->end.outcome, RecordOutcome::Provisioned);
+    QCOMPARE(record->end.ssid, QString::fromUtf8(kSsid));
+    QCOMPARE(record->device.secVer, 1);
+    QVERIFY(record->phases.size() >= 3);
+    QVERIFY(record->end.finishedAtMs >= record->start.startedAtMs);
+
+    // A write for an attempt the store does not know fails typed, and is kept.
+    sink.addPhase(QStringLiteral("no-such-attempt"), PhaseDuration { QStringLiteral("scan"), 1 });
+    QVERIFY(sink.lastError());
+    QCOMPARE(sink.lastError()->code, ErrorCode::InvalidArgument);
 }
 
 QTEST_GUILESS_MAIN(TestAttemptRecorder)

@@ -5,6 +5,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace prov {
 
 /// Where an AttemptRecorder writes the factory record: the five writes RecordStore offers (begin,
@@ -37,6 +39,32 @@ protected:
     RecordSink() = default;
     RecordSink(const RecordSink &) = default;
     RecordSink &operator=(const RecordSink &) = default;
+};
+
+/// A RecordSink writing synchronously into a RecordStore (for headless users: provctl, a lane
+/// engine; the workstation uses RecordLog). beginAttempt() fills an empty id (UUID) and start time;
+/// a failed write (StorageFailed, InvalidArgument: see RecordStore) is logged (prov.record, attempt
+/// id and error code only) and kept in lastError(); a failed begin returns "".
+class StoreRecordSink : public RecordSink
+{
+public:
+    /// `store` is not owned and must outlive the sink; use both on the store's thread.
+    explicit StoreRecordSink(RecordStore *store);
+
+    QString beginAttempt(AttemptStart start) override;
+    void recordFacts(const QString &attemptId, const DeviceFacts &facts) override;
+    void addPhase(const QString &attemptId, const PhaseDuration &phase) override;
+    void addCustomCall(const QString &attemptId, const CustomCallEntry &call) override;
+    void finishAttempt(const QString &attemptId, const AttemptEnd &end) override;
+
+    /// The last write's failure, nullopt when every write so far succeeded.
+    const std::optional<Error> &lastError() const { return m_lastError; }
+
+private:
+    void check(const QString &attemptId, const Status &status);
+
+    RecordStore *m_store = nullptr;
+    std::optional<Error> m_lastError;
 };
 
 } // namespace prov
