@@ -96,7 +96,7 @@ Page {
                 RowLayout {
                     spacing: Theme.spacingS
                     Label {
-                        text: root.session ? (root.session.transportKind === "ble" ? "BLE" : "SoftAP") : ""
+                        text: root.session ? root.session.transportText : ""
                         color: Theme.textMuted
                     }
                     Label { text: "·"; color: Theme.textMuted }
@@ -122,7 +122,7 @@ Page {
                     ToolButton {
                         objectName: "editAddressButton"
                         // A BLE address comes from the scan: not edited by hand.
-                        visible: !root.session || root.session.transportKind !== "ble"
+                        visible: !root.session || root.session.transportKind !== Transport.Ble
                         text: addressEditor.visible ? qsTr("Save") : qsTr("Edit")
                         font.pixelSize: Theme.fontSmall
                         enabled: root.session && !root.session.busy
@@ -142,10 +142,11 @@ Page {
                 // "Applied — the device closed the link (normal for BLE)".
                 Label {
                     objectName: "outcomeText"
-                    visible: root.session !== null && root.session.provisionOutcome !== undefined
-                             && root.session.provisionOutcome > 0
-                    text: root.session && root.session.outcomeText !== undefined ? root.session.outcomeText : ""
-                    color: root.session && root.session.provisionOutcome === 3 ? Theme.warning : Theme.success
+                    visible: root.session !== null && root.session.hasProvisionOutcome
+                             && root.session.provisionOutcome !== Provision.Connected
+                    text: root.session ? root.session.outcomeText : ""
+                    color: root.session && root.session.provisionOutcome === Provision.Unconfirmed
+                           ? Theme.warning : Theme.success
                     font.bold: true
                 }
             }

@@ -10,7 +10,8 @@ ItemDelegate {
 
     required property int index
     required property string serviceName
-    required property string transport
+    required property int transport // prov::TransportKind (Transport.SoftAp / Transport.Ble)
+    required property string transportText // "SoftAP" / "BLE"
     required property string address
     required property bool addressKnown
     required property string rssiText
@@ -80,7 +81,7 @@ ItemDelegate {
         }
         Label {
             Layout.preferredWidth: row.columns.transport
-            text: row.transport === "ble" ? "BLE" : "SoftAP"
+            text: row.transportText
             color: Theme.textMuted
         }
         Label {

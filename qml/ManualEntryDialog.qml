@@ -84,33 +84,38 @@ Dialog {
             textRole: "text"
             valueRole: "value"
             currentIndex: 3
+            // value: the sec_ver handed to ManualSource.add() (-1: follow proto-ver, §2.3); which
+            // credentials each choice asks for is said here, once, and the fields follow it.
             model: [
-                { text: qsTr("From the device (proto-ver)"), value: -1 },
-                { text: qsTr("Security 0 — none"), value: 0 },
-                { text: qsTr("Security 1 — PoP"), value: 1 },
-                { text: qsTr("Security 2 — SRP username + password"), value: 2 }
+                { text: qsTr("From the device (proto-ver)"), value: -1, asksPop: true, asksSrp: false },
+                { text: qsTr("Security 0 — none"), value: 0, asksPop: false, asksSrp: false },
+                { text: qsTr("Security 1 — PoP"), value: 1, asksPop: true, asksSrp: false },
+                { text: qsTr("Security 2 — SRP username + password"), value: 2, asksPop: false, asksSrp: true }
             ]
+            readonly property var choice: currentIndex >= 0 ? model[currentIndex] : null
+            readonly property bool asksPop: choice !== null && choice.asksPop
+            readonly property bool asksSrp: choice !== null && choice.asksSrp
         }
-        Label { text: qsTr("PoP"); visible: securityBox.currentValue === 1 || securityBox.currentValue === -1 }
+        Label { text: qsTr("PoP"); visible: securityBox.asksPop }
         PassphraseField {
             id: popField
             Layout.fillWidth: true
-            visible: securityBox.currentValue === 1 || securityBox.currentValue === -1
+            visible: securityBox.asksPop
             placeholderText: qsTr("Proof of possession from the sticker")
             onAccepted: dialog.submit()
         }
-        Label { text: qsTr("Username"); visible: securityBox.currentValue === 2 }
+        Label { text: qsTr("Username"); visible: securityBox.asksSrp }
         TextField {
             id: userField
             Layout.fillWidth: true
-            visible: securityBox.currentValue === 2
+            visible: securityBox.asksSrp
             text: "wifiprov"
         }
-        Label { text: qsTr("Password"); visible: securityBox.currentValue === 2 }
+        Label { text: qsTr("Password"); visible: securityBox.asksSrp }
         PassphraseField {
             id: passwordField
             Layout.fillWidth: true
-            visible: securityBox.currentValue === 2
+            visible: securityBox.asksSrp
             placeholderText: qsTr("SRP password from the sticker")
             onAccepted: dialog.submit()
         }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Coloured pill for a record outcome (prov::RecordOutcome numbers, the same as
-// RecordsController.OutcomeFilter's); looks like the device list's StateBadge.
+// Coloured pill for a record outcome (prov::RecordOutcome, QML's Record.*; RecordsController's
+// OutcomeFilter uses the same numbers); looks like the device list's StateBadge.
 import QtQuick
 import QtQuick.Controls
 import Prov.Workstation
@@ -12,15 +12,15 @@ Rectangle {
     /// through a directory import that does not see the module's QML types (Theme, Card).
     required property QtObject theme
 
-    /// int(prov::RecordOutcome): 0 in progress, 1 provisioned, 2 failed, 3 cancelled, 4 interrupted.
+    /// prov::RecordOutcome (Record.InProgress, Record.Provisioned, Record.Failed, ...).
     property int outcome: 0
 
     readonly property var look: {
         switch (badge.outcome) {
-        case RecordsController.Provisioned: return { text: qsTr("Provisioned"), fg: badge.theme.success, bg: badge.theme.successSoft }
-        case RecordsController.Failed: return { text: qsTr("Failed"), fg: badge.theme.danger, bg: badge.theme.dangerSoft }
-        case RecordsController.Cancelled: return { text: qsTr("Cancelled"), fg: badge.theme.textMuted, bg: badge.theme.neutralSoft }
-        case RecordsController.Interrupted: return { text: qsTr("Interrupted"), fg: badge.theme.warning, bg: badge.theme.warningSoft }
+        case Record.Provisioned: return { text: qsTr("Provisioned"), fg: badge.theme.success, bg: badge.theme.successSoft }
+        case Record.Failed: return { text: qsTr("Failed"), fg: badge.theme.danger, bg: badge.theme.dangerSoft }
+        case Record.Cancelled: return { text: qsTr("Cancelled"), fg: badge.theme.textMuted, bg: badge.theme.neutralSoft }
+        case Record.Interrupted: return { text: qsTr("Interrupted"), fg: badge.theme.warning, bg: badge.theme.warningSoft }
         default: return { text: qsTr("In progress"), fg: badge.theme.accent, bg: badge.theme.accentSoft }
         }
     }

@@ -26,8 +26,7 @@ Item {
     readonly property bool hasFailure: hasRecord && (record.failureCode || 0) !== 0
     /// For the card around the details: its title and subtitle.
     readonly property string titleText: hasRecord ? (record.serviceName || "") : qsTr("Details")
-    readonly property string transportText: !hasRecord ? ""
-        : (record.transport === "ble" ? qsTr("BLE") : (record.transport === "softap" ? qsTr("SoftAP") : record.transport))
+    readonly property string transportText: hasRecord ? (record.transportText || "") : ""
     readonly property string subtitleText: !hasRecord ? ""
         : (record.address ? qsTr("%1 · %2").arg(transportText).arg(record.address) : transportText)
 

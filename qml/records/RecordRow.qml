@@ -20,7 +20,8 @@ ItemDelegate {
     required property string startedLocal
     required property string startedUtc
     required property string serviceName
-    required property string transport
+    /// "SoftAP" / "BLE" (the transportText role of RecordsModel).
+    required property string transportText
     required property int outcome
     required property string failureName
     required property string failureHeadline
@@ -90,7 +91,7 @@ ItemDelegate {
             Layout.preferredWidth: row.columns.transport
             Layout.minimumWidth: row.columns.transport
             visible: row.columns.transport > 0
-            text: row.transport === "ble" ? qsTr("BLE") : (row.transport === "softap" ? qsTr("SoftAP") : row.transport)
+            text: row.transportText
             color: row.theme.textMuted
             elide: Text.ElideRight
         }

@@ -159,7 +159,8 @@ void TestAppBle::scanListsTheBleDevicesWithRssi()
     const int row = model->rowOf(QStringLiteral("PROV_B20001"));
     QVERIFY(row >= 0);
     const QModelIndex index = model->index(row);
-    QCOMPARE(index.data(DeviceListModel::TransportRole).toString(), QStringLiteral("ble"));
+    QCOMPARE(
+        index.data(DeviceListModel::TransportRole).value<prov::TransportKind>(), prov::TransportKind::Ble);
     QCOMPARE(index.data(DeviceListModel::RssiRole).toInt(), -52);
     QCOMPARE(index.data(DeviceListModel::RssiTextRole).toString(), QStringLiteral("-52 dBm"));
     QVERIFY(index.data(DeviceListModel::OriginsRole).toInt() & int(DeviceOrigin::Ble));
@@ -182,7 +183,8 @@ void TestAppBle::cachedBleDeviceListedAsNotAdvertising()
     QCOMPARE(index.data(DeviceListModel::CachedRole).toBool(), true);
     QVERIFY(!index.data(DeviceListModel::RssiRole).isValid());
     QCOMPARE(index.data(DeviceListModel::RssiTextRole).toString(), QStringLiteral("—"));
-    QCOMPARE(index.data(DeviceListModel::TransportRole).toString(), QStringLiteral("ble"));
+    QCOMPARE(
+        index.data(DeviceListModel::TransportRole).value<prov::TransportKind>(), prov::TransportKind::Ble);
     QVERIFY(m_ws->bleSource()->isCached(key));
     // The advertising devices are not marked.
     QCOMPARE(
@@ -202,7 +204,7 @@ void TestAppBle::qrForABleDeviceMergesIntoItsRow()
     }
     QCOMPARE(model->rowCount(), rows); // merged by service name, no new rows
     const auto e = model->entry(QStringLiteral("PROV_B20001"));
-    QCOMPARE(e->transport, QStringLiteral("ble"));
+    QCOMPARE(e->transport, prov::TransportKind::Ble);
     QVERIFY(!e->host.isEmpty()); // the scanned address survives the QR's (address-less) report
     QVERIFY(e->origins & int(DeviceOrigin::Qr));
     QVERIFY(e->origins & int(DeviceOrigin::Ble));
@@ -214,11 +216,12 @@ void TestAppBle::provisionsSec2DeviceOverBle()
     const QString key = QStringLiteral("PROV_B20001");
     QCOMPARE(apply(key), 0);
     DeviceSession *s = m_ws->deviceController()->session();
-    QCOMPARE(s->transportKind(), QStringLiteral("ble"));
+    QCOMPARE(s->transportKind(), prov::TransportKind::Ble);
     QCOMPARE(s->address(), simDevice(key).value(QStringLiteral("address")).toString());
     QCOMPARE(s->secVer(), 2);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::Connected));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::Connected);
     QVERIFY(!s->connectedIp().isEmpty());
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
 }
@@ -232,7 +235,8 @@ void TestAppBle::linkClosedAfterApplyIsProvisioned()
     DeviceSession *s = m_ws->deviceController()->session();
     QCOMPARE(s->secVer(), 1);
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::AppliedLinkClosed);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::AppliedLinkClosed));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::AppliedLinkClosed);
     QCOMPARE(s->outcomeText(), QStringLiteral("Applied — the device closed the link (normal for BLE)"));
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
     m_ws->settings()->setConfirmAfterBleLinkClosed(true);
@@ -244,7 +248,8 @@ void TestAppBle::linkClosedAfterApplyConfirmedByReconnect()
     QCOMPARE(apply(key), 0);
     DeviceSession *s = m_ws->deviceController()->session();
     QCOMPARE(s->applyState(), DeviceSession::ApplyState::Connected);
-    QCOMPARE(s->provisionOutcome(), int(prov::ProvisionOutcome::ConfirmedAfterReconnect));
+    QVERIFY(s->hasProvisionOutcome());
+    QCOMPARE(s->provisionOutcome(), prov::ProvisionOutcome::ConfirmedAfterReconnect);
     QVERIFY(s->outcomeText().startsWith(QLatin1String("Connected")));
     QCOMPARE(m_ws->deviceModel()->state(key), DeviceListModel::State::Provisioned);
 }

@@ -76,7 +76,7 @@ void TestDeviceList::softApAddressDefaultsForDisplay()
     e.host = QStringLiteral("127.0.0.1");
     e.port = 40155;
     QCOMPARE(e.displayAddress(), QStringLiteral("127.0.0.1:40155"));
-    e.transport = QStringLiteral("ble");
+    e.transport = prov::TransportKind::Ble;
     e.host.clear();
     QCOMPARE(e.displayAddress(), QStringLiteral("PROV_1"));
     e.host = QStringLiteral("24:0A:C4:B2:00:01"); // a BLE address is shown as is, with no port
@@ -126,7 +126,8 @@ void TestDeviceList::qrAddsDeviceWithCredentials()
     QCOMPARE(accepted.first().at(0).toString(), QStringLiteral("PROV_DEMO02"));
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(role(model, 0, DeviceListModel::ServiceNameRole).toString(), QStringLiteral("PROV_DEMO02"));
-    QCOMPARE(role(model, 0, DeviceListModel::TransportRole).toString(), QStringLiteral("softap"));
+    QCOMPARE(role(model, 0, DeviceListModel::TransportRole).value<prov::TransportKind>(),
+        prov::TransportKind::SoftAp);
     QCOMPARE(role(model, 0, DeviceListModel::AddressRole).toString(), QStringLiteral("192.168.4.1:80"));
     QCOMPARE(role(model, 0, DeviceListModel::AddressKnownRole).toBool(), false);
     QCOMPARE(role(model, 0, DeviceListModel::SecVerRole).toInt(), 2);
@@ -367,7 +368,7 @@ private:
     {
         DeviceEntry e;
         e.serviceName = name;
-        e.transport = QStringLiteral("ble");
+        e.transport = prov::TransportKind::Ble;
         e.origins = int(DeviceOrigin::Ble);
         return e;
     }
@@ -433,13 +434,13 @@ void TestDeviceList::cachedFlagOnlyFromTheBleScan()
 {
     DeviceEntry row;
     row.serviceName = QStringLiteral("PROV_B1");
-    row.transport = QStringLiteral("ble");
+    row.transport = prov::TransportKind::Ble;
     row.cached = true;
     row.origins = int(DeviceOrigin::Ble);
 
     DeviceEntry fromQr; // a QR sticker says nothing about advertising
     fromQr.serviceName = row.serviceName;
-    fromQr.transport = QStringLiteral("ble");
+    fromQr.transport = prov::TransportKind::Ble;
     fromQr.credentials.pop = "abcd1234";
     fromQr.origins = int(DeviceOrigin::Qr);
     row.mergeFrom(fromQr);
@@ -457,7 +458,7 @@ void TestDeviceList::cachedFlagOnlyFromTheBleScan()
 
     DeviceEntry scan; // the scan hears it: advertising again
     scan.serviceName = row.serviceName;
-    scan.transport = QStringLiteral("ble");
+    scan.transport = prov::TransportKind::Ble;
     scan.rssi = -55;
     scan.origins = int(DeviceOrigin::Ble);
     row.mergeFrom(scan);

@@ -462,7 +462,7 @@ void TestDeviceSession::bleRowWithoutAddressFailsTyped()
 {
     DeviceEntry e;
     e.serviceName = QStringLiteral("PROV_BLE001");
-    e.transport = QStringLiteral("ble");
+    e.transport = prov::TransportKind::Ble;
     DeviceSession s(e, SessionConfig {}, nullptr);
     int code = -1;
     QVERIFY(run(
@@ -472,8 +472,8 @@ void TestDeviceSession::bleRowWithoutAddressFailsTyped()
     QVERIFY(s.errorDetail().contains(QLatin1String("BLE scan")));
     QVERIFY(!s.errorAdvice().isEmpty());
 
-    // A transport this build does not know stays Unavailable.
-    e.transport = QStringLiteral("thread");
+    // A transport kind this build does not know stays Unavailable.
+    e.transport = prov::TransportKind(99);
     DeviceSession t(e, SessionConfig {}, nullptr);
     QVERIFY(run(
         &t, [&] { return t.connectDevice(); }, &code));

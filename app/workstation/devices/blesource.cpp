@@ -53,7 +53,7 @@ DeviceEntry BleSource::entryFor(const prov::BleDeviceInfo &device)
 {
     DeviceEntry e;
     e.serviceName = device.name;
-    e.transport = QStringLiteral("ble");
+    e.transport = prov::TransportKind::Ble;
     e.host = device.address;
     e.port = 0;
     e.cached = device.cached;

@@ -14,7 +14,7 @@
 
 /// Devices found by a BLE scan (docs/protocol.md §7.1) through prov::BleScanner: names starting with
 /// "PROV_" or advertising one of the provisioning service UUIDs. Each device is reported with
-/// transport "ble", host = its Bluetooth address ("AA:BB:CC:DD:EE:FF") and its RSSI in dBm, and
+/// transport Ble, host = its Bluetooth address ("AA:BB:CC:DD:EE:FF") and its RSSI in dBm, and
 /// again whenever the RSSI changes. A device BlueZ only remembers (its cache: not heard advertising
 /// in this scan) is reported with DeviceEntry::cached set and without RSSI (the list shows "not
 /// advertising"), and isCached() says so; when it advertises again, the next report clears
@@ -80,7 +80,7 @@ public:
     /// True when the device is only in BlueZ's cache: not heard advertising during this scan.
     Q_INVOKABLE bool isCached(const QString &serviceName) const;
 
-    /// The list entry for a scanned device (transport "ble", host = address, `cached` from
+    /// The list entry for a scanned device (transport Ble, host = address, `cached` from
     /// prov::BleDeviceInfo::cached, RSSI in dBm unless cached).
     static DeviceEntry entryFor(const prov::BleDeviceInfo &device);
 

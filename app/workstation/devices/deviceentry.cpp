@@ -20,8 +20,7 @@ QString DeviceEntry::displayAddress() const
 
 void DeviceEntry::mergeFrom(const DeviceEntry &other)
 {
-    if (!other.transport.isEmpty())
-        transport = other.transport;
+    transport = other.transport; // every report names its transport (SoftAP unless it says otherwise)
     if (!other.host.isEmpty()) {
         host = other.host;
         port = other.port;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "prov/transportconfig.h"
+
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
@@ -37,7 +39,8 @@ struct DeviceEntry
     static constexpr quint16 kDefaultSoftApPort = 80;
 
     QString serviceName; ///< SoftAP SSID / BLE name ("PROV_1A2B3C"): the row key
-    QString transport = QStringLiteral("softap"); ///< "softap" or "ble"
+    /// Parsed once where the row enters the app (manifest, QR payload, BLE scan, manual entry).
+    prov::TransportKind transport = prov::TransportKind::SoftAp;
     QString host; ///< IP or host name; empty: unknown (SoftAP: 192.168.4.1 is assumed)
     quint16 port = 0; ///< 0: unknown (SoftAP: 80)
     std::optional<int> rssi; ///< dBm, when a scanner saw the device; never set while `cached`
@@ -50,7 +53,7 @@ struct DeviceEntry
     DeviceCredentials credentials; ///< secret
 
     QString key() const { return serviceName; }
-    bool isSoftAp() const { return transport == QLatin1String("softap"); }
+    bool isSoftAp() const { return transport == prov::TransportKind::SoftAp; }
     bool addressKnown() const { return !host.isEmpty(); }
     /// Host to connect to: `host`, or the SoftAP default 192.168.4.1 when unknown.
     QString effectiveHost() const;

@@ -40,7 +40,9 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const
     case ServiceNameRole:
         return e.serviceName;
     case TransportRole:
-        return e.transport;
+        return QVariant::fromValue(e.transport);
+    case TransportTextRole:
+        return prov::transportKindDisplayName(e.transport);
     case AddressRole:
         return e.displayAddress();
     case AddressKnownRole:
@@ -74,7 +76,7 @@ QHash<int, QByteArray> DeviceListModel::roleNames() const
         { AddressKnownRole, "addressKnown" }, { RssiRole, "rssi" }, { RssiTextRole, "rssiText" },
         { SecVerRole, "secVer" }, { StateRole, "state" }, { FailureRole, "failure" },
         { SourceRole, "source" }, { OriginsRole, "origins" }, { HasCredentialsRole, "hasCredentials" },
-        { CachedRole, "cached" } };
+        { CachedRole, "cached" }, { TransportTextRole, "transportText" } };
 }
 
 void DeviceListModel::addSource(DeviceSource *source)

@@ -29,7 +29,7 @@ public:
 
     enum Role {
         ServiceNameRole = Qt::UserRole + 1, ///< QString, the row key
-        TransportRole, ///< "softap" / "ble"
+        TransportRole, ///< prov::TransportKind (QML: Transport.SoftAp / Transport.Ble)
         AddressRole, ///< "host:port" (SoftAP default 192.168.4.1:80 when unknown)
         AddressKnownRole, ///< bool: false when AddressRole shows the SoftAP default
         RssiRole, ///< int dBm, or undefined when unknown
@@ -43,6 +43,8 @@ public:
         /// bool: BLE device BlueZ remembers but the scan does not hear advertising (DeviceEntry::cached);
         /// RssiRole is then undefined. Appended last: the role numbers above stay as they were.
         CachedRole,
+        /// QString: the transport as shown ("SoftAP", "BLE"; prov::transportKindDisplayName()).
+        TransportTextRole,
     };
     Q_ENUM(Role)
 

@@ -83,10 +83,12 @@ void ManifestSource::readLine(const QByteArray &line, int lineNumber)
 
     const QJsonValue transport = o.value(QLatin1String("transport"));
     if (!transport.isUndefined()) {
-        const QString t = transport.toString().toLower();
-        if (t != QLatin1String("softap") && t != QLatin1String("ble"))
+        const std::optional<prov::TransportKind> kind = transport.isString()
+            ? prov::transportKindFromName(transport.toString())
+            : std::nullopt;
+        if (!kind)
             return problem(tr("\"transport\" must be \"softap\" or \"ble\""));
-        entry.transport = t;
+        entry.transport = *kind;
     }
     const QJsonValue host = o.value(QLatin1String("host"));
     if (!host.isUndefined()) {

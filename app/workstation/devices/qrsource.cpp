@@ -37,7 +37,12 @@ prov::Result<DeviceEntry> QrSource::entryFromPayload(const QByteArray &payload)
         return qr.error();
     DeviceEntry entry;
     entry.serviceName = qr->name;
-    entry.transport = qr->transport;
+    // parseQrPayload() accepts the two known transport names only; the kind is parsed here, once.
+    const std::optional<prov::TransportKind> kind = prov::transportKindFromName(qr->transport);
+    if (!kind)
+        return prov::makeError(prov::ErrorCode::MalformedMessage,
+            QStringLiteral("QR payload: \"transport\" must be \"softap\" or \"ble\""));
+    entry.transport = *kind;
     entry.secVer = qr->security;
     entry.origins = int(DeviceOrigin::Qr);
     entry.credentials.pop = qr->pop.toUtf8();
@@ -70,7 +75,7 @@ bool QrSource::submit(const QString &text)
         m_lastError.clear();
         Q_EMIT lastErrorChanged();
     }
-    qCInfo(lcWsDevices) << "QR device" << entry->serviceName << entry->transport;
+    qCInfo(lcWsDevices) << "QR device" << entry->serviceName << prov::transportKindName(entry->transport);
     Q_EMIT deviceSeen(*entry);
     Q_EMIT accepted(m_lastAccepted);
     return true;

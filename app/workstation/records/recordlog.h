@@ -2,6 +2,7 @@
 #pragma once
 
 #include "prov/record.h"
+#include "prov/recordsink.h"
 
 #include <QObject>
 #include <QString>
@@ -22,7 +23,10 @@ class RecordLogWorker;
 /// Secrets never pass through here: callers give no passphrase/PoP, and `failureDetail` must be
 /// masked already (prov::Error details are). Logs (category prov.workstation.records) name attempt
 /// ids and file paths only.
-class RecordLog : public QObject
+///
+/// It is the workstation's prov::RecordSink: an AttemptRecorder (DeviceSession's) writes through it;
+/// every write is queued, its failure comes back as storageFailed().
+class RecordLog : public QObject, public prov::RecordSink
 {
     Q_OBJECT
 public:
@@ -38,9 +42,26 @@ public:
     QString begin(prov::AttemptStart start);
     void setDeviceFacts(const QString &attemptId, const prov::DeviceFacts &facts);
     void addPhase(const QString &attemptId, const QString &phase, qint64 durationMs);
-    void addCustomCall(const QString &attemptId, const prov::CustomCallEntry &call);
+    void addCustomCall(const QString &attemptId, const prov::CustomCallEntry &call) override;
     /// Queues the end of an attempt; `finishedAtMs` 0 means now (UTC).
     void finish(const QString &attemptId, const prov::AttemptEnd &end);
+
+    // ---- prov::RecordSink: the calls above under the sink's names (queued, never blocking)
+    /// begin(); never "" (the write may still fail later: storageFailed()).
+    QString beginAttempt(prov::AttemptStart start) override { return begin(std::move(start)); }
+    void recordFacts(const QString &attemptId, const prov::DeviceFacts &facts) override
+    {
+        setDeviceFacts(attemptId, facts);
+    }
+    void addPhase(const QString &attemptId, const prov::PhaseDuration &phase) override
+    {
+        addPhase(attemptId, phase.phase, phase.durationMs);
+    }
+    void finishAttempt(const QString &attemptId, const prov::AttemptEnd &end) override
+    {
+        finish(attemptId, end);
+    }
+
     /// The path given to the last open() (empty before).
     QString path() const;
     /// Rows turned from InProgress into Interrupted by the last successful open (0 before).

@@ -4,6 +4,8 @@
 #include "records/recordlog.h"
 #include "session/erroradvice.h"
 
+#include "prov/transportconfig.h"
+
 #include <QDateTime>
 
 RecordsModel::RecordsModel(RecordLog *log, QObject *parent)
@@ -53,6 +55,10 @@ QVariant RecordsModel::valueOf(const prov::ProvisioningRecord &r, int role)
         return r.start.operatorName;
     case TransportRole:
         return r.start.transport;
+    case TransportTextRole: {
+        const std::optional<prov::TransportKind> kind = prov::transportKindFromName(r.start.transport);
+        return kind ? prov::transportKindDisplayName(*kind) : r.start.transport;
+    }
     case AddressRole:
         return r.start.address;
     case FirmwareVersionRole:
@@ -110,6 +116,7 @@ QHash<int, QByteArray> RecordsModel::roles()
         { FailureDetailRole, "failureDetail" },
         { FailureHeadlineRole, "failureHeadline" },
         { FailureAdviceRole, "failureAdvice" },
+        { TransportTextRole, "transportText" },
     };
 }
 

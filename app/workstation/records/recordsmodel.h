@@ -37,7 +37,7 @@ public:
         StationRole,
         OperatorNameRole,
         ServiceNameRole,
-        TransportRole,
+        TransportRole, ///< QString as recorded: prov::transportKindName() of the kind
         AddressRole,
         FirmwareVersionRole,
         SsidRole,
@@ -50,6 +50,9 @@ public:
         /// ws::adviceFor() with ErrorContext::Any: a record keeps no context), empty when none.
         FailureHeadlineRole,
         FailureAdviceRole, ///< the advice sentence(s) of the same table row, empty when none
+        /// The transport as shown: "SoftAP", "BLE" (prov::transportKindDisplayName()); the recorded
+        /// text itself when this build does not know it.
+        TransportTextRole,
     };
     Q_ENUM(Role)
 

@@ -2,14 +2,15 @@
 #include "session/devicesession.h"
 
 #include "applogging.h"
-#include "records/recordlog.h"
 #include "session/wifiinfo.h"
 
+#include "prov/attemptrecorder.h"
 #include "prov/bletransport.h"
 #include "prov/httptransport.h"
 #include "prov/record.h"
+#include "prov/recordsink.h"
+#include "prov/transport.h"
 
-#include <QDateTime>
 #include <QFile>
 #include <QRegularExpression>
 #include <QUrl>
@@ -41,32 +42,6 @@ int workflowIndex(ProvisionStep step)
     }
 }
 
-/// Record phase of a step: SendingConfig and Applying form one "apply" phase (RecordLog phases).
-QString phaseOf(ProvisionStep step)
-{
-    switch (step) {
-    case ProvisionStep::ReadingVersion:
-        return QStringLiteral("connect");
-    case ProvisionStep::Handshake:
-        return QStringLiteral("handshake");
-    case ProvisionStep::Scanning:
-        return QStringLiteral("scan");
-    case ProvisionStep::SendingConfig:
-    case ProvisionStep::Applying:
-        return QStringLiteral("apply");
-    case ProvisionStep::WaitingForConnection:
-        return QStringLiteral("wait_connected");
-    case ProvisionStep::Control:
-        return QStringLiteral("control");
-    case ProvisionStep::Custom:
-        return QStringLiteral("custom");
-    case ProvisionStep::Idle:
-    case ProvisionStep::Done:
-        break;
-    }
-    return {};
-}
-
 ws::ErrorContext contextOf(DeviceSession::Operation op)
 {
     switch (op) {
@@ -87,6 +62,25 @@ ws::ErrorContext contextOf(DeviceSession::Operation op)
     return ws::ErrorContext::Any;
 }
 
+prov::AttemptRecorder::Operation recordedOf(DeviceSession::Operation op)
+{
+    switch (op) {
+    case DeviceSession::Operation::Connect:
+        return prov::AttemptRecorder::Operation::Connect;
+    case DeviceSession::Operation::Scan:
+        return prov::AttemptRecorder::Operation::Scan;
+    case DeviceSession::Operation::Apply:
+        return prov::AttemptRecorder::Operation::Apply;
+    case DeviceSession::Operation::Custom:
+        return prov::AttemptRecorder::Operation::Custom;
+    case DeviceSession::Operation::Reset:
+    case DeviceSession::Operation::Reprovision:
+    case DeviceSession::Operation::None:
+        break;
+    }
+    return prov::AttemptRecorder::Operation::Control;
+}
+
 template <typename T> std::optional<prov::Error> errorOf(const prov::Result<T> &result)
 {
     return result ? std::nullopt : std::optional<prov::Error>(result.error());
@@ -101,11 +95,11 @@ QString capitalised(QString text)
 } // namespace
 
 DeviceSession::DeviceSession(
-    const DeviceEntry &entry, const SessionConfig &config, RecordLog *records, QObject *parent)
+    const DeviceEntry &entry, const SessionConfig &config, prov::RecordSink *records, QObject *parent)
     : QObject(parent)
     , m_entry(entry)
     , m_config(config)
-    , m_records(records)
+    , m_recorder(new prov::AttemptRecorder(records, this))
     , m_scan(new WifiScanModel(this))
     , m_scanProxy(new WifiScanProxyModel(m_scan, this))
     , m_stepStates(kWorkflowSteps, StepState::StepPending)
@@ -117,13 +111,11 @@ DeviceSession::~DeviceSession()
 {
     if (m_provisioner && isBusy())
         m_provisioner->cancel();
-    if (!m_attemptId.isEmpty()) {
-        closePhase();
-        finishAttempt(int(m_error ? prov::RecordOutcome::Failed : prov::RecordOutcome::Cancelled),
-            m_error ? m_error
-                    : std::optional<prov::Error>(prov::makeError(
-                        ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
-    }
+    m_recorder->finishAttempt(m_error ? prov::RecordOutcome::Failed : prov::RecordOutcome::Cancelled,
+        m_error ? m_error
+                : std::optional<prov::Error>(prov::makeError(
+                    ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
+    m_recorder->setProvisioner(nullptr);
     // The transport must outlive the Provisioner (provisioner.h); as children they would be
     // destroyed in creation order, the transport first.
     delete m_provisioner;
@@ -134,23 +126,46 @@ DeviceSession::~DeviceSession()
 
 void DeviceSession::buildTransport()
 {
+    m_recorder->setProvisioner(nullptr);
     delete m_provisioner;
     delete m_transport;
     m_provisioner = nullptr;
     m_transport = nullptr;
-    if (m_entry.isSoftAp()) {
-        m_transport = new prov::HttpTransport(m_entry.effectiveHost(), m_entry.effectivePort(), this);
-    } else if (m_entry.transport == QLatin1String("ble")) {
-        if (m_entry.host.isEmpty())
-            return; // known from a QR code only: operations fail until a BLE scan finds the address
-        const QUuid service = m_config.bleServiceFor ? m_config.bleServiceFor(m_entry.serviceName) : QUuid();
-        auto *ble = new prov::BleTransport(m_entry.host, service, m_config.bleLimit, this);
-        ble->setConnectTimeout(m_config.bleConnectTimeoutMs);
-        m_transport = ble;
-    } else {
-        return; // an unknown transport: operations end in Unavailable
+    m_transportError.reset();
+    prov::TransportConfig config;
+    config.kind = m_entry.transport;
+    config.requestTimeoutMs = m_config.requestTimeoutMs;
+    switch (m_entry.transport) {
+    case prov::TransportKind::SoftAp:
+        config.host = m_entry.effectiveHost();
+        config.port = m_entry.effectivePort();
+        break;
+    case prov::TransportKind::Ble:
+        if (m_entry.host.isEmpty()) {
+            // Known from a QR code only: operations fail until a BLE scan finds the address.
+            m_transportError = prov::makeError(ErrorCode::ConnectFailed,
+                QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"));
+            return;
+        }
+        config.bleAddress = m_entry.host;
+        config.bleService = m_config.bleServiceFor ? m_config.bleServiceFor(m_entry.serviceName) : QUuid();
+        config.bleConnectTimeoutMs = m_config.bleConnectTimeoutMs;
+        config.bleLimit = m_config.bleLimit;
+        break;
+    default:
+        // A kind this build does not know: operations end in Unavailable.
+        m_transportError = prov::makeError(ErrorCode::Unavailable,
+            QStringLiteral("no %1 transport in this build").arg(prov::transportKindName(m_entry.transport)));
+        return;
     }
-    m_transport->setTimeout(m_config.requestTimeoutMs);
+    prov::Result<std::unique_ptr<prov::Transport>> transport = prov::makeTransport(config, this);
+    if (!transport) {
+        qCWarning(lcWsSession).noquote()
+            << m_entry.serviceName << "no transport:" << transport.error().toString();
+        m_transportError = transport.error();
+        return;
+    }
+    m_transport = transport->release();
     m_provisioner = new prov::Provisioner(m_transport, this);
     prov::SecurityOptions security;
     security.pop = m_entry.credentials.pop;
@@ -159,6 +174,7 @@ void DeviceSession::buildTransport()
     security.password = m_entry.credentials.password.isEmpty() ? m_entry.credentials.pop
                                                                : m_entry.credentials.password;
     m_provisioner->setSecurityOptions(security);
+    m_recorder->setProvisioner(m_provisioner);
     connect(m_provisioner, &prov::Provisioner::stepChanged, this, &DeviceSession::handleStep);
     connect(m_provisioner, &prov::Provisioner::wifiStatusChanged, this, &DeviceSession::handleWifiStatus);
 }
@@ -184,12 +200,8 @@ bool DeviceSession::updateEntry(const DeviceEntry &entry)
     if (relink) {
         // The open attempt was for the old address/credentials: it ends here, a new one starts
         // with the next operation.
-        if (!m_attemptId.isEmpty()) {
-            closePhase();
-            finishAttempt(int(prov::RecordOutcome::Cancelled),
-                prov::makeError(
-                    ErrorCode::Cancelled, QStringLiteral("device address or credentials changed")));
-        }
+        m_recorder->finishAttempt(prov::RecordOutcome::Cancelled,
+            prov::makeError(ErrorCode::Cancelled, QStringLiteral("device address or credentials changed")));
         buildTransport();
         if (m_info) {
             m_info.reset();
@@ -209,7 +221,14 @@ bool DeviceSession::begin(Operation operation)
     setValidation({});
     setError(std::nullopt, ws::ErrorContext::Any);
     m_operation = operation;
-    ensureAttempt();
+    prov::AttemptStart identity;
+    identity.station = m_config.station;
+    identity.operatorName = m_config.operatorName;
+    identity.serviceName = m_entry.serviceName;
+    identity.transport = prov::transportKindName(m_entry.transport);
+    identity.address = address();
+    m_recorder->setIdentity(identity);
+    m_recorder->operationStarted();
     if (m_transport)
         m_transport->setTimeout(m_config.requestTimeoutMs);
     Q_EMIT busyChanged();
@@ -220,13 +239,15 @@ bool DeviceSession::failWithoutTransport()
 {
     // No transport for this row (a BLE row not seen by a scan yet, or an unknown transport): end
     // typed and asynchronously, like any other operation, so that the attempt is recorded as failed.
-    const prov::Error error = m_entry.transport == QLatin1String("ble")
-        ? prov::makeError(ErrorCode::ConnectFailed,
-            QStringLiteral("BLE address unknown: the device was not seen by a BLE scan"))
-        : prov::makeError(
-            ErrorCode::Unavailable, QStringLiteral("no %1 transport in this build").arg(m_entry.transport));
+    const prov::Error error = m_transportError.value_or(
+        prov::makeError(ErrorCode::Unavailable, QStringLiteral("no transport for this device")));
     QMetaObject::invokeMethod(
-        this, [this, error] { end(error, contextOf(m_operation)); }, Qt::QueuedConnection);
+        this,
+        [this, error] {
+            m_recorder->operationFailed(recordedOf(m_operation), error);
+            end(error, contextOf(m_operation));
+        },
+        Qt::QueuedConnection);
     return true;
 }
 
@@ -242,17 +263,7 @@ void DeviceSession::end(const std::optional<prov::Error> &error, ws::ErrorContex
         }
         Q_EMIT stepChanged();
     }
-    setError(error, context);
-    // The attempt ends when provisioning ends: connected, refused, or cancelled.
-    if (!m_attemptId.isEmpty()) {
-        closePhase();
-        if (error && error->code == ErrorCode::Cancelled)
-            finishAttempt(int(prov::RecordOutcome::Cancelled), error);
-        else if (error && (op == Operation::Connect || op == Operation::Apply))
-            finishAttempt(int(prov::RecordOutcome::Failed), error);
-        else if (!error && op == Operation::Apply)
-            finishAttempt(int(prov::RecordOutcome::Provisioned), std::nullopt);
-    }
+    setError(error, context); // the recorder has ended the attempt already if provisioning ended
     m_operation = Operation::None;
     Q_EMIT busyChanged();
     Q_EMIT finished(op, error ? int(error->code) : 0);
@@ -271,7 +282,7 @@ void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorC
     if (!error && !m_error)
         return;
     m_error = error;
-    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == QLatin1String("ble"))
+    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == prov::TransportKind::Ble)
                      : ws::ErrorAdvice {};
     Q_EMIT errorChanged();
 }
@@ -304,7 +315,9 @@ bool DeviceSession::connectDevice()
         return false;
     if (!m_provisioner)
         return failWithoutTransport();
-    watch(m_provisioner->connectDevice(), [this](const prov::Result<prov::DeviceInfo> &r) {
+    auto *pending = m_provisioner->connectDevice();
+    m_recorder->watch(pending, prov::AttemptRecorder::Operation::Connect);
+    watch(pending, [this](const prov::Result<prov::DeviceInfo> &r) {
         if (r)
             setFacts(*r);
         end(errorOf(r), ws::ErrorContext::Connect);
@@ -318,7 +331,9 @@ bool DeviceSession::refreshScan()
         return false;
     if (!m_provisioner)
         return failWithoutTransport();
-    watch(m_provisioner->scanWifi(), [this](const prov::Result<QList<prov::ScanEntry>> &r) {
+    auto *pending = m_provisioner->scanWifi();
+    m_recorder->watch(pending, prov::AttemptRecorder::Operation::Scan);
+    watch(pending, [this](const prov::Result<QList<prov::ScanEntry>> &r) {
         if (m_provisioner->deviceInfo() && !m_info)
             setFacts(*m_provisioner->deviceInfo()); // connected on the way (withSession)
         if (r) {
@@ -376,7 +391,6 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
     if (!m_provisioner)
         return failWithoutTransport();
     const prov::WifiCredentials credentials = credentialsFor(ssid, passphrase, &authMode);
-    m_appliedSsidBytes = credentials.ssid;
     m_appliedSsid = ws::displaySsid(credentials.ssid);
     m_attemptsRemaining = -1;
     m_connected = {};
@@ -390,38 +404,39 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
     // Only transports that report linkClosed() (BLE) act on this; over HTTP nothing changes.
     options.afterApplyLinkClosed = m_config.confirmAfterBleLinkClosed ? prov::AfterApplyLinkClosed::Confirm
                                                                       : prov::AfterApplyLinkClosed::Report;
-    watch(
-        m_provisioner->provision(credentials, options), [this](const prov::Result<prov::ProvisionResult> &r) {
-            if (m_provisioner->deviceInfo() && !m_info)
-                setFacts(*m_provisioner->deviceInfo());
-            std::optional<prov::Error> error = errorOf(r);
-            if (r) {
-                m_outcome = r->outcome;
-                switch (r->outcome) {
-                case prov::ProvisionOutcome::Connected:
-                case prov::ProvisionOutcome::ConfirmedAfterReconnect:
-                    m_connected = r->status;
-                    m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
-                    Q_EMIT stepChanged();
-                    setApplyState(ApplyState::Connected);
-                    break;
-                case prov::ProvisionOutcome::AppliedLinkClosed:
-                    m_stepStates[kWorkflowSteps - 1] = StepState::StepSkipped;
-                    Q_EMIT stepChanged();
-                    setApplyState(ApplyState::AppliedLinkClosed);
-                    break;
-                case prov::ProvisionOutcome::Unconfirmed:
-                    // Applied, but the result is unknown: a failure to the record and the list.
-                    error = r->confirmationError.value_or(prov::makeError(ErrorCode::Disconnected,
-                        QStringLiteral("the link closed after Apply; not confirmed")));
-                    setApplyState(ApplyState::Failed);
-                    break;
-                }
-            } else {
+    auto *pending = m_provisioner->provision(credentials, options);
+    m_recorder->watchProvision(pending, credentials.ssid); // the SSID, never the passphrase
+    watch(pending, [this](const prov::Result<prov::ProvisionResult> &r) {
+        if (m_provisioner->deviceInfo() && !m_info)
+            setFacts(*m_provisioner->deviceInfo());
+        std::optional<prov::Error> error = errorOf(r);
+        if (r) {
+            m_outcome = r->outcome;
+            switch (r->outcome) {
+            case prov::ProvisionOutcome::Connected:
+            case prov::ProvisionOutcome::ConfirmedAfterReconnect:
+                m_connected = r->status;
+                m_stepStates[kWorkflowSteps - 1] = StepState::StepDone;
+                Q_EMIT stepChanged();
+                setApplyState(ApplyState::Connected);
+                break;
+            case prov::ProvisionOutcome::AppliedLinkClosed:
+                m_stepStates[kWorkflowSteps - 1] = StepState::StepSkipped;
+                Q_EMIT stepChanged();
+                setApplyState(ApplyState::AppliedLinkClosed);
+                break;
+            case prov::ProvisionOutcome::Unconfirmed:
+                // Applied, but the result is unknown: a failure to the record and the list.
+                error = r->confirmationError.value_or(prov::makeError(
+                    ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
                 setApplyState(ApplyState::Failed);
+                break;
             }
-            end(error, ws::ErrorContext::Apply);
-        });
+        } else {
+            setApplyState(ApplyState::Failed);
+        }
+        end(error, ws::ErrorContext::Apply);
+    });
     return true;
 }
 
@@ -443,6 +458,7 @@ bool DeviceSession::runControl(Operation operation)
         return failWithoutTransport();
     auto *pending = operation == Operation::Reset ? m_provisioner->resetWifi()
                                                   : m_provisioner->reprovisionWifi();
+    m_recorder->watch(pending, prov::AttemptRecorder::Operation::Control);
     watch(pending, [this](const prov::Result<void> &r) {
         if (r) {
             // Back to "started" (§9.4): the device takes new credentials.
@@ -513,28 +529,16 @@ bool DeviceSession::customRequest(const QString &endpoint, const QByteArray &pay
         return false;
     if (!m_provisioner)
         return failWithoutTransport();
-    watch(m_provisioner->customRequest(endpoint, payload),
-        [this, endpoint, payload, recordPayload](const prov::Result<QByteArray> &r) {
-            if (m_provisioner->deviceInfo() && !m_info)
-                setFacts(*m_provisioner->deviceInfo());
-            if (m_records && !m_attemptId.isEmpty()) {
-                prov::CustomCallEntry call;
-                call.endpoint = endpoint;
-                call.requestBytes = payload.size();
-                call.responseBytes = r ? r->size() : 0;
-                call.payloadRecorded = recordPayload;
-                if (recordPayload) {
-                    call.request = payload;
-                    call.response = r ? *r : QByteArray();
-                }
-                call.errorCode = r ? 0 : int(r.error().code);
-                m_records->addCustomCall(m_attemptId, call);
-            }
-            m_customEndpoint = endpoint;
-            m_customResponse = r ? std::optional<QByteArray>(*r) : std::nullopt;
-            Q_EMIT customResponseChanged();
-            end(errorOf(r), ws::ErrorContext::Custom);
-        });
+    auto *pending = m_provisioner->customRequest(endpoint, payload);
+    m_recorder->watchCustom(pending, endpoint, payload, recordPayload);
+    watch(pending, [this, endpoint](const prov::Result<QByteArray> &r) {
+        if (m_provisioner->deviceInfo() && !m_info)
+            setFacts(*m_provisioner->deviceInfo());
+        m_customEndpoint = endpoint;
+        m_customResponse = r ? std::optional<QByteArray>(*r) : std::nullopt;
+        Q_EMIT customResponseChanged();
+        end(errorOf(r), ws::ErrorContext::Custom);
+    });
     return true;
 }
 
@@ -548,14 +552,6 @@ void DeviceSession::cancel()
 
 void DeviceSession::handleStep(ProvisionStep step)
 {
-    const QString phase = phaseOf(step);
-    if (phase != m_phase) {
-        closePhase();
-        if (!phase.isEmpty()) {
-            m_phase = phase;
-            m_phaseClock.start();
-        }
-    }
     const int index = workflowIndex(step);
     if (index >= 0) {
         for (int i = 0; i < kWorkflowSteps; ++i) {
@@ -598,59 +594,7 @@ void DeviceSession::setFacts(const prov::DeviceInfo &info)
     m_info = info;
     qCInfo(lcWsSession).noquote() << m_entry.serviceName << "proto-ver" << info.protoVersion.provVersion
                                   << "Security" << info.secVer;
-    if (m_records && !m_attemptId.isEmpty()) {
-        prov::DeviceFacts facts;
-        facts.protoVerJson = QString::fromUtf8(info.protoVersion.raw);
-        facts.firmwareVersion = firmwareVersion();
-        facts.secVer = info.secVer;
-        facts.secPatchVer = info.secVer == 2 ? info.sec2PatchVer : -1;
-        m_records->setDeviceFacts(m_attemptId, facts);
-    }
     Q_EMIT factsChanged();
-}
-
-// ---- factory record
-
-void DeviceSession::ensureAttempt()
-{
-    if (!m_records || !m_attemptId.isEmpty())
-        return;
-    prov::AttemptStart start;
-    start.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    start.station = m_config.station;
-    start.operatorName = m_config.operatorName;
-    start.serviceName = m_entry.serviceName;
-    start.transport = m_entry.transport;
-    start.address = address();
-    m_attemptId = m_records->begin(start);
-    if (m_info)
-        setFacts(*m_info); // a follow-up attempt on a device we already know
-}
-
-void DeviceSession::closePhase()
-{
-    if (m_phase.isEmpty())
-        return;
-    if (m_records && !m_attemptId.isEmpty())
-        m_records->addPhase(m_attemptId, m_phase, m_phaseClock.elapsed());
-    m_phase.clear();
-}
-
-void DeviceSession::finishAttempt(int outcome, const std::optional<prov::Error> &error)
-{
-    if (!m_records || m_attemptId.isEmpty())
-        return;
-    prov::AttemptEnd end;
-    end.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
-    end.outcome = prov::RecordOutcome(outcome);
-    // The SSID only, never the passphrase; raw bytes of at most 32 (§9.1) as text.
-    end.ssid = QString::fromUtf8(m_appliedSsidBytes);
-    if (error) {
-        end.failureCode = int(error->code);
-        end.failureDetail = error->detail; // libprov details never carry secrets (error.h)
-    }
-    m_records->finish(m_attemptId, end);
-    m_attemptId.clear();
 }
 
 // ---- read-only views
@@ -694,10 +638,12 @@ QString DeviceSession::provVersion() const
 
 QString DeviceSession::firmwareVersion() const
 {
-    if (!m_info || m_info->protoVersion.apps.isEmpty())
-        return {};
-    const prov::AppInfo &app = m_info->protoVersion.apps.constFirst();
-    return QStringLiteral("%1 %2").arg(app.label, app.version).trimmed();
+    return m_info ? prov::AttemptRecorder::firmwareVersionOf(*m_info) : QString();
+}
+
+QString DeviceSession::attemptId() const
+{
+    return m_recorder->attemptId();
 }
 
 QStringList DeviceSession::capabilities() const

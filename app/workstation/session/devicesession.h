@@ -7,8 +7,8 @@
 
 #include "prov/error.h"
 #include "prov/provisioner.h"
+#include "prov/transportconfig.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -18,8 +18,9 @@
 #include <functional>
 #include <optional>
 
-class RecordLog;
 namespace prov {
+class AttemptRecorder;
+class RecordSink;
 class BleConnectionLimit;
 class Transport;
 } // namespace prov
@@ -33,7 +34,7 @@ struct SessionConfig
     int pollIntervalMs = 1000; ///< between GetStatus polls
     QString station;
     QString operatorName;
-    // ---- BLE rows (transport "ble")
+    // ---- BLE rows (prov::TransportKind::Ble)
     /// Shared limit on open BLE links (owned by DeviceController; null = no limit).
     prov::BleConnectionLimit *bleLimit = nullptr;
     int bleConnectTimeoutMs = 15000; ///< connect + service discovery (BleTransport::setConnectTimeout)
@@ -51,16 +52,17 @@ struct SessionConfig
 /// the input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as
 /// a prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
 ///
-/// Every attempt is written to the factory record through RecordLog (if given): begin at the first
+/// Every attempt is written to the factory record by a prov::AttemptRecorder into the given
+/// prov::RecordSink (the workstation's RecordLog; none: nothing recorded): begin at the first
 /// operation, device facts after proto-ver, one phase row per workflow phase with its duration in
-/// ms (connect, handshake, scan, apply, wait_connected, control, custom), custom calls (sizes;
-/// payloads only when the operator said "not secret"), and the end with the outcome, the SSID and
-/// the error code + detail. Passphrases, PoPs and SRP passwords never reach the record or a log.
+/// ms, custom calls (sizes; payloads only when the operator said "not secret"), and the end with the
+/// outcome, the SSID and the error code + detail. Passphrases, PoPs and SRP passwords never reach the
+/// record or a log.
 ///
 /// An attempt ends with Provisioned (Connected), Failed (connect or apply failure), or Cancelled
 /// (cancel(), or the session closed with nothing provisioned); the next operation opens a new one.
 /// Apply runs Provisioner::provision(): when a BLE device closes the link after a successful Apply
-/// (§7.6) the outcome (prov::ProvisionOutcome) is recorded as follows:
+/// (§7.6) the outcome (prov::ProvisionOutcome) is recorded as follows (AttemptRecorder):
 /// - Connected, ConfirmedAfterReconnect: Provisioned (applyState Connected);
 /// - AppliedLinkClosed (confirmation turned off in the settings): Provisioned (applyState
 ///   AppliedLinkClosed). The technician chose to trust the acknowledged Apply, which is what
@@ -75,7 +77,10 @@ class DeviceSession : public QObject
 
     Q_PROPERTY(QString serviceName READ serviceName NOTIFY entryChanged)
     Q_PROPERTY(QString address READ address NOTIFY entryChanged)
-    Q_PROPERTY(QString transportKind READ transportKind NOTIFY entryChanged)
+    /// QML: Transport.SoftAp / Transport.Ble.
+    Q_PROPERTY(prov::TransportKind transportKind READ transportKind NOTIFY entryChanged)
+    /// The transport as shown: "SoftAP", "BLE".
+    Q_PROPERTY(QString transportText READ transportText NOTIFY entryChanged)
 
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(Operation operation READ operation NOTIFY busyChanged)
@@ -87,8 +92,8 @@ class DeviceSession : public QObject
     Q_PROPERTY(QStringList stepNames READ stepNames CONSTANT)
     /// StepState per entry of stepNames (ints).
     Q_PROPERTY(QList<int> stepStates READ stepStates NOTIFY stepChanged)
-    /// prov::ProvisionStep as a number (0 Idle ... 9 Done).
-    Q_PROPERTY(int step READ step NOTIFY stepChanged)
+    /// The running step (QML: Provision.Idle ... Provision.Done).
+    Q_PROPERTY(prov::ProvisionStep step READ step NOTIFY stepChanged)
     /// Human name of the running step ("security handshake"), "" when idle.
     Q_PROPERTY(QString stepName READ stepName NOTIFY stepChanged)
     /// Fraction 0..1 of the workflow steps done (or skipped).
@@ -118,8 +123,11 @@ class DeviceSession : public QObject
     Q_PROPERTY(int connectedChannel READ connectedChannel NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedBssid READ connectedBssid NOTIFY applyStateChanged)
     Q_PROPERTY(QString connectedAuth READ connectedAuth NOTIFY applyStateChanged)
-    /// int(prov::ProvisionOutcome) of the last successful apply, -1 when none.
-    Q_PROPERTY(int provisionOutcome READ provisionOutcome NOTIFY applyStateChanged)
+    /// An apply succeeded since the last one started: provisionOutcome is valid.
+    Q_PROPERTY(bool hasProvisionOutcome READ hasProvisionOutcome NOTIFY applyStateChanged)
+    /// How the last successful apply ended (QML: Provision.Connected ... Provision.Unconfirmed);
+    /// Connected when hasProvisionOutcome is false.
+    Q_PROPERTY(prov::ProvisionOutcome provisionOutcome READ provisionOutcome NOTIFY applyStateChanged)
     /// The last apply's outcome in words ("Applied — the device closed the link (normal for BLE)"),
     /// "" when no apply succeeded.
     Q_PROPERTY(QString outcomeText READ outcomeText NOTIFY applyStateChanged)
@@ -181,8 +189,8 @@ public:
 
     /// `entry` holds the address and the (in-memory) credentials. `records` is not owned and may be
     /// null (nothing recorded); it must outlive the session.
-    DeviceSession(
-        const DeviceEntry &entry, const SessionConfig &config, RecordLog *records, QObject *parent = nullptr);
+    DeviceSession(const DeviceEntry &entry, const SessionConfig &config, prov::RecordSink *records,
+        QObject *parent = nullptr);
     /// Cancels a running operation and ends an open attempt (Failed with the last error, else
     /// Cancelled).
     ~DeviceSession() override;
@@ -228,18 +236,19 @@ public:
     bool updateEntry(const DeviceEntry &entry);
     const DeviceEntry &entry() const { return m_entry; }
     /// The factory record attempt in progress, "" when none.
-    QString attemptId() const { return m_attemptId; }
+    QString attemptId() const;
 
     QString serviceName() const { return m_entry.serviceName; }
     /// "host:port" for SoftAP rows, the Bluetooth address for BLE rows (service name if unknown).
     QString address() const;
-    QString transportKind() const { return m_entry.transport; }
+    prov::TransportKind transportKind() const { return m_entry.transport; }
+    QString transportText() const { return prov::transportKindDisplayName(m_entry.transport); }
     bool isBusy() const { return m_operation != Operation::None; }
     Operation operation() const { return m_operation; }
     bool isConnected() const { return m_info.has_value(); }
     QStringList stepNames() const;
     QList<int> stepStates() const;
-    int step() const { return int(m_step); }
+    prov::ProvisionStep step() const { return m_step; }
     QString stepName() const;
     double progress() const;
     QString provVersion() const;
@@ -258,7 +267,11 @@ public:
     int connectedChannel() const { return m_connected.channel; }
     QString connectedBssid() const;
     QString connectedAuth() const;
-    int provisionOutcome() const { return m_outcome ? int(*m_outcome) : -1; }
+    bool hasProvisionOutcome() const { return m_outcome.has_value(); }
+    prov::ProvisionOutcome provisionOutcome() const
+    {
+        return m_outcome.value_or(prov::ProvisionOutcome::Connected);
+    }
     QString outcomeText() const;
     /// True when the last apply ended as provisioned (Connected or AppliedLinkClosed).
     bool isProvisioned() const
@@ -306,16 +319,15 @@ private:
     void handleStep(prov::ProvisionStep step);
     void handleWifiStatus(const prov::WifiStatus &status);
     void setFacts(const prov::DeviceInfo &info);
-    // factory record
-    void ensureAttempt();
-    void closePhase();
-    void finishAttempt(int outcome, const std::optional<prov::Error> &error);
     template <typename T, typename F> void watch(prov::Pending<T> *op, F onFinished);
 
     DeviceEntry m_entry;
     SessionConfig m_config;
-    QPointer<RecordLog> m_records;
+    /// The factory record of this device's attempts (child).
+    prov::AttemptRecorder *m_recorder = nullptr;
     prov::Transport *m_transport = nullptr;
+    /// Why there is no transport (BLE address unknown, a kind this build does not know).
+    std::optional<prov::Error> m_transportError;
     prov::Provisioner *m_provisioner = nullptr;
     WifiScanModel *m_scan = nullptr;
     WifiScanProxyModel *m_scanProxy = nullptr;
@@ -328,7 +340,6 @@ private:
     ApplyState m_applyState = ApplyState::Idle;
     int m_attemptsRemaining = -1;
     QString m_appliedSsid;
-    QByteArray m_appliedSsidBytes;
     prov::WifiStatus m_connected;
     std::optional<prov::ProvisionOutcome> m_outcome;
     std::optional<prov::Error> m_error;
@@ -336,8 +347,4 @@ private:
     QString m_validationMessage;
     std::optional<QByteArray> m_customResponse;
     QString m_customEndpoint;
-
-    QString m_attemptId;
-    QString m_phase;
-    QElapsedTimer m_phaseClock;
 };

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Stands in for DeviceSession: the same properties, and verbs that record their calls.
 import QtQuick
+import Prov.Workstation
 
 QtObject {
     property string serviceName: "PROV_FAKE01"
     property string address: "192.168.4.1:80"
-    property string transportKind: "softap"
+    property int transportKind: Transport.SoftAp
+    property string transportText: "SoftAP"
     property bool busy: false
     property int operation: 0
     property bool connected: true
@@ -29,6 +31,9 @@ QtObject {
     property int connectedChannel: 0
     property string connectedBssid: ""
     property string connectedAuth: ""
+    property bool hasProvisionOutcome: false
+    property int provisionOutcome: Provision.Connected
+    property string outcomeText: ""
     property int errorCode: 0
     property string errorName: ""
     property string errorDetail: ""
@@ -40,6 +45,8 @@ QtObject {
     property string customResponseText: ""
     property string customResponseHex: ""
     property int customResponseSize: 0
+
+    signal finished(int operation, int errorCode)
 
     // ---- what the page asked for
     property int connectCalls: 0

@@ -58,6 +58,28 @@ Item {
             compare(findChild(page, "factSecurity").text, "—")
         }
 
+        function test_bleAddressNotEditable() {
+            verify(findChild(page, "editAddressButton").visible)
+            session.transportKind = Transport.Ble
+            session.transportText = "BLE"
+            verify(!findChild(page, "editAddressButton").visible) // a BLE address comes from the scan
+        }
+
+        function test_outcomeBeyondConnectedShown() {
+            const label = findChild(page, "outcomeText")
+            verify(!label.visible) // no apply yet
+            session.hasProvisionOutcome = true
+            session.provisionOutcome = Provision.Connected
+            verify(!label.visible) // a plain Connected needs no words
+            session.provisionOutcome = Provision.AppliedLinkClosed
+            session.outcomeText = "Applied — the device closed the link (normal for BLE)"
+            verify(label.visible)
+            compare(label.text, session.outcomeText)
+            compare(label.color, Theme.success)
+            session.provisionOutcome = Provision.Unconfirmed
+            compare(label.color, Theme.warning)
+        }
+
         function test_addressIsEditable() {
             mouseClick(findChild(page, "editAddressButton"))
             const editor = findChild(page, "addressEditor")

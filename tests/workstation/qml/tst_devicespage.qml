@@ -18,9 +18,9 @@ Item {
         id: devicesComponent
         ListModel {
             property string filterText: ""
-            ListElement { serviceName: "PROV_DEMO00"; transport: "softap"; address: "127.0.0.1:40001"; addressKnown: true; rssiText: "—"; secVer: 0; state: 0; failure: ""; source: "Manifest"; hasCredentials: false; cached: false }
-            ListElement { serviceName: "PROV_DEMO01"; transport: "softap"; address: "192.168.4.1:80"; addressKnown: false; rssiText: "—"; secVer: 1; state: 3; failure: "Wrong Wi-Fi password"; source: "QR"; hasCredentials: true; cached: false }
-            ListElement { serviceName: "PROV_DEMO02"; transport: "softap"; address: "127.0.0.1:40003"; addressKnown: true; rssiText: "-52 dBm"; secVer: 2; state: 2; failure: ""; source: "Manifest + QR"; hasCredentials: true; cached: false }
+            ListElement { serviceName: "PROV_DEMO00"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40001"; addressKnown: true; rssiText: "—"; secVer: 0; state: 0; failure: ""; source: "Manifest"; hasCredentials: false; cached: false }
+            ListElement { serviceName: "PROV_DEMO01"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "192.168.4.1:80"; addressKnown: false; rssiText: "—"; secVer: 1; state: 3; failure: "Wrong Wi-Fi password"; source: "QR"; hasCredentials: true; cached: false }
+            ListElement { serviceName: "PROV_DEMO02"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40003"; addressKnown: true; rssiText: "-52 dBm"; secVer: 2; state: 2; failure: ""; source: "Manifest + QR"; hasCredentials: true; cached: false }
         }
     }
     Component { id: qrComponent; FakeQrSource { } }
@@ -102,7 +102,8 @@ Item {
             verify(cell.visible)
             compare(cell.text, "-52 dBm")
             // The scan reports the device as only remembered by BlueZ: the stale RSSI is not shown.
-            devices.setProperty(2, "transport", "ble")
+            devices.setProperty(2, "transport", Transport.Ble)
+            devices.setProperty(2, "transportText", "BLE")
             devices.setProperty(2, "rssiText", "—")
             devices.setProperty(2, "cached", true)
             compare(cell.text, "not advertising")
