@@ -158,7 +158,7 @@ void DeviceSession::buildTransport()
             QStringLiteral("no %1 transport in this build").arg(prov::transportKindName(m_entry.transport)));
         return;
     }
-    prov::Result<std::unique_ptr<prov::Transport>> transport = prov::makeTransport(config, this);
+    prov::Result<std::unique_ptr<prov::Transport>> transport = prov::makeTransport(config);
     if (!transport) {
         qCWarning(lcWsSession).noquote()
             << m_entry.serviceName << "no transport:" << transport.error().toString();
@@ -166,6 +166,7 @@ void DeviceSession::buildTransport()
         return;
     }
     m_transport = transport->release();
+    m_transport->setParent(this);
     m_provisioner = new prov::Provisioner(m_transport, this);
     prov::SecurityOptions security;
     security.pop = m_entry.credentials.pop;
