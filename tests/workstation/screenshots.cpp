@@ -4,6 +4,7 @@
 // and saves a PNG of each: docs/screenshots/*.png.
 //
 //   ws-screenshots OUTPUT_DIR [--fleet FILE] [--size WxH]
+#include "demoworkstation.h"
 #include "simfleet.h"
 #include "workstation.h"
 
@@ -83,20 +84,13 @@ int main(int argc, char *argv[])
     if (!fleet.start())
         return fail(fleet.errorString());
     QTemporaryDir tmp;
-    const QString manifestPath = tmp.filePath(QStringLiteral("fleet.jsonl"));
-    {
-        QFile manifest(manifestPath);
-        if (!manifest.open(QIODevice::WriteOnly) || manifest.write(fleet.manifest()) < 0)
-            return fail(QStringLiteral("cannot write the manifest"));
-    }
-
-    WorkstationOptions options;
-    options.recordPath = tmp.filePath(QStringLiteral("record.sqlite"));
-    options.manifestPath = manifestPath;
-    options.station = QStringLiteral("Line 4 / Station 2");
-    options.settingsFile = tmp.filePath(QStringLiteral("settings.ini"));
+    QString error;
+    const std::optional<WorkstationOptions> options = demoWorkstationOptions(
+        fleet, QDir(tmp.path()), QStringLiteral("Line 4 / Station 2"), &error);
+    if (!options)
+        return fail(error);
     Workstation::applyStyle();
-    Workstation ws(options);
+    Workstation ws(*options);
     ws.settings()->setOperatorName(QStringLiteral("A. Technician"));
     ws.settings()->setRememberNetwork(true);
     ws.settings()->setDefaultSsid(QStringLiteral("myssid"));

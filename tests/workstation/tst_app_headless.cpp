@@ -3,6 +3,7 @@
 // prov-sim serves the demo fleet (resources/demo/fleet.json), the manifest it prints is loaded,
 // PROV_DEMO02 is provisioned through the same verbs the QML calls, and its row is found in the
 // SQLite factory record with outcome Provisioned.
+#include "demoworkstation.h"
 #include "simfleet.h"
 #include "workstation.h"
 
@@ -59,18 +60,11 @@ void TestAppHeadless::initTestCase()
     // (read once by QtDBus, so set before anything touches Bluetooth; after prov-sim started, which
     // would take it for its fake BlueZ).
     qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + m_dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
-    const QString manifest = m_dir.filePath(QStringLiteral("fleet.jsonl"));
-    QFile f(manifest);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(m_fleet->manifest());
-    f.close();
-
-    WorkstationOptions options;
-    options.recordPath = m_dir.filePath(QStringLiteral("factory-record.sqlite"));
-    options.manifestPath = manifest;
-    options.station = QStringLiteral("ci-station");
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-    m_ws = std::make_unique<Workstation>(options);
+    QString error;
+    const std::optional<WorkstationOptions> options = demoWorkstationOptions(
+        *m_fleet, QDir(m_dir.path()), QStringLiteral("ci-station"), &error);
+    QVERIFY2(options, qPrintable(error));
+    m_ws = std::make_unique<Workstation>(*options);
     m_ws->settings()->setOperatorName(QStringLiteral("ci"));
     QVERIFY(!m_ws->initialProperties().isEmpty());
 }

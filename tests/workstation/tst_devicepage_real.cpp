@@ -3,6 +3,7 @@
 // Workstation exactly as main.cpp wires it) over prov-sim's demo fleet, offscreen. The page's
 // Connect button drives the real DeviceSession; the header and the device facts show what the
 // session learnt (proto-ver, Security 2 patch 1, docs/protocol.md §2.3), the transport as text.
+#include "demoworkstation.h"
 #include "simfleet.h"
 #include "workstation.h"
 
@@ -50,19 +51,12 @@ void TestDevicePageReal::initTestCase()
     QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
     // No Bluetooth here (as tst_app_headless): a system bus address where no bus listens.
     qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + m_dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
-    const QString manifest = m_dir.filePath(QStringLiteral("fleet.jsonl"));
-    QFile f(manifest);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(m_fleet->manifest());
-    f.close();
-
-    WorkstationOptions options;
-    options.recordPath = m_dir.filePath(QStringLiteral("factory-record.sqlite"));
-    options.manifestPath = manifest;
-    options.station = QStringLiteral("ci-station");
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+    QString error;
+    const std::optional<WorkstationOptions> options = demoWorkstationOptions(
+        *m_fleet, QDir(m_dir.path()), QStringLiteral("ci-station"), &error);
+    QVERIFY2(options, qPrintable(error));
     Workstation::applyStyle();
-    m_ws = std::make_unique<Workstation>(options);
+    m_ws = std::make_unique<Workstation>(*options);
 
     m_engine = std::make_unique<QQmlApplicationEngine>();
     Workstation::prepareEngine(m_engine.get());
