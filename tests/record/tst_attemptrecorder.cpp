@@ -96,14 +96,7 @@ public:
     QHash<QString, Attempt> attempts;
 };
 
-template <typename T> Result<T> await(Pending<T> *op, int ms = 20000)
-{
-    std::optional<Result<T>> out;
-    QObject::connect(op, &PendingOperation::finished, [&out, op] { out = op->result(); });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, ms))
-        return makeError(ErrorCode::Timeout, QStringLiteral("test wait expired"));
-    return *out;
-}
+constexpr int kWaitMs = 20000;
 
 } // namespace
 
@@ -121,6 +114,9 @@ private Q_SLOTS:
     void customCallsRecordSizesAndPayloadOnlyWhenAllowed();
     void operationWithoutTransportEndsFailed();
     void ownerEndsOpenAttempt();
+    void lateEndOfAnEndedAttemptIsIgnored();
+    void destroyedRecorderEndsOpenAttempt();
+    void anotherDeviceForgetsTheSsid();
     void storeSinkWritesTheRecord();
 
 private:
@@ -194,13 +190,13 @@ void TestAttemptRecorder::provisionedAttemptHasPhasesFactsAndSsid()
     QVERIFY(!id.isEmpty());
     auto *connect = m_provisioner->connectDevice();
     m_recorder->watch(connect, AttemptRecorder::Operation::Connect);
-    QVERIFY(await(connect));
+    QVERIFY(connect->waitForResult(kWaitMs));
     QCOMPARE(m_recorder->attemptId(), id); // connecting does not end an attempt
 
     QCOMPARE(m_recorder->operationStarted(), id);
     auto *scan = m_provisioner->scanWifi();
     m_recorder->watch(scan, AttemptRecorder::Operation::Scan);
-    QVERIFY(await(scan));
+    QVERIFY(scan->waitForResult(kWaitMs));
 
     QCOMPARE(m_recorder->operationStarted(), id);
     WifiCredentials credentials;
@@ -211,7 +207,7 @@ void TestAttemptRecorder::provisionedAttemptHasPhasesFactsAndSsid()
     options.pollIntervalMs = 50;
     auto *provision = m_provisioner->provision(credentials, options);
     m_recorder->watchProvision(provision, credentials.ssid);
-    const auto result = await(provision);
+    const auto result = provision->waitForResult(kWaitMs);
     QVERIFY2(result, qPrintable(result ? QString() : result.error().toString()));
     QVERIFY(m_recorder->attemptId().isEmpty()); // provisioning ended the attempt
 
@@ -255,7 +251,7 @@ void TestAttemptRecorder::wrongPassphraseEndsFailed()
     options.pollIntervalMs = 50;
     auto *provision = m_provisioner->provision(credentials, options);
     m_recorder->watchProvision(provision, credentials.ssid);
-    const auto result = await(provision);
+    const auto result = provision->waitForResult(kWaitMs);
     QVERIFY(!result);
     QCOMPARE(result.error().code, ErrorCode::WifiAuthError);
 
@@ -285,7 +281,7 @@ void TestAttemptRecorder::cancelEndsCancelled()
     auto *provision = m_provisioner->provision(credentials, options);
     m_recorder->watchProvision(provision, credentials.ssid);
     QTimer::singleShot(300, m_provisioner.get(), [this] { m_provisioner->cancel(); });
-    const auto result = await(provision);
+    const auto result = provision->waitForResult(kWaitMs);
     QVERIFY(!result);
     QCOMPARE(result.error().code, ErrorCode::Cancelled);
     const RecordingSink::Attempt a = m_sink->last();
@@ -302,7 +298,7 @@ void TestAttemptRecorder::refusedPopEndsFailedWithoutFacts()
     m_recorder->operationStarted();
     auto *connect = m_provisioner->connectDevice();
     m_recorder->watch(connect, AttemptRecorder::Operation::Connect);
-    const auto result = await(connect);
+    const auto result = connect->waitForResult(kWaitMs);
     QVERIFY(!result);
     const RecordingSink::Attempt a = m_sink->last();
     QVERIFY(a.end);
@@ -319,11 +315,11 @@ void TestAttemptRecorder::customCallsRecordSizesAndPayloadOnlyWhenAllowed()
     const QByteArray secretPayload = "device-secret-token";
     auto *first = m_provisioner->customRequest(QStringLiteral("custom-data"), secretPayload);
     m_recorder->watchCustom(first, QStringLiteral("custom-data"), secretPayload, false);
-    QVERIFY(await(first));
+    QVERIFY(first->waitForResult(kWaitMs));
     m_recorder->operationStarted();
     auto *second = m_provisioner->customRequest(QStringLiteral("custom-data"), "hello");
     m_recorder->watchCustom(second, QStringLiteral("custom-data"), "hello", true);
-    QVERIFY(await(second));
+    QVERIFY(second->waitForResult(kWaitMs));
     QCOMPARE(m_recorder->attemptId(), id); // custom calls leave the attempt open
 
     const RecordingSink::Attempt a = m_sink->attempts.value(id);
@@ -376,7 +372,7 @@ void TestAttemptRecorder::ownerEndsOpenAttempt()
     m_recorder->operationStarted();
     auto *connect = m_provisioner->connectDevice();
     m_recorder->watch(connect, AttemptRecorder::Operation::Connect);
-    QVERIFY(await(connect));
+    QVERIFY(connect->waitForResult(kWaitMs));
     m_recorder->finishAttempt(RecordOutcome::Cancelled,
         makeError(ErrorCode::Cancelled, QStringLiteral("session closed before provisioning")));
     const RecordingSink::Attempt a = m_sink->last();
@@ -384,6 +380,93 @@ void TestAttemptRecorder::ownerEndsOpenAttempt()
     QCOMPARE(a.end->failureCode, int(ErrorCode::Cancelled));
     QVERIFY(a.end->ssid.isEmpty());
     QCOMPARE(m_sink->phaseNames(a).first(), QStringLiteral("connect"));
+}
+
+void TestAttemptRecorder::lateEndOfAnEndedAttemptIsIgnored()
+{
+    // A lane gives up on an attempt (its own timeout), cancels the operation and starts the retry
+    // at once; the cancelled operation ends later, from the event loop.
+    const QString first = m_recorder->operationStarted();
+    WifiCredentials credentials;
+    credentials.ssid = kSsid;
+    credentials.passphrase = kPassphrase;
+    ProvisionOptions options;
+    options.firstPollDelayMs = 5000; // still waiting when given up
+    auto *provision = m_provisioner->provision(credentials, options);
+    m_recorder->watchProvision(provision, credentials.ssid);
+    QTest::qWait(100);
+    m_recorder->finishAttempt(
+        RecordOutcome::Failed, makeError(ErrorCode::Timeout, QStringLiteral("lane timeout")));
+    m_provisioner->cancel();
+    const QString retry = m_recorder->operationStarted();
+    QVERIFY(!retry.isEmpty() && retry != first);
+    const auto result = provision->waitForResult(kWaitMs);
+    QVERIFY(!result);
+    QCOMPARE(result.error().code, ErrorCode::Cancelled);
+
+    QCOMPARE(m_recorder->attemptId(), retry); // the late Cancelled did not close the retry
+    QVERIFY(!m_sink->attempts.value(retry).end);
+    const RecordingSink::Attempt given = m_sink->attempts.value(first);
+    QVERIFY(given.end);
+    QCOMPARE(given.end->outcome, RecordOutcome::Failed);
+    QCOMPARE(given.end->failureCode, int(ErrorCode::Timeout));
+    QCOMPARE(given.writesAfterFinish, 0);
+}
+
+void TestAttemptRecorder::destroyedRecorderEndsOpenAttempt()
+{
+    // Nothing failed: Cancelled.
+    const QString quiet = m_recorder->operationStarted();
+    m_recorder.reset();
+    QVERIFY(m_sink->attempts.value(quiet).end);
+    QCOMPARE(m_sink->attempts.value(quiet).end->outcome, RecordOutcome::Cancelled);
+    QCOMPARE(m_sink->attempts.value(quiet).end->failureCode, int(ErrorCode::Cancelled));
+
+    // An operation of the attempt failed without ending it (a custom endpoint the firmware lacks):
+    // Failed with that error.
+    openLink();
+    const QString failed = m_recorder->operationStarted();
+    auto *custom = m_provisioner->customRequest(QStringLiteral("no-such-endpoint"), "x");
+    m_recorder->watchCustom(custom, QStringLiteral("no-such-endpoint"), "x", true);
+    const auto result = custom->waitForResult(kWaitMs);
+    QVERIFY(!result);
+    QCOMPARE(m_recorder->attemptId(), failed); // a failed custom call leaves the attempt open
+    m_recorder.reset();
+    const RecordingSink::Attempt a = m_sink->attempts.value(failed);
+    QVERIFY(a.end);
+    QCOMPARE(a.end->outcome, RecordOutcome::Failed);
+    QCOMPARE(a.end->failureCode, int(result.error().code));
+    QCOMPARE(a.writesAfterFinish, 0);
+}
+
+void TestAttemptRecorder::anotherDeviceForgetsTheSsid()
+{
+    m_recorder->operationStarted();
+    WifiCredentials credentials;
+    credentials.ssid = kSsid;
+    credentials.passphrase = QByteArray("wrong-passphrase-xyz");
+    ProvisionOptions options;
+    options.firstPollDelayMs = 50;
+    options.pollIntervalMs = 50;
+    auto *provision = m_provisioner->provision(credentials, options);
+    m_recorder->watchProvision(provision, credentials.ssid);
+    QVERIFY(!provision->waitForResult(kWaitMs));
+
+    // The same device keeps its network for a follow-up attempt (as the workstation always did).
+    m_recorder->operationStarted();
+    m_recorder->finishAttempt(RecordOutcome::Cancelled, std::nullopt);
+    QCOMPARE(m_sink->last().end->ssid, QString::fromUtf8(kSsid));
+
+    // The next device on the same recorder (a lane) never inherits it.
+    AttemptStart next;
+    next.serviceName = QStringLiteral("PROV_REC002");
+    next.transport = QStringLiteral("softap");
+    next.address = QStringLiteral("127.0.0.1:1");
+    m_recorder->setIdentity(next);
+    m_recorder->operationStarted();
+    m_recorder->finishAttempt(RecordOutcome::Cancelled, std::nullopt);
+    QCOMPARE(m_sink->last().start.serviceName, QStringLiteral("PROV_REC002"));
+    QVERIFY(m_sink->last().end->ssid.isEmpty());
 }
 
 void TestAttemptRecorder::storeSinkWritesTheRecord()
@@ -411,7 +494,7 @@ void TestAttemptRecorder::storeSinkWritesTheRecord()
     options.pollIntervalMs = 50;
     auto *provision = m_provisioner->provision(credentials, options);
     recorder.watchProvision(provision, credentials.ssid);
-    QVERIFY(await(provision));
+    QVERIFY(provision->waitForResult(kWaitMs));
     QVERIFY(!sink.lastError());
 
     const auto record = (*store)->record(id);

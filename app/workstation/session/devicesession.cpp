@@ -428,8 +428,7 @@ bool DeviceSession::apply(const QString &ssid, const QString &passphrase, int au
                 break;
             case prov::ProvisionOutcome::Unconfirmed:
                 // Applied, but the result is unknown: a failure to the record and the list.
-                error = r->confirmationError.value_or(prov::makeError(
-                    ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
+                error = prov::AttemptRecorder::provisionError(r);
                 setApplyState(ApplyState::Failed);
                 break;
             }

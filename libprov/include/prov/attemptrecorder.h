@@ -34,9 +34,17 @@ class RecordSink;
 ///   AppliedLinkClosed (the operator chose to trust the acknowledged Apply, §7.6);
 /// - Failed: Apply ended Unconfirmed (the link closed after Apply and the confirmation failed):
 ///   with the confirmation error, or Disconnected when there is none;
-/// - or as the owner says with finishAttempt() (e.g. the session closed: Cancelled).
+/// - or as the owner says with finishAttempt() (e.g. the session closed: Cancelled);
+/// - or, when the recorder is destroyed with an attempt open, Failed with the last operation's
+///   error, else Cancelled: no attempt is left "in progress".
 /// Scan, control and custom operations that do not fail with Cancelled leave the attempt open;
-/// the next operation after an ended attempt opens a new one.
+/// the next operation after an ended attempt opens a new one (a retry is a new attempt). The end of
+/// an operation watched for an attempt that has already ended (the owner finished it, then
+/// cancelled the operation, whose Cancelled arrives later from the event loop) is ignored: it
+/// never closes the next attempt.
+///
+/// Call order: operationStarted(), then start the operation, then watch*() before connecting the
+/// owner's own handlers to the same Pending (the recorder ends the attempt first).
 ///
 /// Secrets never reach the record: the SSID is recorded, never the passphrase, PoP or SRP
 /// password; error details are already masked (error.h). Not thread-safe: use it on the thread of
@@ -51,11 +59,14 @@ public:
 
     /// `sink` is not owned and may be null (nothing is recorded); it must outlive the recorder.
     explicit AttemptRecorder(RecordSink *sink, QObject *parent = nullptr);
-    /// Leaves an open attempt open: the owner ends it with finishAttempt() first.
+    /// Ends an open attempt: Failed with the last error of an operation of that attempt, else
+    /// Cancelled ("recorder closed before the attempt ended"). Owners that know better call
+    /// finishAttempt() first.
     ~AttemptRecorder() override;
 
     /// Who and what the next attempts are about: station, operator, service name, transport
     /// ("softap"/"ble", transportKindName()) and address. `attemptId` and `startedAtMs` are ignored.
+    /// Another device (service name or address) also forgets the SSID of the last provision().
     void setIdentity(const AttemptStart &identity);
     /// The Provisioner whose steps time the phases and whose deviceInfo() gives the facts; not
     /// owned, may be null. A new one (a new link) forgets the facts of the old one.
@@ -83,6 +94,10 @@ public:
 
     /// The attempt in progress, "" when none.
     QString attemptId() const { return m_attemptId; }
+    /// The error a provision() result stands for in the record: its error; for Unconfirmed (the link
+    /// closed after Apply and the confirmation failed) the confirmation error, or Disconnected when
+    /// there is none; nullopt when the device was provisioned.
+    static std::optional<Error> provisionError(const Result<ProvisionResult> &result);
     /// The record phase of a step ("connect", ...), "" for Idle and Done.
     static QString phaseOf(ProvisionStep step);
     /// "label version" of proto-ver's first application entry ("rmaker v1.0"), "" when none.
@@ -90,7 +105,7 @@ public:
 
 private:
     void handleStep(ProvisionStep step);
-    void operationEnded(Operation operation, const std::optional<Error> &error);
+    void operationEnded(const QString &attemptId, Operation operation, const std::optional<Error> &error);
     void recordFacts();
     void closePhase();
 
@@ -104,6 +119,8 @@ private:
     QElapsedTimer m_phaseClock;
     /// The SSID of the last provision() (kept for later attempts on the same device, as before).
     QByteArray m_ssid;
+    /// The last failure of an operation of the open attempt (for the destructor's ending).
+    std::optional<Error> m_lastError;
 };
 
 } // namespace prov

@@ -10,7 +10,10 @@
 namespace prov {
 
 /// Where an AttemptRecorder writes the factory record: the five writes RecordStore offers (begin,
-/// device facts, phase, custom call, finish), for one attempt at a time, in call order.
+/// device facts, phase, custom call, finish). Calls for one attempt come in that order; calls for
+/// several attempts may interleave (a lane engine records many devices through one sink). Every
+/// call comes from the thread of the recorders that use the sink; a sink used from several threads
+/// must be thread-safe itself.
 ///
 /// A sink may write synchronously or queue the writes (the workstation's RecordLog does, on a
 /// worker thread); either way it reports its own failures (StorageFailed, InvalidArgument) the way

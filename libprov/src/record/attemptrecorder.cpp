@@ -13,10 +13,18 @@ AttemptRecorder::AttemptRecorder(RecordSink *sink, QObject *parent)
     , m_sink(sink)
 { }
 
-AttemptRecorder::~AttemptRecorder() = default;
+AttemptRecorder::~AttemptRecorder()
+{
+    finishAttempt(m_lastError ? RecordOutcome::Failed : RecordOutcome::Cancelled,
+        m_lastError ? m_lastError
+                    : std::optional<Error>(makeError(
+                        ErrorCode::Cancelled, QStringLiteral("recorder closed before the attempt ended"))));
+}
 
 void AttemptRecorder::setIdentity(const AttemptStart &identity)
 {
+    if (identity.serviceName != m_identity.serviceName || identity.address != m_identity.address)
+        m_ssid.clear(); // another device: never record the previous one's network
     m_identity = identity;
     m_identity.attemptId.clear();
     m_identity.startedAtMs = 0;
@@ -40,6 +48,7 @@ QString AttemptRecorder::operationStarted()
     start.startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_attemptId = m_sink->beginAttempt(start);
     m_factsRecorded = false;
+    m_lastError.reset();
     if (m_provisioner && m_provisioner->deviceInfo())
         recordFacts(); // a follow-up attempt on a device we already know
     return m_attemptId;
@@ -48,57 +57,68 @@ QString AttemptRecorder::operationStarted()
 void AttemptRecorder::watch(PendingOperation *pending, Operation operation)
 {
     connect(pending, &PendingOperation::finished, this,
-        [this, pending, operation] { operationEnded(operation, pending->error()); });
+        [this, pending, operation, id = m_attemptId] { operationEnded(id, operation, pending->error()); });
 }
 
 void AttemptRecorder::watchProvision(Pending<ProvisionResult> *pending, const QByteArray &ssid)
 {
     m_ssid = ssid;
-    connect(pending, &PendingOperation::finished, this, [this, pending] {
-        const Result<ProvisionResult> r = pending->result();
-        std::optional<Error> error;
-        if (!r)
-            error = r.error();
-        else if (r->outcome == ProvisionOutcome::Unconfirmed) // applied, but the result is unknown
-            error = r->confirmationError.value_or(makeError(
-                ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
-        operationEnded(Operation::Apply, error);
+    connect(pending, &PendingOperation::finished, this, [this, pending, id = m_attemptId] {
+        operationEnded(id, Operation::Apply, provisionError(pending->result()));
     });
 }
 
 void AttemptRecorder::watchCustom(
     Pending<QByteArray> *pending, const QString &endpoint, const QByteArray &request, bool recordPayload)
 {
-    connect(pending, &PendingOperation::finished, this, [this, pending, endpoint, request, recordPayload] {
-        const Result<QByteArray> r = pending->result();
-        if (m_sink && !m_attemptId.isEmpty()) {
-            CustomCallEntry call;
-            call.endpoint = endpoint;
-            call.requestBytes = request.size();
-            call.responseBytes = r ? r->size() : 0;
-            call.payloadRecorded = recordPayload;
-            if (recordPayload) {
-                call.request = request;
-                call.response = r ? *r : QByteArray();
+    // The request bytes are kept only when they may be recorded (a secret payload is not held on to).
+    connect(pending, &PendingOperation::finished, this,
+        [this, pending, endpoint, requestBytes = request.size(),
+            payload = recordPayload ? request : QByteArray(), recordPayload, id = m_attemptId] {
+            const Result<QByteArray> r = pending->result();
+            if (m_sink && !id.isEmpty() && id == m_attemptId) {
+                CustomCallEntry call;
+                call.endpoint = endpoint;
+                call.requestBytes = requestBytes;
+                call.responseBytes = r ? r->size() : 0;
+                call.payloadRecorded = recordPayload;
+                if (recordPayload) {
+                    call.request = payload;
+                    call.response = r ? *r : QByteArray();
+                }
+                call.errorCode = r ? 0 : int(r.error().code);
+                if (m_provisioner && m_provisioner->deviceInfo() && !m_factsRecorded)
+                    recordFacts(); // facts first, as a connect on the way learnt them
+                m_sink->addCustomCall(m_attemptId, call);
             }
-            call.errorCode = r ? 0 : int(r.error().code);
-            if (m_provisioner && m_provisioner->deviceInfo() && !m_factsRecorded)
-                recordFacts(); // facts first, as a connect on the way learnt them
-            m_sink->addCustomCall(m_attemptId, call);
-        }
-        operationEnded(Operation::Custom, r ? std::nullopt : std::optional<Error>(r.error()));
-    });
+            operationEnded(id, Operation::Custom, r ? std::nullopt : std::optional<Error>(r.error()));
+        });
 }
 
 void AttemptRecorder::operationFailed(Operation operation, const Error &error)
 {
-    operationEnded(operation, error);
+    operationEnded(m_attemptId, operation, error);
 }
 
-void AttemptRecorder::operationEnded(Operation operation, const std::optional<Error> &error)
+std::optional<Error> AttemptRecorder::provisionError(const Result<ProvisionResult> &result)
 {
-    if (m_attemptId.isEmpty())
+    if (!result)
+        return result.error();
+    if (result->outcome == ProvisionOutcome::Unconfirmed) // applied, but the result is unknown
+        return result->confirmationError.value_or(
+            makeError(ErrorCode::Disconnected, QStringLiteral("the link closed after Apply; not confirmed")));
+    return std::nullopt;
+}
+
+void AttemptRecorder::operationEnded(
+    const QString &attemptId, Operation operation, const std::optional<Error> &error)
+{
+    // Late ends of an attempt that is over (or of operations begun while nothing was recorded)
+    // never touch the attempt that is open now.
+    if (m_attemptId.isEmpty() || attemptId != m_attemptId)
         return;
+    if (error && error->code != ErrorCode::Cancelled)
+        m_lastError = error;
     // Facts after proto-ver: a connect that failed (no session) records none.
     const bool connected = operation != Operation::Connect || !error;
     if (connected && m_provisioner && m_provisioner->deviceInfo()
