@@ -27,7 +27,7 @@ ColumnLayout {
     readonly property string problem: session && (passphraseEdited || session.validationMessage.length > 0)
                                       ? session.validate(ssidField.text, passField.text, effectiveAuthMode) : ""
     readonly property bool busy: session ? session.busy : false
-    readonly property int applyState: session ? session.applyState : 0
+    readonly property int applyState: session ? session.applyState : DeviceSession.Idle
 
     /// The auth mode for the SSID in the form: the scan's, else the default profile's (Settings).
     function lookUpAuthMode() {
@@ -72,7 +72,6 @@ ColumnLayout {
     }
     Connections {
         target: root.session
-        ignoreUnknownSignals: true
         function onScanFinished() { root.lookUpAuthMode() }
     }
 

@@ -83,7 +83,8 @@ Dialog {
             Layout.fillWidth: true
             textRole: "text"
             valueRole: "value"
-            currentIndex: 3
+            // Security 2 first: what current firmware ships and what the stickers carry.
+            Component.onCompleted: currentIndex = indexOfValue(2)
             // value: the sec_ver handed to ManualSource.add() (-1: follow proto-ver, §2.3); which
             // credentials each choice asks for is said here, once, and the fields follow it.
             model: [

@@ -50,12 +50,16 @@ QString typeName(QMetaType type)
 }
 
 /// Names of the notify signals of `mo`'s properties from `offset` on.
+/// The change notifications ("...Changed") of the properties: QML binds to the property instead.
+/// A notify signal named like an event (scanFinished, accepted) is interface a page may handle
+/// (onScanFinished), so a fake must declare it.
 QSet<QByteArray> notifySignals(const QMetaObject *mo, int offset)
 {
     QSet<QByteArray> out;
     for (int i = offset; i < mo->propertyCount(); ++i) {
-        if (mo->property(i).hasNotifySignal())
-            out.insert(mo->property(i).notifySignal().name());
+        const QMetaProperty p = mo->property(i);
+        if (p.hasNotifySignal() && p.notifySignal().name().endsWith("Changed"))
+            out.insert(p.notifySignal().name());
     }
     return out;
 }

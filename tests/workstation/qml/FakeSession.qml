@@ -47,6 +47,7 @@ QtObject {
     property int customResponseSize: 0
 
     signal finished(int operation, int errorCode)
+    signal scanFinished()
 
     // ---- what the page asked for
     property int connectCalls: 0
