@@ -143,6 +143,7 @@ private Q_SLOTS:
     void cancelDuringTheConfirmationUnwindsAndEndsOnce();
     void cancelBetweenConfirmationPollsUnwindsAndEndsOnce();
     void destroyingTheOwnerDuringTheConfirmationIsSafe();
+    void queuedCancelBeforeAZeroDelayPollIsNotLost();
 };
 
 void TestProvisioner::provisionsThroughTheSessionLayer()
@@ -351,6 +352,47 @@ void TestProvisioner::destroyingTheOwnerDuringTheConfirmationIsSafe()
     rig.provisioner->setSecurityOptions(credentials());
     const auto status = rig.provisioner->wifiStatus()->waitForResult(kWaitMs);
     QVERIFY2(status, describe(status).constData());
+}
+
+void TestProvisioner::queuedCancelBeforeAZeroDelayPollIsNotLost()
+{
+    // pollIntervalMs = 0: the delay between two confirmation polls fires from the event loop right
+    // after a cancel queued from the wifiStatusChanged slot. The cancel must settle the waiting step
+    // (not only queue its resume), or the timer wins and the flow polls again.
+    Rig rig;
+    rig.device.reset();
+    DeviceConfig config = deviceConfig(2);
+    config.radio.connectDelayMs = 60000; // the station stays Connecting
+    rig.device = std::move(SimulatedDevice::create(config).value());
+    rig.transport = std::make_unique<SimTransport>(rig.device.get());
+    rig.transport->closeLinkAfterApply = true;
+    rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
+    rig.provisioner->setSecurityOptions(credentials());
+
+    ProvisionOptions options = fastPolling();
+    options.pollIntervalMs = 0;
+    Pending<ProvisionResult> *op = rig.provisioner->provision(homeNetwork(), options);
+    EndWatch<ProvisionResult> watch(op);
+    Provisioner *p = rig.provisioner.get();
+    SimTransport *t = rig.transport.get();
+    int requestsAtCancel = -1;
+    connect(p, &Provisioner::wifiStatusChanged, this, [&](const WifiStatus &status) {
+        if (requestsAtCancel < 0 && protoVerReads(*t) == 2 && status.state == WifiState::Connecting) {
+            requestsAtCancel = int(t->requests.size());
+            QMetaObject::invokeMethod(
+                p, [p] { p->cancel(); }, Qt::QueuedConnection);
+        }
+    });
+    QVERIFY(op->waitForFinished(kWaitMs));
+    QCOMPARE(watch.ends, 1);
+    QVERIFY(watch.result && !*watch.result);
+    QCOMPARE(watch.result->error().code, ErrorCode::Cancelled);
+    QCOMPARE(rig.transport->requests.size(), requestsAtCancel); // no GetStatus after the cancel
+    QCOMPARE(rig.transport->resets, 1); // the link was dropped
+    QVERIFY(!rig.transport->isBusy());
+    QTest::qWait(20);
+    QCOMPARE(watch.ends, 1);
+    QCOMPARE(rig.transport->requests.size(), requestsAtCancel);
 }
 
 QTEST_GUILESS_MAIN(TestProvisioner)
