@@ -177,12 +177,28 @@ struct Provisioner::Private
 
     Transport *transport() const { return session.transport(); }
 
-    void setStep(ProvisionStep s)
+    /// Bumped by every new operation and by cancel(): work that sees another value after an emit
+    /// belongs to an operation that has ended.
+    quint64 operationToken = 0;
+
+    /// Runs `emitter` (which emits a signal of q); returns false if a slot cancelled the running
+    /// operation or destroyed the Provisioner (then `this` is gone too: the caller must return at once
+    /// and touch nothing).
+    template <typename F> bool emitChecked(F emitter)
+    {
+        QPointer<Provisioner> owner(q);
+        const quint64 token = operationToken;
+        emitter();
+        return owner && operationToken == token;
+    }
+
+    /// Enters step `s` (emits stepChanged()); the return value as emitChecked().
+    bool setStep(ProvisionStep s)
     {
         if (step == s)
-            return;
+            return true;
         step = s;
-        Q_EMIT q->stepChanged(s);
+        return emitChecked([this, s] { Q_EMIT q->stepChanged(s); });
     }
 
     /// `f` after `ms` ms, unless cancel() runs first.
@@ -202,6 +218,7 @@ struct Provisioner::Private
             return promise;
         }
         current = promise.pending();
+        ++operationToken;
         failCurrent = [promise](const Error &e) { promise.finishLater(e); };
         return promise;
     }
@@ -213,7 +230,9 @@ struct Provisioner::Private
         return [this, promise](Result<T> r) {
             if (promise.isFinished())
                 return;
-            setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
+            // A slot of stepChanged() may cancel or destroy the owner: `promise` is a copy, finishing a
+            // finished or destroyed operation is a no-op.
+            (void)setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
             promise.finish(std::move(r));
         };
     }
@@ -270,20 +289,23 @@ struct Provisioner::Private
         });
     }
 
-    void noteWifiStatus(const WifiStatus &status)
+    /// Records and emits a status; the return value as emitChecked().
+    bool noteWifiStatus(const WifiStatus &status)
     {
         lastWifiStatus = status;
-        Q_EMIT q->wifiStatusChanged(status);
+        return emitChecked([this, status] { Q_EMIT q->wifiStatusChanged(status); });
     }
 
     // ---- Wi-Fi provisioning (§9.1)
     void pollStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<WifiStatus> done)
     {
-        setStep(ProvisionStep::WaitingForConnection);
+        if (!setStep(ProvisionStep::WaitingForConnection))
+            return; // cancelled (the operation has ended) or the owner is gone
         readWifiStatus([this, deadline, opts, done](Result<WifiStatus> r) {
             if (!r)
                 return done(r.error());
-            noteWifiStatus(*r);
+            if (!noteWifiStatus(*r))
+                return; // a slot cancelled (the operation has ended) or destroyed the owner
             if (auto end = wifiOutcome(*r))
                 return done(*end);
             if (deadline.hasExpired())
@@ -294,12 +316,14 @@ struct Provisioner::Private
 
     void provisionWifi(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
-        setStep(ProvisionStep::SendingConfig);
+        if (!setStep(ProvisionStep::SendingConfig))
+            return;
         configRequest(codec::SetWifiConfig { creds }, [this, opts, done](Result<codec::ConfigResponse> r) {
             auto set = expectMessage<codec::SetWifiConfigResponse>(r, "RespSetWifiConfig", "SetConfig");
             if (!set)
                 return done(set.error());
-            setStep(ProvisionStep::Applying);
+            if (!setStep(ProvisionStep::Applying))
+                return;
             session.clearLinkClosed();
             lastWifiStatus.reset();
             configRequest(codec::ApplyWifiConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
@@ -308,7 +332,8 @@ struct Provisioner::Private
                 if (!apply)
                     return done(apply.error());
                 const QDeadlineTimer deadline(opts.connectTimeoutMs);
-                setStep(ProvisionStep::WaitingForConnection);
+                if (!setStep(ProvisionStep::WaitingForConnection))
+                    return;
                 later(opts.firstPollDelayMs,
                     [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
             });
@@ -451,7 +476,8 @@ struct Provisioner::Private
         if (info && info->protoVersion.isJson && !info->protoVersion.canScanWifi())
             return done(makeError(ErrorCode::VersionMismatch,
                 QStringLiteral("the device does not offer Wi-Fi scanning (no wifi_scan capability)")));
-        setStep(ProvisionStep::Scanning);
+        if (!setStep(ProvisionStep::Scanning))
+            return;
         // A blocking ScanStart answers when the radio is done: a longer timeout for that one exchange,
         // restored at its answer, or when a cancel drops the exchange's callback (and the override).
         std::shared_ptr<TimeoutOverride> timeout;
@@ -472,7 +498,8 @@ struct Provisioner::Private
 
     void scanThread(const ScanOptions &opts, Cb<QList<ThreadScanEntry>> done)
     {
-        setStep(ProvisionStep::Scanning);
+        if (!setStep(ProvisionStep::Scanning))
+            return;
         scanRequest(
             codec::ScanThreadStart { opts.blocking, 0 }, [this, opts, done](Result<codec::ScanResponse> r) {
                 auto st = expectMessage<codec::ScanThreadStartResponse>(
@@ -486,7 +513,8 @@ struct Provisioner::Private
     // ---- ctrl (§9.4)
     void ctrl(codec::CtrlCommand command, Cb<void> done)
     {
-        setStep(ProvisionStep::Control);
+        if (!setStep(ProvisionStep::Control))
+            return;
         session.request(
             kCtrl, codec::encodeCtrlRequest({ command }), [command, done](Result<QByteArray> plain) {
                 if (!plain)
@@ -506,21 +534,24 @@ struct Provisioner::Private
     // ---- Thread (§10)
     void provisionThread(const QByteArray &dataset, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
-        setStep(ProvisionStep::SendingConfig);
+        if (!setStep(ProvisionStep::SendingConfig))
+            return;
         configRequest(
             codec::SetThreadConfig { dataset }, [this, opts, done](Result<codec::ConfigResponse> r) {
                 auto set = expectMessage<codec::SetThreadConfigResponse>(
                     r, "RespSetThreadConfig", "SetThreadConfig");
                 if (!set)
                     return done(set.error());
-                setStep(ProvisionStep::Applying);
+                if (!setStep(ProvisionStep::Applying))
+                    return;
                 configRequest(
                     codec::ApplyThreadConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
                         auto apply = expectMessage<codec::ApplyThreadConfigResponse>(
                             r, "RespApplyThreadConfig", "ApplyThreadConfig");
                         if (!apply)
                             return done(apply.error());
-                        setStep(ProvisionStep::WaitingForConnection);
+                        if (!setStep(ProvisionStep::WaitingForConnection))
+                            return;
                         const QDeadlineTimer deadline(opts.connectTimeoutMs);
                         later(opts.firstPollDelayMs,
                             [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
@@ -592,7 +623,10 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
     d->session.clearLinkClosed();
 
     for (;;) {
-        d->setStep(ProvisionStep::WaitingForConnection);
+        (void)d->setStep(
+            ProvisionStep::WaitingForConnection); // emits: a slot may cancel, or destroy the owner
+        if (!owner)
+            co_return ownerGone;
         const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
             cancel, [d](flow::StepCallback<WifiStatus> done) { d->readWifiStatus(std::move(done)); });
         if (!owner)
@@ -602,7 +636,7 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
                 co_return status.error();
             co_return unconfirmed(status.error());
         }
-        d->noteWifiStatus(*status); // emits: a slot may cancel, or destroy the owner
+        (void)d->noteWifiStatus(*status); // emits: a slot may cancel, or destroy the owner
         if (!owner)
             co_return ownerGone;
         if (std::optional<Error> cancelled = cancel->takePending())
@@ -643,6 +677,9 @@ Provisioner::~Provisioner()
 
 void Provisioner::setSecurityOptions(const SecurityOptions &options)
 {
+    // The session forgets its work in flight: the running operation, if any, ends with Cancelled.
+    if (d->current && !d->current->isFinished())
+        cancel();
     d->session.setSecurityOptions(options);
 }
 
@@ -664,15 +701,15 @@ ProvisionStep Provisioner::step() const
 void Provisioner::cancel()
 {
     const bool running = d->current && !d->current->isFinished();
+    ++d->operationToken; // work of the running operation that is past an emit stops there
     d->session.cancel();
-    d->setStep(ProvisionStep::Idle);
     const Error cancelled = makeError(ErrorCode::Cancelled, QStringLiteral("cancelled"));
     // A coroutine flow ends the operation itself, once it has unwound; a callback flow's callbacks
-    // were dropped with the session's work, so the operation ends here.
-    if (d->flowCancel->cancel(cancelled))
-        return;
-    if (running && d->failCurrent)
+    // were dropped with the session's work, so the operation ends here (from the event loop).
+    if (!d->flowCancel->cancel(cancelled) && running && d->failCurrent)
         d->failCurrent(cancelled);
+    // Last: a slot of stepChanged() may destroy this Provisioner.
+    (void)d->setStep(ProvisionStep::Idle);
 }
 
 Pending<DeviceInfo> *Provisioner::connectDevice()
@@ -745,7 +782,8 @@ Pending<void> *Provisioner::reprovisionWifi()
 Pending<QByteArray> *Provisioner::customRequest(const QString &endpoint, const QByteArray &data)
 {
     return d->runInSession<QByteArray>([this, endpoint, data](Private::Cb<QByteArray> done) {
-        d->setStep(ProvisionStep::Custom);
+        if (!d->setStep(ProvisionStep::Custom))
+            return;
         d->session.request(endpoint, data, std::move(done));
     });
 }
