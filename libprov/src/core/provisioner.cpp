@@ -63,6 +63,7 @@ const QString kScan = QStringLiteral("prov-scan");
 const QString kCtrl = QStringLiteral("prov-ctrl");
 // A blocking scan answers only when the radio is done: allow for a full 2.4+5 GHz sweep.
 constexpr int kBlockingScanTimeoutMs = 20000;
+/// From ScanStart's answer to the scan's end (documented on scanWifi()/scanThread(): keep in step).
 constexpr int kScanOverallTimeoutMs = 30000;
 
 QString wireStatusName(int status)
