@@ -146,6 +146,7 @@ private Q_SLOTS:
     void queuedCancelBeforeAZeroDelayPollIsNotLost();
     void cancelFromAStatusSlotStopsThePolling();
     void destroyingTheOwnerFromAStatusSlotIsSafe();
+    void invalidCredentialsEndFromTheEventLoop();
 };
 
 void TestProvisioner::provisionsThroughTheSessionLayer()
@@ -452,6 +453,23 @@ void TestProvisioner::destroyingTheOwnerFromAStatusSlotIsSafe()
     QTest::qWait(100);
     QCOMPARE(t->requests.size(), requestsAtDestroy);
     QVERIFY(!t->isBusy());
+}
+
+void TestProvisioner::invalidCredentialsEndFromTheEventLoop()
+{
+    Rig rig;
+    WifiCredentials bad = homeNetwork();
+    bad.ssid.clear();
+    Pending<WifiStatus> *op = rig.provisioner->provisionWifi(bad, fastPolling());
+    EndWatch<WifiStatus> watch(op);
+    QCOMPARE(watch.ends, 0); // never from inside the verb
+    QVERIFY(op->waitForFinished(kWaitMs));
+    QCOMPARE(watch.ends, 1);
+    QCOMPARE(watch.result->error().code, ErrorCode::InvalidArgument);
+    QVERIFY(rig.transport->requests.isEmpty()); // nothing reached the device
+    const auto status = rig.provisioner->wifiStatus()->waitForResult(kWaitMs); // not busy
+    QVERIFY2(status, describe(status).constData());
+    QCOMPARE(watch.ends, 1);
 }
 
 QTEST_GUILESS_MAIN(TestProvisioner)

@@ -349,11 +349,12 @@ struct Provisioner::Private
         std::function<Cb<ProvisionResult>(Cb<T>)> wrap)
     {
         if (auto e = validateWifiCredentials(creds)) {
-            const Error error = *e;
-            return run<T>([this, error](Cb<T> done) {
-                QMetaObject::invokeMethod(
-                    q, [done, error] { done(error); }, Qt::QueuedConnection);
-            });
+            // Nothing starts: the operation ends with the error from the event loop (the step stays).
+            bool started = false;
+            Promise<T> promise = start<T>(started);
+            if (started)
+                promise.finishLater(*e);
+            return promise.pending();
         }
         return runInSession<T>(
             [this, creds, opts, wrap](Cb<T> done) { provisionWifi(creds, opts, wrap(std::move(done))); });
