@@ -261,22 +261,29 @@ struct Provisioner::Private
     }
 
     // ---- typed requests on the session
-    void configRequest(const codec::ConfigRequest &request, Cb<codec::ConfigResponse> done)
+    /// session.request() on `endpoint`, the answer decoded by `decode`. Errors: the session's and
+    /// the decoder's.
+    template <typename Response>
+    void typedRequest(const QString &endpoint, const QByteArray &plaintext,
+        Result<Response> (*decode)(const QByteArray &), Cb<Response> done)
     {
-        session.request(kConfig, codec::encodeConfigRequest(request), [done](Result<QByteArray> plain) {
+        session.request(endpoint, plaintext, [decode, done](Result<QByteArray> plain) {
             if (!plain)
                 return done(plain.error());
-            done(codec::decodeConfigResponse(*plain));
+            done(decode(*plain));
         });
+    }
+
+    void configRequest(const codec::ConfigRequest &request, Cb<codec::ConfigResponse> done)
+    {
+        typedRequest<codec::ConfigResponse>(
+            kConfig, codec::encodeConfigRequest(request), &codec::decodeConfigResponse, std::move(done));
     }
 
     void scanRequest(const codec::ScanRequest &request, Cb<codec::ScanResponse> done)
     {
-        session.request(kScan, codec::encodeScanRequest(request), [done](Result<QByteArray> plain) {
-            if (!plain)
-                return done(plain.error());
-            done(codec::decodeScanResponse(*plain));
-        });
+        typedRequest<codec::ScanResponse>(
+            kScan, codec::encodeScanRequest(request), &codec::decodeScanResponse, std::move(done));
     }
 
     /// One GetStatus (§9.2): the device's Wi-Fi status as reported.
