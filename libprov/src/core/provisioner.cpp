@@ -631,41 +631,28 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
     }
     d->session.clearLinkClosed();
 
-    for (;;) {
-        (void)d->setStep(
-            ProvisionStep::WaitingForConnection); // emits: a slot may cancel, or destroy the owner
-        if (!owner)
-            co_return ownerGone;
-        const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
-            cancel, [d](flow::StepCallback<WifiStatus> done) { d->readWifiStatus(std::move(done)); });
-        if (!owner)
-            co_return ownerGone;
-        if (!status) {
-            if (status.error().code == ErrorCode::Cancelled)
-                co_return status.error();
-            co_return unconfirmed(status.error());
-        }
-        (void)d->noteWifiStatus(*status); // emits: a slot may cancel, or destroy the owner
-        if (!owner)
-            co_return ownerGone;
-        if (std::optional<Error> cancelled = cancel->takePending())
-            co_return *cancelled;
-        if (auto end = wifiOutcome(*status)) {
-            outcomeKnown = true;
-            if (!*end)
-                co_return end->error(); // the device told us: that is the result
-            co_return ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, end->value(),
-                std::nullopt };
-        }
-        if (deadline.hasExpired()) {
-            outcomeKnown = true;
-            co_return wifiTimeout(*status, opts);
-        }
-        const Result<void> waited = co_await flow::delay(cancel, owner.data(), opts.pollIntervalMs);
-        if (!owner)
-            co_return ownerGone;
-        if (!waited)
-            co_return waited.error();
+    // The same GetStatus polling as before the link closed (pollStatus()), awaited as one step: it
+    // reports every status and ends at a terminal state, the deadline, or an error.
+    const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
+        cancel, [d, deadline, opts](flow::StepCallback<WifiStatus> done) {
+            d->pollStatus(deadline, opts, std::move(done));
+        });
+    if (!owner)
+        co_return ownerGone;
+    if (status) {
+        outcomeKnown = true;
+        co_return ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, *status, std::nullopt };
+    }
+    switch (status.error().code) {
+    case ErrorCode::Cancelled:
+        co_return status.error();
+    case ErrorCode::WifiAuthError:
+    case ErrorCode::WifiNetworkNotFound:
+    case ErrorCode::WifiConnectTimeout:
+        outcomeKnown = true; // the device told us (or kept connecting until the deadline): the result
+        co_return status.error();
+    default:
+        co_return unconfirmed(status.error());
     }
 }
 
