@@ -29,8 +29,11 @@ public:
         connect(device, &SimulatedDevice::configApplied, this, [this] { m_applied = true; });
     }
 
+    /// As BleTransport: an exchange in flight ends with Cancelled and the link closes.
     void resetSession() override
     {
+        if (isBusy())
+            cancel();
         ++resets;
         ++m_generation;
         m_device->newTransportSession();

@@ -15,26 +15,28 @@
 
 using namespace prov;
 
-// Consumers cannot end an operation: the finishing calls are not part of Pending's public face.
-template <typename P>
-concept CanSetResult = requires(P *p)
+// Consumers cannot end an operation: the finishing calls are not part of Pending's public face, and
+// only Promise creates one. The positive checks show that the concepts can hold (on Promise).
+template <typename P, typename R>
+concept CanFinish = requires(P *p, R r)
 {
-    p->setResult(Result<int>(1));
-};
-template <typename P>
-concept CanFinish = requires(P *p)
-{
-    p->finish(std::nullopt);
+    p->finish(r);
 };
 template <typename P>
 concept CanConstruct = requires(QObject *parent)
 {
     new P(parent);
 };
-static_assert(!CanSetResult<Pending<int>>);
-static_assert(!CanFinish<Pending<int>>);
-static_assert(!CanFinish<PendingOperation>);
+static_assert(!CanFinish<Pending<int>, std::optional<Error>>);
+static_assert(!CanFinish<PendingOperation, std::optional<Error>>);
+static_assert(CanFinish<const Promise<int>, Result<int>>);
 static_assert(!CanConstruct<Pending<int>>);
+static_assert(!CanConstruct<Pending<void>>);
+static_assert(CanConstruct<Promise<int>>);
+static_assert(!std::is_constructible_v<Pending<int>, QObject *>);
+static_assert(!std::is_constructible_v<PendingOperation, QObject *>);
+static_assert(!std::is_constructible_v<Pending<void>, QObject *>);
+static_assert(std::is_constructible_v<Promise<int>, QObject *>);
 
 class TestPending : public QObject
 {
@@ -49,6 +51,8 @@ private Q_SLOTS:
     void finishLaterEndsFromTheEventLoop();
     void deletesItselfAfterTheWaiterReadTheResult();
     void finishingAfterTheOwnerIsGoneIsANoOp();
+    void aSlotThatDeletesTheOwnerIsSafe();
+    void waitForFinishedIsFalseWhenTheOwnerDies();
     void voidOperation();
 };
 
@@ -157,14 +161,20 @@ void TestPending::finishLaterEndsFromTheEventLoop()
     QObject owner;
     Promise<int> promise(&owner);
     Pending<int> *op = promise.pending();
-    QSignalSpy spy(op, &PendingOperation::finished);
+    // The result is read in the finished() slot, as the header says (the operation deletes itself
+    // once the event loop runs again).
+    int ends = 0;
+    std::optional<Result<int>> seen;
+    connect(op, &PendingOperation::finished, &owner, [&](PendingOperation *ended) {
+        ++ends;
+        seen = static_cast<Pending<int> *>(ended)->result();
+    });
     promise.finishLater(5);
-    QCOMPARE(spy.count(), 0); // not synchronously from the call
+    QCOMPARE(ends, 0); // not synchronously from the call
     QVERIFY(!op->isFinished());
-    QVERIFY(spy.wait(1000));
-    QCOMPARE(spy.count(), 1);
-    QVERIFY(op->isFinished());
-    QCOMPARE(op->result().value(), 5);
+    QTRY_COMPARE_WITH_TIMEOUT(ends, 1, 1000);
+    QVERIFY(seen && *seen);
+    QCOMPARE(**seen, 5);
 }
 
 void TestPending::deletesItselfAfterTheWaiterReadTheResult()
@@ -193,6 +203,51 @@ void TestPending::finishingAfterTheOwnerIsGoneIsANoOp()
     promise.finish(1); // no crash
     promise.finishLater(2);
     QTest::qWait(0);
+}
+
+void TestPending::aSlotThatDeletesTheOwnerIsSafe()
+{
+    // A finished() slot deletes the owner, and the operation with it: finish() must not touch the
+    // operation after the emit (run under valgrind or ASan to see the use-after-free it had).
+    auto *owner = new QObject;
+    QPointer<QObject> ownerAlive(owner);
+    Promise<int> promise(owner);
+    QPointer<Pending<int>> op = promise.pending();
+    int ends = 0;
+    connect(op.data(), &PendingOperation::finished, this, [&](PendingOperation *ended) {
+        ++ends;
+        const Result<int> r = static_cast<Pending<int> *>(ended)->result();
+        delete owner;
+        QVERIFY(r);
+        QCOMPARE(*r, 4);
+    });
+    QTimer::singleShot(0, this, [promise] { promise.finish(4); });
+    QTRY_VERIFY_WITH_TIMEOUT(ownerAlive.isNull(), 1000);
+    QCOMPARE(ends, 1);
+    QVERIFY(op.isNull());
+    QTest::qWait(0); // no deleteLater() of a freed object is pending
+    QVERIFY(promise.isFinished());
+}
+
+void TestPending::waitForFinishedIsFalseWhenTheOwnerDies()
+{
+    auto *owner = new QObject;
+    Promise<int> promise(owner);
+    QPointer<Pending<int>> op = promise.pending();
+    QTimer::singleShot(0, this, [owner] { delete owner; });
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(!op->waitForFinished(5000));
+    QVERIFY(clock.elapsed() < 4000); // returned at the destruction, not at the timeout
+    QVERIFY(op.isNull());
+    // The same through waitForResult(): an error, never a read of the dead operation.
+    auto *owner2 = new QObject;
+    Promise<int> promise2(owner2);
+    Pending<int> *op2 = promise2.pending();
+    QTimer::singleShot(0, this, [owner2] { delete owner2; });
+    const Result<int> r = op2->waitForResult(5000);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::Internal);
 }
 
 void TestPending::voidOperation()

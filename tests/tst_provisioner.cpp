@@ -143,6 +143,10 @@ private Q_SLOTS:
     void cancelDuringTheConfirmationUnwindsAndEndsOnce();
     void cancelBetweenConfirmationPollsUnwindsAndEndsOnce();
     void destroyingTheOwnerDuringTheConfirmationIsSafe();
+    void queuedCancelBeforeAZeroDelayPollIsNotLost();
+    void cancelFromAStatusSlotStopsThePolling();
+    void destroyingTheOwnerFromAStatusSlotIsSafe();
+    void invalidCredentialsEndFromTheEventLoop();
 };
 
 void TestProvisioner::provisionsThroughTheSessionLayer()
@@ -345,12 +349,127 @@ void TestProvisioner::destroyingTheOwnerDuringTheConfirmationIsSafe()
     // runs (the link drops) and nothing crashes.
     QTRY_COMPARE_WITH_TIMEOUT(rig.transport->resets, 1, kWaitMs);
     QCOMPARE(watch.ends, 0);
-    // The transport is still usable by a new owner.
-    rig.transport->cancel();
+    // The session cancelled its own exchange when it went: the transport is free for a new owner.
+    QVERIFY(!rig.transport->isBusy());
     rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
     rig.provisioner->setSecurityOptions(credentials());
     const auto status = rig.provisioner->wifiStatus()->waitForResult(kWaitMs);
     QVERIFY2(status, describe(status).constData());
+}
+
+void TestProvisioner::queuedCancelBeforeAZeroDelayPollIsNotLost()
+{
+    // pollIntervalMs = 0: the delay between two confirmation polls fires from the event loop right
+    // after a cancel queued from the wifiStatusChanged slot. The cancel must settle the waiting step
+    // (not only queue its resume), or the timer wins and the flow polls again.
+    Rig rig;
+    rig.device.reset();
+    DeviceConfig config = deviceConfig(2);
+    config.radio.connectDelayMs = 60000; // the station stays Connecting
+    rig.device = std::move(SimulatedDevice::create(config).value());
+    rig.transport = std::make_unique<SimTransport>(rig.device.get());
+    rig.transport->closeLinkAfterApply = true;
+    rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
+    rig.provisioner->setSecurityOptions(credentials());
+
+    ProvisionOptions options = fastPolling();
+    options.pollIntervalMs = 0;
+    Pending<ProvisionResult> *op = rig.provisioner->provision(homeNetwork(), options);
+    EndWatch<ProvisionResult> watch(op);
+    Provisioner *p = rig.provisioner.get();
+    SimTransport *t = rig.transport.get();
+    int requestsAtCancel = -1;
+    connect(p, &Provisioner::wifiStatusChanged, this, [&](const WifiStatus &status) {
+        if (requestsAtCancel < 0 && protoVerReads(*t) == 2 && status.state == WifiState::Connecting) {
+            requestsAtCancel = int(t->requests.size());
+            QMetaObject::invokeMethod(
+                p, [p] { p->cancel(); }, Qt::QueuedConnection);
+        }
+    });
+    QVERIFY(op->waitForFinished(kWaitMs));
+    QCOMPARE(watch.ends, 1);
+    QVERIFY(watch.result && !*watch.result);
+    QCOMPARE(watch.result->error().code, ErrorCode::Cancelled);
+    QCOMPARE(rig.transport->requests.size(), requestsAtCancel); // no GetStatus after the cancel
+    QCOMPARE(rig.transport->resets, 1); // the link was dropped
+    QVERIFY(!rig.transport->isBusy());
+    QTest::qWait(20);
+    QCOMPARE(watch.ends, 1);
+    QCOMPARE(rig.transport->requests.size(), requestsAtCancel);
+}
+
+/// A rig whose device stays Connecting (the polling runs until the deadline).
+void makeSlowJoin(Rig &rig)
+{
+    rig.provisioner.reset();
+    rig.transport.reset();
+    DeviceConfig config = deviceConfig(2);
+    config.radio.connectDelayMs = 60000;
+    rig.device = std::move(SimulatedDevice::create(config).value());
+    rig.transport = std::make_unique<SimTransport>(rig.device.get());
+    rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
+    rig.provisioner->setSecurityOptions(credentials());
+}
+
+void TestProvisioner::cancelFromAStatusSlotStopsThePolling()
+{
+    // The callback flow's GetStatus polling: a cancel from the wifiStatusChanged slot must stop it
+    // there (before, the next poll was scheduled after the emit with the new session generation).
+    Rig rig;
+    makeSlowJoin(rig);
+    Provisioner *p = rig.provisioner.get();
+    SimTransport *t = rig.transport.get();
+    Pending<WifiStatus> *op = p->provisionWifi(homeNetwork(), fastPolling());
+    EndWatch<WifiStatus> watch(op);
+    int requestsAtCancel = -1;
+    connect(p, &Provisioner::wifiStatusChanged, this, [&](const WifiStatus &) {
+        if (requestsAtCancel < 0) {
+            requestsAtCancel = int(t->requests.size());
+            p->cancel();
+        }
+    });
+    QVERIFY(op->waitForFinished(kWaitMs));
+    QCOMPARE(watch.ends, 1);
+    QCOMPARE(watch.result->error().code, ErrorCode::Cancelled);
+    QTest::qWait(100); // ten poll intervals
+    QCOMPARE(t->requests.size(), requestsAtCancel); // no GetStatus after the cancel
+    QVERIFY(!t->isBusy());
+    QCOMPARE(p->step(), ProvisionStep::Idle);
+    QCOMPARE(watch.ends, 1);
+}
+
+void TestProvisioner::destroyingTheOwnerFromAStatusSlotIsSafe()
+{
+    Rig rig;
+    makeSlowJoin(rig);
+    QPointer<Pending<WifiStatus>> op = rig.provisioner->provisionWifi(homeNetwork(), fastPolling());
+    SimTransport *t = rig.transport.get();
+    int requestsAtDestroy = -1;
+    connect(rig.provisioner.get(), &Provisioner::wifiStatusChanged, this, [&](const WifiStatus &) {
+        requestsAtDestroy = int(t->requests.size());
+        rig.provisioner.reset();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(op.isNull(), kWaitMs);
+    QTest::qWait(100);
+    QCOMPARE(t->requests.size(), requestsAtDestroy);
+    QVERIFY(!t->isBusy());
+}
+
+void TestProvisioner::invalidCredentialsEndFromTheEventLoop()
+{
+    Rig rig;
+    WifiCredentials bad = homeNetwork();
+    bad.ssid.clear();
+    Pending<WifiStatus> *op = rig.provisioner->provisionWifi(bad, fastPolling());
+    EndWatch<WifiStatus> watch(op);
+    QCOMPARE(watch.ends, 0); // never from inside the verb
+    QVERIFY(op->waitForFinished(kWaitMs));
+    QCOMPARE(watch.ends, 1);
+    QCOMPARE(watch.result->error().code, ErrorCode::InvalidArgument);
+    QVERIFY(rig.transport->requests.isEmpty()); // nothing reached the device
+    const auto status = rig.provisioner->wifiStatus()->waitForResult(kWaitMs); // not busy
+    QVERIFY2(status, describe(status).constData());
+    QCOMPARE(watch.ends, 1);
 }
 
 QTEST_GUILESS_MAIN(TestProvisioner)

@@ -41,6 +41,12 @@ std::optional<Result<T>> callAndWait(std::function<void(SecureSession::Callback<
     return *out;
 }
 
+/// True if the call ended (`r` set) with success: a QVERIFY on it fails, never throws.
+template <typename T> bool succeeded(const std::optional<Result<T>> &r)
+{
+    return r && *r;
+}
+
 struct Rig
 {
     explicit Rig(int secVer)
@@ -88,6 +94,9 @@ private Q_SLOTS:
     void ensureIsFreeWhileTheSessionHolds();
     void linkClosedMakesEnsureRedoTheHandshake();
     void cancelDropsTheWorkInFlight();
+    void resetDropsTheWorkInFlight();
+    void destroyingTheSessionCancelsItsExchange();
+    void cancelFromAStepEnteredSlotStopsTheOpen();
 };
 
 void TestSecureSession::opensWithTheSchemeProtoVerAsksFor_data()
@@ -129,7 +138,7 @@ void TestSecureSession::requestWithoutSessionIsUnexpectedMessage()
 void TestSecureSession::ensureIsFreeWhileTheSessionHolds()
 {
     Rig rig(2);
-    QVERIFY(rig.open().value());
+    QVERIFY(succeeded(rig.open()));
     const qsizetype before = rig.transport->requests.size();
     const auto ok = rig.ensure();
     QVERIFY(ok && *ok);
@@ -139,38 +148,38 @@ void TestSecureSession::ensureIsFreeWhileTheSessionHolds()
     // proto-ver is known.
     rig.session->invalidate();
     rig.transport->requests.clear();
-    QVERIFY(rig.ensure().value());
+    QVERIFY(succeeded(rig.ensure()));
     QCOMPARE(rig.transport->requests,
         QStringList({ QStringLiteral("prov-session"), QStringLiteral("prov-session") }));
-    QVERIFY(rig.custom("again").value());
+    QVERIFY(succeeded(rig.custom("again")));
 
     // After reset(), it starts again with proto-ver.
     rig.session->reset();
     rig.transport->requests.clear();
-    QVERIFY(rig.ensure().value());
+    QVERIFY(succeeded(rig.ensure()));
     QCOMPARE(rig.transport->requests.first(), QStringLiteral("proto-ver"));
 }
 
 void TestSecureSession::linkClosedMakesEnsureRedoTheHandshake()
 {
     Rig rig(1);
-    QVERIFY(rig.open().value());
+    QVERIFY(succeeded(rig.open()));
     QVERIFY(!rig.session->linkClosed());
     rig.device->newTransportSession();
     Q_EMIT rig.transport->linkClosed(); // §7.6: the device's session is gone with the link
     QVERIFY(rig.session->linkClosed());
     rig.transport->requests.clear();
-    QVERIFY(rig.ensure().value());
+    QVERIFY(succeeded(rig.ensure()));
     QCOMPARE(rig.transport->requests,
         QStringList({ QStringLiteral("prov-session"), QStringLiteral("prov-session") }));
     QVERIFY(!rig.session->linkClosed()); // a handshake starts a new watch
-    QVERIFY(rig.custom("x").value());
+    QVERIFY(succeeded(rig.custom("x")));
 }
 
 void TestSecureSession::cancelDropsTheWorkInFlight()
 {
     Rig rig(2);
-    QVERIFY(rig.open().value());
+    QVERIFY(succeeded(rig.open()));
     rig.transport->holdEndpoint = QStringLiteral("custom-data");
     QSignalSpy held(rig.transport.get(), &SimTransport::held);
     int calls = 0;
@@ -182,9 +191,58 @@ void TestSecureSession::cancelDropsTheWorkInFlight()
     QVERIFY(!rig.transport->isBusy());
     // The next ensure() needs a new handshake; the dropped callback never runs.
     rig.transport->requests.clear();
-    QVERIFY(rig.ensure().value());
+    QVERIFY(succeeded(rig.ensure()));
     QCOMPARE(rig.transport->requests.first(), QStringLiteral("prov-session"));
     QCOMPARE(calls, 0);
+}
+
+void TestSecureSession::resetDropsTheWorkInFlight()
+{
+    // reset() while a request is in flight: its answer must not reach the callback, which would
+    // decrypt with the security object reset() just dropped.
+    Rig rig(2);
+    QVERIFY(succeeded(rig.open()));
+    int calls = 0;
+    rig.session->request(QStringLiteral("custom-data"), "hello", [&calls](Result<QByteArray>) { ++calls; });
+    rig.session->reset();
+    QVERIFY(!rig.transport->isBusy()); // its own exchange was cancelled
+    QTest::qWait(50);
+    QCOMPARE(calls, 0);
+    rig.transport->requests.clear();
+    QVERIFY(succeeded(rig.ensure()));
+    QCOMPARE(rig.transport->requests.first(), QStringLiteral("proto-ver"));
+}
+
+void TestSecureSession::destroyingTheSessionCancelsItsExchange()
+{
+    Rig rig(2);
+    QVERIFY(succeeded(rig.open()));
+    rig.transport->holdEndpoint = QStringLiteral("custom-data");
+    QSignalSpy held(rig.transport.get(), &SimTransport::held);
+    rig.session->request(QStringLiteral("custom-data"), "never answered",
+        [](Result<QByteArray>) { QFAIL("the callback of a destroyed session ran"); });
+    QVERIFY(held.wait(kWaitMs));
+    QVERIFY(rig.transport->isBusy());
+    rig.session.reset();
+    QVERIFY(!rig.transport->isBusy()); // not left busy until the transport's timeout
+    QCOMPARE(rig.transport->aborts, 1);
+}
+
+void TestSecureSession::cancelFromAStepEnteredSlotStopsTheOpen()
+{
+    Rig rig(2);
+    SecureSession *session = rig.session.get();
+    connect(session, &SecureSession::stepEntered, this, [session](ProvisionStep step) {
+        if (step == ProvisionStep::Handshake)
+            session->cancel();
+    });
+    int calls = 0;
+    session->open([&calls](Result<DeviceInfo>) { ++calls; });
+    QTRY_COMPARE_WITH_TIMEOUT(rig.transport->requests.size(), 1, kWaitMs);
+    QTest::qWait(50);
+    QCOMPARE(rig.transport->requests, QStringList({ QStringLiteral("proto-ver") })); // no handshake
+    QCOMPARE(calls, 0);
+    QVERIFY(!rig.transport->isBusy());
 }
 
 QTEST_GUILESS_MAIN(TestSecureSession)

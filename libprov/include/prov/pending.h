@@ -35,7 +35,8 @@ public:
     std::optional<Error> error() const;
 
     /// Runs a local QEventLoop until the operation has finished or `timeoutMs` (ms) have passed; for
-    /// tests and the CLI (never in GUI code). Returns isFinished(). The operation is not deleted while
+    /// tests and the CLI (never in GUI code). A negative `timeoutMs` counts as 0: the loop runs once
+    /// through the pending events and returns. Returns isFinished(). The operation is not deleted while
     /// the loop runs: its result can be read right after a true return, before the event loop runs
     /// again. Returns false at once if the operation is destroyed meanwhile (its owner was).
     bool waitForFinished(int timeoutMs);

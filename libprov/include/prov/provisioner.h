@@ -134,18 +134,24 @@ public:
     explicit Provisioner(Transport *transport, QObject *parent = nullptr);
     ~Provisioner() override;
 
+    /// Secrets for the next handshake; the current security session is forgotten (the next
+    /// operation starts with proto-ver). A running operation is cancelled first (it ends with
+    /// Cancelled, see cancel()).
     void setSecurityOptions(const SecurityOptions &options);
     /// Randomness for key generation (tests inject a deterministic source).
     void setRandomSource(std::shared_ptr<RandomSource> rng);
 
     /// proto-ver, then the handshake. Errors: VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
     /// InvalidArgument (Security 2 without username/password), AuthenticationFailed (the device
-    /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage.
+    /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage,
+    /// DeviceRefused (the device refused the handshake: scheme mismatch), and the transport's.
     Pending<DeviceInfo> *connectDevice();
 
     /// Device-side Wi-Fi scan (§9.3). Requires cap "wifi_scan". ScanResult pages are
     /// options.pageSize entries, capped to Transport::maxScanEntriesPerRequest() (4 over BLE,
-    /// §7.4). Errors: VersionMismatch (no wifi_scan capability), DeviceRejected (status != Success).
+    /// §7.4). Errors: VersionMismatch (no wifi_scan capability), DeviceRejected (status != Success),
+    /// Timeout (the device did not report the scan finished within 30 s of ScanStart's answer, or
+    /// an exchange timed out; a blocking ScanStart is allowed at least 20 s).
     Pending<QList<ScanEntry>> *scanWifi(const ScanOptions &options = {});
 
     /// SetConfig, ApplyConfig, then GetStatus polling until a terminal state (§9.1).
@@ -179,7 +185,8 @@ public:
     Pending<QByteArray> *customRequest(const QString &endpoint, const QByteArray &data);
 
     /// Thread scan (§10): ScanThreadStart, status polling, then the result pages. Errors:
-    /// DeviceRejected (status != Success, e.g. a Wi-Fi-only build), Timeout (the scan never finished).
+    /// DeviceRejected (status != Success, e.g. a Wi-Fi-only build), Timeout (the scan did not finish
+    /// within 30 s of ScanThreadStart's answer).
     Pending<QList<ThreadScanEntry>> *scanThread(const ScanOptions &options = {});
     /// Thread provisioning (§10): SetThreadConfig with `dataset` (the operational dataset TLVs, bytes),
     /// ApplyThreadConfig, then GetThreadStatus every options.pollIntervalMs (ms) until Attached (the

@@ -5,9 +5,9 @@
 // coroutines (decided)"). A flow is a `QCoro::Task<Result<T>>` that `co_await`s steps; each step is a
 // callback-style call (the session's open/request, a timer) wrapped by awaitStep(). The rules:
 //
-// - Cancel resumes, never drops: FlowCancel::cancel() resumes the step that is awaiting with the given
-//   error (Cancelled), from the event loop, so the flow unwinds through its own code and every scoped
-//   clean-up (RAII guards, qScopeGuard) in the frame runs.
+// - Cancel resumes, never drops: FlowCancel::cancel() settles the step that is awaiting with the given
+//   error (Cancelled) at once and resumes it from the owner thread's event loop, so the flow unwinds through
+//   its own code and every scoped clean-up (RAII guards, qScopeGuard) in the frame runs.
 // - Each step resumes the flow exactly once: its callback and a cancel race, the first one wins, the
 //   other is ignored.
 // - The owner may be gone when a step resumes (the owner's destructor cancels the flow): after every
@@ -18,8 +18,8 @@
 
 #include "prov/error.h"
 
-#include <QCoreApplication>
 #include <QMetaObject>
+#include <QObject>
 #include <QTimer>
 
 #include <coroutine>
@@ -38,17 +38,23 @@ template <typename T> class StepAwaiter;
 class FlowCancel
 {
 public:
+    FlowCancel() = default;
+    ~FlowCancel() { m_context->deleteLater(); }
+    Q_DISABLE_COPY_MOVE(FlowCancel)
+
     /// Cancels the running flow, if any; returns whether there was one (it then ends its operation
-    /// itself). A step that awaits resumes with `error` from the event loop (through the application
-    /// object, so even when the owner has been destroyed meanwhile). A flow that is running (it
-    /// emitted a signal whose slot cancels) gets `error` at its next step, which then does not start.
+    /// itself). A step that awaits is settled at once with `error` (a step callback or timer that
+    /// fires afterwards is ignored) and resumes from the event loop of the thread the FlowCancel was
+    /// created in (the owner's), even when the owner has been destroyed meanwhile. A flow that is
+    /// running (it emitted a signal whose slot cancels) gets `error` at its next step, which then
+    /// does not start.
     bool cancel(const Error &error)
     {
-        if (m_resume) {
-            auto resume = std::exchange(m_resume, {});
+        if (m_settle) {
+            auto settle = std::exchange(m_settle, {});
             m_token.reset();
-            QMetaObject::invokeMethod(
-                QCoreApplication::instance(), [resume, error] { resume(error); }, Qt::QueuedConnection);
+            if (std::function<void()> resume = settle(error))
+                QMetaObject::invokeMethod(m_context, std::move(resume), Qt::QueuedConnection);
             return true;
         }
         if (m_running > 0) {
@@ -84,21 +90,27 @@ public:
 
 private:
     template <typename T> friend class StepAwaiter;
-    void arm(std::shared_ptr<void> token, std::function<void(const Error &)> resume)
+    /// `settle` records a cancel in the awaiting step and returns what resumes it (empty if nothing
+    /// needs resuming).
+    using Settle = std::function<std::function<void()>(const Error &)>;
+    void arm(std::shared_ptr<void> token, Settle settle)
     {
         m_token = std::move(token);
-        m_resume = std::move(resume);
+        m_settle = std::move(settle);
     }
     void disarm(const std::shared_ptr<void> &token)
     {
         if (m_token == token) {
             m_token.reset();
-            m_resume = nullptr;
+            m_settle = nullptr;
         }
     }
 
-    std::shared_ptr<void> m_token; ///< identifies the step that armed m_resume
-    std::function<void(const Error &)> m_resume;
+    /// Created in the owner's thread: queued resumes run there. Deleted with deleteLater(): the last
+    /// reference to the FlowCancel may go while a resume runs on it.
+    QObject *m_context = new QObject;
+    std::shared_ptr<void> m_token; ///< identifies the step that armed m_settle
+    Settle m_settle;
     std::optional<Error> m_pending; ///< a cancel that came while the flow was running
     int m_running = 0;
 };
@@ -138,7 +150,17 @@ public:
             if (!state->inSuspend)
                 state->handle.resume();
         };
-        m_cancel->arm(state, [deliver](const Error &e) { deliver(Result<T>(e)); });
+        // A cancel settles the step at once (a late callback or timer is then ignored) and resumes it
+        // from the event loop.
+        m_cancel->arm(state, [state](const Error &e) -> std::function<void()> {
+            if (state->done)
+                return {};
+            state->done = true;
+            state->result.emplace(Result<T>(e));
+            if (state->inSuspend)
+                return {}; // await_suspend() sees `done` and does not suspend
+            return [state] { state->handle.resume(); };
+        });
         state->inSuspend = true;
         m_start(deliver); // a delivery inside start() only records the result (inSuspend)
         state->inSuspend = false;

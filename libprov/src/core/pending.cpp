@@ -30,7 +30,11 @@ void PendingOperation::finish(std::optional<Error> error)
         return;
     m_finished = true;
     m_error = std::move(error);
+    // A finished() slot may delete the owner, and this operation with it: touch nothing after that.
+    QPointer<PendingOperation> self(this);
     Q_EMIT finished(this);
+    if (!self)
+        return;
     // A waiter reads the result after its loop returns: it schedules the deletion itself.
     if (m_waiting == 0)
         deleteLater();

@@ -63,6 +63,7 @@ const QString kScan = QStringLiteral("prov-scan");
 const QString kCtrl = QStringLiteral("prov-ctrl");
 // A blocking scan answers only when the radio is done: allow for a full 2.4+5 GHz sweep.
 constexpr int kBlockingScanTimeoutMs = 20000;
+/// From ScanStart's answer to the scan's end (documented on scanWifi()/scanThread(): keep in step).
 constexpr int kScanOverallTimeoutMs = 30000;
 
 QString wireStatusName(int status)
@@ -177,12 +178,28 @@ struct Provisioner::Private
 
     Transport *transport() const { return session.transport(); }
 
-    void setStep(ProvisionStep s)
+    /// Bumped by every new operation and by cancel(): work that sees another value after an emit
+    /// belongs to an operation that has ended.
+    quint64 operationToken = 0;
+
+    /// Runs `emitter` (which emits a signal of q); returns false if a slot cancelled the running
+    /// operation or destroyed the Provisioner (then `this` is gone too: the caller must return at once
+    /// and touch nothing).
+    template <typename F> bool emitChecked(F emitter)
+    {
+        QPointer<Provisioner> owner(q);
+        const quint64 token = operationToken;
+        emitter();
+        return owner && operationToken == token;
+    }
+
+    /// Enters step `s` (emits stepChanged()); the return value as emitChecked().
+    bool setStep(ProvisionStep s)
     {
         if (step == s)
-            return;
+            return true;
         step = s;
-        Q_EMIT q->stepChanged(s);
+        return emitChecked([this, s] { Q_EMIT q->stepChanged(s); });
     }
 
     /// `f` after `ms` ms, unless cancel() runs first.
@@ -202,6 +219,7 @@ struct Provisioner::Private
             return promise;
         }
         current = promise.pending();
+        ++operationToken;
         failCurrent = [promise](const Error &e) { promise.finishLater(e); };
         return promise;
     }
@@ -213,7 +231,9 @@ struct Provisioner::Private
         return [this, promise](Result<T> r) {
             if (promise.isFinished())
                 return;
-            setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
+            // A slot of stepChanged() may cancel or destroy the owner: `promise` is a copy, finishing a
+            // finished or destroyed operation is a no-op.
+            (void)setStep(r ? ProvisionStep::Done : ProvisionStep::Idle);
             promise.finish(std::move(r));
         };
     }
@@ -241,22 +261,29 @@ struct Provisioner::Private
     }
 
     // ---- typed requests on the session
-    void configRequest(const codec::ConfigRequest &request, Cb<codec::ConfigResponse> done)
+    /// session.request() on `endpoint`, the answer decoded by `decode`. Errors: the session's and
+    /// the decoder's.
+    template <typename Response>
+    void typedRequest(const QString &endpoint, const QByteArray &plaintext,
+        Result<Response> (*decode)(const QByteArray &), Cb<Response> done)
     {
-        session.request(kConfig, codec::encodeConfigRequest(request), [done](Result<QByteArray> plain) {
+        session.request(endpoint, plaintext, [decode, done](Result<QByteArray> plain) {
             if (!plain)
                 return done(plain.error());
-            done(codec::decodeConfigResponse(*plain));
+            done(decode(*plain));
         });
+    }
+
+    void configRequest(const codec::ConfigRequest &request, Cb<codec::ConfigResponse> done)
+    {
+        typedRequest<codec::ConfigResponse>(
+            kConfig, codec::encodeConfigRequest(request), &codec::decodeConfigResponse, std::move(done));
     }
 
     void scanRequest(const codec::ScanRequest &request, Cb<codec::ScanResponse> done)
     {
-        session.request(kScan, codec::encodeScanRequest(request), [done](Result<QByteArray> plain) {
-            if (!plain)
-                return done(plain.error());
-            done(codec::decodeScanResponse(*plain));
-        });
+        typedRequest<codec::ScanResponse>(
+            kScan, codec::encodeScanRequest(request), &codec::decodeScanResponse, std::move(done));
     }
 
     /// One GetStatus (§9.2): the device's Wi-Fi status as reported.
@@ -270,20 +297,23 @@ struct Provisioner::Private
         });
     }
 
-    void noteWifiStatus(const WifiStatus &status)
+    /// Records and emits a status; the return value as emitChecked().
+    bool noteWifiStatus(const WifiStatus &status)
     {
         lastWifiStatus = status;
-        Q_EMIT q->wifiStatusChanged(status);
+        return emitChecked([this, status] { Q_EMIT q->wifiStatusChanged(status); });
     }
 
     // ---- Wi-Fi provisioning (§9.1)
     void pollStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<WifiStatus> done)
     {
-        setStep(ProvisionStep::WaitingForConnection);
+        if (!setStep(ProvisionStep::WaitingForConnection))
+            return; // cancelled (the operation has ended) or the owner is gone
         readWifiStatus([this, deadline, opts, done](Result<WifiStatus> r) {
             if (!r)
                 return done(r.error());
-            noteWifiStatus(*r);
+            if (!noteWifiStatus(*r))
+                return; // a slot cancelled (the operation has ended) or destroyed the owner
             if (auto end = wifiOutcome(*r))
                 return done(*end);
             if (deadline.hasExpired())
@@ -294,12 +324,14 @@ struct Provisioner::Private
 
     void provisionWifi(const WifiCredentials &creds, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
-        setStep(ProvisionStep::SendingConfig);
+        if (!setStep(ProvisionStep::SendingConfig))
+            return;
         configRequest(codec::SetWifiConfig { creds }, [this, opts, done](Result<codec::ConfigResponse> r) {
             auto set = expectMessage<codec::SetWifiConfigResponse>(r, "RespSetWifiConfig", "SetConfig");
             if (!set)
                 return done(set.error());
-            setStep(ProvisionStep::Applying);
+            if (!setStep(ProvisionStep::Applying))
+                return;
             session.clearLinkClosed();
             lastWifiStatus.reset();
             configRequest(codec::ApplyWifiConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
@@ -308,7 +340,8 @@ struct Provisioner::Private
                 if (!apply)
                     return done(apply.error());
                 const QDeadlineTimer deadline(opts.connectTimeoutMs);
-                setStep(ProvisionStep::WaitingForConnection);
+                if (!setStep(ProvisionStep::WaitingForConnection))
+                    return;
                 later(opts.firstPollDelayMs,
                     [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
             });
@@ -323,11 +356,12 @@ struct Provisioner::Private
         std::function<Cb<ProvisionResult>(Cb<T>)> wrap)
     {
         if (auto e = validateWifiCredentials(creds)) {
-            const Error error = *e;
-            return run<T>([this, error](Cb<T> done) {
-                QMetaObject::invokeMethod(
-                    q, [done, error] { done(error); }, Qt::QueuedConnection);
-            });
+            // Nothing starts: the operation ends with the error from the event loop (the step stays).
+            bool started = false;
+            Promise<T> promise = start<T>(started);
+            if (started)
+                promise.finishLater(*e);
+            return promise.pending();
         }
         return runInSession<T>(
             [this, creds, opts, wrap](Cb<T> done) { provisionWifi(creds, opts, wrap(std::move(done))); });
@@ -451,7 +485,8 @@ struct Provisioner::Private
         if (info && info->protoVersion.isJson && !info->protoVersion.canScanWifi())
             return done(makeError(ErrorCode::VersionMismatch,
                 QStringLiteral("the device does not offer Wi-Fi scanning (no wifi_scan capability)")));
-        setStep(ProvisionStep::Scanning);
+        if (!setStep(ProvisionStep::Scanning))
+            return;
         // A blocking ScanStart answers when the radio is done: a longer timeout for that one exchange,
         // restored at its answer, or when a cancel drops the exchange's callback (and the override).
         std::shared_ptr<TimeoutOverride> timeout;
@@ -472,7 +507,8 @@ struct Provisioner::Private
 
     void scanThread(const ScanOptions &opts, Cb<QList<ThreadScanEntry>> done)
     {
-        setStep(ProvisionStep::Scanning);
+        if (!setStep(ProvisionStep::Scanning))
+            return;
         scanRequest(
             codec::ScanThreadStart { opts.blocking, 0 }, [this, opts, done](Result<codec::ScanResponse> r) {
                 auto st = expectMessage<codec::ScanThreadStartResponse>(
@@ -486,7 +522,8 @@ struct Provisioner::Private
     // ---- ctrl (§9.4)
     void ctrl(codec::CtrlCommand command, Cb<void> done)
     {
-        setStep(ProvisionStep::Control);
+        if (!setStep(ProvisionStep::Control))
+            return;
         session.request(
             kCtrl, codec::encodeCtrlRequest({ command }), [command, done](Result<QByteArray> plain) {
                 if (!plain)
@@ -506,21 +543,24 @@ struct Provisioner::Private
     // ---- Thread (§10)
     void provisionThread(const QByteArray &dataset, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
-        setStep(ProvisionStep::SendingConfig);
+        if (!setStep(ProvisionStep::SendingConfig))
+            return;
         configRequest(
             codec::SetThreadConfig { dataset }, [this, opts, done](Result<codec::ConfigResponse> r) {
                 auto set = expectMessage<codec::SetThreadConfigResponse>(
                     r, "RespSetThreadConfig", "SetThreadConfig");
                 if (!set)
                     return done(set.error());
-                setStep(ProvisionStep::Applying);
+                if (!setStep(ProvisionStep::Applying))
+                    return;
                 configRequest(
                     codec::ApplyThreadConfig {}, [this, opts, done](Result<codec::ConfigResponse> r) {
                         auto apply = expectMessage<codec::ApplyThreadConfigResponse>(
                             r, "RespApplyThreadConfig", "ApplyThreadConfig");
                         if (!apply)
                             return done(apply.error());
-                        setStep(ProvisionStep::WaitingForConnection);
+                        if (!setStep(ProvisionStep::WaitingForConnection))
+                            return;
                         const QDeadlineTimer deadline(opts.connectTimeoutMs);
                         later(opts.firstPollDelayMs,
                             [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
@@ -591,38 +631,28 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
     }
     d->session.clearLinkClosed();
 
-    for (;;) {
-        d->setStep(ProvisionStep::WaitingForConnection);
-        const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
-            cancel, [d](flow::StepCallback<WifiStatus> done) { d->readWifiStatus(std::move(done)); });
-        if (!owner)
-            co_return ownerGone;
-        if (!status) {
-            if (status.error().code == ErrorCode::Cancelled)
-                co_return status.error();
-            co_return unconfirmed(status.error());
-        }
-        d->noteWifiStatus(*status); // emits: a slot may cancel, or destroy the owner
-        if (!owner)
-            co_return ownerGone;
-        if (std::optional<Error> cancelled = cancel->takePending())
-            co_return *cancelled;
-        if (auto end = wifiOutcome(*status)) {
-            outcomeKnown = true;
-            if (!*end)
-                co_return end->error(); // the device told us: that is the result
-            co_return ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, end->value(),
-                std::nullopt };
-        }
-        if (deadline.hasExpired()) {
-            outcomeKnown = true;
-            co_return wifiTimeout(*status, opts);
-        }
-        const Result<void> waited = co_await flow::delay(cancel, owner.data(), opts.pollIntervalMs);
-        if (!owner)
-            co_return ownerGone;
-        if (!waited)
-            co_return waited.error();
+    // The same GetStatus polling as before the link closed (pollStatus()), awaited as one step: it
+    // reports every status and ends at a terminal state, the deadline, or an error.
+    const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
+        cancel, [d, deadline, opts](flow::StepCallback<WifiStatus> done) {
+            d->pollStatus(deadline, opts, std::move(done));
+        });
+    if (!owner)
+        co_return ownerGone;
+    if (status) {
+        outcomeKnown = true;
+        co_return ProvisionResult { ProvisionOutcome::ConfirmedAfterReconnect, *status, std::nullopt };
+    }
+    switch (status.error().code) {
+    case ErrorCode::Cancelled:
+        co_return status.error();
+    case ErrorCode::WifiAuthError:
+    case ErrorCode::WifiNetworkNotFound:
+    case ErrorCode::WifiConnectTimeout:
+        outcomeKnown = true; // the device told us (or kept connecting until the deadline): the result
+        co_return status.error();
+    default:
+        co_return unconfirmed(status.error());
     }
 }
 
@@ -643,6 +673,9 @@ Provisioner::~Provisioner()
 
 void Provisioner::setSecurityOptions(const SecurityOptions &options)
 {
+    // The session forgets its work in flight: the running operation, if any, ends with Cancelled.
+    if (d->current && !d->current->isFinished())
+        cancel();
     d->session.setSecurityOptions(options);
 }
 
@@ -664,15 +697,15 @@ ProvisionStep Provisioner::step() const
 void Provisioner::cancel()
 {
     const bool running = d->current && !d->current->isFinished();
+    ++d->operationToken; // work of the running operation that is past an emit stops there
     d->session.cancel();
-    d->setStep(ProvisionStep::Idle);
     const Error cancelled = makeError(ErrorCode::Cancelled, QStringLiteral("cancelled"));
     // A coroutine flow ends the operation itself, once it has unwound; a callback flow's callbacks
-    // were dropped with the session's work, so the operation ends here.
-    if (d->flowCancel->cancel(cancelled))
-        return;
-    if (running && d->failCurrent)
+    // were dropped with the session's work, so the operation ends here (from the event loop).
+    if (!d->flowCancel->cancel(cancelled) && running && d->failCurrent)
         d->failCurrent(cancelled);
+    // Last: a slot of stepChanged() may destroy this Provisioner.
+    (void)d->setStep(ProvisionStep::Idle);
 }
 
 Pending<DeviceInfo> *Provisioner::connectDevice()
@@ -745,7 +778,8 @@ Pending<void> *Provisioner::reprovisionWifi()
 Pending<QByteArray> *Provisioner::customRequest(const QString &endpoint, const QByteArray &data)
 {
     return d->runInSession<QByteArray>([this, endpoint, data](Private::Cb<QByteArray> done) {
-        d->setStep(ProvisionStep::Custom);
+        if (!d->setStep(ProvisionStep::Custom))
+            return;
         d->session.request(endpoint, data, std::move(done));
     });
 }

@@ -46,6 +46,23 @@ SecureSession::SecureSession(Transport *transport, QObject *parent)
 SecureSession::~SecureSession()
 {
     ++m_generation;
+    dropOwnExchange();
+}
+
+void SecureSession::dropOwnExchange()
+{
+    const bool own = m_exchanging;
+    m_exchanging = false;
+    if (own && m_transport && m_transport->isBusy())
+        m_transport->cancel(); // ends it with Cancelled: the callback is dropped (generation)
+}
+
+bool SecureSession::enter(ProvisionStep step)
+{
+    QPointer<SecureSession> self(this);
+    const quint64 generation = m_generation;
+    Q_EMIT stepEntered(step);
+    return self && self->m_generation == generation;
 }
 
 void SecureSession::setSecurityOptions(const SecurityOptions &options)
@@ -61,6 +78,8 @@ void SecureSession::setRandomSource(std::shared_ptr<RandomSource> rng)
 
 void SecureSession::reset()
 {
+    ++m_generation; // in-flight callbacks (which use m_security) are dropped
+    dropOwnExchange();
     m_valid = false;
     m_security.reset();
 }
@@ -68,13 +87,29 @@ void SecureSession::reset()
 void SecureSession::cancel()
 {
     ++m_generation;
-    m_transport->cancel();
+    m_exchanging = false;
+    if (m_transport)
+        m_transport->cancel();
     m_valid = false;
 }
 
 void SecureSession::exchange(const QString &endpoint, const QByteArray &request, Callback<QByteArray> done)
 {
-    m_transport->exchange(endpoint, request, guarded(std::move(done)));
+    if (!m_transport) {
+        QMetaObject::invokeMethod(this, guarded([done] {
+            done(makeError(ErrorCode::Internal, QStringLiteral("the transport is gone")));
+        }),
+            Qt::QueuedConnection);
+        return;
+    }
+    m_exchanging = true;
+    QPointer<SecureSession> self(this);
+    auto deliver = guarded(std::move(done));
+    m_transport->exchange(endpoint, request, [self, deliver](Result<QByteArray> response) {
+        if (self)
+            self->m_exchanging = false;
+        deliver(std::move(response));
+    });
 }
 
 void SecureSession::request(const QString &endpoint, const QByteArray &plaintext, Callback<QByteArray> done)
@@ -172,7 +207,8 @@ void SecureSession::handshakeStep(const QByteArray &request, int roundTrip, Call
 
 void SecureSession::handshake(Callback<void> done)
 {
-    Q_EMIT stepEntered(ProvisionStep::Handshake);
+    if (!enter(ProvisionStep::Handshake))
+        return; // a slot cancelled or reset the session: the work is dropped
     m_valid = false;
     m_linkClosed = false;
     Result<QByteArray> first = m_security->begin();
@@ -186,7 +222,8 @@ void SecureSession::handshake(Callback<void> done)
 
 void SecureSession::open(Callback<DeviceInfo> done)
 {
-    Q_EMIT stepEntered(ProvisionStep::ReadingVersion);
+    if (!enter(ProvisionStep::ReadingVersion))
+        return; // a slot cancelled or reset the session: the work is dropped
     exchange(kProtoVer, kVersionRequest, [this, done](Result<QByteArray> body) {
         if (!body)
             return done(body.error());

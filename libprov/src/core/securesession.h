@@ -25,20 +25,22 @@ bool isLinkError(ErrorCode code);
 /// 0/1/2 handshake on prov-session (§4, §5.1, §8.3), the encrypted request path (§5.2, §8.4) and the
 /// re-handshake after a link or decrypt error. It knows nothing of Wi-Fi, scans or Thread.
 ///
-/// Every callback is called at most once, from the event loop; after cancel() or the destruction of the
-/// session, callbacks of work already started are dropped (never called). One request at a time, like
-/// the transport under it.
+/// Every callback is called at most once, from the event loop; after cancel(), reset() or the
+/// destruction of the session, callbacks of work already started are dropped (never called), also when
+/// that happens in a slot of stepEntered() emitted by the operation itself. One request at a time, like
+/// the transport under it. The session cancels its own in-flight exchange on reset() and destruction,
+/// so the transport is never left busy with a request nobody waits for.
 class SecureSession : public QObject
 {
     Q_OBJECT
 public:
     template <typename T> using Callback = std::function<void(Result<T>)>;
 
-    /// `transport` is not owned and must outlive the session.
+    /// `transport` is not owned; if it goes first, the session's requests fail (Internal).
     explicit SecureSession(Transport *transport, QObject *parent = nullptr);
     ~SecureSession() override;
 
-    Transport *transport() const { return m_transport; }
+    Transport *transport() const { return m_transport.data(); }
 
     /// Secrets for the next handshake; forgets the current session. Never logged.
     void setSecurityOptions(const SecurityOptions &options);
@@ -64,7 +66,8 @@ public:
     /// session for a new handshake (ensure() redoes it).
     void request(const QString &endpoint, const QByteArray &plaintext, Callback<QByteArray> done);
 
-    /// Forgets the scheme and the session: the next ensure() starts with proto-ver.
+    /// Forgets the scheme and the session: the next ensure() starts with proto-ver. Work in flight is
+    /// dropped (its callbacks are never called) and the session's own exchange is cancelled.
     void reset();
     /// Marks the session for a new handshake.
     void invalidate() { m_valid = false; }
@@ -77,7 +80,8 @@ public:
     bool linkClosed() const { return m_linkClosed; }
     void clearLinkClosed() { m_linkClosed = false; }
 
-    /// Wraps `f` so that it is dropped if cancel() ran or the session was destroyed meanwhile.
+    /// Wraps `f` so that it is dropped if cancel() or reset() ran or the session was destroyed after
+    /// this call.
     template <typename F> auto guarded(F f) const
     {
         const quint64 generation = m_generation;
@@ -93,19 +97,26 @@ Q_SIGNALS:
     void stepEntered(prov::ProvisionStep step);
 
 private:
+    /// Emits stepEntered(step); false if a slot cancelled, reset or destroyed the session meanwhile
+    /// (the caller then drops its work and touches nothing).
+    bool enter(ProvisionStep step);
+    /// Cancels the transport's exchange if it is this session's own (in flight).
+    void dropOwnExchange();
     void exchange(const QString &endpoint, const QByteArray &request, Callback<QByteArray> done);
     void handshake(Callback<void> done);
     void handshakeStep(const QByteArray &request, int roundTrip, Callback<void> done);
     Result<std::unique_ptr<ClientSecurity>> makeSecurity(const ProtoVersion &pv, DeviceInfo &out) const;
 
-    Transport *m_transport = nullptr;
+    QPointer<Transport> m_transport;
     SecurityOptions m_options;
     std::shared_ptr<RandomSource> m_rng;
     std::unique_ptr<ClientSecurity> m_security;
     std::optional<DeviceInfo> m_info;
     bool m_valid = false;
     bool m_linkClosed = false;
-    quint64 m_generation = 0; ///< bumped by cancel(): stale callbacks see a new value
+    bool m_exchanging = false; ///< an exchange this session started is in flight
+    quint64 m_generation = 0; ///< bumped by cancel(), reset(), the destructor: stale callbacks see a new
+                              ///< value
 };
 
 } // namespace prov
