@@ -6,21 +6,26 @@
 #include "core/flow.h"
 
 #include <QCoroTask>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QTest>
 #include <QThread>
+
+#include <atomic>
 
 using namespace prov;
 
 namespace {
 
-/// Awaits one step that `start` begins; records the result and the thread it resumed in.
+/// Awaits one step that `start` begins; records the result, then (release) the thread it resumed in,
+/// so a reader that sees the thread (acquire) also sees the whole result, whichever thread it is on.
 QCoro::Task<> awaitOnce(std::shared_ptr<flow::FlowCancel> cancel,
-    std::function<void(flow::StepCallback<int>)> start, std::optional<Result<int>> *out, QThread **resumedIn)
+    std::function<void(flow::StepCallback<int>)> start, std::optional<Result<int>> *out,
+    std::atomic<QThread *> *resumedIn)
 {
     const Result<int> r = co_await flow::awaitStep<int>(cancel, std::move(start));
-    *resumedIn = QThread::currentThread();
     *out = r;
+    resumedIn->store(QThread::currentThread(), std::memory_order_release);
 }
 
 } // namespace
@@ -31,6 +36,7 @@ class TestFlow : public QObject
 private Q_SLOTS:
     void aCancelSettlesTheStepAtOnce();
     void aCancelResumesInTheOwnersThread();
+    void delayEndsAfterItsTimeOrAtACancel();
 };
 
 void TestFlow::aCancelSettlesTheStepAtOnce()
@@ -38,7 +44,7 @@ void TestFlow::aCancelSettlesTheStepAtOnce()
     auto cancel = std::make_shared<flow::FlowCancel>();
     flow::StepCallback<int> deliver;
     std::optional<Result<int>> out;
-    QThread *resumedIn = nullptr;
+    std::atomic<QThread *> resumedIn { nullptr };
     QCoro::Task<> task = awaitOnce(
         cancel, [&deliver](flow::StepCallback<int> done) { deliver = std::move(done); }, &out, &resumedIn);
     QVERIFY(deliver);
@@ -58,7 +64,7 @@ void TestFlow::aCancelResumesInTheOwnersThread()
     anchor.moveToThread(&worker);
     std::shared_ptr<flow::FlowCancel> cancel;
     std::optional<Result<int>> out;
-    QThread *resumedIn = nullptr;
+    std::atomic<QThread *> resumedIn { nullptr };
     std::optional<QCoro::Task<>> task;
     // The owner lives in the worker: its FlowCancel is created there, the flow starts there and the
     // cancel comes from there.
@@ -71,8 +77,8 @@ void TestFlow::aCancelResumesInTheOwnersThread()
             cancel->cancel(makeError(ErrorCode::Cancelled, QStringLiteral("test")));
         },
         Qt::BlockingQueuedConnection);
-    QTRY_VERIFY_WITH_TIMEOUT(resumedIn != nullptr, 1000);
-    QCOMPARE(resumedIn, &worker);
+    QTRY_VERIFY_WITH_TIMEOUT(resumedIn.load(std::memory_order_acquire) != nullptr, 1000);
+    QCOMPARE(resumedIn.load(std::memory_order_acquire), &worker);
     QVERIFY(out && !*out);
     QMetaObject::invokeMethod(
         &anchor,
@@ -83,6 +89,32 @@ void TestFlow::aCancelResumesInTheOwnersThread()
         Qt::BlockingQueuedConnection);
     worker.quit();
     worker.wait();
+}
+
+void TestFlow::delayEndsAfterItsTimeOrAtACancel()
+{
+    QObject context;
+    auto cancel = std::make_shared<flow::FlowCancel>();
+    std::optional<Result<void>> out;
+    auto wait = [](std::shared_ptr<flow::FlowCancel> c, QObject *ctx, int ms,
+                    std::optional<Result<void>> *result) -> QCoro::Task<> {
+        *result = co_await flow::delay(std::move(c), ctx, ms);
+    };
+
+    QElapsedTimer clock;
+    clock.start();
+    QCoro::Task<> elapsed = wait(cancel, &context, 50, &out);
+    QVERIFY(!out);
+    QTRY_VERIFY_WITH_TIMEOUT(out.has_value(), 5000);
+    QVERIFY(*out);
+    QVERIFY(clock.elapsed() >= 50);
+
+    out.reset();
+    QCoro::Task<> cancelled = wait(cancel, &context, 60000, &out);
+    QVERIFY(cancel->cancel(makeError(ErrorCode::Cancelled, QStringLiteral("test"))));
+    QTRY_VERIFY_WITH_TIMEOUT(out.has_value(), 5000); // long before the 60 s
+    QVERIFY(!*out);
+    QCOMPARE(out->error().code, ErrorCode::Cancelled);
 }
 
 QTEST_GUILESS_MAIN(TestFlow)

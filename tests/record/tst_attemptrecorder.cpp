@@ -437,6 +437,19 @@ void TestAttemptRecorder::destroyedRecorderEndsOpenAttempt()
     QCOMPARE(a.end->outcome, RecordOutcome::Failed);
     QCOMPARE(a.end->failureCode, int(result.error().code));
     QCOMPARE(a.writesAfterFinish, 0);
+
+    // A failure followed by a success is history: Cancelled.
+    openLink();
+    const QString recovered = m_recorder->operationStarted();
+    auto *missing = m_provisioner->customRequest(QStringLiteral("no-such-endpoint"), "x");
+    m_recorder->watchCustom(missing, QStringLiteral("no-such-endpoint"), "x", true);
+    QVERIFY(!missing->waitForResult(kWaitMs));
+    auto *present = m_provisioner->customRequest(QStringLiteral("custom-data"), "hello");
+    m_recorder->watchCustom(present, QStringLiteral("custom-data"), "hello", true);
+    QVERIFY(present->waitForResult(kWaitMs));
+    m_recorder.reset();
+    QVERIFY(m_sink->attempts.value(recovered).end);
+    QCOMPARE(m_sink->attempts.value(recovered).end->outcome, RecordOutcome::Cancelled);
 }
 
 void TestAttemptRecorder::anotherDeviceForgetsTheSsid()

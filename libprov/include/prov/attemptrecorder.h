@@ -59,8 +59,8 @@ public:
 
     /// `sink` is not owned and may be null (nothing is recorded); it must outlive the recorder.
     explicit AttemptRecorder(RecordSink *sink, QObject *parent = nullptr);
-    /// Ends an open attempt: Failed with the last error of an operation of that attempt, else
-    /// Cancelled ("recorder closed before the attempt ended"). Owners that know better call
+    /// Ends an open attempt: Failed with the error of the attempt's last operation when that one
+    /// failed, else Cancelled ("recorder closed before the attempt ended"). Owners that know better call
     /// finishAttempt() first.
     ~AttemptRecorder() override;
 
@@ -119,7 +119,7 @@ private:
     QElapsedTimer m_phaseClock;
     /// The SSID of the last provision() (kept for later attempts on the same device, as before).
     QByteArray m_ssid;
-    /// The last failure of an operation of the open attempt (for the destructor's ending).
+    /// The failure of the open attempt's last operation, if it failed (for the destructor's ending).
     std::optional<Error> m_lastError;
 };
 

@@ -606,8 +606,10 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
     // Scoped clean-up, on every way out: a flow that ends without an outcome (cancelled, owner gone)
     // drops the link it opened, as cancel() promises, even when it was waiting between two polls.
     bool outcomeKnown = false;
-    const auto cleanup = qScopeGuard([&outcomeKnown, transport] {
-        if (!outcomeKnown && transport) {
+    // When the owner is gone, its destructor dropped the link already: a late reset here could hit
+    // the exchange of whoever uses the transport next.
+    const auto cleanup = qScopeGuard([&outcomeKnown, transport, owner] {
+        if (!outcomeKnown && transport && owner) {
             qCInfo(lcProvSession) << "confirmation ended without an outcome: dropping the link";
             transport->resetSession();
         }
@@ -668,7 +670,12 @@ Provisioner::~Provisioner()
 {
     // A coroutine flow that awaits a step resumes (from the event loop) with Cancelled, sees that its
     // owner is gone and unwinds; callbacks of work in flight are dropped with the session.
-    d->flowCancel->cancel(makeError(ErrorCode::Cancelled, QStringLiteral("the Provisioner was destroyed")));
+    const bool flowRan = d->flowCancel->cancel(
+        makeError(ErrorCode::Cancelled, QStringLiteral("the Provisioner was destroyed")));
+    // The flow unwinds later, without an owner: drop the link it opened now (cancel()'s promise), so
+    // its clean-up never reaches the transport once a new owner uses it.
+    if (flowRan && d->transport())
+        d->transport()->resetSession();
 }
 
 void Provisioner::setSecurityOptions(const SecurityOptions &options)

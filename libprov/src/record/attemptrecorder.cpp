@@ -117,7 +117,9 @@ void AttemptRecorder::operationEnded(
     // never touch the attempt that is open now.
     if (m_attemptId.isEmpty() || attemptId != m_attemptId)
         return;
-    if (error && error->code != ErrorCode::Cancelled)
+    if (!error)
+        m_lastError.reset(); // the last operation succeeded: an earlier failure is history
+    else if (error->code != ErrorCode::Cancelled)
         m_lastError = error;
     // Facts after proto-ver: a connect that failed (no session) records none.
     const bool connected = operation != Operation::Connect || !error;
