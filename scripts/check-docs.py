@@ -7,8 +7,8 @@
    6), else in docs/protocol.md (the default: a bare §N.M in the code cites docs/protocol.md), whose
    numbered list items never count as sections. "RFC nnnn §x" is skipped. Lists such as
    "§4.11, §4.13" and "§5, §8" inherit the document of their first member.
-2. No tracked text file names an absolute path of a build machine (/work/, /root/, /home/<user>/),
-   except the made-up display paths listed in ALLOWED_PATHS.
+2. No tracked text file names an absolute path of a build machine (under the work folder, root's home
+   or a user's home), except the made-up display paths listed in ALLOWED_PATHS.
 3. Every docs/*.md that a tracked file names exists.
 Exit 1 with one line per problem."""
 import pathlib, re, subprocess, sys
