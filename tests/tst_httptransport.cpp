@@ -2,8 +2,11 @@
 // HttpTransport against a scripted HTTP peer on 127.0.0.1 (ephemeral port): the exact cookie rules
 // of docs/protocol.md §6.3, the body limits of §6.2 and the error classification of §6.4.
 
+#include "prov/device.h"
+#include "prov/httpdeviceserver.h"
 #include "prov/httptransport.h"
 #include "transport/httpmessage.h"
+#include "transport/tcpquickack.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -126,6 +129,8 @@ private Q_SLOTS:
     void missingEndpointGivesHttpStatus();
     void allowsOneExchangeAtATime();
     void cancelEndsTheExchangeOnce();
+    void keepsAliveAgainstSplitDeviceWrites();
+    void armsQuickAckOnAConnectedSocket();
 };
 
 void TestHttpTransport::sendsExactlyTheSessionCookieBack()
@@ -336,6 +341,55 @@ void TestHttpTransport::cancelEndsTheExchangeOnce()
     QVERIFY(error);
     QCOMPARE(error->code, ErrorCode::Cancelled);
     QVERIFY(!t.isBusy());
+}
+
+// HttpDeviceServer writes like esp_http_server: status line, headers and body as separate sends with
+// Nagle on (§6.2). Ten requests on one keep-alive connection must all parse and keep the one session.
+// The latency this costs without TCP_QUICKACK is measured in bench/bench_http_latency.cpp, not here.
+void TestHttpTransport::keepsAliveAgainstSplitDeviceWrites()
+{
+    DeviceConfig config;
+    config.secVer = 0;
+    auto device = SimulatedDevice::create(config);
+    QVERIFY(device);
+    HttpDeviceServer server(device.value().get());
+    QVERIFY2(server.listen(QHostAddress::LocalHost, 0), qPrintable(server.errorString()));
+    QStringList handled;
+    connect(&server, &HttpDeviceServer::requestHandled, this, [&handled](const QString &s) { handled << s; });
+
+    HttpTransport t(QStringLiteral("127.0.0.1"), server.port());
+    QSignalSpy resets(&t, &Transport::sessionReset);
+    QByteArray first;
+    QByteArray cookie;
+    for (int i = 0; i < 10; ++i) {
+        const Result<QByteArray> r = exchange(t, QStringLiteral("proto-ver"), "---");
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        QVERIFY(!r.value().isEmpty());
+        if (i == 0) {
+            first = r.value();
+            cookie = t.sessionCookie();
+            QVERIFY(cookie.startsWith("session="));
+        }
+        QCOMPARE(r.value(), first);
+        QCOMPARE(t.sessionCookie(), cookie); // one session: the device never sent a new cookie
+    }
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(handled.size(), 10);
+}
+
+void TestHttpTransport::armsQuickAckOnAConnectedSocket()
+{
+    QVERIFY(!tcp::armQuickAck(-1));
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QVERIFY(socket.waitForConnected(5000));
+#ifdef Q_OS_LINUX
+    QVERIFY(tcp::armQuickAck(socket.socketDescriptor()));
+#else
+    QVERIFY(!tcp::armQuickAck(socket.socketDescriptor())); // documented no-op
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestHttpTransport)

@@ -29,6 +29,11 @@ namespace prov {
 /// - HttpStatus: a non-200 status (404: endpoint missing on this firmware, 405);
 /// - MalformedMessage: an unparseable HTTP response or one over 64 KiB;
 /// - PayloadTooLarge: request body > 4096 B (§6.2), InvalidArgument: empty body.
+///
+/// Latency: the device writes each response in several small parts with Nagle on (§6.2). On Linux
+/// the transport re-arms `TCP_QUICKACK` on connect and after every read, so no part waits for a
+/// delayed ACK (about 40 ms per request otherwise; docs/performance.md). Elsewhere the system's ACK
+/// timing applies.
 class HttpTransport : public Transport
 {
     Q_OBJECT

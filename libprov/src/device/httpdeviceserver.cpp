@@ -118,7 +118,20 @@ void HttpDeviceServer::Private::send(QTcpSocket *socket, int status, const QByte
     QList<QPair<QByteArray, QByteArray>> headers { { "Content-Type", "text/html" } };
     if (!setCookie.isEmpty())
         headers.append({ "Set-Cookie", setCookie });
-    socket->write(http::serialize("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason, headers, body));
+    const QByteArray statusLine = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason;
+    const QByteArray wire = http::serialize(statusLine, headers, body);
+    // Write the way esp_http_server does (§6.2): the status line, the headers and the body as
+    // separate send() calls, Nagle left on. flush() hands each part to the kernel on its own, so a
+    // client that delays its ACKs sees the same stalls as against a real device.
+    const qsizetype statusBytes = statusLine.size() + 2; // with its CRLF
+    const qsizetype headerBytes = wire.size() - body.size() - statusBytes;
+    for (const QByteArray &part :
+        { wire.left(statusBytes), wire.mid(statusBytes, headerBytes), wire.right(body.size()) }) {
+        if (part.isEmpty())
+            continue;
+        socket->write(part);
+        socket->flush();
+    }
 }
 
 void HttpDeviceServer::Private::reboot(int offlineMs)

@@ -3,6 +3,7 @@
 
 #include "core/logging.h"
 #include "transport/httpmessage.h"
+#include "transport/tcpquickack.h"
 
 #include <QTcpSocket>
 
@@ -138,6 +139,7 @@ void HttpTransport::sendRequest(const QString &endpoint, const QByteArray &body)
     openSocket();
     connect(d->socket, &QTcpSocket::connected, this, [this, wire] {
         d->connected = true;
+        tcp::armQuickAck(d->socket->socketDescriptor()); // §6.2: split response writes, see below
         d->socket->write(wire);
     });
     qCDebug(lcProvHttp) << "connecting to" << address();
@@ -149,6 +151,10 @@ void HttpTransport::handleReadyRead()
     if (!d->socket)
         return;
     const QByteArray bytes = d->socket->readAll();
+    // The device writes a response in parts with Nagle on (§6.2): acknowledge each part at once,
+    // or the next part waits for our delayed ACK (~40 ms on Linux). The kernel drops the flag by
+    // itself, so it is set again after every read.
+    tcp::armQuickAck(d->socket->socketDescriptor());
     if (d->phase == Private::Phase::Idle)
         return; // unsolicited bytes: ignore (the exchange was cancelled or timed out)
     switch (d->parser.feed(bytes)) {
