@@ -273,6 +273,17 @@ private Q_SLOTS:
         QVERIFY2(r.error().detail.startsWith(quoted), qPrintable(r.error().detail));
     }
 
+    void newerSchemaReportedAsSchema()
+    {
+        QJsonObject o = goodProfile();
+        o.insert(QStringLiteral("schema"), 2);
+        o.insert(QStringLiteral("fixture"), QStringLiteral("tray-b"));
+        const auto r = ProductProfile::fromJson(QJsonDocument(o).toJson());
+        QVERIFY(!r.has_value());
+        QVERIFY2(
+            r.error().detail.startsWith(QLatin1String("\"schema\" must be 1")), qPrintable(r.error().detail));
+    }
+
     void rssiMessage()
     {
         const auto r = ProductProfile::fromJson(withPatch(QStringLiteral("match/min_rssi_dbm"), "5"));

@@ -465,13 +465,15 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
 {
     if (Fail f = findSecret(root, {}))
         return f;
+    // The schema first: a newer file's new fields are reported as a newer schema, not as unknown keys.
+    const QJsonValue schema = root.value(QLatin1String("schema"));
+    if (!schema.isDouble() || schema.toDouble() != ProductProfile::kSchemaVersion)
+        return fieldError(QStringLiteral("schema"),
+            QStringLiteral("must be %1 (the profile schema version this build reads)")
+                .arg(ProductProfile::kSchemaVersion));
     if (Fail f = onlyKeys(root, {},
             { "schema", "name", "id", "version", "match", "security", "firmware", "network", "custom_steps",
                 "after_apply", "retry", "lanes" }))
-        return f;
-    int schema = 0;
-    if (Fail f = readInt(
-            root, {}, "schema", true, ProductProfile::kSchemaVersion, ProductProfile::kSchemaVersion, schema))
         return f;
     if (Fail f = readString(root, {}, "name", true, p.name))
         return f;
