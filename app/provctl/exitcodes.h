@@ -16,10 +16,11 @@ enum ExitCode : int {
     Timeout = 11, ///< Timeout
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
-    Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage
+    Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage, FirmwareMismatch
     /// AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link security)
     Authentication = 30,
-    Handshake = 31, ///< HandshakeFailed, DecryptFailed (device not authentic or corrupt data)
+    /// HandshakeFailed, DecryptFailed (device not authentic or corrupt data), SecurityDowngrade
+    Handshake = 31,
     WifiAuth = 40, ///< WifiAuthError (wrong Wi-Fi passphrase)
     WifiNotFound = 41, ///< WifiNetworkNotFound
     DeviceRejected = 42, ///< DeviceRejected (non-Success status)
@@ -50,12 +51,14 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::VersionMismatch:
     case ErrorCode::MalformedMessage:
     case ErrorCode::UnexpectedMessage:
+    case ErrorCode::FirmwareMismatch:
         return Protocol;
     case ErrorCode::PairingRequired:
     case ErrorCode::AuthenticationFailed:
         return Authentication;
     case ErrorCode::HandshakeFailed:
     case ErrorCode::DecryptFailed:
+    case ErrorCode::SecurityDowngrade:
         return Handshake;
     case ErrorCode::WifiAuthError:
         return WifiAuth;

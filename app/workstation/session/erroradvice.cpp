@@ -151,6 +151,11 @@ constexpr std::array kTable {
         QT_TRANSLATE_NOOP("ErrorAdvice",
             "An answer failed its integrity check (interference or another client). Retry: the "
             "workstation redoes the handshake automatically.") },
+    Row { ErrorCode::SecurityDowngrade, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Security too weak"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device offers a weaker security scheme than the product profile requires. Check that "
+            "this is the right product and firmware; do not lower the profile's minimum.") },
     Row { ErrorCode::WifiAuthError, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong Wi-Fi password"),
         QT_TRANSLATE_NOOP("ErrorAdvice",
@@ -179,6 +184,10 @@ constexpr std::array kTable {
         QT_TRANSLATE_NOOP("ErrorAdvice",
             "The device kept trying to join the Thread network until the timeout: check that a "
             "border router is in range and the dataset is current, then retry.") },
+    Row { ErrorCode::FirmwareMismatch, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong firmware"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device's firmware version does not match the product profile. Put the device aside "
+            "for reflashing, or pick the profile for this firmware.") },
     Row { ErrorCode::InvalidArgument, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
         QT_TRANSLATE_NOOP("ErrorAdvice",

@@ -43,6 +43,8 @@ enum class ErrorCode : int {
     HandshakeFailed = 30,
     AuthenticationFailed = 31, ///< The device rejected our PoP / SRP password.
     DecryptFailed = 32, ///< AES-GCM tag mismatch or cipher failure on a response.
+    /// The device offers a lower sec_ver than the product profile's `security.min_sec_ver` (§4).
+    SecurityDowngrade = 33,
     // device outcomes
     WifiAuthError = 40, ///< The device could not join: wrong passphrase (§9.2 AuthError).
     WifiNetworkNotFound = 41, ///< The device could not find the SSID (§9.2 NetworkNotFound).
@@ -52,6 +54,8 @@ enum class ErrorCode : int {
     ThreadAttachFailed = 44, ///< Thread attach failed (DatasetInvalid / ThreadNetworkNotFound, §10).
     /// The device stayed "Attaching" past the client's overall timeout (§10; Thread's WifiConnectTimeout).
     ThreadAttachTimeout = 45,
+    /// The device's firmware (proto-ver application version, §5) does not match the product profile.
+    FirmwareMismatch = 46,
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.

@@ -38,6 +38,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("authentication_failed");
     case ErrorCode::DecryptFailed:
         return QStringLiteral("decrypt_failed");
+    case ErrorCode::SecurityDowngrade:
+        return QStringLiteral("security_downgrade");
     case ErrorCode::WifiAuthError:
         return QStringLiteral("wifi_auth_error");
     case ErrorCode::WifiNetworkNotFound:
@@ -50,6 +52,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("thread_attach_failed");
     case ErrorCode::ThreadAttachTimeout:
         return QStringLiteral("thread_attach_timeout");
+    case ErrorCode::FirmwareMismatch:
+        return QStringLiteral("firmware_mismatch");
     case ErrorCode::InvalidArgument:
         return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled:
