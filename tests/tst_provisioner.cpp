@@ -65,12 +65,27 @@ WifiCredentials homeNetwork()
 }
 
 /// One device, its transport and a Provisioner on it.
+DeviceConfig withFaults(DeviceConfig config, QList<FaultSpec> faults)
+{
+    config.faults = std::move(faults);
+    return config;
+}
+
+/// A Security 2 device whose station stays Connecting after Apply.
+DeviceConfig stuckConnecting()
+{
+    DeviceConfig config = deviceConfig(2);
+    config.radio.connectDelayMs = 60000; // the station stays Connecting
+    return config;
+}
+
 struct Rig
 {
     explicit Rig(int secVer = 2, QList<FaultSpec> faults = {})
+        : Rig(withFaults(deviceConfig(secVer), std::move(faults)))
+    { }
+    explicit Rig(const DeviceConfig &config)
     {
-        DeviceConfig config = deviceConfig(secVer);
-        config.faults = std::move(faults);
         auto created = SimulatedDevice::create(config);
         if (!created)
             qFatal("SimulatedDevice: %s", qPrintable(created.error().toString()));
@@ -295,15 +310,8 @@ void TestProvisioner::cancelDuringTheConfirmationUnwindsAndEndsOnce()
 
 void TestProvisioner::cancelBetweenConfirmationPollsUnwindsAndEndsOnce()
 {
-    Rig rig;
-    rig.device.reset();
-    DeviceConfig config = deviceConfig(2);
-    config.radio.connectDelayMs = 60000; // the station stays Connecting
-    rig.device = std::move(SimulatedDevice::create(config).value());
-    rig.transport = std::make_unique<SimTransport>(rig.device.get());
+    Rig rig(stuckConnecting());
     rig.transport->closeLinkAfterApply = true;
-    rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
-    rig.provisioner->setSecurityOptions(credentials());
 
     ProvisionOptions options = fastPolling();
     options.pollIntervalMs = 50;
@@ -366,15 +374,8 @@ void TestProvisioner::queuedCancelBeforeAZeroDelayPollIsNotLost()
     // queued from the wifiStatusChanged slot; the cancel wins (one end, Cancelled, no GetStatus after
     // it, the link dropped). The flow-level half of this (a cancel settles an awaiting step at once,
     // before a timer that fires later) is tst_flow's aCancelSettlesTheStepAtOnce.
-    Rig rig;
-    rig.device.reset();
-    DeviceConfig config = deviceConfig(2);
-    config.radio.connectDelayMs = 60000; // the station stays Connecting
-    rig.device = std::move(SimulatedDevice::create(config).value());
-    rig.transport = std::make_unique<SimTransport>(rig.device.get());
+    Rig rig(stuckConnecting());
     rig.transport->closeLinkAfterApply = true;
-    rig.provisioner = std::make_unique<Provisioner>(rig.transport.get());
-    rig.provisioner->setSecurityOptions(credentials());
 
     ProvisionOptions options = fastPolling();
     options.pollIntervalMs = 0;
