@@ -10,7 +10,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QObject>
-
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -30,6 +30,10 @@ struct SecurityOptions
     QByteArray pop; ///< Security 1 PoP (ignored when the device says "no_pop", §13 item 8).
     QByteArray username; ///< Security 2 username (the examples use "wifiprov").
     QByteArray password; ///< Security 2 password (often called PoP in QR codes).
+    /// Checked after proto-ver and before the handshake, so nothing derived from a secret has been
+    /// sent yet: an error it returns ends connectDevice() with that error (a product line refuses a
+    /// lower sec_ver with SecurityDowngrade, a wrong firmware with FirmwareMismatch). Empty: no check.
+    std::function<std::optional<Error>(const ProtoVersion &)> versionGuard;
 };
 
 /// What connectDevice() learnt.
@@ -141,7 +145,8 @@ public:
     /// Randomness for key generation (tests inject a deterministic source).
     void setRandomSource(std::shared_ptr<RandomSource> rng);
 
-    /// proto-ver, then the handshake. Errors: VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
+    /// proto-ver, SecurityOptions::versionGuard, then the handshake. Errors: those of the guard,
+    /// VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
     /// InvalidArgument (Security 2 without username/password), AuthenticationFailed (the device
     /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage,
     /// DeviceRefused (the device refused the handshake: scheme mismatch), and the transport's.
