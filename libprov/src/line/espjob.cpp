@@ -242,11 +242,15 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     // Connect: proto-ver, the profile's guards, the handshake.
     self->setProgress(QStringLiteral("connect"), 5);
     recorder.operationStarted();
-    const Result<DeviceInfo> info = co_await operation<DeviceInfo>(cancel, [self, provisioner] {
+    // Each awaiter is a named local: GCC 12 destroys non-trivial temporaries of a co_await
+    // full-expression twice, which corrupted a QPointer's reference count.
+    EspJob *job = self.data();
+    auto connecting = operation<DeviceInfo>(cancel, [job, provisioner] {
         Pending<DeviceInfo> *op = provisioner->connectDevice();
-        self->m_recorder.watch(op, AttemptRecorder::Operation::Connect);
+        job->m_recorder.watch(op, AttemptRecorder::Operation::Connect);
         return op;
     });
+    const Result<DeviceInfo> info = co_await connecting;
     if (!self)
         co_return gone;
     if (!info)
@@ -254,11 +258,12 @@ QCoro::Task<Result<JobResult>> EspJob::run(
 
     if (request.resetFirst) {
         recorder.operationStarted();
-        const Result<void> reset = co_await operation<void>(cancel, [self, provisioner] {
+        auto resetting = operation<void>(cancel, [job, provisioner] {
             Pending<void> *op = provisioner->resetWifi();
-            self->m_recorder.watch(op, AttemptRecorder::Operation::Control);
+            job->m_recorder.watch(op, AttemptRecorder::Operation::Control);
             return op;
         });
+        const Result<void> reset = co_await resetting;
         if (!self)
             co_return gone;
         if (!reset && reset.error().code == ErrorCode::Cancelled)
@@ -275,11 +280,12 @@ QCoro::Task<Result<JobResult>> EspJob::run(
             recorder.finishAttempt(RecordOutcome::Failed, payload.error());
             co_return payload.error();
         }
-        const Result<QByteArray> answer = co_await operation<QByteArray>(cancel, [&] {
+        auto calling = operation<QByteArray>(cancel, [job, provisioner, &step, &payload] {
             Pending<QByteArray> *op = provisioner->customRequest(step.endpoint, *payload);
-            self->m_recorder.watchCustom(op, step.endpoint, *payload, !step.secretPayload);
+            job->m_recorder.watchCustom(op, step.endpoint, *payload, !step.secretPayload);
             return op;
         });
+        const Result<QByteArray> answer = co_await calling;
         if (!self)
             co_return gone;
         std::optional<Error> failed = answer ? checkAnswer(step, i, *answer) : answer.error();
@@ -296,17 +302,19 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     ProvisionOptions options = request.provisionOptions;
     options.afterApplyLinkClosed = profile.afterApplyLinkClosed();
     recorder.operationStarted();
-    const Result<ProvisionResult> provisioned = co_await operation<ProvisionResult>(cancel, [&] {
+    auto provisioning = operation<ProvisionResult>(cancel, [job, provisioner, &credentials, &options] {
         Pending<ProvisionResult> *op = provisioner->provision(credentials, options);
-        self->m_recorder.watchProvision(op, credentials.ssid);
+        job->m_recorder.watchProvision(op, credentials.ssid);
         return op;
     });
+    const Result<ProvisionResult> provisioned = co_await provisioning;
     if (!self)
         co_return gone;
     if (std::optional<Error> failed = AttemptRecorder::provisionError(provisioned))
         co_return *failed; // the recorder ended the attempt from the same result
     self->setProgress(provisionStepName(ProvisionStep::Done), 100);
-    co_return JobResult { *provisioned, *info, AttemptRecorder::firmwareVersionOf(*info) };
+    JobResult result { *provisioned, *info, AttemptRecorder::firmwareVersionOf(*info) };
+    co_return result;
 }
 
 } // namespace

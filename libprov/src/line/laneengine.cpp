@@ -33,15 +33,6 @@ bool isActive(LineState state)
         || state == LineState::Aborting;
 }
 
-QString keyOf(const ProvisioningRecord &record)
-{
-    LineDevice d;
-    d.serviceName = record.start.serviceName;
-    d.address = record.start.address;
-    d.transport = transportKindFromName(record.start.transport).value_or(TransportKind::Ble);
-    return d.key();
-}
-
 } // namespace
 
 QString lineStateName(LineState state)
@@ -291,7 +282,7 @@ Status LaneEngine::offer(const LineDevice &device)
 void LaneEngine::schedule()
 {
     if (m_state != LineState::Running)
-        return;
+        return maybeEndBatch(); // draining or aborting ends once the last job has
     QHash<TransportKind, int> running;
     for (const auto &e : m_entries) {
         if (e->status.state == LineDeviceState::Running)
