@@ -58,18 +58,7 @@ struct AttemptStart
     QString serviceName; ///< device service name (e.g. "PROV_1A2B3C")
     QString transport; ///< "softap" | "ble"
     QString address; ///< "192.168.4.1:80" or a BLE address
-    QString batchId; ///< "" = not part of a batch
-    int lane = -1; ///< 0-based, -1 none
-    QString profileId;
-    QString profileVersion;
-    int attemptNumber = 1; ///< 1-based per device within a batch
 };
-
-// TEMP STUB (lane branch): replaced by the record branch's real batch API.
-enum class BatchState : int { Running = 0, Finished = 1, Aborted = 2 };
-struct BatchStart { QString batchId; qint64 startedAtMs = 0; QString station; QString operatorName; QString profileId; QString profileVersion; QByteArray profileJson; int lanes = 0; };
-struct BatchDevice { QString batchId; int position = 0; QString serviceName; QString transport; QString address; QString source; };
-struct BatchInfo { BatchStart start; BatchState state = BatchState::Running; qint64 finishedAtMs = 0; QList<BatchDevice> devices; };
 
 /// What the device told us about itself (proto-ver §2.3).
 struct DeviceFacts
@@ -128,7 +117,6 @@ struct RecordFilter
     QList<RecordOutcome> outcomes; ///< empty = all
     /// service name substring, case-insensitive (Unicode case folding); SQL wildcards are literal
     QString nameContains;
-    QString batchId; // TEMP STUB
     int limit = -1; ///< rows at most; -1 = all
     int offset = 0; ///< rows skipped
     bool newestFirst = true; ///< order by startedAtMs (then row id) descending

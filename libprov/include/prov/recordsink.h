@@ -37,9 +37,6 @@ public:
     virtual void addCustomCall(const QString &attemptId, const CustomCallEntry &call) = 0;
     /// Ends an attempt (`end.outcome` is never InProgress; `finishedAtMs` 0 means now).
     virtual void finishAttempt(const QString &attemptId, const AttemptEnd &end) = 0;
-    virtual void beginBatch(const BatchStart &) { } // TEMP STUB
-    virtual void addBatchDevice(const BatchDevice &) { } // TEMP STUB
-    virtual void finishBatch(const QString &, BatchState, qint64) { } // TEMP STUB
 
 protected:
     RecordSink() = default;
