@@ -65,8 +65,10 @@ public:
     ~AttemptRecorder() override;
 
     /// Who and what the next attempts are about: station, operator, service name, transport
-    /// ("softap"/"ble", transportKindName()) and address. `attemptId` and `startedAtMs` are ignored.
-    /// Another device (service name or address) also forgets the SSID of the last provision().
+    /// ("softap"/"ble", transportKindName()), address, and in a batch its id, the lane, the profile
+    /// id and version and the attempt number; every field but `attemptId` and `startedAtMs` (ignored)
+    /// is passed to RecordSink::beginAttempt() as given. Another device (service name or address)
+    /// also forgets the SSID of the last provision().
     void setIdentity(const AttemptStart &identity);
     /// The Provisioner whose steps time the phases and whose deviceInfo() gives the facts; not
     /// owned, may be null. A new one (a new link) forgets the facts of the old one.
