@@ -391,6 +391,90 @@ private Q_SLOTS:
         QCOMPARE(rows->size(), 3);
     }
 
+    /// The station stops mid-tray (the engine goes away with jobs running, the record is reopened as
+    /// after a crash): the batch is offered for resumption, the devices that succeeded are never
+    /// provisioned again, the others are, with their attempt numbers going on; no attempt is lost.
+    void resumeAfterStop()
+    {
+        Tray tray;
+        const int n = 8;
+        for (int i = 0; i < n; ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        QVERIFY(profile);
+        const QString path = m_store->path();
+        QString batchId;
+        {
+            LaneEngine engine;
+            engine.addJobKind(std::make_unique<EspJobKind>());
+            engine.setRecordSink(m_sink.get());
+            QVERIFY(engine.start(settingsFor(*profile)));
+            batchId = engine.batchId();
+            for (int i = 0; i < n; ++i)
+                QVERIFY(engine.offer(tray.lineDevice(i)));
+            QTRY_VERIFY_WITH_TIMEOUT(engine.counters().succeeded >= 3, 30000);
+            QVERIFY(engine.counters().running > 0);
+        } // the station stops: running attempts end Cancelled, the batch stays Running
+        m_sink.reset();
+        m_store.reset();
+        auto reopened = RecordStore::openSqlite(path);
+        QVERIFY(reopened);
+        m_store = std::move(reopened.value());
+        m_sink = std::make_unique<StoreRecordSink>(m_store.get());
+
+        auto unfinished = m_store->unfinishedBatches();
+        QVERIFY(unfinished);
+        QCOMPARE(unfinished->size(), 1);
+        QCOMPARE(unfinished->first().start.batchId, batchId);
+        auto resume = readBatchResume(*m_store, batchId);
+        QVERIFY2(resume, qPrintable(resume ? QString() : resume.error().toString()));
+        const int doneBefore = int(resume->succeeded.size());
+        QVERIFY(doneBefore >= 3);
+        QCOMPARE(resume->pending().size(), n - doneBefore);
+        QHash<QString, int> requestsBefore;
+        for (const auto &d : tray.devices)
+            requestsBefore[d->name] = d->requests;
+
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        BatchSettings other = settingsFor(*profile);
+        other.profile.version = QStringLiteral("4");
+        QVERIFY(!engine.resumeBatch(other, *resume)); // another profile version: refused
+        QVERIFY(engine.resumeBatch(settingsFor(*profile), *resume));
+        QCOMPARE(engine.batchId(), batchId);
+        QVERIFY(!engine.offer(tray.lineDevice(int(std::distance(tray.devices.begin(),
+            std::find_if(tray.devices.begin(), tray.devices.end(), [&](const auto &d) {
+                return resume->succeeded.contains(QStringLiteral("softap:") + d->name);
+            }))))));
+        engine.finish();
+        QVERIFY(waitForEnd(engine, 60000));
+        QCOMPARE(engine.counters().succeeded, n - doneBefore);
+
+        RecordFilter filter;
+        filter.batchId = batchId;
+        auto rows = m_store->query(filter);
+        QVERIFY(rows);
+        QHash<QString, int> provisioned;
+        QHash<QString, int> lastAttempt;
+        for (const ProvisioningRecord &r : *rows) {
+            QVERIFY(r.end.outcome != RecordOutcome::InProgress);
+            if (r.end.outcome == RecordOutcome::Provisioned)
+                ++provisioned[r.start.serviceName];
+            lastAttempt[r.start.serviceName] = std::max(lastAttempt.value(r.start.serviceName), r.start.attemptNumber);
+        }
+        for (const auto &d : tray.devices) {
+            QCOMPARE(provisioned.value(d->name), 1); // every device exactly once
+            if (resume->succeeded.contains(QStringLiteral("softap:") + d->name))
+                QCOMPARE(d->requests, requestsBefore.value(d->name)); // never touched again
+        }
+        // A device interrupted by the stop was tried again as attempt 2.
+        QVERIFY(std::any_of(lastAttempt.cbegin(), lastAttempt.cend(), [](int a) { return a == 2; }));
+        auto batch = m_store->batch(batchId);
+        QVERIFY(batch);
+        QCOMPARE(batch->state, BatchState::Finished);
+    }
+
     void offerIsRefusedWithReasons()
     {
         auto profile = ProductProfile::fromJson(profileJson(0, 2));

@@ -246,6 +246,7 @@ private:
     QList<QString> m_lanes; ///< device key per lane, "" when free
     std::vector<std::unique_ptr<Entry>> m_entries; ///< queue order
     QSet<QString> m_succeededBefore; ///< resumed batch: keys provisioned before the restart
+    QHash<QString, int> m_attemptsBefore; ///< resumed batch: attempts per key before the restart
     qint64 m_counter = 0; ///< `${counter}`: devices started in this batch
     QElapsedTimer m_clock; ///< since the batch started
     int m_ended = 0; ///< devices ended succeeded or failed, for the pace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "prov/laneengine.h"
 
+#include "prov/record.h"
 #include "prov/recordsink.h"
 
 #include "core/logging.h"
@@ -33,6 +34,15 @@ bool isActive(LineState state)
         || state == LineState::Aborting;
 }
 
+QString keyOf(const ProvisioningRecord &record)
+{
+    LineDevice d;
+    d.serviceName = record.start.serviceName;
+    d.address = record.start.address;
+    d.transport = transportKindFromName(record.start.transport).value_or(TransportKind::Ble);
+    return d.key();
+}
+
 } // namespace
 
 QString lineStateName(LineState state)
@@ -58,6 +68,33 @@ QList<LineDevice> BatchResume::pending() const
             out.append(d);
     }
     return out;
+}
+
+Result<BatchResume> readBatchResume(const RecordStore &store, const QString &batchId)
+{
+    Result<BatchInfo> info = store.batch(batchId);
+    if (!info)
+        return info.error();
+    if (info->state != BatchState::Running) {
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("batch %1 has already ended: nothing to resume").arg(batchId));
+    }
+    RecordFilter filter;
+    filter.batchId = batchId;
+    filter.withDetails = false;
+    filter.newestFirst = false;
+    Result<QList<ProvisioningRecord>> rows = store.query(filter);
+    if (!rows)
+        return rows.error();
+    BatchResume resume;
+    resume.batch = *info;
+    for (const ProvisioningRecord &row : *rows) {
+        const QString key = keyOf(row);
+        resume.attempts[key] = std::max(resume.attempts.value(key), row.start.attemptNumber);
+        if (row.end.outcome == RecordOutcome::Provisioned)
+            resume.succeeded.insert(key);
+    }
+    return resume;
 }
 
 struct LaneEngine::Entry
@@ -138,6 +175,7 @@ Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resum
     m_ended = 0;
     m_counter = 0;
     m_succeededBefore = resume ? resume->succeeded : QSet<QString>();
+    m_attemptsBefore = resume ? resume->attempts : QHash<QString, int>();
     m_clock.start();
 
     if (m_sink && !resume) {
@@ -158,11 +196,8 @@ Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resum
         for (const auto &[key, count] : resume->attempts.asKeyValueRange())
             m_counter += count;
         for (const LineDevice &device : resume->pending()) {
-            const int before = int(m_entries.size());
             if (Status s = offer(device); !s)
                 qCInfo(lcProvLine).noquote() << "not resumed:" << s.error().toString();
-            else if (int(m_entries.size()) > before)
-                m_entries.back()->status.attempts = resume->attempts.value(device.key());
         }
     }
     return {};
@@ -261,6 +296,7 @@ Status LaneEngine::offer(const LineDevice &device)
     s.rssiDbm = device.rssiDbm;
     s.source = device.source;
     s.position = int(m_entries.size());
+    s.attempts = m_attemptsBefore.value(key); // a resumed batch: the attempt numbers go on
     s.state = startable(*entry) ? LineDeviceState::Queued : LineDeviceState::Waiting;
     if (m_sink && device.source != QLatin1String("resume")) {
         BatchDevice bd;
