@@ -288,6 +288,19 @@ RadioOutcome radioState(
 }
 } // namespace
 
+std::optional<qint64> SimulatedDevice::wifiConnectedAtMs() const
+{
+    if (d->state == ManagerState::Started || !d->applied || !d->sinceApply.isValid())
+        return std::nullopt;
+    const qint64 reachedMs = qint64(std::max(0, m_config.radio.connectDelayMs))
+        + std::max(0, m_config.radio.dhcpDelayMs);
+    const RadioOutcome outcome = radioState(
+        m_config.radio, *d->applied, reachedMs, hasFault(FaultKind::NeverConnect));
+    if (outcome.status.state != WifiState::Connected)
+        return std::nullopt;
+    return d->sinceApply.msecsSinceReference() + reachedMs;
+}
+
 // ---- dispatch
 
 DeviceReply SimulatedDevice::handle(const QString &endpoint, const QByteArray &request)
