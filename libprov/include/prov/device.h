@@ -143,7 +143,8 @@ public:
     /// the monotonic clock of QElapsedTimer::msecsSinceReference() (Apply + connectDelayMs +
     /// dhcpDelayMs). nullopt before an Apply, after a reboot, or when the station will not connect
     /// (wrong passphrase, unknown SSID, never-connect). Tests and benchmarks measure a client's status
-    /// latency against it.
+    /// latency against it; after a successful Apply, event() also says it ("station reaches Connected
+    /// at N ms (monotonic clock)"), for a client in another process (CLOCK_MONOTONIC on Linux).
     std::optional<qint64> wifiConnectedAtMs() const;
 
 Q_SIGNALS:

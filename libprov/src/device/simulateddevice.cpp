@@ -476,6 +476,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
             d->sinceApply.start();
         }
         Q_EMIT event(QStringLiteral("ApplyConfig status=%1").arg(status));
+        if (const std::optional<qint64> at = wifiConnectedAtMs(); status == kStatusSuccess && at)
+            Q_EMIT event(QStringLiteral("station reaches Connected at %1 ms (monotonic clock)").arg(*at));
         if (status == kStatusSuccess)
             Q_EMIT configApplied();
         return codec::encodeConfigResponse(codec::ApplyWifiConfigResponse { status });
