@@ -114,7 +114,8 @@ void addOptions(QCommandLineParser &p)
     opt({ QStringLiteral("timeout") },
         "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000).", "ms");
     opt({ QStringLiteral("connect-timeout") }, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
-    opt({ QStringLiteral("poll-interval") }, "GetStatus poll interval in ms (default 1000).", "ms");
+    opt({ QStringLiteral("poll-interval") },
+        "GetStatus poll interval in ms after the first 6 s of fast polling (default 1000).", "ms");
     opt({ QStringLiteral("page-size") }, "Scan results per request (default 4; at most 4 over BLE).", "n");
     opt({ QStringLiteral("scan-timeout") },
         "BLE: how long to look for the named devices, in ms (default 10000).", "ms");
