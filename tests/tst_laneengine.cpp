@@ -303,14 +303,8 @@ private Q_SLOTS:
         Tray tray;
         for (int i = 0; i < 6; ++i)
             tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
-        auto profile = ProductProfile::fromJson(profileJson(0, 2));
-        QVERIFY(profile);
         LaneEngine engine;
-        engine.addJobKind(std::make_unique<EspJobKind>());
-        engine.setRecordSink(m_sink.get());
-        QVERIFY(engine.start(settingsFor(*profile)));
-        for (int i = 0; i < 6; ++i)
-            QVERIFY(engine.offer(tray.lineDevice(i)));
+        QVERIFY(startTwoLanes(engine, tray));
         QCOMPARE(engine.counters().running, 2);
         engine.pause();
         QCOMPARE(engine.state(), LineState::Paused);
@@ -338,14 +332,8 @@ private Q_SLOTS:
         Tray tray;
         for (int i = 0; i < 4; ++i)
             tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
-        auto profile = ProductProfile::fromJson(profileJson(0, 2));
-        QVERIFY(profile);
         LaneEngine engine;
-        engine.addJobKind(std::make_unique<EspJobKind>());
-        engine.setRecordSink(m_sink.get());
-        QVERIFY(engine.start(settingsFor(*profile)));
-        for (int i = 0; i < 4; ++i)
-            QVERIFY(engine.offer(tray.lineDevice(i)));
+        QVERIFY(startTwoLanes(engine, tray));
         QTRY_VERIFY_WITH_TIMEOUT(engine.device(tray.lineDevice(0).key())->progressPercent >= 25, 10000);
         engine.abort();
         QVERIFY(waitForEnd(engine, 10000));
@@ -507,6 +495,24 @@ private Q_SLOTS:
     }
 
 private:
+    /// Starts `engine` (the ESP-IDF job kind, the test's record) on a 2-lane profile and offers every
+    /// device of `tray`.
+    bool startTwoLanes(LaneEngine &engine, const Tray &tray)
+    {
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        if (!profile)
+            return false;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        if (!engine.start(settingsFor(*profile)))
+            return false;
+        for (int i = 0; i < int(tray.devices.size()); ++i) {
+            if (!engine.offer(tray.lineDevice(i)))
+                return false;
+        }
+        return true;
+    }
+
     QTemporaryDir m_dir;
     int m_run = 0;
     std::unique_ptr<RecordStore> m_store;

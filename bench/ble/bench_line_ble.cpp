@@ -112,8 +112,10 @@ Run runTray(test::PrivateBus &bus, int devices, int lanes)
     clock.start();
     if (!engine.start(settings))
         qFatal("start failed");
-    for (const LineDevice &d : tray)
-        engine.offer(d);
+    for (const LineDevice &d : tray) {
+        if (Status s = engine.offer(d); !s)
+            qFatal("offer: %s", qPrintable(s.error().toString()));
+    }
     engine.finish();
     if (engine.state() != LineState::Finished)
         loop.exec();
