@@ -33,7 +33,7 @@ bool isActive(LineState state)
         || state == LineState::Aborting;
 }
 
-QString keyOf(const ProvisioningRecord &record)
+[[maybe_unused]] QString keyOf(const ProvisioningRecord &record)
 {
     LineDevice d;
     d.serviceName = record.start.serviceName;
