@@ -92,7 +92,10 @@ struct LineCounters
     int failed = 0;
     int skipped = 0;
     int aborted = 0;
-    int total() const { return waiting + queued + running + retrying + succeeded + failed + skipped + aborted; }
+    int total() const
+    {
+        return waiting + queued + running + retrying + succeeded + failed + skipped + aborted;
+    }
 };
 
 /// What a batch is started with.
