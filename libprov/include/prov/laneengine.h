@@ -27,6 +27,8 @@ class RecordStore;
 /// namespace can have only one. Use them as prov::X.
 namespace linemeta {
 Q_NAMESPACE
+// Both enums have Running and Aborted: QML names them scoped only (Line.LineState.Running).
+Q_CLASSINFO("RegisterEnumClassesUnscoped", "false")
 /// Where a batch is.
 enum class LineState : int {
     Idle = 0, ///< no batch started
