@@ -244,9 +244,14 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     // Connect: proto-ver, the profile's guards, the handshake.
     self->setProgress(QStringLiteral("connect"), 5);
     recorder.operationStarted();
-    const Result<DeviceInfo> info = co_await operation<DeviceInfo>(cancel, [self, provisioner] {
+    // The start lambdas run at once (inside the co_await, while the job lives) and capture the raw
+    // job: a QPointer captured there went wrong with GCC 12 (the awaiter temporary's copy was
+    // destroyed twice and freed the job's weak-reference block: "shared QObject was deleted
+    // directly", then a crash, in tst_laneengine and the workstation's line).
+    EspJob *job = self.data();
+    const Result<DeviceInfo> info = co_await operation<DeviceInfo>(cancel, [job, provisioner] {
         Pending<DeviceInfo> *op = provisioner->connectDevice();
-        self->m_recorder.watch(op, AttemptRecorder::Operation::Connect);
+        job->m_recorder.watch(op, AttemptRecorder::Operation::Connect);
         return op;
     });
     if (!self)
@@ -256,9 +261,9 @@ QCoro::Task<Result<JobResult>> EspJob::run(
 
     if (request.resetFirst) {
         recorder.operationStarted();
-        const Result<void> reset = co_await operation<void>(cancel, [self, provisioner] {
+        const Result<void> reset = co_await operation<void>(cancel, [job, provisioner] {
             Pending<void> *op = provisioner->resetWifi();
-            self->m_recorder.watch(op, AttemptRecorder::Operation::Control);
+            job->m_recorder.watch(op, AttemptRecorder::Operation::Control);
             return op;
         });
         if (!self)
