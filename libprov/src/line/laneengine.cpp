@@ -296,8 +296,11 @@ Status LaneEngine::offer(const LineDevice &device)
 
 void LaneEngine::schedule()
 {
-    if (m_state != LineState::Running)
+    if (m_state != LineState::Running) {
+        // Draining or aborting: the job that just ended may have been the last one running.
+        maybeEndBatch();
         return;
+    }
     QHash<TransportKind, int> running;
     for (const auto &e : m_entries) {
         if (e->status.state == LineDeviceState::Running)
