@@ -88,6 +88,16 @@ Page {
     title: qsTr("Line")
     background: Rectangle { color: Theme.window }
 
+    // Whoever started or closed the batch (a key, a button, a test, the screenshot tool): the focus
+    // goes where the next input is typed, the sticker field or the form.
+    Connections {
+        target: root.controller
+        function onShiftStartedChanged() {
+            if (root.visible)
+                root.focusSticker()
+        }
+    }
+
     // ---- keys of the running batch (window-wide while this page shows it)
     Shortcut {
         sequence: "F8"
