@@ -42,7 +42,8 @@ DeviceConfig configFor(const QString &name, Fault fault)
     c.serviceName = name;
     c.secVer = 2;
     c.password = fault == Fault::WrongPassword ? QByteArray("another-password") : kPassword;
-    c.apps = { AppInfo { QStringLiteral("sensor"), fault == Fault::Firmware ? QStringLiteral("0.9.0") : QStringLiteral("1.2.0"), {} } };
+    c.apps = { AppInfo { QStringLiteral("sensor"),
+        fault == Fault::Firmware ? QStringLiteral("0.9.0") : QStringLiteral("1.2.0"), {} } };
     SimAccessPoint ap;
     ap.ssid = kSsid;
     ap.passphrase = fault == Fault::WifiAuth ? QByteArray("not-the-passphrase") : kPassphrase;
@@ -94,7 +95,8 @@ public:
         d->server = std::make_unique<HttpDeviceServer>(d->device.get());
         QVERIFY(d->server->listen(QHostAddress::LocalHost, 0));
         TrayDevice *raw = d.get();
-        QObject::connect(d->server.get(), &HttpDeviceServer::requestHandled, [raw](const QString &) { ++raw->requests; });
+        QObject::connect(
+            d->server.get(), &HttpDeviceServer::requestHandled, [raw](const QString &) { ++raw->requests; });
         devices.push_back(std::move(d));
     }
 
@@ -163,8 +165,9 @@ private Q_SLOTS:
     void trayWithFaults()
     {
         Tray tray;
-        const QList<Fault> faults = { Fault::None, Fault::Firmware, Fault::None, Fault::WrongPassword, Fault::None,
-            Fault::DropOnce, Fault::None, Fault::WifiAuth, Fault::None, Fault::None, Fault::None, Fault::None };
+        const QList<Fault> faults = { Fault::None, Fault::Firmware, Fault::None, Fault::WrongPassword,
+            Fault::None, Fault::DropOnce, Fault::None, Fault::WifiAuth, Fault::None, Fault::None, Fault::None,
+            Fault::None };
         for (int i = 0; i < faults.size(); ++i)
             tray.add(QStringLiteral("PROV_T%1").arg(i, 3, 10, QLatin1Char('0')), faults.at(i));
         tray.add(QStringLiteral("PROV_TNEIGHBOUR"), Fault::None);
@@ -183,7 +186,8 @@ private Q_SLOTS:
             QVERIFY(engine.offer(tray.lineDevice(i)));
         const Status refused = engine.offer(tray.lineDevice(neighbour, -85));
         QVERIFY(!refused);
-        QVERIFY2(refused.error().detail.contains(QLatin1String("-85 dBm")), qPrintable(refused.error().detail));
+        QVERIFY2(
+            refused.error().detail.contains(QLatin1String("-85 dBm")), qPrintable(refused.error().detail));
         QVERIFY(engine.offer(tray.lineDevice(0))); // offered twice (a scan repeats): still one device
         engine.finish();
         QVERIFY(waitForEnd(engine, 60000));
@@ -288,7 +292,8 @@ private Q_SLOTS:
         settings.lanes = 3; // more lanes than the profile's SoftAP cap: the cap wins
         QVERIFY(engine.start(settings));
         int most = 0;
-        connect(&engine, &LaneEngine::countersChanged, this, [&] { most = std::max(most, engine.counters().running); });
+        connect(&engine, &LaneEngine::countersChanged, this,
+            [&] { most = std::max(most, engine.counters().running); });
         for (int i = 0; i < 6; ++i)
             QVERIFY(engine.offer(tray.lineDevice(i)));
         engine.finish();
@@ -431,8 +436,8 @@ private Q_SLOTS:
         QVERIFY(!engine.resumeBatch(other, *resume)); // another profile version: refused
         QVERIFY(engine.resumeBatch(settingsFor(*profile), *resume));
         QCOMPARE(engine.batchId(), batchId);
-        QVERIFY(!engine.offer(tray.lineDevice(int(std::distance(tray.devices.begin(),
-            std::find_if(tray.devices.begin(), tray.devices.end(), [&](const auto &d) {
+        QVERIFY(!engine.offer(tray.lineDevice(int(std::distance(
+            tray.devices.begin(), std::find_if(tray.devices.begin(), tray.devices.end(), [&](const auto &d) {
                 return resume->succeeded.contains(QStringLiteral("softap:") + d->name);
             }))))));
         engine.finish();
@@ -449,7 +454,8 @@ private Q_SLOTS:
             QVERIFY(r.end.outcome != RecordOutcome::InProgress);
             if (r.end.outcome == RecordOutcome::Provisioned)
                 ++provisioned[r.start.serviceName];
-            lastAttempt[r.start.serviceName] = std::max(lastAttempt.value(r.start.serviceName), r.start.attemptNumber);
+            lastAttempt[r.start.serviceName] = std::max(
+                lastAttempt.value(r.start.serviceName), r.start.attemptNumber);
         }
         for (const auto &d : tray.devices) {
             QCOMPARE(provisioned.value(d->name), 1); // every device exactly once

@@ -64,12 +64,13 @@ struct Run
 /// `lanes` lanes.
 Run runTray(test::PrivateBus &bus, int devices, int lanes)
 {
-    const QList<QJsonObject> sim = bus.startSim({ QStringLiteral("--devices"), QString::number(devices),
-        QStringLiteral("--name-pattern"), QStringLiteral("PROV_B%03d"), QStringLiteral("--transport"),
-        QStringLiteral("ble"), QStringLiteral("--realistic-timings"), QStringLiteral("--sec-ver"), QStringLiteral("2"),
-        QStringLiteral("--sec2-pwd"), QString::fromLatin1(kPassword), QStringLiteral("--ap"),
-        QStringLiteral("benchnet,benchpass,WPA2-PSK,6,-40"), QStringLiteral("--ble-scan-delay"), QStringLiteral("5"),
-        QStringLiteral("--ble-advertise-interval"), QStringLiteral("100") });
+    const QList<QJsonObject> sim = bus.startSim(
+        { QStringLiteral("--devices"), QString::number(devices), QStringLiteral("--name-pattern"),
+            QStringLiteral("PROV_B%03d"), QStringLiteral("--transport"), QStringLiteral("ble"),
+            QStringLiteral("--realistic-timings"), QStringLiteral("--sec-ver"), QStringLiteral("2"),
+            QStringLiteral("--sec2-pwd"), QString::fromLatin1(kPassword), QStringLiteral("--ap"),
+            QStringLiteral("benchnet,benchpass,WPA2-PSK,6,-40"), QStringLiteral("--ble-scan-delay"),
+            QStringLiteral("5"), QStringLiteral("--ble-advertise-interval"), QStringLiteral("100") });
     if (sim.size() != devices)
         qFatal("prov-sim: %s", qPrintable(bus.error()));
     QList<LineDevice> tray;
@@ -150,8 +151,8 @@ int main(int argc, char *argv[])
 
     const Run single = runTray(bus, 1, 1);
     std::printf("one device: %lld ms, client CPU %.1f ms\n", qint64(single.wallMs), single.cpuMs);
-    std::printf("%-6s %10s %10s %12s %14s %12s %7s\n", "lanes", "wall ms", "ideal ms", "wall/ideal", "devices/hour",
-        "CPU ms/dev", "ok");
+    std::printf("%-6s %10s %10s %12s %14s %12s %7s\n", "lanes", "wall ms", "ideal ms", "wall/ideal",
+        "devices/hour", "CPU ms/dev", "ok");
     qint64 oneLane = 0;
     for (int lanes : laneCounts) {
         const Run r = runTray(bus, devices, lanes);

@@ -49,8 +49,8 @@ private Q_SLOTS:
     {
         const QList<QJsonObject> sim = m_bus.startSim(simArgs({ QStringLiteral("--devices"),
             QStringLiteral("24"), QStringLiteral("--name-pattern"), QStringLiteral("PROV_L%03d"),
-            QStringLiteral("--transport"), QStringLiteral("ble"), QStringLiteral("--sec-ver"), QStringLiteral("2"),
-            QStringLiteral("--ap"), QStringLiteral("myssid,mypassword,WPA2-PSK,6,-40"),
+            QStringLiteral("--transport"), QStringLiteral("ble"), QStringLiteral("--sec-ver"),
+            QStringLiteral("2"), QStringLiteral("--ap"), QStringLiteral("myssid,mypassword,WPA2-PSK,6,-40"),
             QStringLiteral("--fault-firmware"), QStringLiteral("0.125"), QStringLiteral("--fault-pop"),
             QStringLiteral("0.0834"), QStringLiteral("--fault-link-drop"), QStringLiteral("0.125"),
             QStringLiteral("--fault-wifi-auth"), QStringLiteral("0.0834"), QStringLiteral("--neighbours"),
@@ -139,8 +139,8 @@ private Q_SLOTS:
                 ++failed;
                 QVERIFY2(status->state == LineDeviceState::Failed, what.constData());
                 const ErrorCode expected = fault == QLatin1String("firmware") ? ErrorCode::FirmwareMismatch
-                    : fault == QLatin1String("pop")                          ? ErrorCode::AuthenticationFailed
-                                                                             : ErrorCode::WifiAuthError;
+                    : fault == QLatin1String("pop") ? ErrorCode::AuthenticationFailed
+                                                    : ErrorCode::WifiAuthError;
                 QCOMPARE(status->lastError->code, expected);
                 QCOMPARE(status->attempts, fault == QLatin1String("wifi-auth") ? 2 : 1);
             }
@@ -150,7 +150,8 @@ private Q_SLOTS:
         // The neighbouring line's devices were never connected to.
         for (const QString &line : m_bus.journal(QStringLiteral("Connect "))) {
             for (const QString &address : neighbours)
-                QVERIFY2(!line.contains(QString(address).replace(QLatin1Char(':'), QLatin1Char('_'))), qPrintable(line));
+                QVERIFY2(!line.contains(QString(address).replace(QLatin1Char(':'), QLatin1Char('_'))),
+                    qPrintable(line));
         }
         QVERIFY(!m_bus.journal(QStringLiteral("Connect ")).isEmpty());
     }

@@ -27,6 +27,8 @@ class RecordStore;
 /// namespace can have only one. Use them as prov::X.
 namespace linemeta {
 Q_NAMESPACE
+// Both enums have Running and Aborted: QML names them scoped only (Line.LineState.Running).
+Q_CLASSINFO("RegisterEnumClassesUnscoped", "false")
 /// Where a batch is.
 enum class LineState : int {
     Idle = 0, ///< no batch started
@@ -92,7 +94,10 @@ struct LineCounters
     int failed = 0;
     int skipped = 0;
     int aborted = 0;
-    int total() const { return waiting + queued + running + retrying + succeeded + failed + skipped + aborted; }
+    int total() const
+    {
+        return waiting + queued + running + retrying + succeeded + failed + skipped + aborted;
+    }
 };
 
 /// What a batch is started with.

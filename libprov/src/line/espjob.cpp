@@ -84,14 +84,16 @@ std::optional<Error> checkVersion(const ProductProfile &profile, const ProtoVers
 
 SecurityOptions securityFor(const JobRequest &request)
 {
-    const DeviceCredentials &c = request.profile.security.credentialsFrom == ProductProfile::CredentialsSource::Prompt
+    const DeviceCredentials &c = request.profile.security.credentialsFrom
+            == ProductProfile::CredentialsSource::Prompt
         ? request.secrets.credentials
         : request.device.credentials;
     SecurityOptions options;
     options.pop = c.pop;
     options.username = c.username.isEmpty() ? QByteArrayLiteral("wifiprov") : c.username;
     options.password = c.password.isEmpty() ? c.pop : c.password;
-    options.versionGuard = [profile = request.profile](const ProtoVersion &pv) { return checkVersion(profile, pv); };
+    options.versionGuard = [profile = request.profile](
+                               const ProtoVersion &pv) { return checkVersion(profile, pv); };
     return options;
 }
 
@@ -130,15 +132,14 @@ std::optional<Error> checkAnswer(const ProductProfile::CustomStep &step, int ind
         return std::nullopt;
     // A secret step's answer may carry a secret too: name only its size.
     return makeError(ErrorCode::CustomResponseMismatch,
-        step.secretPayload
-            ? QStringLiteral("custom step %1 (%2): the %3-byte answer does not match %4")
-                  .arg(index + 1)
-                  .arg(step.endpoint)
-                  .arg(answer.size())
-                  .arg(expectation)
-            : QStringLiteral("custom step %1 (%2): the answer \"%3\" does not match %4 \"%5\"")
-                  .arg(index + 1)
-                  .arg(step.endpoint, text.left(64), expectation, step.expectValue));
+        step.secretPayload ? QStringLiteral("custom step %1 (%2): the %3-byte answer does not match %4")
+                                 .arg(index + 1)
+                                 .arg(step.endpoint)
+                                 .arg(answer.size())
+                                 .arg(expectation)
+                           : QStringLiteral("custom step %1 (%2): the answer \"%3\" does not match %4 \"%5\"")
+                                 .arg(index + 1)
+                                 .arg(step.endpoint, text.left(64), expectation, step.expectValue));
 }
 
 class EspJob final : public ProvisioningJob
@@ -222,7 +223,7 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     }
     Result<std::unique_ptr<Transport>> transport = request.device.address.isEmpty()
         ? Result<std::unique_ptr<Transport>>(makeError(ErrorCode::InvalidArgument,
-              QStringLiteral("%1 has no address yet").arg(request.device.serviceName)))
+            QStringLiteral("%1 has no address yet").arg(request.device.serviceName)))
         : makeTransport(config);
     if (!transport) {
         recorder.operationStarted();
@@ -232,10 +233,11 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     self->m_transport = std::move(transport.value());
     self->m_provisioner = std::make_unique<Provisioner>(self->m_transport.get());
     Provisioner *provisioner = self->m_provisioner.get();
-    QObject::connect(provisioner, &Provisioner::stepChanged, self.data(), [job = self.data()](ProvisionStep step) {
-        if (step != ProvisionStep::Idle)
-            job->setProgress(provisionStepName(step), percentAt(step));
-    });
+    QObject::connect(
+        provisioner, &Provisioner::stepChanged, self.data(), [job = self.data()](ProvisionStep step) {
+            if (step != ProvisionStep::Idle)
+                job->setProgress(provisionStepName(step), percentAt(step));
+        });
     recorder.setProvisioner(provisioner);
     provisioner->setSecurityOptions(securityFor(request));
 
@@ -269,7 +271,8 @@ QCoro::Task<Result<JobResult>> EspJob::run(
         if (!reset && reset.error().code == ErrorCode::Cancelled)
             co_return reset.error();
         if (!reset) // only accepted after a failure (§9.4): a device that has not failed refuses it
-            qCInfo(lcProvLine) << request.device.serviceName << "refused the reset:" << reset.error().toString();
+            qCInfo(lcProvLine) << request.device.serviceName
+                               << "refused the reset:" << reset.error().toString();
     }
 
     for (int i = 0; i < profile.customSteps.size(); ++i) {
@@ -291,7 +294,8 @@ QCoro::Task<Result<JobResult>> EspJob::run(
         std::optional<Error> failed = answer ? checkAnswer(step, i, *answer) : answer.error();
         if (failed) {
             recorder.finishAttempt(
-                failed->code == ErrorCode::Cancelled ? RecordOutcome::Cancelled : RecordOutcome::Failed, failed);
+                failed->code == ErrorCode::Cancelled ? RecordOutcome::Cancelled : RecordOutcome::Failed,
+                failed);
             co_return *failed;
         }
     }

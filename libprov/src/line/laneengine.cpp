@@ -76,8 +76,8 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
     if (!info)
         return info.error();
     if (info->state != BatchState::Running) {
-        return makeError(
-            ErrorCode::InvalidArgument, QStringLiteral("batch %1 has already ended: nothing to resume").arg(batchId));
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("batch %1 has already ended: nothing to resume").arg(batchId));
     }
     RecordFilter filter;
     filter.batchId = batchId;
@@ -152,11 +152,13 @@ Status LaneEngine::resumeBatch(const BatchSettings &settings, const BatchResume 
 Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resume)
 {
     if (isActive(m_state))
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("batch %1 is still running").arg(batchId()));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("batch %1 is still running").arg(batchId()));
     if (m_kinds.empty())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("no job kind is registered"));
     if (settings.lanes < 0)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("lanes must be 0 (the profile's) or more"));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("lanes must be 0 (the profile's) or more"));
 
     const ProductProfile &profile = settings.profile;
     int lanes = settings.lanes;
@@ -165,9 +167,9 @@ Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resum
             lanes = std::max(lanes, t == TransportKind::Ble ? profile.lanes.ble : profile.lanes.softap);
     }
     m_settings = settings;
-    m_settings.batchId = resume ? resume->batch.start.batchId
-        : settings.batchId.isEmpty()  ? QUuid::createUuid().toString(QUuid::WithoutBraces)
-                                      : settings.batchId;
+    m_settings.batchId = resume      ? resume->batch.start.batchId
+        : settings.batchId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces)
+                                     : settings.batchId;
     m_laneCount = std::max(lanes, 1);
     m_lanes = QList<QString>(m_laneCount);
     m_entries.clear();
@@ -229,11 +231,14 @@ Status LaneEngine::offer(const LineDevice &device)
 {
     const QString key = device.key();
     if (m_state != LineState::Running && m_state != LineState::Paused)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("%1: no batch is taking devices").arg(key));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("%1: no batch is taking devices").arg(key));
     if (m_closing)
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("%1: the batch takes no more devices").arg(key));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("%1: the batch takes no more devices").arg(key));
     if (m_succeededBefore.contains(key))
-        return makeError(ErrorCode::InvalidArgument, QStringLiteral("%1: already provisioned in this batch").arg(key));
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("%1: already provisioned in this batch").arg(key));
 
     if (Entry *e = find(key)) {
         if (e->status.state == LineDeviceState::Succeeded)
@@ -260,7 +265,8 @@ Status LaneEngine::offer(const LineDevice &device)
     const ProductProfile &profile = m_settings.profile;
     if (!profile.match.transports.contains(device.transport)) {
         return makeError(ErrorCode::InvalidArgument,
-            QStringLiteral("%1: profile %2 does not allow %3").arg(key, profile.id, transportKindName(device.transport)));
+            QStringLiteral("%1: profile %2 does not allow %3")
+                .arg(key, profile.id, transportKindName(device.transport)));
     }
     if (!profile.matches(device.serviceName, device.transport, 0)) {
         return makeError(ErrorCode::InvalidArgument,
@@ -281,8 +287,8 @@ Status LaneEngine::offer(const LineDevice &device)
         }
     }
     if (!kind) {
-        return makeError(
-            ErrorCode::InvalidArgument, QStringLiteral("%1: no job kind handles %2").arg(key, transportKindName(device.transport)));
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("%1: no job kind handles %2").arg(key, transportKindName(device.transport)));
     }
 
     auto entry = std::make_unique<Entry>();
@@ -389,16 +395,18 @@ void LaneEngine::startJob(Entry &entry, int lane)
     s.startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_lanes[lane] = s.key;
     const QString key = s.key;
-    connect(entry.job.get(), &ProvisioningJob::progressChanged, this, [this, key](const QString &step, int percent) {
-        if (Entry *e = find(key)) {
-            e->status.stepName = step;
-            e->status.progressPercent = percent;
-            Q_EMIT deviceChanged(key);
-        }
-    });
+    connect(entry.job.get(), &ProvisioningJob::progressChanged, this,
+        [this, key](const QString &step, int percent) {
+            if (Entry *e = find(key)) {
+                e->status.stepName = step;
+                e->status.progressPercent = percent;
+                Q_EMIT deviceChanged(key);
+            }
+        });
     qCInfo(lcProvLine).noquote() << "lane" << lane << "starts" << key << "attempt" << s.attempts;
     Pending<JobResult> *pending = entry.job->start();
-    connect(pending, &PendingOperation::finished, this, [this, key, pending] { jobEnded(key, pending->result()); });
+    connect(pending, &PendingOperation::finished, this,
+        [this, key, pending] { jobEnded(key, pending->result()); });
     Q_EMIT laneChanged(lane);
     Q_EMIT deviceChanged(key);
     Q_EMIT countersChanged();
@@ -479,7 +487,8 @@ void LaneEngine::maybeEndBatch()
         end = LineState::Finished;
     } else if (m_state == LineState::Running && m_closing) {
         const bool anyStartable = std::any_of(m_entries.cbegin(), m_entries.cend(), [this](const auto &e) {
-            return (e->status.state == LineDeviceState::Queued || e->status.state == LineDeviceState::Retrying)
+            return (e->status.state == LineDeviceState::Queued
+                       || e->status.state == LineDeviceState::Retrying)
                 && startable(*e);
         });
         if (anyStartable)
@@ -586,8 +595,8 @@ Status LaneEngine::skip(const QString &key)
     const LineDeviceState st = e->status.state;
     if (st != LineDeviceState::Failed && st != LineDeviceState::Waiting && st != LineDeviceState::Queued
         && st != LineDeviceState::Retrying) {
-        return makeError(
-            ErrorCode::InvalidArgument, QStringLiteral("%1 is %2: it cannot be skipped").arg(key, lineDeviceStateName(st)));
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("%1 is %2: it cannot be skipped").arg(key, lineDeviceStateName(st)));
     }
     if (st == LineDeviceState::Failed)
         --m_ended; // it counts as skipped from now on
