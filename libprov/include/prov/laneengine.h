@@ -135,7 +135,9 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
 /// - **Intake:** offer() queues a device that belongs to the profile (ProductProfile::matches(): name,
 ///   transport, RSSI gate in dBm) once per batch (by key); a later offer of the same device fills in
 ///   what was missing (address, RSSI, credentials, fields). A device is startable once it has an
-///   address and, when the profile wants credentials from the sticker or the manifest, credentials.
+///   address and, when the profile wants credentials from the sticker or the manifest, an offer from
+///   one of them (source "qr" or "manifest", or non-empty credentials; empty ones from a manifest row
+///   mean a Security 0 device that needs none).
 /// - **Lanes:** at most `lanes` jobs at once, and per transport at most the profile's `lanes.ble` /
 ///   `lanes.softap` (BLE also waits for the shared per-adapter BleConnectionLimit of the transport
 ///   config). Lanes are numbered 0..lanes-1; each attempt records its lane.

@@ -43,6 +43,13 @@ QString keyOf(const ProvisioningRecord &record)
     return d.key();
 }
 
+/// A sticker or a manifest row gives the device's credentials, even empty ones (Security 0); a scan gives none.
+bool vouchesForCredentials(const LineDevice &device)
+{
+    return !device.credentials.isEmpty() || device.source == QLatin1String("qr")
+        || device.source == QLatin1String("manifest");
+}
+
 } // namespace
 
 QString lineStateName(LineState state)
@@ -100,6 +107,9 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
 struct LaneEngine::Entry
 {
     LineDevice device; ///< with its credentials (never exposed)
+    /// A sticker or manifest row spoke for the device: its credentials are known, also when empty
+    /// (a Security 0 device needs none).
+    bool credentialsKnown = false;
     LineDeviceStatus status;
     JobKind *kind = nullptr;
     int retriesUsed = 0; ///< retries the policy granted since the device was (re)queued
@@ -224,7 +234,7 @@ bool LaneEngine::startable(const Entry &entry) const
     if (entry.device.address.isEmpty())
         return false;
     return m_settings.profile.security.credentialsFrom == ProductProfile::CredentialsSource::Prompt
-        || !entry.device.credentials.isEmpty();
+        || entry.credentialsKnown;
 }
 
 Status LaneEngine::offer(const LineDevice &device)
@@ -249,8 +259,10 @@ Status LaneEngine::offer(const LineDevice &device)
             e->device.address = e->status.address = device.address;
         if (device.rssiDbm)
             e->device.rssiDbm = e->status.rssiDbm = device.rssiDbm;
-        if (!device.credentials.isEmpty())
+        if (vouchesForCredentials(device)) {
             e->device.credentials = device.credentials;
+            e->credentialsKnown = true;
+        }
         for (auto it = device.fields.cbegin(); it != device.fields.cend(); ++it)
             e->device.fields.insert(it.key(), it.value());
         if (e->status.state == LineDeviceState::Waiting && startable(*e)) {
@@ -293,6 +305,7 @@ Status LaneEngine::offer(const LineDevice &device)
 
     auto entry = std::make_unique<Entry>();
     entry->device = device;
+    entry->credentialsKnown = vouchesForCredentials(device);
     entry->kind = kind;
     LineDeviceStatus &s = entry->status;
     s.key = key;
