@@ -287,11 +287,14 @@ void TestProvctlBatch::provisionsTwelveDeviceTrayWithOneWrongPop()
     }
     QCOMPARE(recorded.size(), kDevices);
     QVERIFY(!recorded.contains(QStringLiteral("ACME_000001")));
-    // Each row's batch id, lane, profile id and version and attempt number: the lane branch's record
-    // is a stub that does not store them yet (they come with the record branch's batch API; this
-    // expected failure then turns into an unexpected pass, and goes).
-    QEXPECT_FAIL("", "record stub: the batch columns are not stored before the record API lands", Continue);
+    // Each row names the batch, its lane, the profile id and version and the attempt number.
     QCOMPARE(withBatchColumns, kDevices);
+    // The batch itself: finished, with the devices the engine took (the refused one is not among them).
+    const Result<BatchInfo> batch = (*store)->batch(batchId);
+    QVERIFY2(batch, qPrintable(batch ? QString() : batch.error().toString()));
+    QCOMPARE(batch->state, BatchState::Finished);
+    QCOMPARE(batch->start.profileId, QStringLiteral("batch-test"));
+    QCOMPARE(batch->devices.size(), kDevices);
 
     // No secret anywhere: not the passphrase, not a device password, not the wrong PoP.
     QList<QByteArray> secrets = { kPassphrase, kWrongPop, QByteArray("acme-pw-1") };

@@ -506,12 +506,9 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
         QTimer::singleShot(0, &m_app, [this] { m_app.exit(0); });
     });
 
-    // --resume: resumeBatchFromRecord(m_engine, settings, *m_store, id, m_alreadyProvisioned)
-    // (batchresume.cpp) takes this place once libprov has readBatchResume() (the record API).
     const Status started = m_o.batch.resumeBatchId.isEmpty()
         ? m_engine.start(settings)
-        : Status(makeError(ErrorCode::InvalidArgument,
-            QStringLiteral("--resume needs the record's batch API, which this build does not have yet")));
+        : resumeBatchFromRecord(m_engine, settings, *m_store, m_o.batch.resumeBatchId, m_alreadyProvisioned);
     if (!started)
         return reportFailure(
             m_o, { { QStringLiteral("command"), commandName(m_o.command) } }, started.error());
