@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 
 using namespace prov;
@@ -173,6 +174,7 @@ private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
     void provisionsTwelveDeviceTrayWithOneWrongPop();
     void interruptAbortsTheBatchAndRecordsCancelled();
+    void resumesABatchAfterTheProcessWasKilled();
     void refusesSecretsOnTheCommandLineAndBadStdin();
 
 private:
@@ -360,6 +362,84 @@ void TestProvctlBatch::interruptAbortsTheBatchAndRecordsCancelled()
         QVERIFY(!r.out.contains(secret));
         QVERIFY(!r.err.contains(secret));
     }
+}
+
+void TestProvctlBatch::resumesABatchAfterTheProcessWasKilled()
+{
+    // One lane, devices that take a moment to connect: the process is killed (no clean-up at all)
+    // after two devices were provisioned, then the batch is resumed from the record.
+    QJsonArray fleet;
+    for (int i = 1; i <= 4; ++i)
+        fleet.append(fleetDevice(200 + i, 400));
+    Sim sim;
+    QVERIFY(sim.start(path(QStringLiteral("resume-fleet.json")), fleet));
+    QVERIFY(writeFile(path(QStringLiteral("resume.jsonl")), sim.manifest));
+    QVERIFY(
+        writeFile(path(QStringLiteral("resume-profile.json")), profileJson(QStringLiteral("manifest"), 1)));
+    const QString record = path(QStringLiteral("resume-record.db"));
+    const QStringList args = { QStringLiteral("batch"), QStringLiteral("--profile"),
+        path(QStringLiteral("resume-profile.json")), QStringLiteral("--manifest"),
+        path(QStringLiteral("resume.jsonl")), QStringLiteral("--record"), record,
+        QStringLiteral("--poll-interval"), QStringLiteral("50"), QStringLiteral("--json") };
+
+    QProcess p;
+    p.start(QStringLiteral(PROV_CTL_PATH), args);
+    QVERIFY(p.waitForStarted(5000));
+    p.write("passphrase=" + kPassphrase + "\n");
+    p.closeWriteChannel();
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).count("\"succeeded\"") >= 2, 20000);
+    QCOMPARE(p.state(), QProcess::Running);
+    p.kill(); // SIGKILL: the batch stays Running in the record
+    QVERIFY(p.waitForFinished(5000));
+    QSet<QString> provisionedBefore;
+    QString batchId;
+    for (const QByteArray &line : out.split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.value(QStringLiteral("state")).toString() == QLatin1String("succeeded")) {
+            provisionedBefore.insert(o.value(QStringLiteral("service_name")).toString());
+            batchId = o.value(QStringLiteral("batch_id")).toString();
+        }
+    }
+    QVERIFY(provisionedBefore.size() >= 2 && provisionedBefore.size() < 4);
+    QVERIFY(!batchId.isEmpty());
+
+    const Run r = provctl(
+        args + QStringList { QStringLiteral("--resume"), batchId }, "passphrase=" + kPassphrase + "\n");
+    // The device the kill interrupted may refuse a second SetConfig while it still connects (45).
+    QVERIFY2(r.exitCode == 0 || r.exitCode == 45, r.err.constData());
+    QCOMPARE(r.summary.value(QStringLiteral("batch_id")).toString(), batchId);
+    QCOMPARE(r.summary.value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
+    QCOMPARE(r.devices.size() + provisionedBefore.size(), 4); // each device ends once over both runs
+    for (const QJsonObject &d : r.devices)
+        QVERIFY(!provisionedBefore.contains(d.value(QStringLiteral("service_name")).toString()));
+    QCOMPARE(r.err.count("already provisioned in batch"), provisionedBefore.size());
+
+    // No device provisioned twice, no attempt lost: the killed attempt is Interrupted, its device's
+    // next attempt is number 2.
+    auto store = RecordStore::openSqlite(record);
+    QVERIFY(store);
+    RecordFilter filter;
+    filter.batchId = batchId;
+    auto rows = (*store)->query(filter);
+    QVERIFY(rows);
+    QHash<QString, int> provisioned;
+    int interrupted = 0;
+    for (const ProvisioningRecord &row : *rows) {
+        provisioned[row.start.serviceName] += row.end.outcome == RecordOutcome::Provisioned ? 1 : 0;
+        if (row.end.outcome == RecordOutcome::Interrupted) {
+            ++interrupted;
+            const bool retried = std::any_of(
+                rows->cbegin(), rows->cend(), [&row](const ProvisioningRecord &other) {
+                    return other.start.serviceName == row.start.serviceName && other.start.attemptNumber == 2;
+                });
+            QVERIFY(retried);
+        }
+    }
+    QVERIFY(interrupted <= 1);
+    for (auto it = provisioned.cbegin(); it != provisioned.cend(); ++it)
+        QVERIFY2(it.value() <= 1, qPrintable(it.key()));
+    QCOMPARE((*store)->batch(batchId)->state, BatchState::Finished);
 }
 
 void TestProvctlBatch::refusesSecretsOnTheCommandLineAndBadStdin()
