@@ -29,6 +29,8 @@ enum ExitCode : int {
     /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be
     /// confirmed.
     Unconfirmed = 44,
+    /// Not an ErrorCode: `batch` ended with some devices not provisioned (failed, skipped, refused).
+    SomeFailed = 45,
     Cancelled = 50,
 };
 
