@@ -82,6 +82,9 @@ public:
     /// As watch() for Provisioner::provision() with the SSID (raw bytes, at most 32, §9.1) that was
     /// sent: recorded at the end of the attempt as UTF-8 text. The passphrase is never given here.
     void watchProvision(Pending<ProvisionResult> *pending, const QByteArray &ssid);
+    /// The SSID (raw bytes, at most 32, §9.1) to record at the end of the attempt, when the device was
+    /// found already connected to it without a provision() (a follow-up attempt).
+    void noteSsid(const QByteArray &ssid) { m_ssid = ssid; }
     /// As watch() for Provisioner::customRequest(): one custom call row with the sizes (bytes), and
     /// the request and response bytes only when `recordPayload` (the operator said "not secret").
     void watchCustom(

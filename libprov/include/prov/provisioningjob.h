@@ -146,7 +146,10 @@ protected:
 /// `security.min_sec_ver` → SecurityDowngrade; an application version the profile's firmware pattern
 /// refuses → FirmwareMismatch; both before anything derived from a secret is sent), the handshake
 /// (Security 1/2 with the device's or the shift's credentials), a prov-ctrl reset when asked (its
-/// refusal is ignored: the device only accepts it after a failure, §9.4), each custom step
+/// refusal is ignored: the device only accepts it after a failure, §9.4); on a follow-up attempt (a
+/// retry, a resumed batch) first GetStatus (§9.2), waiting while Connecting: a device already Connected
+/// to the profile's SSID (the cut attempt's Apply went through) ends the job with success without
+/// sending the credentials again, one that reports ConnectionFailed is reset first; then each custom step
 /// (CustomResponseMismatch when the answer does not match `expect`), then provision() with the
 /// profile's network and after-apply rule. Errors: those of Provisioner::connectDevice(),
 /// customRequest() and provision(), SecurityDowngrade, FirmwareMismatch, CustomResponseMismatch,

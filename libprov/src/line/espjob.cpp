@@ -9,6 +9,7 @@
 #include "core/logging.h"
 
 #include <QCoroTask>
+#include <QDeadlineTimer>
 #include <QPointer>
 #include <QRegularExpression>
 
@@ -163,7 +164,7 @@ public:
         if (!m_started) {
             m_started = true;
             QCoro::connect(run(this, m_cancel, m_request), this,
-                [this](Result<JobResult> result) { m_promise.finishLater(std::move(result)); });
+                [this](const Result<JobResult> &result) { m_promise.finishLater(result); });
         }
         return m_promise.pending();
     }
@@ -258,7 +259,52 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     if (!info)
         co_return info.error(); // the recorder ended the attempt (Failed / Cancelled)
 
-    if (request.resetFirst) {
+    // A follow-up attempt (a retry, or a batch resumed after a stop) may find the device already on the
+    // network: the cut attempt's ApplyConfig went through. Read the status first (§9.2), waiting while it
+    // is Connecting: Connected to the profile's SSID ends the job without sending the credentials again.
+    bool resetFirst = request.resetFirst;
+    if (request.identity.attemptNumber > 1) {
+        const QDeadlineTimer deadline(std::max(0, request.provisionOptions.connectTimeoutMs));
+        const int intervalMs = std::max(50, request.provisionOptions.fastPollIntervalMs);
+        for (;;) {
+            recorder.operationStarted();
+            auto reading = operation<WifiStatus>(cancel, [job, provisioner] {
+                Pending<WifiStatus> *op = provisioner->wifiStatus();
+                job->m_recorder.watch(op, AttemptRecorder::Operation::Control);
+                return op;
+            });
+            const Result<WifiStatus> status = co_await reading;
+            if (!self)
+                co_return gone;
+            if (!status && status.error().code == ErrorCode::Cancelled)
+                co_return status.error();
+            if (!status)
+                break; // no usable status: provision as usual
+            const QByteArray ssid = profile.network.ssid.toUtf8();
+            if (status->state == WifiState::Connected && status->ssid == ssid) {
+                qCInfo(lcProvLine).noquote()
+                    << request.device.serviceName << "is already connected to the network";
+                recorder.noteSsid(ssid);
+                recorder.finishAttempt(RecordOutcome::Provisioned, std::nullopt);
+                self->setProgress(provisionStepName(ProvisionStep::Done), 100);
+                JobResult done { ProvisionResult { ProvisionOutcome::Connected, *status, std::nullopt },
+                    *info, AttemptRecorder::firmwareVersionOf(*info) };
+                co_return done;
+            }
+            if (status->state == WifiState::ConnectionFailed)
+                resetFirst = true; // the device takes new credentials only after a reset (§9.4)
+            if (status->state != WifiState::Connecting || deadline.hasExpired())
+                break;
+            auto pause = flow::delay(cancel, job, intervalMs);
+            const Result<void> waited = co_await pause;
+            if (!self)
+                co_return gone;
+            if (!waited)
+                co_return waited.error();
+        }
+    }
+
+    if (resetFirst) {
         recorder.operationStarted();
         auto resetting = operation<void>(cancel, [job, provisioner] {
             Pending<void> *op = provisioner->resetWifi();

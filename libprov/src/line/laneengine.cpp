@@ -43,7 +43,8 @@ QString keyOf(const ProvisioningRecord &record)
     return d.key();
 }
 
-/// A sticker or a manifest row gives the device's credentials, even empty ones (Security 0); a scan gives none.
+/// A sticker or a manifest row gives the device's credentials, even empty ones (Security 0); a scan gives
+/// none.
 bool vouchesForCredentials(const LineDevice &device)
 {
     return !device.credentials.isEmpty() || device.source == QLatin1String("qr")
