@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The workstation window: side bar (Devices, Device, Records, Settings), pages, and the keyboard
+// The workstation window: side bar (Devices, Device, Records, Settings, Line), pages, and the keyboard
 // shortcuts. Every controller comes in as a required property from Workstation (C++): no context
 // properties, no singletons other than Theme.
 import QtQuick
@@ -18,11 +18,13 @@ ApplicationWindow {
     required property DeviceController deviceController
     required property RecordsController records
     required property CameraController camera
+    required property LineController line
 
     readonly property int pageDevices: 0
     readonly property int pageDevice: 1
     readonly property int pageRecords: 2
     readonly property int pageSettings: 3
+    readonly property int pageLine: 4
     property alias currentPage: stack.currentIndex
 
     function showPage(index) {
@@ -30,6 +32,8 @@ ApplicationWindow {
         window.settings.lastPage = index
         if (index === pageDevices)
             devicesPage.focusWedge()
+        else if (index === pageLine)
+            linePage.focusSticker()
         else if (index === pageRecords)
             window.records.refresh() // attempts written since the page was last shown
     }
@@ -59,7 +63,7 @@ ApplicationWindow {
 
     Component.onCompleted: {
         const last = settings.lastPage
-        showPage(last >= 0 && last <= pageSettings ? last : pageDevices)
+        showPage(last >= 0 && last <= pageLine ? last : pageDevices)
     }
 
     // ---- keyboard shortcuts (none is a plain printable key: a wedge scanner types freely)
@@ -67,6 +71,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+2"; onActivated: window.showPage(window.pageDevice) }
     Shortcut { sequence: "Ctrl+3"; onActivated: window.showPage(window.pageRecords) }
     Shortcut { sequence: "Ctrl+4"; onActivated: window.showPage(window.pageSettings) }
+    Shortcut { sequence: "Ctrl+5"; onActivated: window.showPage(window.pageLine) }
     Shortcut {
         sequence: "Ctrl+N"
         onActivated: { window.showPage(window.pageDevices); devicesPage.openManualEntry() }
@@ -150,6 +155,14 @@ ApplicationWindow {
                     shortcutText: "Ctrl+4"
                     checked: stack.currentIndex === window.pageSettings
                     onClicked: window.showPage(window.pageSettings)
+                }
+                NavButton {
+                    objectName: "navLine"
+                    text: qsTr("Line")
+                    iconName: "send"
+                    shortcutText: "Ctrl+5"
+                    checked: stack.currentIndex === window.pageLine
+                    onClicked: window.showPage(window.pageLine)
                 }
                 Item { Layout.fillHeight: true }
                 ColumnLayout {
@@ -238,6 +251,11 @@ ApplicationWindow {
                 }
                 SettingsPage {
                     settings: window.settings
+                }
+                LinePage {
+                    id: linePage
+                    objectName: "linePage"
+                    controller: window.line
                 }
             }
         }

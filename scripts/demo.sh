@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # README's main-job command: set up, build, start the demo fleet (resources/demo/fleet.json: SoftAP
 # devices with Security 0, 1 and 2, one with a fault, plus BLE devices on a private simulated radio)
-# and open the workstation on it, with the factory record in the user's data directory.
+# and a demo tray for the Line page (resources/demo/tray.json, with the demo-tray profile), and open the
+# workstation on them, with the factory record in the user's data directory.
 #
 # The BLE devices live on a private dbus-daemon (prov-sim's fake BlueZ); only this script's processes
 # see it, never the machine's real Bluetooth. Without a display (no DISPLAY / WAYLAND_DISPLAY) the
@@ -41,10 +42,17 @@ for _ in $(seq 50); do [ -s "$run/bus.addr" ] && break; sleep 0.1; done
 export DBUS_SYSTEM_BUS_ADDRESS
 DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$run/bus.addr")
 
-build/app/prov-sim/prov-sim --fleet resources/demo/fleet.json --no-auto-stop >"$run/manifest.jsonl" &
+build/app/prov-sim/prov-sim --fleet resources/demo/fleet.json --no-auto-stop >"$run/fleet.jsonl" &
 pids+=($!)
-for _ in $(seq 100); do grep -q '"ready"' "$run/manifest.jsonl" 2>/dev/null && break; sleep 0.1; done
-grep -q '"ready"' "$run/manifest.jsonl" || { echo "demo: prov-sim did not start" >&2; exit 1; }
+# The Line page's demo tray (resources/demo/tray.json): twelve SoftAP devices for the demo-tray
+# profile, one with a wrong password on its sticker and one whose network refuses the passphrase.
+build/app/prov-sim/prov-sim --fleet resources/demo/tray.json >"$run/tray.jsonl" &
+pids+=($!)
+for f in fleet tray; do
+  for _ in $(seq 100); do grep -q '"ready"' "$run/$f.jsonl" 2>/dev/null && break; sleep 0.1; done
+  grep -q '"ready"' "$run/$f.jsonl" || { echo "demo: prov-sim ($f) did not start" >&2; exit 1; }
+done
+cat "$run/fleet.jsonl" "$run/tray.jsonl" >"$run/manifest.jsonl"
 echo "demo fleet (prov-sim):"
 sed -n 's/.*"service_name":"\([^"]*\)".*"transport":"\([^"]*\)".*/  \1 (\2)/p' "$run/manifest.jsonl"
 echo "QR stickers for the SoftAP devices: resources/samples/"

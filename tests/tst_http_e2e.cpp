@@ -162,6 +162,7 @@ ProvisionOptions fastPolling()
     ProvisionOptions o;
     o.firstPollDelayMs = 0;
     o.pollIntervalMs = 30;
+    o.fastPollIntervalMs = 30;
     o.connectTimeoutMs = 3000;
     return o;
 }

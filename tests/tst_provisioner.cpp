@@ -52,6 +52,7 @@ ProvisionOptions fastPolling()
     ProvisionOptions o;
     o.firstPollDelayMs = 0;
     o.pollIntervalMs = 10;
+    o.fastPollIntervalMs = 10;
     o.connectTimeoutMs = 3000;
     return o;
 }
@@ -315,6 +316,7 @@ void TestProvisioner::cancelBetweenConfirmationPollsUnwindsAndEndsOnce()
 
     ProvisionOptions options = fastPolling();
     options.pollIntervalMs = 50;
+    options.fastPollIntervalMs = 50;
     Pending<ProvisionResult> *op = rig.provisioner->provision(homeNetwork(), options);
     EndWatch<ProvisionResult> watch(op);
     // The first status read after the reconnect: cancel from the slot, while the flow runs.
@@ -370,7 +372,7 @@ void TestProvisioner::destroyingTheOwnerDuringTheConfirmationIsSafe()
 
 void TestProvisioner::queuedCancelBeforeAZeroDelayPollIsNotLost()
 {
-    // pollIntervalMs = 0: the next confirmation poll is due from the event loop right after a cancel
+    // (fast)PollIntervalMs = 0: the next confirmation poll is due from the event loop right after a cancel
     // queued from the wifiStatusChanged slot; the cancel wins (one end, Cancelled, no GetStatus after
     // it, the link dropped). The flow-level half of this (a cancel settles an awaiting step at once,
     // before a timer that fires later) is tst_flow's aCancelSettlesTheStepAtOnce.
@@ -379,6 +381,7 @@ void TestProvisioner::queuedCancelBeforeAZeroDelayPollIsNotLost()
 
     ProvisionOptions options = fastPolling();
     options.pollIntervalMs = 0;
+    options.fastPollIntervalMs = 0;
     Pending<ProvisionResult> *op = rig.provisioner->provision(homeNetwork(), options);
     EndWatch<ProvisionResult> watch(op);
     Provisioner *p = rig.provisioner.get();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fleet.h"
 
+#include "tray.h"
+
 #include "prov/gatt.h"
+#include "prov/qrpayload.h"
 #include "prov/random.h"
 
 #include <QCryptographicHash>
@@ -16,6 +19,12 @@
 using namespace prov;
 
 namespace {
+// --realistic-timings (issue 9's line figures), ms.
+constexpr int kRealisticWifiConnectMs = 2000;
+constexpr int kRealisticDhcpMs = 500;
+constexpr int kRealisticBleConnectMs = 800;
+constexpr int kRealisticBleOpMs = 40;
+
 QByteArray hexBytes(const QString &text)
 {
     return QByteArray::fromHex(QString(text).remove(QLatin1Char(':')).toLatin1());
@@ -172,13 +181,23 @@ Result<QList<FleetDevice>> fleetFromFile(const QString &path, const DeviceConfig
     }
     QList<FleetDevice> fleet;
     const QJsonArray devices = doc.object().value(QStringLiteral("devices")).toArray();
-    if (devices.isEmpty())
+    const bool hasTray = doc.object().contains(QStringLiteral("tray"));
+    if (devices.isEmpty() && !hasTray)
         return bad(QStringLiteral("fleet file %1 lists no devices").arg(path));
     for (int i = 0; i < devices.size(); ++i) {
         auto member = deviceFromJson(devices.at(i).toObject(), defaults, i);
         if (!member)
             return member.error();
         fleet.append(*member);
+    }
+    if (hasTray) {
+        auto spec = traySpecFromJson(doc.object().value(QStringLiteral("tray")).toObject(), defaults);
+        if (!spec)
+            return bad(QStringLiteral("fleet file %1: %2").arg(path, spec.error().detail));
+        auto tray = buildTray(*spec);
+        if (!tray)
+            return bad(QStringLiteral("fleet file %1: tray: %2").arg(path, tray.error().detail));
+        fleet += *tray;
     }
     return fleet;
 }
@@ -225,7 +244,101 @@ Result<void> completeBle(QList<FleetDevice> &fleet, const QCommandLineParser &p)
     }
     return {};
 }
+/// --devices N with the tray flags (tray.h).
+Result<QList<FleetDevice>> trayFromCommandLine(const QCommandLineParser &p, const DeviceConfig &base)
+{
+    TraySpec spec;
+    spec.base = base;
+    bool ok = false;
+    spec.count = p.value(QStringLiteral("devices")).toInt(&ok);
+    if (!ok)
+        return bad(QStringLiteral("--devices must be 1..256"));
+    if (p.isSet(QStringLiteral("name-pattern")))
+        spec.namePattern = p.value(QStringLiteral("name-pattern"));
+    if (p.isSet(QStringLiteral("transport")))
+        spec.transport = p.value(QStringLiteral("transport"));
+    if (p.isSet(QStringLiteral("ble")))
+        spec.transport = QStringLiteral("ble");
+    if (p.isSet(QStringLiteral("app-version")))
+        spec.appVersion = p.value(QStringLiteral("app-version"));
+    auto integer = [&p](const char *name, int *out) {
+        const QString key = QString::fromLatin1(name);
+        if (!p.isSet(key))
+            return true;
+        bool good = false;
+        *out = p.value(key).toInt(&good);
+        return good;
+    };
+    auto rate = [&p](const char *name, double *out) {
+        const QString key = QString::fromLatin1(name);
+        if (!p.isSet(key))
+            return true;
+        bool good = false;
+        *out = p.value(key).toDouble(&good);
+        return good;
+    };
+    if (!integer("rssi", &spec.rssi) || !integer("neighbours", &spec.neighbours)
+        || !integer("neighbour-rssi", &spec.neighbourRssi))
+        return bad(QStringLiteral("--rssi, --neighbours and --neighbour-rssi take integers"));
+    if (!rate("fault-firmware", &spec.rates.firmware) || !rate("fault-pop", &spec.rates.pop)
+        || !rate("fault-link-drop", &spec.rates.linkDrop) || !rate("fault-wifi-auth", &spec.rates.wifiAuth))
+        return bad(QStringLiteral("--fault-* take a fraction 0..1"));
+    if (p.isSet(QStringLiteral("seed"))) {
+        spec.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
+        if (!ok)
+            return bad(QStringLiteral("--seed takes a non-negative integer"));
+    }
+    return buildTray(spec);
+}
 } // namespace
+
+QJsonObject describeFleetDevice(const FleetDevice &member)
+{
+    const DeviceConfig &config = member.config;
+    QJsonObject o {
+        { QStringLiteral("service_name"), config.serviceName },
+        { QStringLiteral("transport"), transportKindName(member.transport) },
+        { QStringLiteral("sec_ver"), config.secVer },
+        { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
+    };
+    if (!config.apps.isEmpty())
+        o.insert(QStringLiteral("app_version"), config.apps.first().version);
+    if (member.transport == TransportKind::Ble) {
+        o.insert(QStringLiteral("address"), member.bleConfig.address);
+        o.insert(QStringLiteral("service_uuid"), member.bleConfig.serviceUuid.toString(QUuid::WithoutBraces));
+        o.insert(QStringLiteral("rssi"), member.bleConfig.rssi);
+        QJsonArray scenarios;
+        for (const BleScenario &s : member.bleConfig.scenarios)
+            scenarios.append(bleScenarioToString(s));
+        o.insert(QStringLiteral("scenarios"), scenarios);
+    }
+    QJsonArray faults;
+    for (const FaultSpec &f : config.faults)
+        faults.append(faultSpecToString(f));
+    o.insert(QStringLiteral("faults"), faults);
+    if (member.trayIndex > 0) {
+        o.insert(QStringLiteral("tray_index"), member.trayIndex);
+        o.insert(QStringLiteral("tray_faults"), QJsonArray::fromStringList(member.trayFaults));
+        o.insert(QStringLiteral("neighbour"), member.neighbour);
+    }
+    return o;
+}
+
+QByteArray stickerQrPayload(const FleetDevice &member)
+{
+    const DeviceConfig &c = member.sticker ? *member.sticker : member.config;
+    QrPayload qr;
+    qr.name = member.config.serviceName;
+    qr.transport = transportKindName(member.transport);
+    if (c.secVer == 1)
+        qr.pop = QString::fromUtf8(c.pop);
+    if (c.secVer == 2) {
+        qr.username = QString::fromUtf8(c.username);
+        qr.pop = QString::fromUtf8(c.password);
+    }
+    qr.security = c.secVer;
+    return toJson(qr);
+}
 
 QList<SimAccessPoint> defaultAccessPoints()
 {
@@ -300,6 +413,30 @@ void addFleetOptions(QCommandLineParser &p)
         "drop-after-apply.",
         "spec");
     opt({ QStringLiteral("journal") }, "Append the fake org.bluez's call journal to this file.", "file");
+    opt({ QStringLiteral("realistic-timings") },
+        "Defaults for a real line: Wi-Fi connect 2000 ms, DHCP 500 ms, BLE connect 800 ms, 40 ms per GATT "
+        "operation (explicit --connect-delay, --dhcp-delay, --ble-connect-delay, --ble-op-delay win).");
+    opt({ QStringLiteral("name-pattern") },
+        "Tray: service names from a printf-style pattern with %d or %0Nd (1-based), e.g. PROV_T%03d; "
+        "without a conversion the 3-digit index is appended.",
+        "pattern");
+    opt({ QStringLiteral("transport") }, "Tray: softap, ble or both (alternating, odd indexes softap).",
+        "kind");
+    opt({ QStringLiteral("app-version") }, "Tray: application version in proto-ver (\"app\").", "version");
+    opt({ QStringLiteral("rssi") }, "Tray: RSSI of the tray's BLE devices, dBm.", "dbm");
+    opt({ QStringLiteral("seed") }, "Tray: seed that picks the faulty devices (default 1).", "n");
+    opt({ QStringLiteral("fault-firmware") },
+        "Tray: fraction 0..1 of devices announcing a wrong app version.", "rate");
+    opt({ QStringLiteral("fault-pop") }, "Tray: fraction 0..1 of devices whose PoP/password differs.",
+        "rate");
+    opt({ QStringLiteral("fault-link-drop") },
+        "Tray: fraction 0..1 of devices dropping the link after Apply.", "rate");
+    opt({ QStringLiteral("fault-wifi-auth") },
+        "Tray: fraction 0..1 of devices whose network refuses the passphrase.", "rate");
+    opt({ QStringLiteral("neighbours") }, "Tray: extra BLE devices of a neighbouring line (weak RSSI).", "k");
+    opt({ QStringLiteral("neighbour-rssi") }, "Tray: RSSI of the neighbours, dBm (default -85).", "dbm");
+    opt({ QStringLiteral("list-json") },
+        "Print the fleet (one JSON line per device, with tray faults) and exit without serving.");
     opt({ QStringLiteral("verbose") }, "Log every request on stderr (never secrets).");
 }
 
@@ -314,8 +451,13 @@ Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
     base.pop = p.value(QStringLiteral("pop")).toUtf8();
     base.username = p.value(QStringLiteral("sec2-username")).toUtf8();
     base.password = p.value(QStringLiteral("sec2-pwd")).toUtf8();
-    base.radio.connectDelayMs = p.value(QStringLiteral("connect-delay")).toInt();
-    base.radio.dhcpDelayMs = p.value(QStringLiteral("dhcp-delay")).toInt();
+    const bool realistic = p.isSet(QStringLiteral("realistic-timings"));
+    base.radio.connectDelayMs = (realistic && !p.isSet(QStringLiteral("connect-delay")))
+        ? kRealisticWifiConnectMs
+        : p.value(QStringLiteral("connect-delay")).toInt();
+    base.radio.dhcpDelayMs = (realistic && !p.isSet(QStringLiteral("dhcp-delay")))
+        ? kRealisticDhcpMs
+        : p.value(QStringLiteral("dhcp-delay")).toInt();
     base.radio.maxAttempts = p.value(QStringLiteral("max-attempts")).toInt();
     base.autoStop = !p.isSet(QStringLiteral("no-auto-stop"));
     base.radio.accessPoints = defaultAccessPoints();
@@ -331,6 +473,20 @@ Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
     }
     if (auto r = applyFaults(base, p.values(QStringLiteral("fault"))); !r)
         return r.error();
+    static const char *const trayFlags[] = { "name-pattern", "transport", "app-version", "rssi", "seed",
+        "fault-firmware", "fault-pop", "fault-link-drop", "fault-wifi-auth", "neighbours", "neighbour-rssi" };
+    const bool tray = std::any_of(std::begin(trayFlags), std::end(trayFlags),
+        [&p](const char *name) { return p.isSet(QString::fromLatin1(name)); });
+    if (tray && p.isSet(QStringLiteral("fleet")))
+        return bad(QStringLiteral("tray flags and --fleet do not mix: put a \"tray\" in the fleet file"));
+    if (tray) {
+        auto fleet = trayFromCommandLine(p, base);
+        if (!fleet)
+            return fleet;
+        if (auto r = completeBle(*fleet, p); !r)
+            return r.error();
+        return fleet;
+    }
     if (p.isSet(QStringLiteral("fleet"))) {
         auto fleet = fleetFromFile(p.value(QStringLiteral("fleet")), base);
         if (!fleet)
@@ -383,6 +539,12 @@ Result<FakeBluez::Settings> bleSettingsFromCommandLine(const QCommandLineParser 
         || !ms("ble-scan-delay", &settings.timings.scanDelayMs) || settings.timings.advertiseIntervalMs == 0)
         return bad(
             QStringLiteral("--ble-*-delay and --ble-advertise-interval take milliseconds (interval > 0)"));
+    if (p.isSet(QStringLiteral("realistic-timings"))) {
+        if (!p.isSet(QStringLiteral("ble-connect-delay")))
+            settings.timings.connectDelayMs = kRealisticBleConnectMs;
+        if (!p.isSet(QStringLiteral("ble-op-delay")))
+            settings.timings.opDelayMs = kRealisticBleOpMs;
+    }
     for (const QString &text : p.values(QStringLiteral("ble-scenario"))) {
         auto scenario = parseBleScenario(text);
         if (!scenario)

@@ -9,7 +9,10 @@
 #include "prov/transportconfig.h"
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QList>
+
+#include <optional>
 
 /// One simulated device and where it is served: HTTP on `port` (0 = ephemeral or the next of
 /// --port) for TransportKind::SoftAp, or BLE through the fake org.bluez for TransportKind::Ble
@@ -20,7 +23,23 @@ struct FleetDevice
     quint16 port = 0;
     prov::TransportKind transport = prov::TransportKind::SoftAp;
     BlePeripheralConfig bleConfig; ///< address filled in by fleetFromCommandLine()
+    /// Tray devices (tray.h): 1-based index on the tray, 0 for other devices.
+    int trayIndex = 0;
+    /// The tray faults this device got ("firmware", "pop", "link-drop", "wifi-auth").
+    QStringList trayFaults;
+    bool neighbour = false; ///< a neighbouring line's device (weak RSSI), not on the tray
+    /// The credentials printed on the device's sticker (QR) when they differ from the device's own
+    /// (a "pop" tray fault). Holds secrets.
+    std::optional<prov::DeviceConfig> sticker;
 };
+
+/// The device's description for prov-sim's start-up line and --list-json (no secrets but the QR
+/// payload, whose PoP / password are simulated credentials): service_name, transport, sec_ver,
+/// sec_patch_ver, app_version, and for BLE address, service_uuid, rssi, scenarios; for tray
+/// devices tray_index, tray_faults, neighbour.
+QJsonObject describeFleetDevice(const FleetDevice &member);
+/// The QR payload on the device's sticker (§11): the sticker's credentials (see FleetDevice::sticker).
+QByteArray stickerQrPayload(const FleetDevice &member);
 
 void addFleetOptions(QCommandLineParser &parser);
 /// Errors: InvalidArgument (bad flag value, unreadable or malformed fleet file).

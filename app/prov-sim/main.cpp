@@ -25,14 +25,6 @@ namespace {
 constexpr int kExitUsage = 2;
 constexpr int kExitServe = 3;
 
-QJsonArray faultList(const DeviceConfig &config)
-{
-    QJsonArray faults;
-    for (const FaultSpec &f : config.faults)
-        faults.append(faultSpecToString(f));
-    return faults;
-}
-
 /// The bus the fake org.bluez goes on, or an empty string with *why set. Never the real system bus.
 QString bleBusAddress(const QCommandLineParser &parser, QString *why)
 {
@@ -92,6 +84,16 @@ int main(int argc, char *argv[])
         return kExitUsage;
     }
     const bool verbose = parser.isSet(QStringLiteral("verbose"));
+    if (parser.isSet(QStringLiteral("list-json"))) {
+        // The fleet as it would be served, without serving it (no ports, no bus needed).
+        QTextStream out(stdout);
+        for (const FleetDevice &member : std::as_const(fleet.value())) {
+            QJsonObject line = describeFleetDevice(member);
+            line.insert(QStringLiteral("qr"), QString::fromUtf8(stickerQrPayload(member)));
+            out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
+        }
+        return 0;
+    }
     quint16 nextPort = quint16(parser.value(QStringLiteral("port")).toUInt());
 
     // BLE: explicitly asked for (--ble, --bus, --ble-scenario, --journal) it must work; BLE devices of a
@@ -102,7 +104,8 @@ int main(int argc, char *argv[])
         fleet->begin(), fleet->end(), [](const FleetDevice &d) { return d.transport == TransportKind::Ble; });
     if (anyBle) {
         const bool bleRequested = parser.isSet(QStringLiteral("ble")) || parser.isSet(QStringLiteral("bus"))
-            || parser.isSet(QStringLiteral("ble-scenario")) || parser.isSet(QStringLiteral("journal"));
+            || parser.isSet(QStringLiteral("ble-scenario")) || parser.isSet(QStringLiteral("journal"))
+            || parser.isSet(QStringLiteral("transport")) || parser.isSet(QStringLiteral("neighbours"));
         QString why;
         busAddress = bleBusAddress(parser, &why);
         if (busAddress.isEmpty() && bleRequested) {
@@ -155,22 +158,9 @@ int main(int argc, char *argv[])
         }
         if (member.transport == TransportKind::Ble) {
             bluez->addPeripheral(device->get(), member.bleConfig);
-            QJsonArray scenarios;
-            for (const BleScenario &s : member.bleConfig.scenarios)
-                scenarios.append(bleScenarioToString(s));
-            lines.append({
-                { QStringLiteral("service_name"), name },
-                { QStringLiteral("transport"), transportKindName(member.transport) },
-                { QStringLiteral("address"), member.bleConfig.address },
-                { QStringLiteral("service_uuid"),
-                    member.bleConfig.serviceUuid.toString(QUuid::WithoutBraces) },
-                { QStringLiteral("rssi"), member.bleConfig.rssi },
-                { QStringLiteral("sec_ver"), config.secVer },
-                { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
-                { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(member.transport)) },
-                { QStringLiteral("scenarios"), scenarios },
-                { QStringLiteral("faults"), faultList(config) },
-            });
+            QJsonObject line = describeFleetDevice(member);
+            line.insert(QStringLiteral("qr"), QString::fromUtf8(stickerQrPayload(member)));
+            lines.append(line);
             devices.push_back(std::move(device.value()));
             continue;
         }
@@ -188,16 +178,11 @@ int main(int argc, char *argv[])
                 std::fprintf(stderr, "[%s] %s\n", qPrintable(name), qPrintable(line));
             });
         }
-        lines.append({
-            { QStringLiteral("service_name"), name },
-            { QStringLiteral("transport"), transportKindName(member.transport) },
-            { QStringLiteral("host"), host.toString() },
-            { QStringLiteral("port"), server->port() },
-            { QStringLiteral("sec_ver"), config.secVer },
-            { QStringLiteral("sec_patch_ver"), config.secVer == 2 ? config.sec2PatchVer : 0 },
-            { QStringLiteral("qr"), QString::fromUtf8((*device)->qrPayload(member.transport)) },
-            { QStringLiteral("faults"), faultList(config) },
-        });
+        QJsonObject line = describeFleetDevice(member);
+        line.insert(QStringLiteral("host"), host.toString());
+        line.insert(QStringLiteral("port"), server->port());
+        line.insert(QStringLiteral("qr"), QString::fromUtf8(stickerQrPayload(member)));
+        lines.append(line);
         devices.push_back(std::move(device.value()));
         servers.push_back(std::move(server));
     }

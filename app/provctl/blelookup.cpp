@@ -53,10 +53,13 @@ void lookUpBleDevices(const Options &o, std::function<void(QList<Target>, std::o
             const bool byAddress = t.byBleAddress && t.label.compare(d.address, Qt::CaseInsensitive) == 0;
             if (!byAddress && (d.name.isEmpty() || d.name != t.label))
                 continue;
+            if (!d.name.isEmpty())
+                t.serviceName = d.name; // by address: the name may arrive with a later update
             const bool upgrade = cached->contains(t.label) && !d.cached;
             if (!t.transport.bleAddress.isEmpty() && !upgrade)
                 continue;
             t.transport.bleAddress = d.address;
+            t.rssiDbm = d.cached ? std::nullopt : std::optional<int>(d.rssi);
             t.transport.bleService = d.primaryServiceUuid();
             if (d.cached)
                 cached->insert(t.label);

@@ -25,5 +25,8 @@ void runCustom(Job &job);
 int runQr(const Options &o);
 /// scandevices.cpp: lists nearby BLE provisioning devices for --timeout ms. Returns the exit code.
 int runScanDevices(QCoreApplication &app, const Options &o);
+/// batch.cpp: a tray from --profile on the lane engine, secrets from stdin or a prompt. Returns 0
+/// when every device succeeded, SomeFailed (45) when some did not, Cancelled (50) when interrupted.
+int runBatch(QCoreApplication &app, const Options &o);
 
 } // namespace provctl

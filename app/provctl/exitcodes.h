@@ -16,7 +16,8 @@ enum ExitCode : int {
     Timeout = 11, ///< Timeout
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
-    Protocol = 20, ///< VersionMismatch, MalformedMessage, UnexpectedMessage, FirmwareMismatch
+    /// VersionMismatch, MalformedMessage, UnexpectedMessage, FirmwareMismatch, CustomResponseMismatch
+    Protocol = 20,
     /// AuthenticationFailed (wrong PoP / SRP password), PairingRequired (BLE link security)
     Authentication = 30,
     /// HandshakeFailed, DecryptFailed (device not authentic or corrupt data), SecurityDowngrade
@@ -28,6 +29,8 @@ enum ExitCode : int {
     /// Not an ErrorCode: Apply succeeded, then the device closed the link and the result could not be
     /// confirmed.
     Unconfirmed = 44,
+    /// Not an ErrorCode: `batch` ended with some devices not provisioned (failed, skipped, refused).
+    SomeFailed = 45,
     Cancelled = 50,
 };
 
@@ -52,6 +55,7 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::MalformedMessage:
     case ErrorCode::UnexpectedMessage:
     case ErrorCode::FirmwareMismatch:
+    case ErrorCode::CustomResponseMismatch:
         return Protocol;
     case ErrorCode::PairingRequired:
     case ErrorCode::AuthenticationFailed:

@@ -33,6 +33,7 @@ DeviceCommand deviceCommandFor(Command command)
         return runCustom;
     case Command::Qr:
     case Command::ScanDevices:
+    case Command::Batch:
         return nullptr;
     }
     return nullptr;
@@ -58,6 +59,8 @@ int main(int argc, char *argv[])
         return runQr(o);
     case Command::ScanDevices:
         return runScanDevices(app, o);
+    case Command::Batch:
+        return runBatch(app, o);
     default:
         break;
     }

@@ -28,7 +28,7 @@ constexpr std::array kCommands { std::pair { Command::Provision, "provision" },
     std::pair { Command::Scan, "scan" }, std::pair { Command::Status, "status" },
     std::pair { Command::Reset, "reset" }, std::pair { Command::Reprov, "reprov" },
     std::pair { Command::Custom, "custom" }, std::pair { Command::Qr, "qr" },
-    std::pair { Command::ScanDevices, "scan-devices" } };
+    std::pair { Command::ScanDevices, "scan-devices" }, std::pair { Command::Batch, "batch" } };
 
 std::optional<Command> commandFromName(const QString &name)
 {
@@ -77,7 +77,8 @@ void addOptions(QCommandLineParser &p)
         "  reprov        prov-ctrl re-provision\n"
         "  custom        send --data to a custom --endpoint\n"
         "  qr            parse a QR payload (--qr) and print it with secrets masked\n"
-        "  scan-devices  list nearby BLE provisioning devices with their RSSI"));
+        "  scan-devices  list nearby BLE provisioning devices with their RSSI\n"
+        "  batch         provision a tray from a product profile on parallel lanes (secrets on stdin)"));
     p.addHelpOption();
     p.addVersionOption();
     p.addPositionalArgument(
@@ -114,7 +115,8 @@ void addOptions(QCommandLineParser &p)
     opt({ QStringLiteral("timeout") },
         "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000).", "ms");
     opt({ QStringLiteral("connect-timeout") }, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
-    opt({ QStringLiteral("poll-interval") }, "GetStatus poll interval in ms (default 1000).", "ms");
+    opt({ QStringLiteral("poll-interval") },
+        "GetStatus poll interval in ms after the first 6 s of fast polling (default 1000).", "ms");
     opt({ QStringLiteral("page-size") }, "Scan results per request (default 4; at most 4 over BLE).", "n");
     opt({ QStringLiteral("scan-timeout") },
         "BLE: how long to look for the named devices, in ms (default 10000).", "ms");
@@ -132,12 +134,92 @@ void addOptions(QCommandLineParser &p)
         "devices "
         "advertising a provisioning service UUID.",
         "prefix");
+    opt({ QStringLiteral("profile") }, "batch: the product profile (JSON file).", "file");
+    opt({ QStringLiteral("manifest") }, "batch: a JSON-lines device manifest (prov-sim's output format).",
+        "file");
+    opt({ QStringLiteral("ble-scan") },
+        "batch: also take every BLE device of the profile a scan finds in this many seconds.", "seconds");
+    opt({ QStringLiteral("station") }, "batch: the station id for the record (default: the host name).",
+        "id");
+    opt({ QStringLiteral("operator") }, "batch: the operator for the record (default: $USER).", "name");
+    opt({ QStringLiteral("record") }, "batch: the factory record SQLite file (default: the workstation's).",
+        "file");
+    opt({ QStringLiteral("resume") }, "batch: continue a batch the record says was running.", "batch-id");
     opt({ QStringLiteral("reset") }, "esp_prov compatibility: same as the reset command.");
     opt({ QStringLiteral("reprov") }, "esp_prov compatibility: same as the reprov command.");
     opt({ QStringLiteral("json") }, "Print one JSON result object per device on stdout.");
     opt({ QStringLiteral("quiet"), QStringLiteral("q") }, "No progress on stderr.");
     opt({ QStringLiteral("verbose") },
         "Also show Qt Bluetooth's own warnings on stderr (esp_prov compatible).");
+}
+
+/// batch: `--service-name` is a BLE name or address, or SoftAP `NAME@HOST[:PORT]` (the profile matches
+/// devices by name, so a SoftAP device needs one). Returns the usage error, or nullopt.
+std::optional<int> parseBatchTargets(const QStringList &services, Options &o)
+{
+    for (const QString &service : services) {
+        Target t;
+        t.label = service;
+        const qsizetype at = service.indexOf(QLatin1Char('@'));
+        if (at >= 0) {
+            const auto hostPort = parseHostPort(service.mid(at + 1));
+            if (at == 0 || !hostPort)
+                return usage(QStringLiteral("--service-name must be NAME@HOST:PORT for SoftAP, got '%1'")
+                                 .arg(service));
+            t.serviceName = service.left(at);
+            t.transport.kind = TransportKind::SoftAp;
+            t.transport.host = hostPort->first;
+            t.transport.port = hostPort->second;
+        } else if (isBleAddress(service)) {
+            t.transport.kind = TransportKind::Ble;
+            t.byBleAddress = true;
+        } else if (service.contains(QLatin1Char(':'))) {
+            return usage(
+                QStringLiteral("batch: a SoftAP device is NAME@HOST:PORT (the profile matches devices by "
+                               "name), got '%1'")
+                    .arg(service));
+        } else {
+            t.transport.kind = TransportKind::Ble;
+            t.serviceName = service;
+        }
+        o.targets.append(t);
+    }
+    return std::nullopt;
+}
+
+/// batch: the options only the batch command has. Secrets are refused here: the batch reads them from
+/// stdin or a prompt, never from the command line.
+std::optional<int> parseBatchOptions(const QCommandLineParser &p, Options &o)
+{
+    for (const char *secret : { "passphrase", "pop", "sec2-pwd", "sec2-username", "qr", "ssid" }) {
+        if (p.isSet(QString::fromLatin1(secret)))
+            return usage(
+                QStringLiteral("batch takes no --%1: the network comes from the profile, secrets from "
+                               "stdin (docs/provctl.md)")
+                    .arg(QLatin1String(secret)));
+    }
+    BatchOptions &b = o.batch;
+    b.profilePath = p.value(QStringLiteral("profile"));
+    if (b.profilePath.isEmpty())
+        return usage(QStringLiteral("batch needs --profile FILE"));
+    b.manifestPath = p.value(QStringLiteral("manifest"));
+    if (p.isSet(QStringLiteral("ble-scan"))) {
+        bool ok = false;
+        b.bleScanSeconds = p.value(QStringLiteral("ble-scan")).toInt(&ok);
+        if (!ok || b.bleScanSeconds < 1 || b.bleScanSeconds > 24 * 3600)
+            return usage(QStringLiteral("--ble-scan must be a number of seconds from 1 to 86400"));
+    }
+    b.parallelSet = p.isSet(QStringLiteral("parallel"));
+    b.station = p.value(QStringLiteral("station"));
+    b.operatorName = p.value(QStringLiteral("operator"));
+    b.recordPath = p.value(QStringLiteral("record"));
+    b.resumeBatchId = p.value(QStringLiteral("resume"));
+    if (b.manifestPath.isEmpty() && b.bleScanSeconds == 0 && !p.isSet(QStringLiteral("service-name"))
+        && b.resumeBatchId.isEmpty())
+        return usage(
+            QStringLiteral("batch needs devices: --manifest FILE, --service-name, --ble-scan SECONDS or "
+                           "--resume BATCH_ID"));
+    return parseBatchTargets(p.values(QStringLiteral("service-name")), o);
 }
 
 } // namespace
@@ -177,6 +259,11 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
     o.json = p.isSet(QStringLiteral("json"));
     o.verbose = p.isSet(QStringLiteral("verbose"));
     o.quiet = p.isSet(QStringLiteral("quiet"));
+    const bool batch = o.command == Command::Batch;
+    if (batch) {
+        if (const std::optional<int> rc = parseBatchOptions(p, o))
+            return rc;
+    }
 
     QString qrName;
     std::optional<TransportKind> qrTransport;
@@ -214,7 +301,7 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
     QStringList services = p.values(QStringLiteral("service-name"));
     if (services.isEmpty() && o.transport == TransportKind::Ble && !qrName.isEmpty())
         services = { qrName };
-    const bool needsDevice = o.command != Command::Qr && o.command != Command::ScanDevices;
+    const bool needsDevice = o.command != Command::Qr && o.command != Command::ScanDevices && !batch;
     if (needsDevice && services.isEmpty()) {
         return usage(o.transport == TransportKind::Ble
                 ? QStringLiteral("--service-name NAME (the advertised name, e.g. PROV_1A2B3C) or a BLE "
@@ -223,7 +310,7 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
                       .arg(QLatin1String(HttpTransport::kDefaultHost)));
     }
     // The devices, parsed once: SoftAP HOST:PORT, BLE name or address.
-    for (const QString &service : std::as_const(services)) {
+    for (const QString &service : batch ? QStringList() : std::as_const(services)) {
         Target t;
         t.label = service;
         t.transport.kind = o.transport;
@@ -273,6 +360,9 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
             QStringLiteral("--ble-max-request must be 1..%1 bytes").arg(BleTransport::kAttMaxAttributeBytes));
     if (timeoutMs < 1 || o.scanTimeoutMs < 1 || bleConnectTimeoutMs < 1)
         return usage(QStringLiteral("timeouts must be positive"));
+    o.batch.transport.requestTimeoutMs = timeoutMs;
+    o.batch.transport.bleConnectTimeoutMs = bleConnectTimeoutMs;
+    o.batch.transport.bleMaxRequestBytes = bleMaxRequest;
     for (Target &t : o.targets) {
         t.transport.requestTimeoutMs = timeoutMs;
         t.transport.bleConnectTimeoutMs = bleConnectTimeoutMs;

@@ -27,6 +27,7 @@ enum class Command {
     Custom, ///< --data to a custom --endpoint (§9.5)
     Qr, ///< parse a QR payload (§11), no device
     ScanDevices, ///< list nearby BLE provisioning devices, no device
+    Batch, ///< a tray from a product profile on parallel lanes (issue 9), batch.cpp
 };
 
 /// The command's name as typed and as printed ("provision", "scan-devices", ...).
@@ -42,6 +43,26 @@ struct Target
     /// BLE: `label` is an address, not a name (decided once, when parsing)
     bool byBleAddress = false;
     std::optional<prov::Error> lookupError; ///< BLE: the device was not found
+    /// batch: the device's service name (SoftAP `NAME@HOST:PORT`; BLE: the name, or the advertised
+    /// name lookUpBleDevices() found for an address)
+    QString serviceName;
+    std::optional<int> rssiDbm; ///< BLE: the RSSI in dBm lookUpBleDevices() saw; nullopt when cached
+};
+
+/// What `provctl batch` adds to the command line (docs/provctl.md "batch"). Holds no secret: the
+/// batch reads its secrets from stdin or a prompt (batch.cpp).
+struct BatchOptions
+{
+    QString profilePath; ///< --profile FILE (required)
+    QString manifestPath; ///< --manifest FILE; "" none
+    int bleScanSeconds = 0; ///< --ble-scan SECONDS; 0: no open scan
+    bool parallelSet = false; ///< --parallel given: it overrides the profile's lanes
+    QString station; ///< --station ID (default: the host name)
+    QString operatorName; ///< --operator NAME (default: $USER)
+    QString recordPath; ///< --record FILE.db (default: the workstation's record)
+    QString resumeBatchId; ///< --resume BATCH_ID; "" a new batch
+    /// --timeout, --ble-connect-timeout, --ble-max-request for every job (kind and address per device)
+    prov::TransportConfig transport;
 };
 
 /// Everything the command line says. Holds secrets (PoP, passwords, the Wi-Fi passphrase): never
@@ -65,6 +86,7 @@ struct Options
     bool json = false;
     bool verbose = false; ///< --verbose: keep Qt Bluetooth's own warnings on stderr
     bool quiet = false;
+    BatchOptions batch; ///< the batch command's own options
 
     /// What the user typed for the devices (Target::label), in order.
     QStringList labels() const;

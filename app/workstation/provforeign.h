@@ -8,6 +8,7 @@
 // namespaces, one registration each.
 
 #include "prov/error.h"
+#include "prov/laneengine.h"
 #include "prov/provisioner.h"
 #include "prov/record.h"
 #include "prov/transportconfig.h"
@@ -50,3 +51,11 @@ Q_NAMESPACE
 QML_FOREIGN_NAMESPACE(prov::recordmeta)
 QML_NAMED_ELEMENT(Record)
 } // namespace RecordForeign
+
+/// `Line.<enum>.<value>`: prov::LineState and prov::LineDeviceState. Both have Running and Aborted,
+/// so pages name the enum too: `Line.LineState.Running`, `Line.LineDeviceState.Failed`.
+namespace LineForeign {
+Q_NAMESPACE
+QML_FOREIGN_NAMESPACE(prov::linemeta)
+QML_NAMED_ELEMENT(Line)
+} // namespace LineForeign

@@ -6,6 +6,7 @@
 #include "devices/manifestsource.h"
 #include "devices/manualsource.h"
 #include "devices/qrsource.h"
+#include "line/linecontroller.h"
 #include "qr/cameracontroller.h"
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
@@ -50,6 +51,13 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_camera = std::make_unique<CameraController>();
     connect(m_camera.get(), &CameraController::payloadDecoded, m_qr.get(), &QrSource::submit);
 
+    // The line shares the record, the settings and the BLE connection limit with the sessions.
+    m_line = std::make_unique<LineController>(
+        m_settings.get(), m_recordLog.get(), m_deviceController->bleConnectionLimit(), m_deviceModel.get());
+    m_line->setBleSource(m_ble.get());
+    m_line->setManifestSource(m_manifest.get());
+    m_line->setQrSource(m_qr.get());
+
     if (!options.manifestPath.isEmpty())
         m_manifest->load(options.manifestPath);
     // From the event loop: the caller (main.cpp, a test) may still set things up first; without an
@@ -63,6 +71,7 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
 Workstation::~Workstation()
 {
     // Explicit, for the reader: sessions first (they finish attempts), the record log last.
+    m_line.reset();
     m_camera.reset();
     m_deviceController.reset();
     m_ble.reset();
@@ -108,5 +117,6 @@ QVariantMap Workstation::initialProperties() const
         { QStringLiteral("deviceController"), QVariant::fromValue(m_deviceController.get()) },
         { QStringLiteral("records"), QVariant::fromValue(m_records.get()) },
         { QStringLiteral("camera"), QVariant::fromValue(m_camera.get()) },
+        { QStringLiteral("line"), QVariant::fromValue(m_line.get()) },
     };
 }

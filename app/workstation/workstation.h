@@ -12,6 +12,7 @@ class CameraController;
 class DeviceController;
 class DeviceFilterModel;
 class DeviceListModel;
+class LineController;
 class ManifestSource;
 class ManualSource;
 class QQmlEngine;
@@ -67,6 +68,8 @@ public:
     RecordLog *recordLog() const { return m_recordLog.get(); }
     RecordsController *records() const { return m_records.get(); }
     CameraController *camera() const { return m_camera.get(); }
+    /// The Line page's controller: the lane engine fed by the BLE, manifest and QR sources.
+    LineController *line() const { return m_line.get(); }
 
 private:
     // Declaration order = construction order; destruction runs in reverse.
@@ -81,4 +84,5 @@ private:
     std::unique_ptr<BleSource> m_ble;
     std::unique_ptr<DeviceController> m_deviceController;
     std::unique_ptr<CameraController> m_camera;
+    std::unique_ptr<LineController> m_line;
 };

@@ -168,6 +168,7 @@ public:
             ProvisionOptions options;
             options.firstPollDelayMs = 0;
             options.pollIntervalMs = 20;
+            options.fastPollIntervalMs = 20;
             auto *op = m_provisioner.provisionWifi(creds, options);
             QObject::connect(op, &PendingOperation::finished, [this, op] {
                 const auto r = op->result();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Details of the selected record (RecordsController.selectedRecord), the body of RecordsPage's
 // details Card (which shows titleText / subtitleText and the outcome badge): identity, the
-// failure in words from the app's advice table (code name in the tool tip), device facts, phases
+// failure in words from the app's advice table (code name in the tool tip), device facts, the
+// batch (line mode: lane shown 1-based, attempt number) and product profile, phases
 // with their durations, custom endpoint calls and the proto-ver JSON as received.
 // Keyboard (when focused, e.g. Enter in the records table): Up/Down/PageUp/PageDown/Home/End
 // scroll, Esc hands the focus back (backRequested()).
@@ -141,6 +142,17 @@ Item {
                                        : "—"],
                     [qsTr("Station"), details.record.station || "—"],
                     [qsTr("Operator"), details.record.operatorName || "—"],
+                    [qsTr("Batch"), details.record.batchId
+                                    ? (details.record.lane >= 0
+                                       ? qsTr("%1 · lane %2 · attempt %3").arg(details.record.batchId)
+                                             .arg(details.record.lane + 1).arg(details.record.attemptNumber)
+                                       : qsTr("%1 · attempt %2").arg(details.record.batchId)
+                                             .arg(details.record.attemptNumber))
+                                    : "—"],
+                    [qsTr("Profile"), details.record.profileId
+                                      ? qsTr("%1 %2").arg(details.record.profileId)
+                                            .arg(details.record.profileVersion || "")
+                                      : "—"],
                     [qsTr("Attempt id"), details.record.attemptId]
                 ] : []
                 delegate: Item {

@@ -52,6 +52,7 @@ inline ProvisionOptions fastProvisioning()
     ProvisionOptions o;
     o.firstPollDelayMs = 0;
     o.pollIntervalMs = 20;
+    o.fastPollIntervalMs = 20;
     o.connectTimeoutMs = 5000;
     return o;
 }

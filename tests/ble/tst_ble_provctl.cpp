@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // provctl --transport ble as a whole process against prov-sim's fake org.bluez: scan-devices with
 // RSSI and the cached marker, provisioning by exact service name, several devices in parallel with
-// one result line each, the after-Apply link drop, and the exit codes of the adapter, pairing and
-// not-found errors (docs/provctl.md).
+// one result line each, the after-Apply link drop, the exit codes of the adapter, pairing and
+// not-found errors, and `batch --ble-scan` behind the profile's RSSI gate (docs/provctl.md).
 
 #include "bletesthelpers.h"
 
@@ -93,6 +93,7 @@ private Q_SLOTS:
     void reportsTheLinkDropAfterApply();
     void exitCodeForError_data();
     void exitCodeForError();
+    void batchTakesScannedDevicesAboveTheRssiGate();
 
 private:
     QList<QJsonObject> startFleet(const QJsonArray &devices, const QStringList &args = {});
@@ -308,6 +309,66 @@ void TestBleProvctl::exitCodeForError()
     QCOMPARE(error.contains(QStringLiteral("advice")), advice);
     if (advice)
         QVERIFY(r.err.contains("advice: "));
+    verifyNoSecrets(r);
+}
+
+void TestBleProvctl::batchTakesScannedDevicesAboveTheRssiGate()
+{
+    // Two devices of the line and a neighbour line's device below the profile's RSSI gate.
+    const auto devices = startFleet(
+        { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_AAA101") },
+              { QStringLiteral("rssi"), -50 }, { QStringLiteral("sec_ver"), 2 } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_AAA102") },
+                { QStringLiteral("rssi"), -55 }, { QStringLiteral("sec_ver"), 2 } },
+            QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_AAA199") },
+                { QStringLiteral("rssi"), -85 }, { QStringLiteral("sec_ver"), 2 } } });
+    QCOMPARE(devices.size(), 3);
+    const QString profile = m_dir.filePath(QStringLiteral("ble-profile.json"));
+    QFile f(profile);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(R"({"schema": 1, "name": "BLE line", "id": "ble-line", "version": "1",
+        "match": {"service_name_prefix": "PROV_AAA", "transports": ["ble"], "min_rssi_dbm": -70},
+        "security": {"min_sec_ver": 2, "credentials_from": "prompt"},
+        "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"},
+        "after_apply": "accept_link_closed_confirmed", "lanes": {"ble": 2, "softap": 1}})");
+    f.close();
+
+    QProcess p;
+    p.start(QStringLiteral(PROV_CTL_PATH),
+        { QStringLiteral("batch"), QStringLiteral("--profile"), profile, QStringLiteral("--ble-scan"),
+            QStringLiteral("2"), QStringLiteral("--record"), m_dir.filePath(QStringLiteral("ble-batch.db")),
+            QStringLiteral("--timeout"), QStringLiteral("2000"), QStringLiteral("--ble-connect-timeout"),
+            QStringLiteral("2000"), QStringLiteral("--poll-interval"), QStringLiteral("20"),
+            QStringLiteral("--json") });
+    QVERIFY(p.waitForStarted(5000));
+    p.write("passphrase=mypassword\nusername=wifiprov\npassword=" + kSec2Password + "\n");
+    p.closeWriteChannel();
+    QVERIFY(p.waitForFinished(30000));
+    Run r;
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QList<QJsonObject> lines = r.lines();
+    QCOMPARE(lines.size(), 3); // two devices and the summary
+    QSet<QString> provisioned;
+    for (const QJsonObject &line : lines) {
+        if (line.value(QStringLiteral("summary")).toBool()) {
+            QCOMPARE(line.value(QStringLiteral("succeeded")).toInt(), 2);
+            QCOMPARE(line.value(QStringLiteral("total")).toInt(), 2);
+            continue;
+        }
+        QCOMPARE(line.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+        QCOMPARE(line.value(QStringLiteral("source")).toString(), QStringLiteral("ble-scan"));
+        QCOMPARE(line.value(QStringLiteral("transport")).toString(), QStringLiteral("ble"));
+        QVERIFY(line.value(QStringLiteral("rssi_dbm")).toInt() >= -70);
+        provisioned.insert(line.value(QStringLiteral("service_name")).toString());
+    }
+    QCOMPARE(provisioned, (QSet<QString> { QStringLiteral("PROV_AAA101"), QStringLiteral("PROV_AAA102") }));
+    // The neighbour was seen, reported once as ignored, and never connected to.
+    QCOMPARE(r.err.count("PROV_AAA199: ignored"), 1);
+    QVERIFY(r.err.contains("-85 dBm"));
+    QCOMPARE(m_bus.journal(QStringLiteral("Connect ")).size(), 2);
     verifyNoSecrets(r);
 }
 

@@ -20,6 +20,14 @@ inline prov::ProvisioningRecord makeRecord(
     r.start.transport = i % 2 ? QStringLiteral("ble") : QStringLiteral("softap");
     r.start.address = i % 2 ? QStringLiteral("AA:BB:CC:DD:EE:%1").arg(i % 100, 2, 10, QLatin1Char('0'))
                             : QStringLiteral("192.168.4.1:80");
+    // Two records in three belong to one of two batches (line mode); the third to none.
+    if (i % 3 != 0) {
+        r.start.batchId = QStringLiteral("batch-%1").arg(i % 3);
+        r.start.lane = i % 4;
+        r.start.profileId = QStringLiteral("lamp-eu");
+        r.start.profileVersion = QStringLiteral("1.%1").arg(i % 2);
+        r.start.attemptNumber = 1 + i % 5;
+    }
     r.device.protoVerJson = QStringLiteral(R"({"prov":{"ver":"v1.1","sec_ver":2,"cap":["wifi_scan"]}})");
     r.device.firmwareVersion = QStringLiteral("1.%1.0").arg(i % 7);
     r.device.secVer = 2;
@@ -62,6 +70,10 @@ inline bool sameRecord(
     if (a.start.serviceName != b.start.serviceName || a.start.transport != b.start.transport
         || a.start.address != b.start.address)
         return diff("service/transport/address");
+    if (a.start.batchId != b.start.batchId || a.start.lane != b.start.lane
+        || a.start.profileId != b.start.profileId || a.start.profileVersion != b.start.profileVersion
+        || a.start.attemptNumber != b.start.attemptNumber)
+        return diff("batch/lane/profile/attemptNumber");
     if (a.device.protoVerJson != b.device.protoVerJson || a.device.firmwareVersion != b.device.firmwareVersion
         || a.device.secVer != b.device.secVer || a.device.secPatchVer != b.device.secPatchVer)
         return diff("device");

@@ -3,7 +3,7 @@
 // (HttpDeviceServer on 127.0.0.1), writing into a RecordSink that keeps every call: the rows of
 // one attempt (begin, facts, phases with durations, custom calls, finish), the outcome mapping
 // (Provisioned / Failed / Cancelled, docs/protocol.md §9.1, §9.2) and that no secret is recorded;
-// then StoreRecordSink writing the same into a real SQLite RecordStore.
+// then StoreRecordSink writing the same (and a batch) into a real SQLite RecordStore.
 #include "prov/attemptrecorder.h"
 #include "prov/device.h"
 #include "prov/httpdeviceserver.h"
@@ -11,6 +11,7 @@
 #include "prov/provisioner.h"
 #include "prov/recordsink.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 #include <QTemporaryDir>
 #include <QTest>
@@ -58,6 +59,19 @@ public:
         a.end = end;
     }
 
+    void beginBatch(const BatchStart &start) override
+    {
+        batchWrites << QStringLiteral("begin ") + start.batchId;
+    }
+    void addBatchDevice(const BatchDevice &device) override
+    {
+        batchWrites << QStringLiteral("device ") + device.batchId;
+    }
+    void finishBatch(const QString &batchId, BatchState, qint64) override
+    {
+        batchWrites << QStringLiteral("finish ") + batchId;
+    }
+
     Attempt &at(const QString &id)
     {
         Attempt &a = attempts[id];
@@ -94,6 +108,7 @@ public:
 
     QStringList order;
     QHash<QString, Attempt> attempts;
+    QStringList batchWrites;
 };
 
 constexpr int kWaitMs = 20000;
@@ -117,7 +132,9 @@ private Q_SLOTS:
     void lateEndOfAnEndedAttemptIsIgnored();
     void destroyedRecorderEndsOpenAttempt();
     void anotherDeviceForgetsTheSsid();
+    void passesTheWholeIdentityToEveryAttempt();
     void storeSinkWritesTheRecord();
+    void storeSinkWritesBatches();
 
 private:
     /// A recorder watching a Provisioner on a fresh link to the device; `pop` as the client sends it.
@@ -482,6 +499,54 @@ void TestAttemptRecorder::anotherDeviceForgetsTheSsid()
     QVERIFY(m_sink->last().end->ssid.isEmpty());
 }
 
+void TestAttemptRecorder::passesTheWholeIdentityToEveryAttempt()
+{
+    AttemptStart identity;
+    identity.attemptId = QStringLiteral("ignored-id");
+    identity.startedAtMs = 42; // ignored: the attempt's own start time is recorded
+    identity.station = QStringLiteral("Line 7");
+    identity.operatorName = QStringLiteral("Grace");
+    identity.serviceName = QStringLiteral("PROV_REC001");
+    identity.transport = QStringLiteral("ble");
+    identity.address = QStringLiteral("AA:BB:CC:DD:EE:01");
+    identity.batchId = QStringLiteral("batch-0007");
+    identity.lane = 3;
+    identity.profileId = QStringLiteral("lamp-eu");
+    identity.profileVersion = QStringLiteral("2.1");
+    identity.attemptNumber = 2;
+    m_recorder->setIdentity(identity);
+
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    const QString first = m_recorder->operationStarted();
+    m_recorder->finishAttempt(RecordOutcome::Cancelled, std::nullopt);
+    // A retry of the same device in the same batch: the caller counts the attempt up.
+    identity.attemptNumber = 3;
+    m_recorder->setIdentity(identity);
+    const QString second = m_recorder->operationStarted();
+    m_recorder->finishAttempt(RecordOutcome::Cancelled, std::nullopt);
+    QVERIFY(!first.isEmpty());
+    QVERIFY(first != second);
+
+    for (const QString &id : { first, second }) {
+        const AttemptStart got = m_sink->attempts.value(id).start;
+        QCOMPARE(got.attemptId, id);
+        QVERIFY(got.attemptId != identity.attemptId);
+        QVERIFY(got.startedAtMs >= before);
+        QCOMPARE(got.station, identity.station);
+        QCOMPARE(got.operatorName, identity.operatorName);
+        QCOMPARE(got.serviceName, identity.serviceName);
+        QCOMPARE(got.transport, identity.transport);
+        QCOMPARE(got.address, identity.address);
+        QCOMPARE(got.batchId, identity.batchId);
+        QCOMPARE(got.lane, identity.lane);
+        QCOMPARE(got.profileId, identity.profileId);
+        QCOMPARE(got.profileVersion, identity.profileVersion);
+    }
+    QCOMPARE(m_sink->attempts.value(first).start.attemptNumber, 2);
+    QCOMPARE(m_sink->attempts.value(second).start.attemptNumber, 3);
+    QVERIFY(m_sink->batchWrites.isEmpty()); // batches are the lane engine's, not the recorder's
+}
+
 void TestAttemptRecorder::storeSinkWritesTheRecord()
 {
     QTemporaryDir dir;
@@ -493,6 +558,11 @@ void TestAttemptRecorder::storeSinkWritesTheRecord()
     AttemptStart identity;
     identity.serviceName = QStringLiteral("PROV_REC001");
     identity.transport = QStringLiteral("softap");
+    identity.batchId = QStringLiteral("batch-store-1");
+    identity.lane = 0;
+    identity.profileId = QStringLiteral("lamp-eu");
+    identity.profileVersion = QStringLiteral("2.1");
+    identity.attemptNumber = 4;
     recorder.setIdentity(identity);
     recorder.setProvisioner(m_provisioner.get());
     m_recorder->setProvisioner(nullptr); // only the store-backed recorder watches
@@ -517,9 +587,60 @@ void TestAttemptRecorder::storeSinkWritesTheRecord()
     QCOMPARE(record->device.secVer, 1);
     QVERIFY(record->phases.size() >= 3);
     QVERIFY(record->end.finishedAtMs >= record->start.startedAtMs);
+    QCOMPARE(record->start.batchId, identity.batchId);
+    QCOMPARE(record->start.lane, 0);
+    QCOMPARE(record->start.profileId, identity.profileId);
+    QCOMPARE(record->start.profileVersion, identity.profileVersion);
+    QCOMPARE(record->start.attemptNumber, 4);
+    RecordFilter inBatch;
+    inBatch.batchId = identity.batchId;
+    QCOMPARE((*store)->count(inBatch).value(), 1);
 
     // A write for an attempt the store does not know fails typed, and is kept.
     sink.addPhase(QStringLiteral("no-such-attempt"), PhaseDuration { QStringLiteral("scan"), 1 });
+    QVERIFY(sink.lastError());
+    QCOMPARE(sink.lastError()->code, ErrorCode::InvalidArgument);
+}
+
+void TestAttemptRecorder::storeSinkWritesBatches()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto store = RecordStore::openSqlite(dir.filePath(QStringLiteral("factory.sqlite")));
+    QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+    StoreRecordSink sink(store->get());
+
+    BatchStart start;
+    start.batchId = QStringLiteral("batch-sink-1");
+    start.station = QStringLiteral("Line 4");
+    start.profileId = QStringLiteral("lamp-eu");
+    start.profileJson = QByteArray(R"({"id":"lamp-eu"})");
+    start.lanes = 2;
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    sink.beginBatch(start); // startedAtMs 0: now
+    BatchDevice device;
+    device.batchId = start.batchId;
+    device.serviceName = QStringLiteral("PROV_REC001");
+    device.transport = QStringLiteral("ble");
+    device.address = QStringLiteral("AA:BB:CC:DD:EE:01");
+    device.source = QStringLiteral("qr");
+    sink.addBatchDevice(device);
+    QVERIFY(!sink.lastError());
+    QCOMPARE((*store)->unfinishedBatches()->size(), 1);
+
+    sink.finishBatch(start.batchId, BatchState::Finished, 0); // 0: now
+    QVERIFY(!sink.lastError());
+    const auto batch = (*store)->batch(start.batchId);
+    QVERIFY2(batch, qPrintable(batch ? QString() : batch.error().toString()));
+    QVERIFY(batch->start.startedAtMs >= before);
+    QCOMPARE(batch->state, BatchState::Finished);
+    QVERIFY(batch->finishedAtMs >= batch->start.startedAtMs);
+    QCOMPARE(batch->devices.size(), 1);
+    QCOMPARE(batch->devices.first().source, QStringLiteral("qr"));
+    QVERIFY((*store)->unfinishedBatches()->isEmpty());
+
+    // A write to an ended batch fails typed, and is kept.
+    sink.addBatchDevice(device);
     QVERIFY(sink.lastError());
     QCOMPARE(sink.lastError()->code, ErrorCode::InvalidArgument);
 }

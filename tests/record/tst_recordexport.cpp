@@ -2,7 +2,8 @@
 // CSV and JSON exports. The CSV is read back by a small RFC 4180 reader written here (independent
 // of the exporter): hostile values round-trip with only the defensive quote added to cells that a
 // spreadsheet would run as formulas (OWASP CSV injection). The JSON parses with QJsonDocument and
-// carries the same values, with payloads only for calls marked non-secret.
+// carries the same values, with payloads only for calls marked non-secret. Both carry the line
+// mode columns (batch, lane, profile, attempt number).
 #include "prov/record.h"
 
 #include "recordtesthelpers.h"
@@ -114,6 +115,11 @@ QList<ProvisioningRecord> hostileRecords()
         r.end.failureDetail = hostile[(i + 6) % hostile.size()];
         // Custom endpoint names come from the firmware: the summary cell starts with one.
         r.customCalls = { { hostile[(i + 7) % hostile.size()], 1, 1, false, {}, {}, 0 } };
+        r.start.batchId = hostile[(i + 8) % hostile.size()];
+        r.start.profileId = hostile[(i + 9) % hostile.size()];
+        r.start.profileVersion = hostile[(i + 10) % hostile.size()];
+        r.start.lane = i % 3 - 1; // -1 (none), 0, 1
+        r.start.attemptNumber = 1 + i % 4;
         // SSIDs are raw bytes (§9.2): not UTF-8 in general. The workflow decodes them with fromUtf8.
         r.end.ssid = i % 2 ? QString::fromUtf8(QByteArray("\xff\xfe-net\x80", 7)) : hostile[i].left(32);
         records << r;
@@ -194,6 +200,11 @@ void TestRecordExport::csvRoundTripsHostileValues()
                 .arg(r.phases[0].durationMs)
                 .arg(r.phases[1].durationMs));
         QCOMPARE(row[col("custom_calls")], defended(r.customCalls[0].endpoint + QStringLiteral(":1/1:ok")));
+        QCOMPARE(row[col("batch_id")], defended(r.start.batchId));
+        QCOMPARE(row[col("lane")], r.start.lane < 0 ? QString() : QString::number(r.start.lane));
+        QCOMPARE(row[col("profile_id")], defended(r.start.profileId));
+        QCOMPARE(row[col("profile_version")], defended(r.start.profileVersion));
+        QCOMPARE(row[col("attempt_number")], QString::number(r.start.attemptNumber));
         // No cell a spreadsheet would evaluate.
         for (const QString &cell : row)
             QVERIFY2(!dangerousStart(cell), qPrintable(cell.left(40)));
@@ -213,6 +224,9 @@ void TestRecordExport::csvHasHeaderAndCrlf()
     const QList<QByteArray> lines = buf.data().split('\n');
     QCOMPARE(lines.size(), 3); // header, record, empty after the last CRLF
     QVERIFY(lines[0].startsWith("\"attempt_id\",\"started_at_utc\","));
+    // Line mode's columns come last, so the earlier columns keep their positions.
+    QVERIFY(lines[0].endsWith(
+        "\"custom_calls\",\"batch_id\",\"lane\",\"profile_id\",\"profile_version\",\"attempt_number\"\r"));
     QVERIFY(lines[0].endsWith('\r'));
     QVERIFY(lines[1].endsWith('\r'));
     QVERIFY(lines[1].contains("\"2023-11-14T22:13:20.123Z\""));
@@ -263,6 +277,15 @@ void TestRecordExport::jsonMatchesRecords()
         QCOMPARE(o.value(u"outcome").toString(), recordOutcomeName(r.end.outcome));
         QCOMPARE(o.value(u"failure_code").toInt(), r.end.failureCode);
         QCOMPARE(o.value(u"failure_detail").toString(), r.end.failureDetail);
+        QVERIFY(o.value(u"batch_id").isString());
+        QCOMPARE(o.value(u"batch_id").toString(), r.start.batchId);
+        if (r.start.lane < 0)
+            QVERIFY(o.value(u"lane").isNull());
+        else
+            QCOMPARE(o.value(u"lane").toInt(-1), r.start.lane);
+        QCOMPARE(o.value(u"profile_id").toString(), r.start.profileId);
+        QCOMPARE(o.value(u"profile_version").toString(), r.start.profileVersion);
+        QCOMPARE(o.value(u"attempt_number").toInt(), r.start.attemptNumber);
         if (r.end.finishedAtMs) {
             QCOMPARE(o.value(u"finished_at_ms").toInteger(), r.end.finishedAtMs);
             QCOMPARE(o.value(u"duration_ms").toInteger(), r.end.finishedAtMs - r.start.startedAtMs);

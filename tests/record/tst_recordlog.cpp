@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The workstation's record facade on its worker thread, driven from the test thread as the GUI
 // would: calls return at once and run in order, the destructor drains queued writes, failures
-// surface as storageFailed, and RecordsModel / RecordsController page, filter, follow live
-// changes and export.
+// surface as storageFailed, batches (line mode) are written and read back, and RecordsModel /
+// RecordsController page, filter, follow live changes and export.
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
 #include "records/recordsmodel.h"
@@ -65,6 +65,7 @@ private Q_SLOTS:
     void destructorDrainsQueuedWrites();
     void opensDirectoryPathAsStorageFailure();
     void reportsRefusedWritesAsStorageFailed();
+    void writesBatchesAndOffersUnfinishedOnes();
     void modelPagesWithFetchMore();
     void modelFollowsLiveWrites();
     void controllerFiltersDebouncedAndSelects();
@@ -207,6 +208,69 @@ void TestRecordLog::reportsRefusedWritesAsStorageFailed()
     QCOMPARE(changed.size(), 2);
 }
 
+void TestRecordLog::writesBatchesAndOffersUnfinishedOnes()
+{
+    {
+        RecordLog log;
+        QSignalSpy changed(&log, &RecordLog::batchChanged);
+        QSignalSpy failed(&log, &RecordLog::storageFailed);
+        log.open(m_path);
+        BatchStart start;
+        start.batchId = QStringLiteral("batch-log-1");
+        start.profileId = QStringLiteral("lamp-eu");
+        start.profileJson = QByteArray(R"({"id":"lamp-eu"})");
+        start.lanes = 4;
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        log.beginBatch(start); // startedAtMs 0: now
+        for (int i = 0; i < 3; ++i) {
+            BatchDevice device;
+            device.batchId = start.batchId;
+            device.position = i;
+            device.serviceName = QStringLiteral("PROV_L%1").arg(i);
+            device.transport = QStringLiteral("ble");
+            device.address = QStringLiteral("AA:BB:CC:DD:EE:%1").arg(i, 2, 10, QLatin1Char('0'));
+            device.source = QStringLiteral("ble-scan");
+            log.addBatchDevice(device);
+        }
+        BatchStart ended = start;
+        ended.batchId = QStringLiteral("batch-log-2");
+        log.beginBatch(ended);
+        log.finishBatch(ended.batchId, BatchState::Aborted, 0); // 0: now
+        // Refused: the batch has ended.
+        BatchDevice late;
+        late.batchId = ended.batchId;
+        late.serviceName = QStringLiteral("PROV_LATE");
+        log.addBatchDevice(late);
+
+        QVERIFY(waitDrained(log));
+        QCOMPARE(changed.size(), 1 + 3 + 2);
+        QCOMPARE(changed.first().at(0).toString(), start.batchId);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).value<Error>().code, ErrorCode::InvalidArgument);
+
+        QSignalSpy fetched(&log, &RecordLog::unfinishedBatchesFetched);
+        const quint64 req = log.requestUnfinishedBatches();
+        QTRY_COMPARE(fetched.size(), 1);
+        QCOMPARE(fetched.at(0).at(0).toULongLong(), req);
+        QVERIFY(fetched.at(0).at(2).value<Status>().has_value());
+        const auto batches = fetched.at(0).at(1).value<QList<BatchInfo>>();
+        QCOMPARE(batches.size(), 1);
+        QCOMPARE(batches.first().start.batchId, start.batchId);
+        QVERIFY(batches.first().start.startedAtMs >= before);
+        QCOMPARE(batches.first().start.lanes, 4);
+        QCOMPARE(batches.first().devices.size(), 3);
+        QCOMPARE(batches.first().devices.last().serviceName, QStringLiteral("PROV_L2"));
+    }
+    // Read straight from the file: the aborted batch got its end time.
+    auto store = RecordStore::openSqlite(m_path);
+    QVERIFY(store);
+    const auto ended = (*store)->batch(QStringLiteral("batch-log-2"));
+    QVERIFY(ended);
+    QCOMPARE(ended->state, BatchState::Aborted);
+    QVERIFY(ended->finishedAtMs >= ended->start.startedAtMs);
+    QVERIFY(ended->devices.isEmpty());
+}
+
 void TestRecordLog::modelPagesWithFetchMore()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -242,6 +306,18 @@ void TestRecordLog::modelPagesWithFetchMore()
     for (int i = 0; i < model.rowCount(); ++i)
         ids.insert(model.data(model.index(i), RecordsModel::AttemptIdRole).toString());
     QCOMPARE(ids.size(), 1234);
+    // The batch columns of a row (line mode), as seeded: newest first, so row k is record 1233 - k.
+    for (const int row : { 0, 1, 2, 1233 }) {
+        const ProvisioningRecord seeded = makeRecord(1233 - row, 0, RecordOutcome::Provisioned, QString());
+        const QModelIndex index = model.index(row);
+        QCOMPARE(model.data(index, RecordsModel::BatchIdRole).toString(), seeded.start.batchId);
+        QCOMPARE(model.data(index, RecordsModel::LaneRole).toInt(), seeded.start.lane);
+        QCOMPARE(model.data(index, RecordsModel::ProfileIdRole).toString(), seeded.start.profileId);
+        QCOMPARE(model.data(index, RecordsModel::ProfileVersionRole).toString(), seeded.start.profileVersion);
+        QCOMPARE(model.data(index, RecordsModel::AttemptNumberRole).toInt(), seeded.start.attemptNumber);
+    }
+    QCOMPARE(model.roleNames().value(RecordsModel::BatchIdRole), QByteArray("batchId"));
+    QCOMPARE(model.roleNames().value(RecordsModel::AttemptNumberRole), QByteArray("attemptNumber"));
 
     // A filter reloads from the first page, with the count of the filter.
     RecordFilter lamps;

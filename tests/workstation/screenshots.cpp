@@ -9,6 +9,7 @@
 #include "workstation.h"
 
 #include "devices/devicelistmodel.h"
+#include "line/linecontroller.h"
 #include "qr/cameracontroller.h"
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
@@ -18,6 +19,7 @@
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QGuiApplication>
 #include <QKeyEvent>
 #include <QQmlApplicationEngine>
@@ -54,6 +56,27 @@ int fail(const QString &why)
 {
     std::fprintf(stderr, "ws-screenshots: %s\n", qPrintable(why));
     return 1;
+}
+
+/// The Line page's demo tray: twelve Security 2 SoftAP devices; the first three connect fast, the
+/// fourth sees no "myssid" (WifiNetworkNotFound: the failure banner), the rest take a few seconds,
+/// so the lanes are busy when the screenshot is taken.
+QByteArray lineTrayFleet()
+{
+    QByteArray devices;
+    constexpr int kTray = 12;
+    for (int i = 0; i < kTray; ++i) {
+        const QByteArray name = QStringLiteral("PROV_DEMO%1").arg(20 + i).toUtf8();
+        const QByteArray delay = i < 4 ? "300" : "6000";
+        QByteArray line = R"({"service_name": ")" + name
+            + R"(", "sec_ver": 2, "sec_patch_ver": 1, "username": "wifiprov", "password": "abcd1234", "connect_delay_ms": )"
+            + delay + R"(, "dhcp_delay_ms": 300)";
+        if (i == 3)
+            line
+                += R"(, "access_points": [{"ssid": "Line-3", "passphrase": "otherpass1", "auth": "WPA2-PSK", "channel": 1, "rssi": -40}])";
+        devices += line + "}" + (i + 1 < kTray ? ",\n" : "\n");
+    }
+    return "{\"devices\": [\n" + devices + "]}\n";
 }
 } // namespace
 
@@ -218,6 +241,56 @@ int main(int argc, char *argv[])
     showPage(3);
     if (int rc = shoot(QStringLiteral("settings")))
         return rc;
+
+    // 8. The Line page during a running demo tray with one failure showing: its own fleet and
+    //    workstation (a fresh device list and record), the demo profile on four lanes.
+    {
+        QTemporaryDir lineDir;
+        const QString trayPath = QDir(lineDir.path()).filePath(QStringLiteral("tray.json"));
+        QFile tray(trayPath);
+        if (!tray.open(QIODevice::WriteOnly) || tray.write(lineTrayFleet()) <= 0)
+            return fail(QStringLiteral("cannot write %1").arg(trayPath));
+        tray.close();
+        SimFleet lineFleet({ QStringLiteral("--fleet"), trayPath });
+        if (!lineFleet.start())
+            return fail(lineFleet.errorString());
+        const std::optional<WorkstationOptions> lineOptions = demoWorkstationOptions(
+            lineFleet, QDir(lineDir.path()), QStringLiteral("Line 4 / Station 2"), &error);
+        if (!lineOptions)
+            return fail(error);
+        Workstation lineWs(*lineOptions);
+        lineWs.settings()->setOperatorName(QStringLiteral("A. Technician"));
+        lineWs.settings()->setLastPage(4);
+        QQmlApplicationEngine lineEngine;
+        Workstation::prepareEngine(&lineEngine);
+        lineEngine.setInitialProperties(lineWs.initialProperties());
+        lineEngine.load(QUrl(Workstation::mainQmlUrl()));
+        if (lineEngine.rootObjects().isEmpty())
+            return fail(QStringLiteral("Main.qml did not load (line)"));
+        auto *lineWindow = qobject_cast<QQuickWindow *>(lineEngine.rootObjects().constFirst());
+        lineWindow->resize(window->size());
+        LineController *line = lineWs.line();
+        if (!line->selectProfile(QStringLiteral("demo-tray")))
+            return fail(QStringLiteral("no demo-tray profile"));
+        line->setLanes(4);
+        if (!line->start(QStringLiteral("mypassword"), {}, {}))
+            return fail(QStringLiteral("line start failed: %1").arg(line->lastError()));
+        if (!waitFor(
+                [line] {
+                    return line->failedCount() == 1 && line->doneCount() >= 2 && line->runningCount() == 4;
+                },
+                30000))
+            return fail(QStringLiteral("the demo tray did not reach one failure with four busy lanes"));
+        settle(2000); // the lanes' elapsed time and progress move on
+        const QImage image = lineWindow->grabWindow();
+        const QString path = out.filePath(QStringLiteral("line.png"));
+        if (image.isNull() || !image.save(path))
+            return fail(QStringLiteral("cannot save %1").arg(path));
+        std::printf("%s\n", qPrintable(path));
+        ++shots;
+        line->abort();
+        waitFor([line] { return !line->active(); }, 10000);
+    }
 
     std::printf("%d screenshots\n", shots);
     return 0;

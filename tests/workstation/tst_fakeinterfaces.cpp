@@ -9,6 +9,7 @@
 // numbers), `QtObject` for any QObject pointer, `var` for a list or map (Qt 6.4 QML declares no
 // typed list of strings or numbers).
 #include "devices/qrsource.h"
+#include "line/linecontroller.h"
 #include "session/devicecontroller.h"
 #include "session/devicesession.h"
 #include "session/wifiscanmodel.h"
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void fakeMatchesReal_data();
     void fakeMatchesReal();
     void scanFakeHasTheModelRoles();
+    void lineFakeModelsHaveTheRoles();
 
 private:
     std::unique_ptr<QObject> load(const QString &file);
@@ -139,6 +141,10 @@ void TestFakeInterfaces::fakeMatchesReal_data()
     QTest::newRow("DeviceController")
         << QStringLiteral("FakeDeviceController.qml") << &DeviceController::staticMetaObject
         << QStringList { QStringLiteral("lastAddress") };
+    QTest::newRow("LineController") << QStringLiteral("FakeLineController.qml")
+                                    << &LineController::staticMetaObject
+                                    << QStringList { QStringLiteral("startArgs"), QStringLiteral("calls"),
+                                           QStringLiteral("lastKey") };
     QTest::newRow("QrSource") << QStringLiteral("FakeQrSource.qml") << &QrSource::staticMetaObject
                               << QStringList { QStringLiteral("submitted"),
                                      QStringLiteral("clipboardCalls") };
@@ -259,6 +265,35 @@ void TestFakeInterfaces::scanFakeHasTheModelRoles()
     realRoles.remove("statusTip");
     realRoles.remove("whatsThis");
     QCOMPARE(fakeRoles, realRoles);
+}
+
+void TestFakeInterfaces::lineFakeModelsHaveTheRoles()
+{
+    const std::unique_ptr<QObject> fake = load(QStringLiteral("FakeLineController.qml"));
+    QVERIFY(fake);
+    auto rolesOf = [](const QAbstractItemModel *model) {
+        QSet<QByteArray> roles;
+        if (model) {
+            for (const QByteArray &role : model->roleNames())
+                roles.insert(role);
+        }
+        roles.remove("display");
+        roles.remove("decoration");
+        roles.remove("edit");
+        roles.remove("toolTip");
+        roles.remove("statusTip");
+        roles.remove("whatsThis");
+        return roles;
+    };
+    auto fakeModel = [&fake](const char *name) {
+        return qobject_cast<QAbstractItemModel *>(fake->property(name).value<QObject *>());
+    };
+    LaneListModel lanes;
+    LineDeviceModel devices;
+    QVERIFY(fakeModel("lanesModel"));
+    QCOMPARE(rolesOf(fakeModel("lanesModel")), rolesOf(&lanes));
+    QCOMPARE(rolesOf(fakeModel("devicesModel")), rolesOf(&devices));
+    QCOMPARE(rolesOf(fakeModel("failedModel")), rolesOf(&devices));
 }
 
 QTEST_MAIN(TestFakeInterfaces)

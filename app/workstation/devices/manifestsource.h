@@ -3,14 +3,17 @@
 
 #include "devices/devicesource.h"
 
+#include "prov/manifest.h"
+
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
 class QIODevice;
 
-/// Devices from a JSON-lines manifest, the format prov-sim prints on stdout (docs/prov-sim.md):
-/// one object per device with `service_name`, `transport`, `host`, `port`, `sec_ver` and `qr`
-/// (whose PoP/password become the row's in-memory credentials). The `{"ready":true}` line and
+/// Devices from a JSON-lines manifest, the format prov-sim prints on stdout (docs/prov-sim.md),
+/// parsed by libprov's prov::readManifest() (the format's one parser, docs/provctl.md "Manifest
+/// format"): one object per device with `service_name`, `transport`, `host`, `port`, `sec_ver` and
+/// `qr` (whose PoP/password become the row's in-memory credentials). The `{"ready":true}` line and
 /// blank lines are skipped; a malformed line is reported in problems() and skipped, never fatal.
 /// GUI thread; files are small (a tray of devices), so reading is synchronous.
 class ManifestSource : public DeviceSource
@@ -26,11 +29,11 @@ class ManifestSource : public DeviceSource
     Q_PROPERTY(QString path READ path NOTIFY loaded)
 public:
     /// Lines longer than this (bytes) are reported and skipped.
-    static constexpr qint64 kMaxLineBytes = 64 * 1024;
+    static constexpr qint64 kMaxLineBytes = prov::manifest::kMaxLineBytes;
     /// At most this many lines, and this many bytes, are read from one manifest (a tray of
     /// devices, not a database): the GUI thread never chews on a hostile multi-GB file.
-    static constexpr int kMaxLines = 10000;
-    static constexpr qint64 kMaxBytes = 4 * 1024 * 1024;
+    static constexpr int kMaxLines = prov::manifest::kMaxLines;
+    static constexpr qint64 kMaxBytes = prov::manifest::kMaxBytes;
 
     using DeviceSource::DeviceSource;
     DeviceOrigin origin() const override { return DeviceOrigin::Manifest; }
@@ -49,8 +52,7 @@ Q_SIGNALS:
     void loaded(int devices, int problems);
 
 private:
-    int readStream(QIODevice &in);
-    void readLine(const QByteArray &line, int lineNumber);
+    int take(const prov::Manifest &manifest);
     QStringList m_problems;
     int m_deviceCount = 0;
     QString m_path;

@@ -31,6 +31,8 @@ void registerMetaTypes()
         qRegisterMetaType<prov::ProvisioningRecord>();
         qRegisterMetaType<QList<prov::ProvisioningRecord>>();
         qRegisterMetaType<prov::RecordFilter>();
+        qRegisterMetaType<prov::BatchInfo>();
+        qRegisterMetaType<QList<prov::BatchInfo>>();
         qRegisterMetaType<prov::Error>();
         qRegisterMetaType<prov::Status>();
         return true;
@@ -151,6 +153,33 @@ void RecordLog::finish(const QString &attemptId, const prov::AttemptEnd &end)
     });
 }
 
+void RecordLog::beginBatch(const prov::BatchStart &start)
+{
+    prov::BatchStart b = start;
+    if (b.startedAtMs == 0)
+        b.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    post([this, b](RecordLogWorker &w) {
+        reportBatchWrite(b.batchId, w.store ? w.store->beginBatch(b) : prov::Status(w.notOpen()));
+    });
+}
+
+void RecordLog::addBatchDevice(const prov::BatchDevice &device)
+{
+    post([this, device](RecordLogWorker &w) {
+        reportBatchWrite(
+            device.batchId, w.store ? w.store->addBatchDevice(device) : prov::Status(w.notOpen()));
+    });
+}
+
+void RecordLog::finishBatch(const QString &batchId, prov::BatchState state, qint64 finishedAtMs)
+{
+    const qint64 at = finishedAtMs != 0 ? finishedAtMs : QDateTime::currentMSecsSinceEpoch();
+    post([this, batchId, state, at](RecordLogWorker &w) {
+        reportBatchWrite(
+            batchId, w.store ? w.store->finishBatch(batchId, state, at) : prov::Status(w.notOpen()));
+    });
+}
+
 QString RecordLog::path() const
 {
     return m_path;
@@ -257,6 +286,26 @@ quint64 RecordLog::requestExport(
     return id;
 }
 
+quint64 RecordLog::requestUnfinishedBatches()
+{
+    const quint64 id = m_nextRequestId++;
+    post([this, id](RecordLogWorker &w) {
+        QList<prov::BatchInfo> batches;
+        prov::Status status;
+        if (!w.store) {
+            status = w.notOpen();
+        } else if (auto r = w.store->unfinishedBatches(); r) {
+            batches = std::move(r.value());
+        } else {
+            status = r.error();
+        }
+        QMetaObject::invokeMethod(this, [this, id, batches = std::move(batches), status] {
+            Q_EMIT unfinishedBatchesFetched(id, batches, status);
+        });
+    });
+    return id;
+}
+
 quint64 RecordLog::requestDrain()
 {
     const quint64 id = m_nextRequestId++;
@@ -280,4 +329,15 @@ void RecordLog::reportWriteFailure(const QString &attemptId, const prov::Error &
     // Error details name attempt ids and driver text only (never field values).
     qCWarning(lcRecords) << "record write for attempt" << attemptId << "failed:" << error.toString();
     QMetaObject::invokeMethod(this, [this, error] { Q_EMIT storageFailed(error); });
+}
+
+// Worker thread.
+void RecordLog::reportBatchWrite(const QString &batchId, const prov::Status &status)
+{
+    if (status) {
+        QMetaObject::invokeMethod(this, [this, batchId] { Q_EMIT batchChanged(batchId); });
+        return;
+    }
+    qCWarning(lcRecords) << "record write for batch" << batchId << "failed:" << status.error().toString();
+    QMetaObject::invokeMethod(this, [this, error = status.error()] { Q_EMIT storageFailed(error); });
 }

@@ -61,6 +61,16 @@ public:
     {
         finish(attemptId, end);
     }
+    /// Queues the start of a batch; `startedAtMs` 0 means now (UTC). On success batchChanged(),
+    /// else storageFailed() (InvalidArgument: empty or duplicate id; StorageFailed).
+    void beginBatch(const prov::BatchStart &start) override;
+    /// Queues one device of a running batch. On success batchChanged(), else storageFailed()
+    /// (InvalidArgument: unknown or ended batch, device queued twice; StorageFailed).
+    void addBatchDevice(const prov::BatchDevice &device) override;
+    /// Queues the end of a batch (`state` Finished or Aborted); `finishedAtMs` 0 means now (UTC).
+    /// On success batchChanged(), else storageFailed() (InvalidArgument: unknown or ended batch,
+    /// `state` Running; StorageFailed).
+    void finishBatch(const QString &batchId, prov::BatchState state, qint64 finishedAtMs) override;
 
     /// The path given to the last open() (empty before).
     QString path() const;
@@ -78,6 +88,9 @@ public:
     /// Queries `filter` and writes the records to `filePath` on the worker (atomically, through
     /// QSaveFile). The answer is exportFinished() with the returned id.
     quint64 requestExport(const prov::RecordFilter &filter, ExportFormat format, const QString &filePath);
+    /// Reads the Running batches (RecordStore::unfinishedBatches()) on the worker; the answer is
+    /// unfinishedBatchesFetched() with the returned id.
+    quint64 requestUnfinishedBatches();
     /// Queues a no-op; `drained(id)` is emitted when every call queued before it has run.
     quint64 requestDrain();
 
@@ -87,6 +100,8 @@ Q_SIGNALS:
     void opened(const prov::Status &status);
     /// After each successful write (for live models).
     void recordChanged(const QString &attemptId);
+    /// After each successful batch write (beginBatch(), addBatchDevice(), finishBatch()).
+    void batchChanged(const QString &batchId);
     /// A write failed: StorageFailed (store not open, SQL/driver error) or InvalidArgument (unknown
     /// attempt id, finish() twice). The detail carries no secrets.
     void storageFailed(const prov::Error &error);
@@ -98,6 +113,10 @@ Q_SIGNALS:
     /// Answer to requestExport(): `rows` written. Fails with StorageFailed (store not open, file
     /// cannot be created or committed) or the exporter's error.
     void exportFinished(quint64 requestId, qint64 rows, const prov::Status &status);
+    /// Answer to requestUnfinishedBatches(): oldest first, with their devices. On failure
+    /// (StorageFailed, also when no store is open) `batches` is empty.
+    void unfinishedBatchesFetched(
+        quint64 requestId, const QList<prov::BatchInfo> &batches, const prov::Status &status);
     /// Answer to requestDrain().
     void drained(quint64 requestId);
 
@@ -105,6 +124,7 @@ private:
     template <typename F> void post(F &&task);
     void reportWrite(const QString &attemptId, const prov::Status &status);
     void reportWriteFailure(const QString &attemptId, const prov::Error &error);
+    void reportBatchWrite(const QString &batchId, const prov::Status &status);
 
     QThread *m_thread = nullptr;
     RecordLogWorker *m_worker = nullptr;

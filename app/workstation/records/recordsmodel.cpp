@@ -83,6 +83,16 @@ QVariant RecordsModel::valueOf(const prov::ProvisioningRecord &r, int role)
         return r.end.failureCode == 0
             ? QString()
             : ws::adviceFor(prov::ErrorCode(r.end.failureCode), ws::ErrorContext::Any).advice;
+    case BatchIdRole:
+        return r.start.batchId;
+    case LaneRole:
+        return r.start.lane;
+    case ProfileIdRole:
+        return r.start.profileId;
+    case ProfileVersionRole:
+        return r.start.profileVersion;
+    case AttemptNumberRole:
+        return r.start.attemptNumber;
     default:
         return {};
     }
@@ -117,6 +127,11 @@ QHash<int, QByteArray> RecordsModel::roles()
         { FailureHeadlineRole, "failureHeadline" },
         { FailureAdviceRole, "failureAdvice" },
         { TransportTextRole, "transportText" },
+        { BatchIdRole, "batchId" },
+        { LaneRole, "lane" },
+        { ProfileIdRole, "profileId" },
+        { ProfileVersionRole, "profileVersion" },
+        { AttemptNumberRole, "attemptNumber" },
     };
 }
 

@@ -53,6 +53,11 @@ public:
         /// The transport as shown: "SoftAP", "BLE" (prov::transportKindDisplayName()); the recorded
         /// text itself when this build does not know it.
         TransportTextRole,
+        BatchIdRole, ///< the batch of the attempt (line mode), empty when none
+        LaneRole, ///< int, 0-based lane of the batch; -1 none
+        ProfileIdRole, ///< product profile id, empty when none
+        ProfileVersionRole, ///< product profile version, empty when none
+        AttemptNumberRole, ///< int, 1-based attempt of the device within its batch
     };
     Q_ENUM(Role)
 

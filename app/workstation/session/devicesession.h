@@ -30,8 +30,9 @@ struct SessionConfig
 {
     int requestTimeoutMs = 5000; ///< per request (Transport::setTimeout)
     int connectTimeoutMs = 60000; ///< Apply -> Connected/ConnectionFailed overall limit (§13 item 18)
-    int firstPollDelayMs = 1000; ///< Apply -> first GetStatus (the device starts connecting 1 s later, §9.1)
-    int pollIntervalMs = 1000; ///< between GetStatus polls
+    /// Apply -> first GetStatus; then fast polling for a few seconds (prov::ProvisionOptions), ms.
+    int firstPollDelayMs = 200;
+    int pollIntervalMs = 1000; ///< between GetStatus polls once the fast window is over
     QString station;
     QString operatorName;
     // ---- BLE rows (prov::TransportKind::Ble)

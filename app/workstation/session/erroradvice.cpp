@@ -188,6 +188,11 @@ constexpr std::array kTable {
         QT_TRANSLATE_NOOP("ErrorAdvice",
             "The device's firmware version does not match the product profile. Put the device aside "
             "for reflashing, or pick the profile for this firmware.") },
+    Row { ErrorCode::CustomResponseMismatch, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Unexpected answer to a custom step"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device answered a custom step of the product profile differently than the profile "
+            "expects: check the device's firmware and the profile's custom steps.") },
     Row { ErrorCode::InvalidArgument, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
         QT_TRANSLATE_NOOP("ErrorAdvice",

@@ -65,8 +65,10 @@ public:
     ~AttemptRecorder() override;
 
     /// Who and what the next attempts are about: station, operator, service name, transport
-    /// ("softap"/"ble", transportKindName()) and address. `attemptId` and `startedAtMs` are ignored.
-    /// Another device (service name or address) also forgets the SSID of the last provision().
+    /// ("softap"/"ble", transportKindName()), address, and in a batch its id, the lane, the profile
+    /// id and version and the attempt number; every field but `attemptId` and `startedAtMs` (ignored)
+    /// is passed to RecordSink::beginAttempt() as given. Another device (service name or address)
+    /// also forgets the SSID of the last provision().
     void setIdentity(const AttemptStart &identity);
     /// The Provisioner whose steps time the phases and whose deviceInfo() gives the facts; not
     /// owned, may be null. A new one (a new link) forgets the facts of the old one.
@@ -80,6 +82,9 @@ public:
     /// As watch() for Provisioner::provision() with the SSID (raw bytes, at most 32, §9.1) that was
     /// sent: recorded at the end of the attempt as UTF-8 text. The passphrase is never given here.
     void watchProvision(Pending<ProvisionResult> *pending, const QByteArray &ssid);
+    /// The SSID (raw bytes, at most 32, §9.1) to record at the end of the attempt, when the device was
+    /// found already connected to it without a provision() (a follow-up attempt).
+    void noteSsid(const QByteArray &ssid) { m_ssid = ssid; }
     /// As watch() for Provisioner::customRequest(): one custom call row with the sizes (bytes), and
     /// the request and response bytes only when `recordPayload` (the operator said "not secret").
     void watchCustom(

@@ -139,6 +139,13 @@ public:
     QByteArray qrPayload(TransportKind transport) const;
     /// Random 32-bit session id for a new HTTP session (§6.3), drawn from the device's RNG.
     quint32 newSessionId();
+    /// When the simulated station reached (or will reach) Connected after the last ApplyConfig: ms on
+    /// the monotonic clock of QElapsedTimer::msecsSinceReference() (Apply + connectDelayMs +
+    /// dhcpDelayMs). nullopt before an Apply, after a reboot, or when the station will not connect
+    /// (wrong passphrase, unknown SSID, never-connect). Tests and benchmarks measure a client's status
+    /// latency against it; after a successful Apply, event() also says it ("station reaches Connected
+    /// at N ms (monotonic clock)"), for a client in another process (CLOCK_MONOTONIC on Linux).
+    std::optional<qint64> wifiConnectedAtMs() const;
 
 Q_SIGNALS:
     /// Human-readable event for the simulator log (never contains secrets).

@@ -56,6 +56,8 @@ enum class ErrorCode : int {
     ThreadAttachTimeout = 45,
     /// The device's firmware (proto-ver application version, §5) does not match the product profile.
     FirmwareMismatch = 46,
+    /// A product profile's custom step (§9.5) got an answer that does not match its `expect`.
+    CustomResponseMismatch = 47,
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.

@@ -10,7 +10,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QObject>
-
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -30,6 +30,10 @@ struct SecurityOptions
     QByteArray pop; ///< Security 1 PoP (ignored when the device says "no_pop", §13 item 8).
     QByteArray username; ///< Security 2 username (the examples use "wifiprov").
     QByteArray password; ///< Security 2 password (often called PoP in QR codes).
+    /// Checked after proto-ver and before the handshake, so nothing derived from a secret has been
+    /// sent yet: an error it returns ends connectDevice() with that error (a product line refuses a
+    /// lower sec_ver with SecurityDowngrade, a wrong firmware with FirmwareMismatch). Empty: no check.
+    std::function<std::optional<Error>(const ProtoVersion &)> versionGuard;
 };
 
 /// What connectDevice() learnt.
@@ -90,12 +94,25 @@ using provisionmeta::AfterApplyLinkClosed;
 using provisionmeta::ProvisionOutcome;
 using provisionmeta::ProvisionStep;
 
-/// Timing of provisionWifi() (§9.1 step 7). All in ms.
+/// Timing of provisionWifi()/provision()/provisionThread() (§9.1 step 7). All in ms. Status polling
+/// tracks the device: a short first wait after Apply's answer, then a fast interval while the device
+/// is most likely to finish (it starts connecting about 1 s after ApplyConfig, §9.1), then the slow
+/// interval. Every interval counts from the END of the previous answer, so at most one GetStatus is
+/// outstanding and a slow link (BLE: 2 GATT operations per GetStatus) is never flooded. The same
+/// schedule, counted from Apply's answer, serves the after-apply confirmation (§7.6) and Thread
+/// polling. Negative values count as 0.
 struct ProvisionOptions
 {
-    /// wait after Apply before the first GetStatus (device starts connecting 1 s later)
-    int firstPollDelayMs = 1000;
-    int pollIntervalMs = 1000; ///< between GetStatus polls
+    /// Apply's answer -> the first GetStatus, ms.
+    int firstPollDelayMs = 200;
+    /// Between GetStatus polls (answer -> next request) while within fastPollWindowMs of Apply's
+    /// answer, ms. Connected is reported at most this long (plus one exchange) after the device
+    /// reached it.
+    int fastPollIntervalMs = 100;
+    /// How long after Apply's answer fastPollIntervalMs applies, ms; 0 = never (slow polling only).
+    int fastPollWindowMs = 6000;
+    /// Between GetStatus polls (answer -> next request) after the fast window, ms.
+    int pollIntervalMs = 1000;
     int connectTimeoutMs = 60000; ///< overall limit for reaching Connected/ConnectionFailed (§13 item 18)
     /// The link closed by the device after Apply; default: confirm by reconnecting.
     AfterApplyLinkClosed afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
@@ -141,7 +158,8 @@ public:
     /// Randomness for key generation (tests inject a deterministic source).
     void setRandomSource(std::shared_ptr<RandomSource> rng);
 
-    /// proto-ver, then the handshake. Errors: VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
+    /// proto-ver, SecurityOptions::versionGuard, then the handshake. Errors: those of the guard,
+    /// VersionMismatch (sec_ver > 2, sec_patch_ver > 1),
     /// InvalidArgument (Security 2 without username/password), AuthenticationFailed (the device
     /// refused our PoP/password), HandshakeFailed (device proof wrong), MalformedMessage,
     /// DeviceRefused (the device refused the handshake: scheme mismatch), and the transport's.
@@ -189,7 +207,7 @@ public:
     /// within 30 s of ScanThreadStart's answer).
     Pending<QList<ThreadScanEntry>> *scanThread(const ScanOptions &options = {});
     /// Thread provisioning (§10): SetThreadConfig with `dataset` (the operational dataset TLVs, bytes),
-    /// ApplyThreadConfig, then GetThreadStatus every options.pollIntervalMs (ms) until Attached (the
+    /// ApplyThreadConfig, then GetThreadStatus on the schedule of ProvisionOptions until Attached (the
     /// value). Errors: DeviceRejected, ThreadAttachFailed (DatasetInvalid / network not found),
     /// ThreadAttachTimeout (still attaching after options.connectTimeoutMs ms).
     Pending<ThreadStatus> *provisionThread(const QByteArray &dataset, const ProvisionOptions &options = {});

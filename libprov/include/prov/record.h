@@ -22,8 +22,8 @@ class QIODevice;
 /// is at most 32 bytes, §9.2) as a defence against a passphrase passed in the wrong field.
 namespace prov {
 
-/// Holds the meta-object of RecordOutcome: `prov` already has its Q_NAMESPACE in error.h and a
-/// namespace can have only one. Use the enum as prov::RecordOutcome.
+/// Holds the meta-object of RecordOutcome and BatchState: `prov` already has its Q_NAMESPACE in
+/// error.h and a namespace can have only one. Use the enums as prov::RecordOutcome, prov::BatchState.
 namespace recordmeta {
 Q_NAMESPACE
 
@@ -36,8 +36,18 @@ enum class RecordOutcome : int {
     Interrupted = 4, ///< the workstation died while the attempt ran; set when the store is reopened
 };
 Q_ENUM_NS(RecordOutcome)
+
+/// State of a batch (line mode). The numbers are persisted in the `state` column of `batches` and
+/// never change.
+enum class BatchState : int {
+    Running = 0, ///< begun, not ended: offered for resumption after a crash or restart
+    Finished = 1, ///< every queued device was worked on
+    Aborted = 2, ///< the operator stopped the batch
+};
+Q_ENUM_NS(BatchState)
 } // namespace recordmeta
 
+using recordmeta::BatchState;
 using recordmeta::RecordOutcome;
 
 /// Stable lower-case name: "in_progress", "provisioned", "failed", "cancelled", "interrupted".
@@ -47,6 +57,8 @@ QString recordOutcomeName(RecordOutcome outcome);
 QString recordErrorName(int code);
 /// Inverse of recordOutcomeName(); false when `name` is unknown.
 bool recordOutcomeFromName(const QString &name, RecordOutcome *outcome);
+/// Stable lower-case name: "running", "finished", "aborted".
+QString batchStateName(BatchState state);
 
 /// What is known when an attempt starts.
 struct AttemptStart
@@ -58,6 +70,11 @@ struct AttemptStart
     QString serviceName; ///< device service name (e.g. "PROV_1A2B3C")
     QString transport; ///< "softap" | "ble"
     QString address; ///< "192.168.4.1:80" or a BLE address
+    QString batchId; ///< the batch (BatchStart::batchId) this attempt belongs to; "" = not part of a batch
+    int lane = -1; ///< lane of the batch that ran the attempt, 0-based; -1 = none
+    QString profileId; ///< product profile id; "" = none
+    QString profileVersion; ///< product profile version; "" = none
+    int attemptNumber = 1; ///< 1-based count of this device's attempts within the batch
 };
 
 /// What the device told us about itself (proto-ver §2.3).
@@ -117,15 +134,49 @@ struct RecordFilter
     QList<RecordOutcome> outcomes; ///< empty = all
     /// service name substring, case-insensitive (Unicode case folding); SQL wildcards are literal
     QString nameContains;
+    QString batchId; ///< exactly this batch id (AttemptStart::batchId); empty = any
     int limit = -1; ///< rows at most; -1 = all
     int offset = 0; ///< rows skipped
     bool newestFirst = true; ///< order by startedAtMs (then row id) descending
     bool withDetails = true; ///< also read phases and custom calls (false: lists stay cheap)
 };
 
-/// True when `record` passes the conditions of `filter` (time, outcomes, name; limit/offset
+/// True when `record` passes the conditions of `filter` (time, outcomes, name, batch; limit/offset
 /// ignored), with the same semantics as RecordStore::query(). For live list models.
 bool recordMatches(const RecordFilter &filter, const ProvisioningRecord &record);
+
+/// What is known when a batch (line mode: many devices, one profile, several lanes) starts.
+struct BatchStart
+{
+    QString batchId; ///< unique in the store (e.g. a UUID); must not be empty
+    qint64 startedAtMs = 0; ///< UTC, ms since the epoch
+    QString station; ///< workstation name (host or configured station id)
+    QString operatorName; ///< technician
+    QString profileId; ///< product profile id
+    QString profileVersion; ///< product profile version
+    QByteArray profileJson; ///< canonical product profile JSON (UTF-8); holds no secret
+    int lanes = 0; ///< number of lanes the batch runs on
+};
+
+/// One device queued in a batch.
+struct BatchDevice
+{
+    QString batchId; ///< the batch it is queued in
+    int position = 0; ///< queue order, 0-based
+    QString serviceName; ///< device service name (e.g. "PROV_1A2B3C")
+    QString transport; ///< "softap" | "ble"
+    QString address; ///< "192.168.4.1:80" or a BLE address
+    QString source; ///< where it came from: "ble-scan", "qr", "manifest", "resume"
+};
+
+/// One batch as read back.
+struct BatchInfo
+{
+    BatchStart start;
+    BatchState state = BatchState::Running;
+    qint64 finishedAtMs = 0; ///< UTC, ms since the epoch; 0 while Running
+    QList<BatchDevice> devices; ///< by position, then in insertion order
+};
 
 class RecordStorePrivate;
 
@@ -133,7 +184,13 @@ class RecordStorePrivate;
 /// under a unique connection name and must be used and destroyed on the thread that opened it).
 /// Every write is one transaction. Errors: StorageFailed (driver text in detail; SQL values are
 /// never in it) and InvalidArgument (empty or unknown attemptId, duplicate begin, write after
-/// finish, finish with InProgress, SSID > 32 characters).
+/// finish, finish with InProgress, SSID > 32 characters; the batch errors below).
+///
+/// Batches (line mode) are kept beside the attempts: a batch row with its profile and a queue of
+/// devices. A batch stays Running until finishBatch(), across restarts, so that unfinishedBatches()
+/// can offer it for resumption; which of its devices succeeded is answered by the attempts
+/// (query() with RecordFilter::batchId). Attempts name their batch by id only: an attempt may name
+/// a batch that is not in this store (an import).
 class RecordStore
 {
 public:
@@ -174,6 +231,23 @@ public:
     /// Reads one record by attempt id. Errors: InvalidArgument (unknown id), StorageFailed.
     Result<ProvisioningRecord> record(const QString &attemptId) const;
 
+    /// Inserts a new Running batch (no devices yet); `start.startedAtMs` is stored as given.
+    /// Errors: InvalidArgument (empty or duplicate batch id), StorageFailed.
+    Status beginBatch(const BatchStart &start);
+    /// Queues one device in a Running batch. Errors: InvalidArgument (unknown batch, batch already
+    /// ended, the same serviceName + transport + address queued in that batch already),
+    /// StorageFailed.
+    Status addBatchDevice(const BatchDevice &device);
+    /// Ends a batch with `state` (Finished or Aborted) at `finishedAtMs` (UTC, ms since the epoch,
+    /// stored as given). Errors: InvalidArgument (unknown batch, already ended, `state` Running or
+    /// unknown), StorageFailed.
+    Status finishBatch(const QString &batchId, BatchState state, qint64 finishedAtMs);
+    /// The Running batches with their devices, oldest (startedAtMs, then insertion) first.
+    /// Errors: StorageFailed.
+    Result<QList<BatchInfo>> unfinishedBatches() const;
+    /// Reads one batch with its devices. Errors: InvalidArgument (empty or unknown id), StorageFailed.
+    Result<BatchInfo> batch(const QString &batchId) const;
+
     /// How many InProgress rows openSqlite() turned into Interrupted.
     int interruptedOnOpen() const;
     /// The database file path as given to openSqlite().
@@ -189,13 +263,16 @@ private:
 /// started_at_utc, finished_at_utc, duration_ms, station, operator, service_name, transport,
 /// address, firmware_version, sec_ver, sec_patch_ver, proto_ver_json, ssid, outcome, failure_code,
 /// failure_name, failure_detail, phases ("connect=12;handshake=310"), custom_calls
-/// ("endpoint:reqBytes/respBytes:ok|error_name;..."; never payloads). Times are UTC ISO-8601 with
-/// ms. Any field that a spreadsheet could run as a formula (starting with = + - @ TAB CR or a
+/// ("endpoint:reqBytes/respBytes:ok|error_name;..."; never payloads), batch_id, lane (0-based;
+/// empty for none), profile_id, profile_version, attempt_number (1-based). Times are UTC ISO-8601
+/// with ms. Any field that a spreadsheet could run as a formula (starting with = + - @ TAB CR or a
 /// full-width ＝＋－＠) gets a leading single quote (OWASP CSV injection); nothing else is altered.
 /// Errors: StorageFailed (device not open for writing / write failed).
 Status exportCsv(const QList<ProvisioningRecord> &records, QIODevice &out);
 /// Writes `records` as a UTF-8 JSON array of objects with nested "phases" and "custom_calls";
-/// payloads (hex) only for calls with payloadRecorded. Errors: StorageFailed (write failed).
+/// payloads (hex) only for calls with payloadRecorded. Keys as the CSV columns (plus started_at_ms,
+/// finished_at_ms); "batch_id" is "" outside a batch, "lane" null for none (else 0-based),
+/// "attempt_number" 1-based. Errors: StorageFailed (write failed).
 Status exportJson(const QList<ProvisioningRecord> &records, QIODevice &out);
 
 } // namespace prov
@@ -207,3 +284,6 @@ Q_DECLARE_METATYPE(prov::CustomCallEntry)
 Q_DECLARE_METATYPE(prov::AttemptEnd)
 Q_DECLARE_METATYPE(prov::ProvisioningRecord)
 Q_DECLARE_METATYPE(prov::RecordFilter)
+Q_DECLARE_METATYPE(prov::BatchStart)
+Q_DECLARE_METATYPE(prov::BatchDevice)
+Q_DECLARE_METATYPE(prov::BatchInfo)

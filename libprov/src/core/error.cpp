@@ -54,6 +54,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("thread_attach_timeout");
     case ErrorCode::FirmwareMismatch:
         return QStringLiteral("firmware_mismatch");
+    case ErrorCode::CustomResponseMismatch:
+        return QStringLiteral("custom_response_mismatch");
     case ErrorCode::InvalidArgument:
         return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled:

@@ -130,6 +130,24 @@ Error wifiTimeout(const WifiStatus &status, const ProvisionOptions &opts)
         QStringLiteral("still %1 after %2 ms").arg(wifiStateName(status.state)).arg(opts.connectTimeoutMs));
 }
 
+/// When the status polls after Apply are due (ProvisionOptions): the overall deadline and the end of the
+/// fast window, both counted from Apply's answer.
+struct PollSchedule
+{
+    QDeadlineTimer deadline;
+    QDeadlineTimer fastUntil;
+
+    static PollSchedule afterApply(const ProvisionOptions &opts)
+    {
+        return { QDeadlineTimer(opts.connectTimeoutMs), QDeadlineTimer(std::max(0, opts.fastPollWindowMs)) };
+    }
+    /// The wait before the next poll, counted from the answer just received (ms).
+    int nextDelayMs(const ProvisionOptions &opts) const
+    {
+        return std::max(0, fastUntil.hasExpired() ? opts.pollIntervalMs : opts.fastPollIntervalMs);
+    }
+};
+
 /// Raises a transport's per-exchange timeout and puts the old value back exactly once: at restore() or
 /// when the last holder lets go (a cancelled exchange drops its callback, and the override with it).
 class TimeoutOverride
@@ -305,20 +323,22 @@ struct Provisioner::Private
     }
 
     // ---- Wi-Fi provisioning (§9.1)
-    void pollStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<WifiStatus> done)
+    void pollStatus(PollSchedule schedule, const ProvisionOptions &opts, Cb<WifiStatus> done)
     {
         if (!setStep(ProvisionStep::WaitingForConnection))
             return; // cancelled (the operation has ended) or the owner is gone
-        readWifiStatus([this, deadline, opts, done](Result<WifiStatus> r) {
+        readWifiStatus([this, schedule, opts, done](Result<WifiStatus> r) {
             if (!r)
                 return done(r.error());
             if (!noteWifiStatus(*r))
                 return; // a slot cancelled (the operation has ended) or destroyed the owner
             if (auto end = wifiOutcome(*r))
                 return done(*end);
-            if (deadline.hasExpired())
+            if (schedule.deadline.hasExpired())
                 return done(wifiTimeout(*r, opts));
-            later(opts.pollIntervalMs, [this, deadline, opts, done] { pollStatus(deadline, opts, done); });
+            // Counted from this answer: never two polls outstanding, however slow the link.
+            later(schedule.nextDelayMs(opts),
+                [this, schedule, opts, done] { pollStatus(schedule, opts, done); });
         });
     }
 
@@ -339,11 +359,11 @@ struct Provisioner::Private
                     r, "RespApplyWifiConfig", "ApplyConfig");
                 if (!apply)
                     return done(apply.error());
-                const QDeadlineTimer deadline(opts.connectTimeoutMs);
+                const PollSchedule schedule = PollSchedule::afterApply(opts);
                 if (!setStep(ProvisionStep::WaitingForConnection))
                     return;
-                later(opts.firstPollDelayMs,
-                    [this, deadline, opts, done] { pollAfterApply(deadline, opts, done); });
+                later(std::max(0, opts.firstPollDelayMs),
+                    [this, schedule, opts, done] { pollAfterApply(schedule, opts, done); });
             });
         });
     }
@@ -368,22 +388,22 @@ struct Provisioner::Private
     }
 
     /// GetStatus polling after a successful Apply, watching for the device closing the link.
-    void pollAfterApply(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    void pollAfterApply(PollSchedule schedule, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         if (session.linkClosed())
-            return afterApplyLinkClosed(deadline, opts, done);
-        pollStatus(deadline, opts, [this, deadline, opts, done](Result<WifiStatus> r) {
+            return afterApplyLinkClosed(schedule, opts, done);
+        pollStatus(schedule, opts, [this, schedule, opts, done](Result<WifiStatus> r) {
             if (r)
                 return done(ProvisionResult { ProvisionOutcome::Connected, *r, std::nullopt });
             if (session.linkClosed() && isLinkError(r.error().code))
-                return afterApplyLinkClosed(deadline, opts, done);
+                return afterApplyLinkClosed(schedule, opts, done);
             done(r.error());
         });
     }
 
     /// The device closed the link after a successful Apply (§7.6): report, fail, or confirm by
     /// reconnecting (the coroutine confirmAfterReconnect()).
-    void afterApplyLinkClosed(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ProvisionResult> done)
+    void afterApplyLinkClosed(PollSchedule schedule, const ProvisionOptions &opts, Cb<ProvisionResult> done)
     {
         WifiStatus lastStatus;
         lastStatus.state = WifiState::Connecting;
@@ -401,12 +421,12 @@ struct Provisioner::Private
         }
         // The coroutine's result is the operation's one end; if the owner is gone by then, nothing
         // is left to end (its operations went with it).
-        QCoro::connect(confirmAfterReconnect(q, this, flowCancel, transport(), deadline, opts, lastStatus), q,
+        QCoro::connect(confirmAfterReconnect(q, this, flowCancel, transport(), schedule, opts, lastStatus), q,
             [done](Result<ProvisionResult> r) { done(std::move(r)); });
     }
 
     static QCoro::Task<Result<ProvisionResult>> confirmAfterReconnect(QPointer<Provisioner> owner, Private *d,
-        std::shared_ptr<flow::FlowCancel> cancel, QPointer<Transport> transport, QDeadlineTimer deadline,
+        std::shared_ptr<flow::FlowCancel> cancel, QPointer<Transport> transport, PollSchedule schedule,
         ProvisionOptions opts, WifiStatus lastStatus);
 
     // ---- scan (§9.3, §10)
@@ -561,17 +581,17 @@ struct Provisioner::Private
                             return done(apply.error());
                         if (!setStep(ProvisionStep::WaitingForConnection))
                             return;
-                        const QDeadlineTimer deadline(opts.connectTimeoutMs);
-                        later(opts.firstPollDelayMs,
-                            [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
+                        const PollSchedule schedule = PollSchedule::afterApply(opts);
+                        later(std::max(0, opts.firstPollDelayMs),
+                            [this, schedule, opts, done] { pollThreadStatus(schedule, opts, done); });
                     });
             });
     }
 
-    void pollThreadStatus(QDeadlineTimer deadline, const ProvisionOptions &opts, Cb<ThreadStatus> done)
+    void pollThreadStatus(PollSchedule schedule, const ProvisionOptions &opts, Cb<ThreadStatus> done)
     {
         configRequest(
-            codec::GetThreadStatus {}, [this, deadline, opts, done](Result<codec::ConfigResponse> r) {
+            codec::GetThreadStatus {}, [this, schedule, opts, done](Result<codec::ConfigResponse> r) {
                 auto st = expectMessage<codec::ThreadStatusResponse>(
                     r, "RespGetThreadStatus", "GetThreadStatus");
                 if (!st)
@@ -583,11 +603,11 @@ struct Provisioner::Private
                         st->thread.failReason == ThreadFailReason::NetworkNotFound
                             ? QStringLiteral("Thread network not found")
                             : QStringLiteral("Thread dataset invalid")));
-                if (deadline.hasExpired())
+                if (schedule.deadline.hasExpired())
                     return done(makeError(ErrorCode::ThreadAttachTimeout,
                         QStringLiteral("still attaching after %1 ms").arg(opts.connectTimeoutMs)));
-                later(opts.pollIntervalMs,
-                    [this, deadline, opts, done] { pollThreadStatus(deadline, opts, done); });
+                later(schedule.nextDelayMs(opts),
+                    [this, schedule, opts, done] { pollThreadStatus(schedule, opts, done); });
             });
     }
 };
@@ -599,7 +619,7 @@ struct Provisioner::Private
 // liveness is checked before `d` is touched; the co_return is the operation's one end.
 QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect(QPointer<Provisioner> owner,
     Private *d, std::shared_ptr<flow::FlowCancel> cancel, QPointer<Transport> transport,
-    QDeadlineTimer deadline, ProvisionOptions opts, WifiStatus lastStatus)
+    PollSchedule schedule, ProvisionOptions opts, WifiStatus lastStatus)
 {
     const flow::FlowCancel::Running running(cancel);
     const Error ownerGone = makeError(ErrorCode::Cancelled, QStringLiteral("the Provisioner was destroyed"));
@@ -636,8 +656,8 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
     // The same GetStatus polling as before the link closed (pollStatus()), awaited as one step: it
     // reports every status and ends at a terminal state, the deadline, or an error.
     const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
-        cancel, [d, deadline, opts](flow::StepCallback<WifiStatus> done) {
-            d->pollStatus(deadline, opts, std::move(done));
+        cancel, [d, schedule, opts](flow::StepCallback<WifiStatus> done) {
+            d->pollStatus(schedule, opts, std::move(done));
         });
     if (!owner)
         co_return ownerGone;

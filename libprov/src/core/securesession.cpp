@@ -230,6 +230,10 @@ void SecureSession::open(Callback<DeviceInfo> done)
         Result<ProtoVersion> pv = parseProtoVersion(*body);
         if (!pv)
             return done(pv.error());
+        if (m_options.versionGuard) {
+            if (std::optional<Error> refused = m_options.versionGuard(*pv))
+                return done(*refused);
+        }
         DeviceInfo di;
         di.protoVersion = *pv;
         auto security = makeSecurity(*pv, di);

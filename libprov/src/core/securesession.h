@@ -50,7 +50,8 @@ public:
     const std::optional<DeviceInfo> &deviceInfo() const { return m_info; }
 
     /// proto-ver, then a new handshake with the scheme it asks for (or SecurityOptions::secVer).
-    /// Errors: the transport's, MalformedMessage (proto-ver), VersionMismatch (sec_ver > 2,
+    /// Errors: the transport's, MalformedMessage (proto-ver), those of SecurityOptions::versionGuard,
+    /// VersionMismatch (sec_ver > 2,
     /// sec_patch_ver > 1), InvalidArgument (Security 1 without PoP, Security 2 without username or
     /// password), AuthenticationFailed (the device refused our proof, or closed the link on it, §7.6),
     /// HandshakeFailed (wrong device proof), DeviceRefused (scheme mismatch).

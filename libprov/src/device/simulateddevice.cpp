@@ -288,6 +288,19 @@ RadioOutcome radioState(
 }
 } // namespace
 
+std::optional<qint64> SimulatedDevice::wifiConnectedAtMs() const
+{
+    if (d->state == ManagerState::Started || !d->applied || !d->sinceApply.isValid())
+        return std::nullopt;
+    const qint64 reachedMs = qint64(std::max(0, m_config.radio.connectDelayMs))
+        + std::max(0, m_config.radio.dhcpDelayMs);
+    const RadioOutcome outcome = radioState(
+        m_config.radio, *d->applied, reachedMs, hasFault(FaultKind::NeverConnect));
+    if (outcome.status.state != WifiState::Connected)
+        return std::nullopt;
+    return d->sinceApply.msecsSinceReference() + reachedMs;
+}
+
 // ---- dispatch
 
 DeviceReply SimulatedDevice::handle(const QString &endpoint, const QByteArray &request)
@@ -463,6 +476,8 @@ Result<QByteArray> SimulatedDevice::handleConfig(const QByteArray &plaintext)
             d->sinceApply.start();
         }
         Q_EMIT event(QStringLiteral("ApplyConfig status=%1").arg(status));
+        if (const std::optional<qint64> at = wifiConnectedAtMs(); status == kStatusSuccess && at)
+            Q_EMIT event(QStringLiteral("station reaches Connected at %1 ms (monotonic clock)").arg(*at));
         if (status == kStatusSuccess)
             Q_EMIT configApplied();
         return codec::encodeConfigResponse(codec::ApplyWifiConfigResponse { status });

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Backend-independent parts of the factory record: outcome names and in-memory filter matching.
+// Backend-independent parts of the factory record: outcome and batch state names, in-memory filter
+// matching.
 #include "prov/record.h"
 
 #include "record/recordcommon.h"
@@ -21,6 +22,19 @@ QString recordOutcomeName(RecordOutcome outcome)
         return QStringLiteral("interrupted");
     }
     return QStringLiteral("unknown_%1").arg(int(outcome));
+}
+
+QString batchStateName(BatchState state)
+{
+    switch (state) {
+    case BatchState::Running:
+        return QStringLiteral("running");
+    case BatchState::Finished:
+        return QStringLiteral("finished");
+    case BatchState::Aborted:
+        return QStringLiteral("aborted");
+    }
+    return QStringLiteral("unknown_%1").arg(int(state));
 }
 
 QString recordErrorName(int code)
@@ -53,6 +67,8 @@ bool recordMatches(const RecordFilter &filter, const ProvisioningRecord &record)
     if (!filter.nameContains.isEmpty()
         && !record::foldName(record.start.serviceName).contains(record::foldName(filter.nameContains)))
         return false;
+    if (!filter.batchId.isEmpty() && record.start.batchId != filter.batchId)
+        return false;
     return true;
 }
 
@@ -66,6 +82,11 @@ QString foldName(const QString &name)
 bool isKnownOutcome(int value)
 {
     return value >= int(RecordOutcome::InProgress) && value <= int(RecordOutcome::Interrupted);
+}
+
+bool isKnownBatchState(int value)
+{
+    return value >= int(BatchState::Running) && value <= int(BatchState::Aborted);
 }
 
 } // namespace record

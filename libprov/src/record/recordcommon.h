@@ -12,6 +12,9 @@ QString foldName(const QString &name);
 /// True for the persisted numbers of RecordOutcome.
 bool isKnownOutcome(int value);
 
+/// True for the persisted numbers of BatchState.
+bool isKnownBatchState(int value);
+
 /// Longest SSID the store accepts, in characters (an SSID is at most 32 bytes, §9.2; every byte
 /// decodes to at most one UTF-16 unit whatever the decoding, so a real SSID always fits).
 inline constexpr int kMaxSsidChars = 32;

@@ -99,6 +99,11 @@ const QStringList &csvHeader()
         QStringLiteral("failure_detail"),
         QStringLiteral("phases"),
         QStringLiteral("custom_calls"),
+        QStringLiteral("batch_id"),
+        QStringLiteral("lane"),
+        QStringLiteral("profile_id"),
+        QStringLiteral("profile_version"),
+        QStringLiteral("attempt_number"),
     };
     return header;
 }
@@ -162,6 +167,11 @@ Status exportCsv(const QList<ProvisioningRecord> &records, QIODevice &out)
             r.end.failureDetail,
             phasesSummary(r),
             customCallsSummary(r),
+            r.start.batchId,
+            r.start.lane < 0 ? QString() : QString::number(r.start.lane),
+            r.start.profileId,
+            r.start.profileVersion,
+            QString::number(r.start.attemptNumber),
         };
         QString line;
         for (const QString &f : fields) {
@@ -235,6 +245,11 @@ Status exportJson(const QList<ProvisioningRecord> &records, QIODevice &out)
             { QStringLiteral("failure_detail"), r.end.failureDetail },
             { QStringLiteral("phases"), phases },
             { QStringLiteral("custom_calls"), calls },
+            { QStringLiteral("batch_id"), r.start.batchId },
+            { QStringLiteral("lane"), intOrNull(r.start.lane) },
+            { QStringLiteral("profile_id"), r.start.profileId },
+            { QStringLiteral("profile_version"), r.start.profileVersion },
+            { QStringLiteral("attempt_number"), r.start.attemptNumber },
         };
         QByteArray chunk = first ? QByteArray() : QByteArray(",\n");
         first = false;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The factory record store on Qt Sql (SQLite now; PostgreSQL for a whole line later). The DDL is
-// per dialect (kSqliteSchemaV1); every DML statement below is plain SQL that both dialects accept
-// (positional binds, LIMIT/OFFSET, LIKE ... ESCAPE on a pre-folded column, no upsert, no RETURNING).
+// per dialect (kSqliteSchemaV1, then the migrations kSqliteMigrationV2...); every DML statement below is
+// plain SQL that both dialects accept (positional binds, LIMIT/OFFSET, LIKE ... ESCAPE on a pre-folded
+// column, no upsert, no RETURNING).
 #include "prov/record.h"
 
 #include "record/recordcommon.h"
@@ -19,6 +20,8 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <limits>
 
 // The record store's category (libprov's others live in core/logging.cpp). Logs name attempt ids
@@ -29,7 +32,7 @@ namespace prov {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr int kInClauseChunk = 500; // well under SQLite's host parameter limit
 constexpr int kReserveRows = 1000; // query(): rows reserved up front at most
 
@@ -79,9 +82,61 @@ const char *const kSqliteSchemaV1[] = {
     "CREATE INDEX custom_calls_attempt ON custom_calls (attempt_row)",
 };
 
+// Version 1 -> 2, SQLite dialect: batches (line mode). Attempts name their batch, lane, profile and
+// attempt number; a v1 row reads as "not part of a batch" (batch_id '', lane -1, first attempt).
+// Attempts name a batch by id without a foreign key: an imported attempt may name a batch that
+// lives in another store. A new store runs v1 and then this, so new and migrated files are alike.
+const char *const kSqliteMigrationV2[] = {
+    "ALTER TABLE attempts ADD COLUMN batch_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE attempts ADD COLUMN lane INTEGER NOT NULL DEFAULT -1",
+    "ALTER TABLE attempts ADD COLUMN profile_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE attempts ADD COLUMN profile_version TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE attempts ADD COLUMN attempt_number INTEGER NOT NULL DEFAULT 1",
+    "CREATE INDEX attempts_batch ON attempts (batch_id, started_at_ms)",
+    "CREATE TABLE batches ("
+    " id INTEGER PRIMARY KEY,"
+    " batch_id TEXT NOT NULL UNIQUE,"
+    " started_at_ms INTEGER NOT NULL,"
+    " finished_at_ms INTEGER,"
+    " station TEXT NOT NULL,"
+    " operator_name TEXT NOT NULL,"
+    " profile_id TEXT NOT NULL,"
+    " profile_version TEXT NOT NULL,"
+    " profile_json BLOB NOT NULL,"
+    " lanes INTEGER NOT NULL,"
+    " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 2))",
+    "CREATE INDEX batches_state_started ON batches (state, started_at_ms)",
+    "CREATE TABLE batch_devices ("
+    " id INTEGER PRIMARY KEY,"
+    " batch_row INTEGER NOT NULL REFERENCES batches (id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " service_name TEXT NOT NULL,"
+    " transport TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " UNIQUE (batch_row, service_name, transport, address))",
+};
+
+struct Migration
+{
+    int toVersion;
+    const char *const *ddl;
+    std::size_t count;
+};
+
+// Applied in order to a file older than `toVersion`, each in the same transaction as the check.
+const Migration kSqliteMigrations[] = {
+    { 2, kSqliteMigrationV2, std::size(kSqliteMigrationV2) },
+};
+
 const QString kAttemptColumns = QStringLiteral(
     "id, attempt_id, started_at_ms, finished_at_ms, station, operator_name, service_name, transport, address,"
-    " proto_ver_json, firmware_version, sec_ver, sec_patch_ver, ssid, outcome, failure_code, failure_detail");
+    " proto_ver_json, firmware_version, sec_ver, sec_patch_ver, ssid, outcome, failure_code, failure_detail,"
+    " batch_id, lane, profile_id, profile_version, attempt_number");
+
+const QString kBatchColumns = QStringLiteral(
+    "id, batch_id, started_at_ms, finished_at_ms, station, operator_name,"
+    " profile_id, profile_version, profile_json, lanes, state");
 
 Error storageError(const QString &what, const QSqlError &err)
 {
@@ -93,6 +148,11 @@ Error storageError(const QString &what, const QSqlError &err)
 Error unknownAttempt(const QString &attemptId)
 {
     return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown attempt id %1").arg(attemptId));
+}
+
+Error unknownBatch(const QString &batchId)
+{
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("unknown batch id %1").arg(batchId));
 }
 
 // SQL NOT NULL text columns: a null QString would bind as NULL.
@@ -252,12 +312,14 @@ public:
     Status insertAttempt(const ProvisioningRecord &r) const
     {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO attempts (attempt_id, started_at_ms, finished_at_ms, station, "
-                                 "operator_name, service_name,"
-                                 " service_name_folded, transport, address, proto_ver_json, "
-                                 "firmware_version, sec_ver, sec_patch_ver, ssid,"
-                                 " outcome, failure_code, failure_name, failure_detail)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(
+            QStringLiteral("INSERT INTO attempts (attempt_id, started_at_ms, finished_at_ms, station, "
+                           "operator_name, service_name,"
+                           " service_name_folded, transport, address, proto_ver_json, "
+                           "firmware_version, sec_ver, sec_patch_ver, ssid,"
+                           " outcome, failure_code, failure_name, failure_detail,"
+                           " batch_id, lane, profile_id, profile_version, attempt_number)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const bool finished = r.end.outcome != RecordOutcome::InProgress;
         q.addBindValue(r.start.attemptId);
         q.addBindValue(r.start.startedAtMs);
@@ -278,6 +340,11 @@ public:
         q.addBindValue(finished ? textOrNull(recordErrorName(r.end.failureCode))
                                 : QVariant(QMetaType(QMetaType::QString)));
         q.addBindValue(finished ? textOrNull(r.end.failureDetail) : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(nonNull(r.start.batchId));
+        q.addBindValue(r.start.lane);
+        q.addBindValue(nonNull(r.start.profileId));
+        q.addBindValue(nonNull(r.start.profileVersion));
+        q.addBindValue(r.start.attemptNumber);
         return exec(q, "cannot insert attempt");
     }
 
@@ -337,6 +404,10 @@ public:
             conds << QStringLiteral("service_name_folded LIKE ? ESCAPE '\\'");
             binds->append(likePattern(record::foldName(f.nameContains)));
         }
+        if (!f.batchId.isEmpty()) {
+            conds << QStringLiteral("batch_id = ?");
+            binds->append(f.batchId);
+        }
         return conds.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conds.join(QStringLiteral(" AND "));
     }
 
@@ -361,7 +432,106 @@ public:
         r.end.outcome = record::isKnownOutcome(outcome) ? RecordOutcome(outcome) : RecordOutcome::Interrupted;
         r.end.failureCode = q.value(15).toInt();
         r.end.failureDetail = q.value(16).toString();
+        r.start.batchId = q.value(17).toString();
+        r.start.lane = q.value(18).toInt();
+        r.start.profileId = q.value(19).toString();
+        r.start.profileVersion = q.value(20).toString();
+        r.start.attemptNumber = q.value(21).toInt();
         return r;
+    }
+
+    struct BatchRow
+    {
+        qint64 row = 0;
+        BatchState state = BatchState::Running;
+    };
+
+    // The row of a batch. InvalidArgument when empty or unknown.
+    Result<BatchRow> findBatch(const QString &batchId) const
+    {
+        if (batchId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty batch id"));
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id, state FROM batches WHERE batch_id = ?"));
+        q.addBindValue(batchId);
+        if (Status s = exec(q, "cannot look up batch"); !s)
+            return s.error();
+        if (!q.next())
+            return unknownBatch(batchId);
+        return BatchRow { q.value(0).toLongLong(), BatchState(q.value(1).toInt()) };
+    }
+
+    // The row of a batch that is still Running. InvalidArgument when unknown or ended.
+    Result<qint64> runningBatch(const QString &batchId) const
+    {
+        Result<BatchRow> row = findBatch(batchId);
+        if (!row)
+            return row.error();
+        if (row->state != BatchState::Running)
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("batch %1 is already %2").arg(batchId, batchStateName(row->state)));
+        return row->row;
+    }
+
+    static BatchInfo readBatch(const QSqlQuery &q)
+    {
+        BatchInfo b;
+        b.start.batchId = q.value(1).toString();
+        b.start.startedAtMs = q.value(2).toLongLong();
+        b.finishedAtMs = q.value(3).isNull() ? 0 : q.value(3).toLongLong();
+        b.start.station = q.value(4).toString();
+        b.start.operatorName = q.value(5).toString();
+        b.start.profileId = q.value(6).toString();
+        b.start.profileVersion = q.value(7).toString();
+        b.start.profileJson = q.value(8).toByteArray();
+        b.start.lanes = q.value(9).toInt();
+        const int state = q.value(10).toInt();
+        // An unknown (newer) state is not resumable: read it as ended.
+        b.state = record::isKnownBatchState(state) ? BatchState(state) : BatchState::Aborted;
+        return b;
+    }
+
+    // Reads the batches selected by `where` (with `binds`) and their devices, oldest first.
+    Result<QList<BatchInfo>> readBatches(const QString &where, const QVariantList &binds) const
+    {
+        QList<BatchInfo> batches;
+        QList<qint64> rows;
+        {
+            QSqlQuery q(db);
+            q.setForwardOnly(true);
+            q.prepare(QStringLiteral("SELECT ") + kBatchColumns + QStringLiteral(" FROM batches WHERE ")
+                + where + QStringLiteral(" ORDER BY started_at_ms ASC, id ASC"));
+            for (const QVariant &b : binds)
+                q.addBindValue(b);
+            if (Status s = exec(q, "cannot read batches"); !s)
+                return s.error();
+            while (q.next()) {
+                rows.append(q.value(0).toLongLong());
+                batches.append(readBatch(q));
+            }
+        }
+        // A handful of batches at most (the Running ones, or one): one query each.
+        for (qsizetype i = 0; i < batches.size(); ++i) {
+            QSqlQuery d(db);
+            d.setForwardOnly(true);
+            d.prepare(
+                QStringLiteral("SELECT position, service_name, transport, address, source FROM batch_devices"
+                               " WHERE batch_row = ? ORDER BY position ASC, id ASC"));
+            d.addBindValue(rows[i]);
+            if (Status s = exec(d, "cannot read batch devices"); !s)
+                return s.error();
+            while (d.next()) {
+                BatchDevice dev;
+                dev.batchId = batches[i].start.batchId;
+                dev.position = d.value(0).toInt();
+                dev.serviceName = d.value(1).toString();
+                dev.transport = d.value(2).toString();
+                dev.address = d.value(3).toString();
+                dev.source = d.value(4).toString();
+                batches[i].devices.append(dev);
+            }
+        }
+        return batches;
     }
 
     // Fills phases and custom calls of `records` (chunks of row ids).
@@ -446,18 +616,37 @@ public:
                 QStringLiteral("schema_version %1 is newer than this build understands (%2)")
                     .arg(version)
                     .arg(kSchemaVersion));
+        if (version == kSchemaVersion)
+            return tx.commit();
         if (version == 0) {
             for (const char *ddl : kSqliteSchemaV1) {
                 if (Status s = execSql(QString::fromLatin1(ddl), "cannot create schema"); !s)
                     return s;
             }
-            QSqlQuery v(db);
-            v.prepare(QStringLiteral("INSERT INTO schema_version (version) VALUES (?)"));
-            v.addBindValue(kSchemaVersion);
-            if (Status s = exec(v, "cannot write schema_version"); !s)
-                return s;
         }
-        return tx.commit();
+        for (const Migration &m : kSqliteMigrations) {
+            if (version >= m.toVersion)
+                continue;
+            for (std::size_t i = 0; i < m.count; ++i) {
+                if (Status s = execSql(QString::fromLatin1(m.ddl[i]), "cannot migrate schema"); !s)
+                    return s;
+            }
+        }
+        // One row holds the version (a v1 file had one row with 1).
+        if (Status s = execSql(QStringLiteral("DELETE FROM schema_version"), "cannot write schema_version");
+            !s)
+            return s;
+        QSqlQuery v(db);
+        v.prepare(QStringLiteral("INSERT INTO schema_version (version) VALUES (?)"));
+        v.addBindValue(kSchemaVersion);
+        if (Status s = exec(v, "cannot write schema_version"); !s)
+            return s;
+        if (Status s = tx.commit(); !s)
+            return s;
+        if (version != 0)
+            qCInfo(lcProvRecord) << "migrated the record schema from version" << version << "to"
+                                 << kSchemaVersion << "in" << path;
+        return {};
     }
 
     // Attempts that a previous run left InProgress ended with that run: mark them Interrupted.
@@ -713,6 +902,115 @@ Result<ProvisioningRecord> RecordStore::record(const QString &attemptId) const
     if (Status s = d->readDetails(records); !s)
         return s.error();
     return records.takeFirst();
+}
+
+Status RecordStore::beginBatch(const BatchStart &start)
+{
+    if (start.batchId.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty batch id"));
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    Result<RecordStorePrivate::BatchRow> existing = d->findBatch(start.batchId);
+    if (existing)
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("batch id %1 exists already").arg(start.batchId));
+    if (existing.error().code == ErrorCode::StorageFailed)
+        return existing.error();
+    QSqlQuery q(d->db);
+    q.prepare(
+        QStringLiteral("INSERT INTO batches (batch_id, started_at_ms, finished_at_ms, station, operator_name,"
+                       " profile_id, profile_version, profile_json, lanes, state)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(start.batchId);
+    q.addBindValue(start.startedAtMs);
+    q.addBindValue(QVariant(QMetaType(QMetaType::LongLong)));
+    q.addBindValue(nonNull(start.station));
+    q.addBindValue(nonNull(start.operatorName));
+    q.addBindValue(nonNull(start.profileId));
+    q.addBindValue(nonNull(start.profileVersion));
+    q.addBindValue(start.profileJson.isNull() ? QByteArray("") : start.profileJson);
+    q.addBindValue(start.lanes);
+    q.addBindValue(int(BatchState::Running));
+    if (Status s = d->exec(q, "cannot insert batch"); !s)
+        return s;
+    return tx.commit();
+}
+
+Status RecordStore::addBatchDevice(const BatchDevice &device)
+{
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    Result<qint64> row = d->runningBatch(device.batchId);
+    if (!row)
+        return row.error();
+    {
+        QSqlQuery dup(d->db);
+        dup.prepare(
+            QStringLiteral("SELECT COUNT(*) FROM batch_devices WHERE batch_row = ? AND service_name = ?"
+                           " AND transport = ? AND address = ?"));
+        dup.addBindValue(*row);
+        dup.addBindValue(nonNull(device.serviceName));
+        dup.addBindValue(nonNull(device.transport));
+        dup.addBindValue(nonNull(device.address));
+        if (Status s = d->exec(dup, "cannot look up batch device"); !s)
+            return s;
+        if (dup.next() && dup.value(0).toLongLong() > 0)
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("batch %1 has this device queued already").arg(device.batchId));
+    }
+    QSqlQuery q(d->db);
+    q.prepare(
+        QStringLiteral("INSERT INTO batch_devices (batch_row, position, service_name, transport, address,"
+                       " source) VALUES (?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(*row);
+    q.addBindValue(device.position);
+    q.addBindValue(nonNull(device.serviceName));
+    q.addBindValue(nonNull(device.transport));
+    q.addBindValue(nonNull(device.address));
+    q.addBindValue(nonNull(device.source));
+    if (Status s = d->exec(q, "cannot insert batch device"); !s)
+        return s;
+    return tx.commit();
+}
+
+Status RecordStore::finishBatch(const QString &batchId, BatchState state, qint64 finishedAtMs)
+{
+    if (state == BatchState::Running || !record::isKnownBatchState(int(state)))
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("batch %1 cannot end as %2").arg(batchId, batchStateName(state)));
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    Result<qint64> row = d->runningBatch(batchId);
+    if (!row)
+        return row.error();
+    QSqlQuery q(d->db);
+    q.prepare(QStringLiteral("UPDATE batches SET state = ?, finished_at_ms = ? WHERE id = ?"));
+    q.addBindValue(int(state));
+    q.addBindValue(finishedAtMs);
+    q.addBindValue(*row);
+    if (Status s = d->exec(q, "cannot finish batch"); !s)
+        return s;
+    return tx.commit();
+}
+
+Result<QList<BatchInfo>> RecordStore::unfinishedBatches() const
+{
+    return d->readBatches(QStringLiteral("state = ?"), { int(BatchState::Running) });
+}
+
+Result<BatchInfo> RecordStore::batch(const QString &batchId) const
+{
+    if (batchId.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty batch id"));
+    Result<QList<BatchInfo>> batches = d->readBatches(QStringLiteral("batch_id = ?"), { batchId });
+    if (!batches)
+        return batches.error();
+    if (batches->isEmpty())
+        return unknownBatch(batchId);
+    return batches->takeFirst();
 }
 
 int RecordStore::interruptedOnOpen() const

@@ -53,6 +53,26 @@ void StoreRecordSink::finishAttempt(const QString &attemptId, const AttemptEnd &
     check(attemptId, m_store->finish(attemptId, e));
 }
 
+void StoreRecordSink::beginBatch(const BatchStart &start)
+{
+    BatchStart b = start;
+    if (b.startedAtMs == 0)
+        b.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    checkBatch(b.batchId, m_store->beginBatch(b));
+}
+
+void StoreRecordSink::addBatchDevice(const BatchDevice &device)
+{
+    checkBatch(device.batchId, m_store->addBatchDevice(device));
+}
+
+void StoreRecordSink::finishBatch(const QString &batchId, BatchState state, qint64 finishedAtMs)
+{
+    checkBatch(batchId,
+        m_store->finishBatch(
+            batchId, state, finishedAtMs != 0 ? finishedAtMs : QDateTime::currentMSecsSinceEpoch()));
+}
+
 void StoreRecordSink::check(const QString &attemptId, const Status &status)
 {
     if (status)
@@ -61,6 +81,15 @@ void StoreRecordSink::check(const QString &attemptId, const Status &status)
     // The detail may quote the driver; the code and the attempt id are enough here (no values).
     qCWarning(lcProvRecord).noquote()
         << "record write failed for attempt" << attemptId << ":" << errorCodeName(status.error().code);
+}
+
+void StoreRecordSink::checkBatch(const QString &batchId, const Status &status)
+{
+    if (status)
+        return;
+    m_lastError = status.error();
+    qCWarning(lcProvRecord).noquote()
+        << "record write failed for batch" << batchId << ":" << errorCodeName(status.error().code);
 }
 
 } // namespace prov

@@ -1,0 +1,734 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "line/linecontroller.h"
+
+#include "applogging.h"
+#include "devices/blesource.h"
+#include "devices/devicelistmodel.h"
+#include "devices/manifestsource.h"
+#include "devices/qrsource.h"
+#include "records/recordlog.h"
+#include "session/erroradvice.h"
+#include "settings/settingscontroller.h"
+
+#include "prov/provisioningjob.h"
+#include "prov/wifi.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace {
+
+constexpr int kTickMs = 500; ///< lane tiles' elapsed time and the pace refresh
+
+/// A workstation device report as the line's device: the BLE address or the SoftAP "host:port"
+/// (empty while unknown: a sticker before the scan found it), RSSI, credentials (copied, never logged).
+prov::LineDevice lineDeviceOf(const DeviceEntry &entry, const QString &source)
+{
+    prov::LineDevice d;
+    d.serviceName = entry.serviceName;
+    d.transport = entry.transport;
+    if (entry.addressKnown()) {
+        d.address = entry.isSoftAp() ? QStringLiteral("%1:%2").arg(entry.host).arg(entry.effectivePort())
+                                     : entry.host;
+    }
+    d.rssiDbm = entry.rssi;
+    d.source = source;
+    d.credentials.pop = entry.credentials.pop;
+    d.credentials.username = entry.credentials.username;
+    d.credentials.password = entry.credentials.password;
+    return d;
+}
+
+QString reasonText(LineController::IgnoreReason reason, int count)
+{
+    switch (reason) {
+    case LineController::IgnoreReason::BelowRssiGate:
+        return LineController::tr("%1 below the RSSI gate").arg(count);
+    case LineController::IgnoreReason::OtherProduct:
+        return LineController::tr("%1 not for this profile").arg(count);
+    case LineController::IgnoreReason::NotAdvertising:
+        return LineController::tr("%1 not advertising").arg(count);
+    case LineController::IgnoreReason::AlreadyProvisioned:
+        return LineController::tr("%1 already provisioned").arg(count);
+    case LineController::IgnoreReason::Refused:
+        return LineController::tr("%1 after the batch closed").arg(count);
+    }
+    return {};
+}
+
+} // namespace
+
+QString LineController::builtInProfilesDir()
+{
+    return QStringLiteral(":/qt/qml/Prov/Workstation/profiles");
+}
+
+LineController::LineController(SettingsController *settings, RecordLog *records,
+    prov::BleConnectionLimit *bleLimit, DeviceListModel *devices, QObject *parent)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_records(records)
+    , m_bleLimit(bleLimit)
+    , m_devices(devices)
+    , m_lanesModel(new LaneListModel(this))
+    , m_devicesModel(new LineDeviceModel(this))
+    , m_failedModel(new LineFailedModel(m_devicesModel, this))
+{
+    m_engine.addJobKind(std::make_unique<prov::EspJobKind>());
+    m_engine.setRecordSink(records);
+    connect(&m_engine, &prov::LaneEngine::stateChanged, this, [this] {
+        if (active())
+            m_tick.start();
+        else
+            m_tick.stop();
+        Q_EMIT stateChanged();
+        Q_EMIT paceChanged();
+    });
+    connect(&m_engine, &prov::LaneEngine::deviceChanged, this, &LineController::handleDeviceChanged);
+    connect(&m_engine, &prov::LaneEngine::laneChanged, this, &LineController::handleLaneChanged);
+    connect(&m_engine, &prov::LaneEngine::deviceEnded, this, &LineController::handleDeviceEnded);
+    connect(&m_engine, &prov::LaneEngine::countersChanged, this, &LineController::handleCountersChanged);
+    connect(&m_engine, &prov::LaneEngine::batchEnded, this, &LineController::batchEnded);
+    m_tick.setInterval(kTickMs);
+    connect(&m_tick, &QTimer::timeout, this, &LineController::handleTick);
+    if (m_settings) {
+        connect(
+            m_settings, &SettingsController::operatorNameChanged, this, &LineController::operatorNameChanged);
+        connect(
+            m_settings, &SettingsController::stationNameChanged, this, &LineController::stationNameChanged);
+    }
+    reloadProfiles();
+}
+
+LineController::~LineController()
+{
+    // The engine's destructor cancels running jobs (their attempts end Cancelled in the record; the
+    // batch stays Running there, for resumption). Nothing of that reaches this half-destroyed object.
+    m_engine.disconnect(this);
+}
+
+void LineController::setBleSource(BleSource *source)
+{
+    if (m_ble)
+        m_ble->disconnect(this);
+    m_ble = source;
+    if (source) {
+        connect(source, &DeviceSource::deviceSeen, this,
+            [this](const DeviceEntry &entry) { offer(entry, QStringLiteral("ble-scan")); });
+    }
+}
+
+void LineController::setManifestSource(ManifestSource *source)
+{
+    if (m_manifest)
+        m_manifest->disconnect(this);
+    m_manifest = source;
+    if (source) {
+        connect(source, &DeviceSource::deviceSeen, this,
+            [this](const DeviceEntry &entry) { offer(entry, QStringLiteral("manifest")); });
+    }
+}
+
+void LineController::setQrSource(QrSource *source)
+{
+    if (m_qr)
+        m_qr->disconnect(this);
+    m_qr = source;
+    if (source) {
+        connect(source, &DeviceSource::deviceSeen, this,
+            [this](const DeviceEntry &entry) { offer(entry, QStringLiteral("qr")); });
+    }
+}
+
+// ---- profiles
+
+void LineController::reloadProfiles()
+{
+    const QString keepId = profileId();
+    const QString keepPath = current() ? current()->path : QString();
+    m_profiles.clear();
+    QStringList dirs { builtInProfilesDir() };
+    if (!m_profilesDir.isEmpty())
+        dirs.append(m_profilesDir);
+    for (const QString &dirPath : dirs) {
+        const QDir dir(dirPath);
+        const QStringList files = dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name);
+        for (const QString &file : files) {
+            Profile p;
+            p.fileName = file;
+            p.path = dir.filePath(file);
+            prov::Result<prov::ProductProfile> loaded = prov::ProductProfile::load(p.path);
+            if (loaded)
+                p.profile = *loaded;
+            else
+                p.error = loaded.error().detail;
+            m_profiles.append(p);
+        }
+    }
+    int index = m_profiles.isEmpty() ? -1 : 0;
+    for (int i = 0; i < m_profiles.size(); ++i) {
+        const Profile &p = m_profiles.at(i);
+        if (p.path == keepPath || (!keepId.isEmpty() && p.profile && p.profile->id == keepId)) {
+            index = i;
+            break;
+        }
+    }
+    m_profileIndex = -2; // force the change below
+    Q_EMIT profilesChanged();
+    setProfileIndex(index);
+}
+
+QVariantList LineController::profiles() const
+{
+    QVariantList out;
+    for (const Profile &p : m_profiles) {
+        out.append(QVariantMap {
+            { QStringLiteral("fileName"), p.fileName },
+            { QStringLiteral("path"), p.path },
+            { QStringLiteral("valid"), p.profile.has_value() },
+            { QStringLiteral("name"), p.profile ? p.profile->name : p.fileName },
+            { QStringLiteral("id"), p.profile ? p.profile->id : QString() },
+            { QStringLiteral("version"), p.profile ? p.profile->version : QString() },
+            { QStringLiteral("error"), p.error },
+        });
+    }
+    return out;
+}
+
+void LineController::setProfileIndex(int index)
+{
+    if (index < -1 || index >= m_profiles.size())
+        index = -1;
+    if (index == m_profileIndex || active())
+        return;
+    m_profileIndex = index;
+    Q_EMIT profileChanged();
+    setLanes(profileLanes());
+}
+
+bool LineController::selectProfile(const QString &id)
+{
+    for (int i = 0; i < m_profiles.size(); ++i) {
+        if (m_profiles.at(i).profile && m_profiles.at(i).profile->id == id) {
+            setProfileIndex(i);
+            return m_profileIndex == i;
+        }
+    }
+    return false;
+}
+
+const LineController::Profile *LineController::current() const
+{
+    return m_profileIndex >= 0 && m_profileIndex < m_profiles.size() ? &m_profiles.at(m_profileIndex)
+                                                                     : nullptr;
+}
+
+QString LineController::profileName() const
+{
+    return current() ? (current()->profile ? current()->profile->name : current()->fileName) : QString();
+}
+
+QString LineController::profileId() const
+{
+    return current() && current()->profile ? current()->profile->id : QString();
+}
+
+QString LineController::profileVersion() const
+{
+    return current() && current()->profile ? current()->profile->version : QString();
+}
+
+QString LineController::profileError() const
+{
+    if (!current())
+        return tr("No product profile found.");
+    return current()->error;
+}
+
+QString LineController::profileSsid() const
+{
+    return current() && current()->profile ? current()->profile->network.ssid : QString();
+}
+
+bool LineController::credentialsPrompt() const
+{
+    return current() && current()->profile
+        && current()->profile->security.credentialsFrom == prov::ProductProfile::CredentialsSource::Prompt;
+}
+
+bool LineController::passphraseRequired() const
+{
+    return !current() || !current()->profile
+        || current()->profile->network.authMode != int(prov::AuthMode::Open);
+}
+
+int LineController::profileLanes() const
+{
+    if (!current() || !current()->profile)
+        return 1;
+    const prov::ProductProfile &p = *current()->profile;
+    int lanes = 1;
+    for (prov::TransportKind t : p.match.transports)
+        lanes = std::max(lanes, t == prov::TransportKind::Ble ? p.lanes.ble : p.lanes.softap);
+    return lanes;
+}
+
+void LineController::setLanes(int lanes)
+{
+    lanes = std::clamp(lanes, 1, kMaxLanes);
+    if (lanes == m_lanes)
+        return;
+    m_lanes = lanes;
+    Q_EMIT lanesChanged();
+}
+
+void LineController::setProfilesDir(const QString &dir)
+{
+    const QString local = dir.startsWith(QLatin1String("file:")) ? QUrl(dir).toLocalFile() : dir;
+    if (local == m_profilesDir)
+        return;
+    m_profilesDir = local;
+    reloadProfiles();
+}
+
+QString LineController::operatorName() const
+{
+    return m_settings ? m_settings->operatorName() : QString();
+}
+
+void LineController::setOperatorName(const QString &name)
+{
+    if (m_settings)
+        m_settings->setOperatorName(name);
+}
+
+QString LineController::stationName() const
+{
+    return m_settings ? m_settings->stationName() : QString();
+}
+
+void LineController::setStationName(const QString &name)
+{
+    if (m_settings && !m_settings->stationFromCommandLine())
+        m_settings->setStationName(name);
+}
+
+bool LineController::stationLocked() const
+{
+    return m_settings && m_settings->stationFromCommandLine();
+}
+
+// ---- the batch
+
+bool LineController::active() const
+{
+    const prov::LineState s = m_engine.state();
+    return s == prov::LineState::Running || s == prov::LineState::Paused || s == prov::LineState::Draining
+        || s == prov::LineState::Aborting;
+}
+
+bool LineController::takesDevices() const
+{
+    const prov::LineState s = m_engine.state();
+    return s == prov::LineState::Running || s == prov::LineState::Paused;
+}
+
+bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
+{
+    clearError();
+    const Profile *p = current();
+    if (!p || !p->profile) {
+        setLastError(
+            { prov::ErrorCode::InvalidArgument, p ? p->error : tr("No product profile is chosen.") });
+        return false;
+    }
+    const QByteArray pass = passphrase.toUtf8();
+    if (passphraseRequired() && (pass.size() < 8 || pass.size() > 64)) {
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("The passphrase of %1 must be 8 to 64 characters.").arg(p->profile->network.ssid) });
+        return false;
+    }
+    if (credentialsPrompt() && secret.isEmpty()) {
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("Profile %1 wants the devices' PoP or password typed at the start of the shift.")
+                .arg(p->profile->id) });
+        return false;
+    }
+    prov::BatchSettings settings;
+    settings.profile = *p->profile;
+    settings.secrets.passphrase = pass;
+    if (credentialsPrompt()) {
+        settings.secrets.credentials.pop = secret.toUtf8();
+        settings.secrets.credentials.username = username.toUtf8();
+    }
+    settings.station = stationName();
+    settings.operatorName = operatorName();
+    settings.lanes = m_lanes;
+    if (m_settings)
+        settings.transport.requestTimeoutMs = m_settings->requestTimeoutMs();
+    settings.transport.bleLimit = m_bleLimit;
+    settings.provisionOptions = m_provisionOptions;
+    if (m_settings)
+        settings.provisionOptions.connectTimeoutMs = m_settings->connectTimeoutMs();
+
+    m_devicesModel->clear();
+    m_failures.clear();
+    m_ignored.clear();
+    m_stickerMessage.clear();
+    m_stickerRejected = false;
+    if (prov::Status s = m_engine.start(settings); !s) {
+        setLastError(s.error());
+        return false;
+    }
+    m_lanesModel->reset(m_engine.laneCount());
+    m_shiftStarted = true;
+    qCInfo(lcWsSession).noquote() << "line: batch" << m_engine.batchId() << "profile" << settings.profile.id
+                                  << settings.profile.version << "lanes" << m_engine.laneCount();
+    Q_EMIT shiftStartedChanged();
+    Q_EMIT failureChanged();
+    Q_EMIT ignoredChanged();
+    Q_EMIT stickerMessageChanged();
+    handleCountersChanged();
+    offerListed();
+    return true;
+}
+
+void LineController::offerListed()
+{
+    if (!m_devices)
+        return;
+    for (int row = 0; row < m_devices->rowCount(); ++row) {
+        const QString key = m_devices->index(row).data(DeviceListModel::ServiceNameRole).toString();
+        const std::optional<DeviceEntry> entry = m_devices->entry(key);
+        if (!entry)
+            continue;
+        const int origins = entry->origins;
+        QString source;
+        if (origins & int(DeviceOrigin::Manifest))
+            source = QStringLiteral("manifest");
+        else if (origins & int(DeviceOrigin::Qr))
+            source = QStringLiteral("qr");
+        else if (origins & int(DeviceOrigin::Ble))
+            source = QStringLiteral("ble-scan");
+        else
+            continue; // typed in by hand for the Devices page: not line intake
+        offer(*entry, source);
+    }
+}
+
+void LineController::offer(const DeviceEntry &entry, const QString &source)
+{
+    if (!takesDevices() || entry.serviceName.isEmpty())
+        return;
+    const prov::LineDevice device = lineDeviceOf(entry, source);
+    const QString key = device.key();
+    const std::optional<prov::LineDeviceStatus> known = m_engine.device(key);
+    if (!known) {
+        // Classified here, so the reason is typed (the engine's refusals are one InvalidArgument).
+        const prov::ProductProfile &profile = m_engine.profile();
+        if (!profile.match.transports.contains(device.transport)
+            || !profile.matches(device.serviceName, device.transport, 0)) {
+            ignore(IgnoreReason::OtherProduct, key);
+            return;
+        }
+        // A device BlueZ only remembers has no RSSI: it could be the neighbouring line's.
+        if (device.transport == prov::TransportKind::Ble && entry.cached) {
+            ignore(IgnoreReason::NotAdvertising, key);
+            return;
+        }
+        if (device.rssiDbm && *device.rssiDbm < profile.match.minRssiDbm) {
+            ignore(IgnoreReason::BelowRssiGate, key);
+            return;
+        }
+    } else if (known->state == prov::LineDeviceState::Succeeded) {
+        ignore(IgnoreReason::AlreadyProvisioned, key);
+        return;
+    }
+    if (prov::Status s = m_engine.offer(device); !s) {
+        qCDebug(lcWsSession).noquote() << "line: not taken:" << s.error().toString();
+        ignore(known ? IgnoreReason::AlreadyProvisioned : IgnoreReason::Refused, key);
+        return;
+    }
+    // Taken after all (it came closer, or began advertising): no longer ignored.
+    bool changed = false;
+    for (auto it = m_ignored.begin(); it != m_ignored.end(); ++it)
+        changed = it->remove(key) || changed;
+    if (changed)
+        Q_EMIT ignoredChanged();
+}
+
+void LineController::ignore(IgnoreReason reason, const QString &key)
+{
+    QSet<QString> &keys = m_ignored[reason];
+    if (keys.contains(key))
+        return;
+    keys.insert(key);
+    Q_EMIT ignoredChanged();
+}
+
+int LineController::ignoredCount() const
+{
+    int n = 0;
+    for (const QSet<QString> &keys : m_ignored)
+        n += int(keys.size());
+    return n;
+}
+
+QString LineController::ignoredText() const
+{
+    QStringList parts;
+    for (IgnoreReason r : { IgnoreReason::BelowRssiGate, IgnoreReason::OtherProduct,
+             IgnoreReason::NotAdvertising, IgnoreReason::AlreadyProvisioned, IgnoreReason::Refused }) {
+        if (const int n = ignored(r); n > 0)
+            parts.append(reasonText(r, n));
+    }
+    return parts.isEmpty() ? QString() : tr("ignored: %1").arg(parts.join(QStringLiteral(", ")));
+}
+
+void LineController::pause()
+{
+    m_engine.pause();
+}
+
+void LineController::resume()
+{
+    m_engine.resume();
+}
+
+void LineController::togglePause()
+{
+    if (m_engine.state() == prov::LineState::Paused)
+        m_engine.resume();
+    else
+        m_engine.pause();
+}
+
+void LineController::drain()
+{
+    m_engine.drain();
+}
+
+void LineController::abort()
+{
+    m_engine.abort();
+}
+
+void LineController::finish()
+{
+    m_engine.finish();
+}
+
+bool LineController::retry(const QString &key)
+{
+    if (prov::Status s = m_engine.retry(key); !s) {
+        setLastError(s.error());
+        return false;
+    }
+    return true;
+}
+
+int LineController::retryAllFailed()
+{
+    return m_engine.retryAllFailed();
+}
+
+bool LineController::skip(const QString &key)
+{
+    if (prov::Status s = m_engine.skip(key); !s) {
+        setLastError(s.error());
+        return false;
+    }
+    return true;
+}
+
+bool LineController::closeBatch()
+{
+    if (!m_shiftStarted || active())
+        return false;
+    m_shiftStarted = false;
+    m_failures.clear();
+    Q_EMIT shiftStartedChanged();
+    Q_EMIT failureChanged();
+    return true;
+}
+
+bool LineController::submitSticker(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return false;
+    if (!takesDevices()) {
+        setStickerMessage(tr("No batch is taking devices: start the shift first."), true);
+        return false;
+    }
+    const prov::Result<DeviceEntry> entry = QrSource::entryFromPayload(trimmed.toUtf8());
+    if (!entry) {
+        setStickerMessage(tr("Not a provisioning sticker: %1").arg(entry.error().detail), true);
+        return false;
+    }
+    // Through QrSource: the Devices list shows it too, and its deviceSeen() offers it here.
+    if (m_qr)
+        m_qr->submit(trimmed);
+    else
+        offer(*entry, QStringLiteral("qr"));
+    const QString key = lineDeviceOf(*entry, {}).key();
+    const std::optional<prov::LineDeviceStatus> status = m_engine.device(key);
+    if (!status) {
+        setStickerMessage(
+            tr("%1 is not for profile %2.").arg(entry->serviceName, m_engine.profile().id), true);
+        return false;
+    }
+    if (status->state == prov::LineDeviceState::Waiting)
+        setStickerMessage(tr("%1: waiting for the BLE scan to find it.").arg(entry->serviceName), false);
+    else
+        setStickerMessage(tr("%1 queued.").arg(entry->serviceName), false);
+    return true;
+}
+
+bool LineController::loadManifest(const QString &pathOrUrl)
+{
+    return m_manifest && m_manifest->load(pathOrUrl);
+}
+
+void LineController::clearError()
+{
+    if (m_lastErrorCode == 0 && m_lastError.isEmpty())
+        return;
+    m_lastErrorCode = 0;
+    m_lastError.clear();
+    Q_EMIT lastErrorChanged();
+}
+
+void LineController::setLastError(const prov::Error &error)
+{
+    const ws::ErrorAdvice advice = ws::adviceFor(error.code, ws::ErrorContext::Any);
+    m_lastErrorCode = int(error.code);
+    m_lastError = error.code == prov::ErrorCode::InvalidArgument || advice.headline.isEmpty()
+        ? error.detail
+        : QStringLiteral("%1: %2").arg(advice.headline, error.detail);
+    Q_EMIT lastErrorChanged();
+}
+
+void LineController::setStickerMessage(const QString &text, bool rejected)
+{
+    m_stickerMessage = text;
+    m_stickerRejected = rejected;
+    Q_EMIT stickerMessageChanged();
+}
+
+// ---- engine reactions
+
+void LineController::handleDeviceChanged(const QString &key)
+{
+    const std::optional<prov::LineDeviceStatus> status = m_engine.device(key);
+    if (!status)
+        return;
+    m_devicesModel->upsert(*status);
+    if (status->state == prov::LineDeviceState::Running && status->lane >= 0)
+        handleLaneChanged(status->lane);
+    if (m_failures.contains(key))
+        Q_EMIT failureChanged(); // retried or skipped: the banner moves on
+}
+
+void LineController::handleLaneChanged(int lane)
+{
+    LaneListModel::Lane value;
+    const QString key = m_engine.laneDevice(lane);
+    if (const std::optional<prov::LineDeviceStatus> status = key.isEmpty() ? std::nullopt
+                                                                           : m_engine.device(key)) {
+        value.deviceKey = key;
+        value.serviceName = status->serviceName;
+        value.transport = status->transport;
+        value.step = status->stepName;
+        value.progress = status->progressPercent / 100.0;
+        value.startedAtMs = status->startedAtMs;
+        value.attempt = status->attempts;
+    }
+    m_lanesModel->setLane(lane, value);
+}
+
+void LineController::handleDeviceEnded(const QString &key, prov::LineDeviceState state)
+{
+    if (state == prov::LineDeviceState::Failed) {
+        m_failures.removeAll(key);
+        m_failures.append(key);
+        Q_EMIT failureChanged();
+    }
+    Q_EMIT deviceEnded(key, state);
+    Q_EMIT paceChanged();
+}
+
+void LineController::handleCountersChanged()
+{
+    m_counters = m_engine.counters();
+    Q_EMIT countersChanged();
+}
+
+void LineController::handleTick()
+{
+    m_lanesModel->tick(QDateTime::currentMSecsSinceEpoch());
+    Q_EMIT paceChanged();
+}
+
+// ---- the failure banner
+
+QString LineController::failureKey() const
+{
+    for (auto it = m_failures.crbegin(); it != m_failures.crend(); ++it) {
+        const std::optional<prov::LineDeviceStatus> s = m_engine.device(*it);
+        if (s && s->state == prov::LineDeviceState::Failed && s->lastError)
+            return *it;
+    }
+    return {};
+}
+
+QString LineController::failureDevice() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s ? s->serviceName : QString();
+}
+
+prov::ErrorCode LineController::failureCode() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s && s->lastError ? s->lastError->code : prov::ErrorCode::Internal;
+}
+
+QString LineController::failureName() const
+{
+    return hasFailure() ? prov::errorCodeName(failureCode()) : QString();
+}
+
+QString LineController::failureHeadline() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s && s->lastError
+        ? ws::adviceFor(s->lastError->code, ws::ErrorContext::Any, s->transport == prov::TransportKind::Ble)
+              .headline
+        : QString();
+}
+
+QString LineController::failureAdvice() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s && s->lastError
+        ? ws::adviceFor(s->lastError->code, ws::ErrorContext::Any, s->transport == prov::TransportKind::Ble)
+              .advice
+        : QString();
+}
+
+QString LineController::failureDetail() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s && s->lastError ? s->lastError->detail : QString();
+}
+
+int LineController::failureAttempts() const
+{
+    const std::optional<prov::LineDeviceStatus> s = m_engine.device(failureKey());
+    return s ? s->attempts : 0;
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "devices/deviceentry.h"
+#include "line/lanelistmodel.h"
+#include "line/linedevicemodel.h"
+
+#include "prov/error.h"
+#include "prov/laneengine.h"
+#include "prov/productprofile.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+class BleSource;
+class DeviceListModel;
+class ManifestSource;
+class QrSource;
+class RecordLog;
+class SettingsController;
+namespace prov {
+class BleConnectionLimit;
+}
+
+/// What the Line page binds to (issue 9, "The Line page"): the start of a shift (product profile,
+/// network passphrase, the device PoP/password when the profile says `prompt`, operator, station,
+/// lanes) and then the running batch of a prov::LaneEngine with the ESP-IDF job kind (EspJobKind):
+/// lanes, the queue, counters, pace, the last failure with the app's advice, and the verbs (pause,
+/// resume, drain, abort, finish, retry, skip).
+///
+/// Intake: while a batch takes devices, every device the BLE scan reports (with its RSSI: the engine
+/// applies the profile's RSSI gate and dedupes), every manifest line and every QR sticker (the
+/// sticker gives name and credentials, the BLE scan fills in the address) is offered to the engine;
+/// the devices already listed when the batch starts are offered at start. A device the profile does
+/// not take is not an error for the technician: it is counted by reason ("ignored: 3 below the RSSI
+/// gate").
+///
+/// Secrets (passphrase, PoP, password) are arguments of start() only: held in memory by the engine
+/// for the batch, never stored in QSettings, logged or recorded. Operator and station are the
+/// workstation's settings (SettingsController, remembered). Attempts and the batch go to the
+/// workstation's RecordLog. GUI thread.
+class LineController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("LineController is created by the workstation")
+
+    // ---- start of shift
+    /// The product profiles found (resources/profiles/ shipped in the app, and profilesDir): a list
+    /// of {fileName, path, valid, name, id, version, error}; `error` names the bad field.
+    Q_PROPERTY(QVariantList profiles READ profiles NOTIFY profilesChanged)
+    /// Index into `profiles` of the chosen profile; -1 when none.
+    Q_PROPERTY(int profileIndex READ profileIndex WRITE setProfileIndex NOTIFY profileChanged)
+    /// The chosen profile (the running batch's while one runs).
+    Q_PROPERTY(QString profileName READ profileName NOTIFY profileChanged)
+    Q_PROPERTY(QString profileId READ profileId NOTIFY profileChanged)
+    Q_PROPERTY(QString profileVersion READ profileVersion NOTIFY profileChanged)
+    /// Why the chosen profile cannot be used (the load error, naming the field); "" when it can.
+    Q_PROPERTY(QString profileError READ profileError NOTIFY profileChanged)
+    /// The profile network's SSID ("" when none).
+    Q_PROPERTY(QString profileSsid READ profileSsid NOTIFY profileChanged)
+    /// True when the profile wants the device PoP / password typed at shift start (`prompt`).
+    Q_PROPERTY(bool credentialsPrompt READ credentialsPrompt NOTIFY profileChanged)
+    /// True when the profile's network needs a passphrase (its auth mode is not Open).
+    Q_PROPERTY(bool passphraseRequired READ passphraseRequired NOTIFY profileChanged)
+    /// The profile's lanes (the larger of its transports'), the default of `lanes`.
+    Q_PROPERTY(int profileLanes READ profileLanes NOTIFY profileChanged)
+    /// Lanes for the next batch (1..kMaxLanes); set to profileLanes when the profile changes.
+    Q_PROPERTY(int lanes READ lanes WRITE setLanes NOTIFY lanesChanged)
+    Q_PROPERTY(int maxLanes READ maxLanes CONSTANT)
+    /// Extra folder of profile files (*.json) besides the shipped ones; "" none. Not remembered.
+    Q_PROPERTY(QString profilesDir READ profilesDir WRITE setProfilesDir NOTIFY profilesChanged)
+    /// The workstation's operator and station (SettingsController: remembered, never a secret).
+    Q_PROPERTY(QString operatorName READ operatorName WRITE setOperatorName NOTIFY operatorNameChanged)
+    Q_PROPERTY(QString stationName READ stationName WRITE setStationName NOTIFY stationNameChanged)
+    /// The station was given on the command line: the form shows it read-only.
+    Q_PROPERTY(bool stationLocked READ stationLocked CONSTANT)
+
+    // ---- the batch
+    /// prov::LineState of the batch (QML: Line.LineState.Running, ...).
+    Q_PROPERTY(prov::LineState state READ state NOTIFY stateChanged)
+    /// True from start() until closeBatch(): the page shows the running view, else the form.
+    Q_PROPERTY(bool shiftStarted READ shiftStarted NOTIFY shiftStartedChanged)
+    /// True while the batch runs, is paused, drains or aborts (not Idle, Finished or Aborted).
+    Q_PROPERTY(bool active READ active NOTIFY stateChanged)
+    Q_PROPERTY(QString batchId READ batchId NOTIFY shiftStartedChanged)
+    Q_PROPERTY(LaneListModel *lanesModel READ lanesModel CONSTANT)
+    /// Every device of the batch in queue order.
+    Q_PROPERTY(LineDeviceModel *devicesModel READ devicesModel CONSTANT)
+    /// The Failed devices (retry one, retry all, skip).
+    Q_PROPERTY(LineFailedModel *failedModel READ failedModel CONSTANT)
+    Q_PROPERTY(int doneCount READ doneCount NOTIFY countersChanged)
+    Q_PROPERTY(int failedCount READ failedCount NOTIFY countersChanged)
+    Q_PROPERTY(int retryingCount READ retryingCount NOTIFY countersChanged)
+    Q_PROPERTY(int queuedCount READ queuedCount NOTIFY countersChanged)
+    Q_PROPERTY(int runningCount READ runningCount NOTIFY countersChanged)
+    /// Known but not startable yet (a sticker waiting for the BLE scan to find the device).
+    Q_PROPERTY(int waitingCount READ waitingCount NOTIFY countersChanged)
+    Q_PROPERTY(int skippedCount READ skippedCount NOTIFY countersChanged)
+    Q_PROPERTY(int abortedCount READ abortedCount NOTIFY countersChanged)
+    Q_PROPERTY(int totalCount READ totalCount NOTIFY countersChanged)
+    /// Devices ended per hour since the batch started; 0 before the first end.
+    Q_PROPERTY(double throughputPerHour READ throughputPerHour NOTIFY paceChanged)
+    /// Estimated time left in ms; -1 when unknown (a double for QML: `real`).
+    Q_PROPERTY(double etaMs READ etaMs NOTIFY paceChanged)
+    /// Time since the batch started, in ms.
+    Q_PROPERTY(double elapsedMs READ elapsedMs NOTIFY paceChanged)
+
+    // ---- the failure banner: the most recent device that failed and is still Failed
+    Q_PROPERTY(bool hasFailure READ hasFailure NOTIFY failureChanged)
+    Q_PROPERTY(QString failureKey READ failureKey NOTIFY failureChanged)
+    Q_PROPERTY(QString failureDevice READ failureDevice NOTIFY failureChanged)
+    /// The typed reason (QML: Prov.WifiAuthError, ...); Prov.Internal when there is no failure.
+    Q_PROPERTY(prov::ErrorCode failureCode READ failureCode NOTIFY failureChanged)
+    Q_PROPERTY(QString failureName READ failureName NOTIFY failureChanged)
+    Q_PROPERTY(QString failureHeadline READ failureHeadline NOTIFY failureChanged)
+    Q_PROPERTY(QString failureAdvice READ failureAdvice NOTIFY failureChanged)
+    Q_PROPERTY(QString failureDetail READ failureDetail NOTIFY failureChanged)
+    Q_PROPERTY(int failureAttempts READ failureAttempts NOTIFY failureChanged)
+
+    // ---- intake
+    /// Offers the profile did not take, by reason (devices, not reports): not errors.
+    Q_PROPERTY(int ignoredCount READ ignoredCount NOTIFY ignoredChanged)
+    /// "ignored: 3 below the RSSI gate, 1 other product"; "" when nothing was ignored.
+    Q_PROPERTY(QString ignoredText READ ignoredText NOTIFY ignoredChanged)
+    /// What the last sticker scan did ("PROV_1A2B3C: waiting for the BLE scan", or why it was
+    /// refused); "" before the first.
+    Q_PROPERTY(QString stickerMessage READ stickerMessage NOTIFY stickerMessageChanged)
+    Q_PROPERTY(bool stickerRejected READ stickerRejected NOTIFY stickerMessageChanged)
+
+    // ---- a verb that failed (start(), retry(), skip())
+    /// int(prov::ErrorCode), 0 when none.
+    Q_PROPERTY(int lastErrorCode READ lastErrorCode NOTIFY lastErrorChanged)
+    /// The advice headline and the detail ("The passphrase must be 8 to 64 characters").
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+
+public:
+    static constexpr int kMaxLanes = 16;
+    /// Where the shipped profiles are in the module's resources.
+    static QString builtInProfilesDir();
+
+    /// Why an offered device was not taken (counted, not shown as an error).
+    enum class IgnoreReason : int {
+        BelowRssiGate = 0, ///< weaker than the profile's match.min_rssi_dbm
+        OtherProduct = 1, ///< name or transport not the profile's
+        NotAdvertising = 2, ///< only in BlueZ's cache: no RSSI to gate on
+        AlreadyProvisioned = 3, ///< provisioned earlier in this batch
+        Refused = 4, ///< the engine refused it otherwise (batch closed)
+    };
+    Q_ENUM(IgnoreReason)
+
+    /// Sources and `records` may be null; none is owned; all must outlive the controller.
+    /// `bleLimit` is the per-adapter connection limit every BLE link of the workstation shares.
+    LineController(SettingsController *settings, RecordLog *records, prov::BleConnectionLimit *bleLimit,
+        DeviceListModel *devices, QObject *parent = nullptr);
+    /// Running jobs are cancelled (their attempts end Cancelled in the record); a running batch
+    /// stays Running in the record, so that it can be resumed.
+    ~LineController() override;
+
+    /// The sources whose reports are offered while a batch takes devices.
+    void setBleSource(BleSource *source);
+    void setManifestSource(ManifestSource *source);
+    void setQrSource(QrSource *source);
+    /// Options for the status polling after ApplyConfig (tests and benchmarks).
+    void setProvisionOptions(const prov::ProvisionOptions &options) { m_provisionOptions = options; }
+    prov::LaneEngine *engine() { return &m_engine; }
+
+    QVariantList profiles() const;
+    int profileIndex() const { return m_profileIndex; }
+    void setProfileIndex(int index);
+    /// Selects the profile with `id` (the first); false when none has it.
+    Q_INVOKABLE bool selectProfile(const QString &id);
+    QString profileName() const;
+    QString profileId() const;
+    QString profileVersion() const;
+    QString profileError() const;
+    QString profileSsid() const;
+    bool credentialsPrompt() const;
+    bool passphraseRequired() const;
+    int profileLanes() const;
+    int lanes() const { return m_lanes; }
+    void setLanes(int lanes);
+    int maxLanes() const { return kMaxLanes; }
+    QString profilesDir() const { return m_profilesDir; }
+    void setProfilesDir(const QString &dir);
+    QString operatorName() const;
+    void setOperatorName(const QString &name);
+    QString stationName() const;
+    void setStationName(const QString &name);
+    bool stationLocked() const;
+
+    prov::LineState state() const { return m_engine.state(); }
+    bool shiftStarted() const { return m_shiftStarted; }
+    bool active() const;
+    QString batchId() const { return m_shiftStarted ? m_engine.batchId() : QString(); }
+    LaneListModel *lanesModel() const { return m_lanesModel; }
+    LineDeviceModel *devicesModel() const { return m_devicesModel; }
+    LineFailedModel *failedModel() const { return m_failedModel; }
+    int doneCount() const { return m_counters.succeeded; }
+    int failedCount() const { return m_counters.failed; }
+    int retryingCount() const { return m_counters.retrying; }
+    int queuedCount() const { return m_counters.queued; }
+    int runningCount() const { return m_counters.running; }
+    int waitingCount() const { return m_counters.waiting; }
+    int skippedCount() const { return m_counters.skipped; }
+    int abortedCount() const { return m_counters.aborted; }
+    int totalCount() const { return m_counters.total(); }
+    double throughputPerHour() const { return m_engine.throughputPerHour(); }
+    double etaMs() const { return double(m_engine.etaMs()); }
+    double elapsedMs() const { return double(m_engine.elapsedMs()); }
+
+    bool hasFailure() const { return !failureKey().isEmpty(); }
+    QString failureKey() const;
+    QString failureDevice() const;
+    prov::ErrorCode failureCode() const;
+    QString failureName() const;
+    QString failureHeadline() const;
+    QString failureAdvice() const;
+    QString failureDetail() const;
+    int failureAttempts() const;
+
+    int ignoredCount() const;
+    QString ignoredText() const;
+    /// Devices ignored for `reason` in this batch.
+    int ignored(IgnoreReason reason) const { return int(m_ignored.value(reason).size()); }
+    QString stickerMessage() const { return m_stickerMessage; }
+    bool stickerRejected() const { return m_stickerRejected; }
+    int lastErrorCode() const { return m_lastErrorCode; }
+    QString lastError() const { return m_lastError; }
+
+    /// Re-reads the profiles (the chosen one stays chosen when it is still there).
+    Q_INVOKABLE void reloadProfiles();
+    /// Starts a batch with the chosen profile: `passphrase` for the profile's network, `secret` (PoP,
+    /// or the Security 2 password) and `username` (Security 2; "" = the examples' default) when the
+    /// profile's credentials come from `prompt`. Held in memory only. Offers the devices already
+    /// listed. False with lastError set (no valid profile, passphrase missing or not 8..64 bytes, no
+    /// secret for a `prompt` profile, the engine's own errors).
+    Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username);
+    Q_INVOKABLE void pause();
+    Q_INVOKABLE void resume();
+    /// pause() when running, resume() when paused (one key for both).
+    Q_INVOKABLE void togglePause();
+    /// Finishes what runs, starts nothing new, ends the batch.
+    Q_INVOKABLE void drain();
+    /// Cancels what runs; the batch ends Aborted.
+    Q_INVOKABLE void abort();
+    /// No more intake: the batch ends once every startable device has ended.
+    Q_INVOKABLE void finish();
+    /// Queues a Failed device again. False with lastError set when it cannot be.
+    Q_INVOKABLE bool retry(const QString &key);
+    /// retry() for every Failed device; returns how many were queued.
+    Q_INVOKABLE int retryAllFailed();
+    /// Ends a Failed, Waiting or Queued device as Skipped. False with lastError set when it cannot be.
+    Q_INVOKABLE bool skip(const QString &key);
+    /// Back to the start-of-shift form once the batch has ended (Finished or Aborted). False while
+    /// it is still active.
+    Q_INVOKABLE bool closeBatch();
+    /// A scanned sticker (the handheld scanner's text: the QR payload) for the batch: goes through
+    /// QrSource (so the Devices list shows it too) and is offered. False when the payload is not a
+    /// provisioning QR or no batch takes devices (stickerMessage says why).
+    Q_INVOKABLE bool submitSticker(const QString &text);
+    /// Loads a manifest (a local path or file: URL) through ManifestSource: its devices are offered.
+    Q_INVOKABLE bool loadManifest(const QString &pathOrUrl);
+    Q_INVOKABLE void clearError();
+
+Q_SIGNALS:
+    void profilesChanged();
+    void profileChanged();
+    void lanesChanged();
+    void operatorNameChanged();
+    void stationNameChanged();
+    void stateChanged();
+    void shiftStartedChanged();
+    void countersChanged();
+    void paceChanged();
+    void failureChanged();
+    void ignoredChanged();
+    void stickerMessageChanged();
+    void lastErrorChanged();
+    /// A device of the batch ended (Succeeded, Failed, Skipped, Aborted).
+    void deviceEnded(const QString &key, prov::LineDeviceState state);
+    /// The batch ended (Finished or Aborted).
+    void batchEnded(prov::LineState state);
+
+private:
+    struct Profile
+    {
+        QString fileName;
+        QString path;
+        std::optional<prov::ProductProfile> profile;
+        QString error;
+    };
+    const Profile *current() const;
+    bool takesDevices() const;
+    void offer(const DeviceEntry &entry, const QString &source);
+    void offerListed();
+    void ignore(IgnoreReason reason, const QString &key);
+    void handleDeviceChanged(const QString &key);
+    void handleLaneChanged(int lane);
+    void handleDeviceEnded(const QString &key, prov::LineDeviceState state);
+    void handleCountersChanged();
+    void handleTick();
+    void setLastError(const prov::Error &error);
+    void setStickerMessage(const QString &text, bool rejected);
+
+    prov::LaneEngine m_engine;
+    SettingsController *m_settings;
+    QPointer<RecordLog> m_records;
+    prov::BleConnectionLimit *m_bleLimit;
+    DeviceListModel *m_devices;
+    QPointer<BleSource> m_ble;
+    QPointer<ManifestSource> m_manifest;
+    QPointer<QrSource> m_qr;
+    prov::ProvisionOptions m_provisionOptions;
+
+    LaneListModel *m_lanesModel;
+    LineDeviceModel *m_devicesModel;
+    LineFailedModel *m_failedModel;
+    QList<Profile> m_profiles;
+    QString m_profilesDir;
+    int m_profileIndex = -1;
+    int m_lanes = 1;
+    bool m_shiftStarted = false;
+    prov::LineCounters m_counters;
+    QStringList m_failures; ///< keys in the order they failed (most recent last)
+    QHash<IgnoreReason, QSet<QString>> m_ignored;
+    QString m_stickerMessage;
+    bool m_stickerRejected = false;
+    int m_lastErrorCode = 0;
+    QString m_lastError;
+    QTimer m_tick;
+};

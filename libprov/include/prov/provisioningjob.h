@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "prov/error.h"
+#include "prov/pending.h"
+#include "prov/productprofile.h"
+#include "prov/provisioner.h"
+#include "prov/record.h"
+#include "prov/transportconfig.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace prov {
+
+class RecordSink;
+
+/// A device's credentials for the handshake. Secrets: never logged, recorded or exported.
+struct DeviceCredentials
+{
+    QByteArray pop; ///< Security 1 PoP; for Security 2 the password when `password` is empty (QR `pop`, §11)
+    QByteArray username; ///< Security 2 username; empty = "wifiprov", the examples' default (§8)
+    QByteArray password; ///< Security 2 password
+    bool isEmpty() const { return pop.isEmpty() && username.isEmpty() && password.isEmpty(); }
+};
+
+/// What the operator types at the start of a shift, held in memory only (never stored, logged or
+/// passed on a command line).
+struct ShiftSecrets
+{
+    QByteArray passphrase; ///< the profile network's Wi-Fi passphrase (0 or 8..64 bytes, §9.1)
+    /// The device credentials when the profile's `security.credentials_from` is `prompt`.
+    DeviceCredentials credentials;
+};
+
+/// One device of a tray as the line knows it.
+struct LineDevice
+{
+    QString serviceName; ///< advertised name / SoftAP SSID, e.g. "PROV_1A2B3C"
+    TransportKind transport = TransportKind::Ble;
+    /// BLE: "AA:BB:CC:DD:EE:FF"; SoftAP: "host:port" (or "host", port 80). Empty until known (a QR
+    /// sticker scanned before the BLE scan found the device).
+    QString address;
+    std::optional<int> rssiDbm; ///< last advertised RSSI in dBm; nullopt when unknown (manifest)
+    QString source; ///< where it came from: "ble-scan", "qr", "manifest", "resume", "cli"
+    DeviceCredentials credentials; ///< from the QR sticker or the manifest; empty for `prompt`
+    QHash<QString, QString> fields; ///< manifest / QR fields for `${field:NAME}` (not secret)
+
+    /// The device's identity within a batch: "<transport>:<service name>" (the address when there is
+    /// no name). Two offers with the same key are the same device.
+    QString key() const;
+};
+
+/// Everything one job needs for one attempt on one device. Holds secrets (credentials, passphrase).
+struct JobRequest
+{
+    ProductProfile profile;
+    LineDevice device;
+    ShiftSecrets secrets;
+    PlaceholderValues placeholders; ///< filled in by the engine (service name, counter, batch, ...)
+    /// The record identity of the attempt: station, operator, device, batch, lane, profile, attempt
+    /// number (record.h).
+    AttemptStart identity;
+    /// Send a Wi-Fi reset (prov-ctrl, §9.4) after the handshake and before SetConfig: the retry rule
+    /// of the last failure asked for it.
+    bool resetFirst = false;
+    /// Timeouts and limits for the link; kind and address are taken from `device`.
+    TransportConfig transport;
+    /// Status polling after ApplyConfig; `afterApplyLinkClosed` is taken from the profile.
+    ProvisionOptions provisionOptions;
+};
+
+/// What a successful job learnt.
+struct JobResult
+{
+    ProvisionResult provision; ///< how Apply ended (Connected, ConfirmedAfterReconnect, AppliedLinkClosed)
+    DeviceInfo device; ///< proto-ver and the scheme used
+    QString firmwareVersion; ///< "label version" of proto-ver's first application entry, "" when none
+};
+
+/// One device's whole provisioning run, one attempt (connect, proto-ver, the profile's guards,
+/// handshake, custom steps, SetConfig, ApplyConfig, wait, record). A job kind per transport or
+/// vendor (ESP-IDF over SoftAP/BLE here; SoftAP joined through NetworkManager, Microchip's tunnel and
+/// the ESP-NOW bridge later) implements it; the LaneEngine only sees this interface.
+///
+/// A job writes its own attempt to the RecordSink it was created with (the identity of the request)
+/// and ends it exactly once. Use it on the thread that created it.
+class ProvisioningJob : public QObject
+{
+    Q_OBJECT
+public:
+    ~ProvisioningJob() override = default;
+
+    /// Starts the attempt (once). The Pending (owned by the job) ends once, from the event loop:
+    /// the JobResult, or the error that ended the attempt (any ErrorCode of the job kind; Cancelled
+    /// after cancel()).
+    virtual Pending<JobResult> *start() = 0;
+    /// Cancels the attempt: the link drops and start()'s Pending ends with Cancelled (from the event
+    /// loop); the attempt is recorded as Cancelled. No-op once ended.
+    virtual void cancel() = 0;
+
+    /// What the job is doing now, for a lane tile: a short English step name ("handshake").
+    QString stepName() const { return m_stepName; }
+    /// Rough progress through the job, 0..100 (%).
+    int progressPercent() const { return m_progressPercent; }
+
+Q_SIGNALS:
+    void progressChanged(const QString &stepName, int percent);
+
+protected:
+    explicit ProvisioningJob(QObject *parent = nullptr)
+        : QObject(parent)
+    { }
+    /// Sets the step and progress and emits progressChanged() when either changed.
+    void setProgress(const QString &stepName, int percent);
+
+private:
+    QString m_stepName;
+    int m_progressPercent = 0;
+};
+
+/// Makes the jobs of one kind. The LaneEngine asks each registered kind in turn and uses the first
+/// that handles() a device.
+class JobKind
+{
+public:
+    virtual ~JobKind() = default;
+    /// A stable name for logs and docs, e.g. "esp-idf".
+    virtual QString name() const = 0;
+    /// True when this kind can provision `device` (its transport).
+    virtual bool handles(const LineDevice &device) const = 0;
+    /// A new job for one attempt; `sink` (not owned, may be null) receives the attempt's record.
+    virtual std::unique_ptr<ProvisioningJob> create(const JobRequest &request, RecordSink *sink) = 0;
+
+protected:
+    JobKind() = default;
+};
+
+/// The ESP-IDF unified provisioning job kind (protocomm, docs/protocol.md §9.1) over SoftAP/HTTP and
+/// BLE, built with makeTransport(). The job: proto-ver and the profile's guards (sec_ver below
+/// `security.min_sec_ver` → SecurityDowngrade; an application version the profile's firmware pattern
+/// refuses → FirmwareMismatch; both before anything derived from a secret is sent), the handshake
+/// (Security 1/2 with the device's or the shift's credentials), a prov-ctrl reset when asked (its
+/// refusal is ignored: the device only accepts it after a failure, §9.4); on a follow-up attempt (a
+/// retry, a resumed batch) first GetStatus (§9.2), waiting while Connecting: a device already Connected
+/// to the profile's SSID (the cut attempt's Apply went through) ends the job with success without
+/// sending the credentials again, one that reports ConnectionFailed is reset first; then each custom step
+/// (CustomResponseMismatch when the answer does not match `expect`), then provision() with the
+/// profile's network and after-apply rule. Errors: those of Provisioner::connectDevice(),
+/// customRequest() and provision(), SecurityDowngrade, FirmwareMismatch, CustomResponseMismatch,
+/// InvalidArgument (no address; a `${field:NAME}` missing), Cancelled.
+class EspJobKind : public JobKind
+{
+public:
+    QString name() const override;
+    bool handles(const LineDevice &device) const override;
+    std::unique_ptr<ProvisioningJob> create(const JobRequest &request, RecordSink *sink) override;
+};
+
+} // namespace prov

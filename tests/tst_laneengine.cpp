@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lane engine over real HTTP: a tray of simulated devices, each behind its own HttpDeviceServer on
+// 127.0.0.1 (ephemeral ports), provisioned by EspJobKind jobs, recorded in a real SQLite record.
+#include "prov/device.h"
+#include "prov/httpdeviceserver.h"
+#include "prov/laneengine.h"
+#include "prov/record.h"
+#include "prov/recordsink.h"
+
+#include <QHostAddress>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace prov;
+
+namespace {
+
+const QByteArray kSsid = "lineap";
+const QByteArray kPassphrase = "line-passphrase";
+const QByteArray kPassword = "tray-password";
+
+/// What a device of the test tray does wrong.
+enum class Fault { None, Firmware, WrongPassword, WifiAuth, DropOnce, SlowConnect };
+
+/// One simulated device behind its own HTTP server on 127.0.0.1.
+struct TrayDevice
+{
+    QString name;
+    Fault fault = Fault::None;
+    std::unique_ptr<SimulatedDevice> device;
+    std::unique_ptr<HttpDeviceServer> server;
+    int requests = 0; ///< requests the server handled
+};
+
+DeviceConfig configFor(const QString &name, Fault fault)
+{
+    DeviceConfig c;
+    c.serviceName = name;
+    c.secVer = 2;
+    c.password = fault == Fault::WrongPassword ? QByteArray("another-password") : kPassword;
+    c.apps = { AppInfo { QStringLiteral("sensor"),
+        fault == Fault::Firmware ? QStringLiteral("0.9.0") : QStringLiteral("1.2.0"), {} } };
+    SimAccessPoint ap;
+    ap.ssid = kSsid;
+    ap.passphrase = fault == Fault::WifiAuth ? QByteArray("not-the-passphrase") : kPassphrase;
+    ap.bssid = QByteArray::fromHex("aabbccddeeff");
+    c.radio.accessPoints = { ap };
+    c.radio.connectDelayMs = fault == Fault::SlowConnect ? 600 : 20;
+    c.radio.dhcpDelayMs = 10;
+    if (fault == Fault::DropOnce) {
+        // The first SetConfig is answered after the client's request timeout: a Timeout, retried.
+        FaultSpec f;
+        f.kind = FaultKind::DropResponse;
+        f.endpoint = QStringLiteral("prov-config");
+        f.occurrence = 1;
+        c.faults = { f };
+    }
+    return c;
+}
+
+QByteArray profileJson(int retriesForTimeout, int lanes)
+{
+    return QStringLiteral(R"({
+      "schema": 1, "name": "Test tray", "id": "test-tray", "version": "3",
+      "match": {"service_name_prefix": "PROV_T", "transports": ["softap"], "min_rssi_dbm": -70},
+      "security": {"min_sec_ver": 2, "credentials_from": "prompt"},
+      "firmware": {"app_version_regex": "1\\.2\\..*"},
+      "network": {"ssid": "lineap", "auth_mode": "WPA2-PSK"},
+      "custom_steps": [{"endpoint": "custom-data", "payload": "station=${station};n=${counter}",
+                        "expect": {"exact": "SUCCESS"}}],
+      "after_apply": "wait_connected",
+      "retry": {"timeout": {"retries": %1}, "wifi_auth_error": {"retries": 1, "reset_first": true}},
+      "lanes": {"ble": 4, "softap": %2}
+    })")
+        .arg(retriesForTimeout)
+        .arg(lanes)
+        .toUtf8();
+}
+
+class Tray
+{
+public:
+    void add(const QString &name, Fault fault)
+    {
+        auto d = std::make_unique<TrayDevice>();
+        d->name = name;
+        d->fault = fault;
+        auto sim = SimulatedDevice::create(configFor(name, fault));
+        QVERIFY2(sim, qPrintable(sim ? QString() : sim.error().toString()));
+        d->device = std::move(sim.value());
+        d->server = std::make_unique<HttpDeviceServer>(d->device.get());
+        QVERIFY(d->server->listen(QHostAddress::LocalHost, 0));
+        TrayDevice *raw = d.get();
+        QObject::connect(
+            d->server.get(), &HttpDeviceServer::requestHandled, [raw](const QString &) { ++raw->requests; });
+        devices.push_back(std::move(d));
+    }
+
+    LineDevice lineDevice(int i, std::optional<int> rssi = -50) const
+    {
+        LineDevice d;
+        d.serviceName = devices.at(size_t(i))->name;
+        d.transport = TransportKind::SoftAp;
+        d.address = QStringLiteral("127.0.0.1:%1").arg(devices.at(size_t(i))->server->port());
+        d.rssiDbm = rssi;
+        d.source = QStringLiteral("manifest");
+        return d;
+    }
+
+    std::vector<std::unique_ptr<TrayDevice>> devices;
+};
+
+BatchSettings settingsFor(const ProductProfile &profile)
+{
+    BatchSettings s;
+    s.profile = profile;
+    s.secrets.passphrase = kPassphrase;
+    s.secrets.credentials.password = kPassword;
+    s.station = QStringLiteral("station-7");
+    s.operatorName = QStringLiteral("tech");
+    s.transport.requestTimeoutMs = 1500;
+    s.provisionOptions.firstPollDelayMs = 20;
+    s.provisionOptions.pollIntervalMs = 20;
+    s.provisionOptions.connectTimeoutMs = 5000;
+    return s;
+}
+
+/// Every device's final state, waiting until the batch ended.
+bool waitForEnd(LaneEngine &engine, int timeoutMs)
+{
+    QSignalSpy ended(&engine, &LaneEngine::batchEnded);
+    if (engine.state() == LineState::Finished || engine.state() == LineState::Aborted)
+        return true;
+    return ended.wait(timeoutMs);
+}
+
+} // namespace
+
+class TestLaneEngine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        auto store = RecordStore::openSqlite(m_dir.filePath(QStringLiteral("record-%1.db").arg(++m_run)));
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+        m_store = std::move(store.value());
+        m_sink = std::make_unique<StoreRecordSink>(m_store.get());
+    }
+    void cleanup()
+    {
+        m_sink.reset();
+        m_store.reset();
+    }
+
+    /// A tray with every kind of fault: each device ends as the profile's policy says, retries happen
+    /// exactly as it says, the device below the RSSI gate is never touched, and the record holds one
+    /// row per attempt with the batch, lane, profile and attempt number.
+    void trayWithFaults()
+    {
+        Tray tray;
+        const QList<Fault> faults = { Fault::None, Fault::Firmware, Fault::None, Fault::WrongPassword,
+            Fault::None, Fault::DropOnce, Fault::None, Fault::WifiAuth, Fault::None, Fault::None, Fault::None,
+            Fault::None };
+        for (int i = 0; i < faults.size(); ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i, 3, 10, QLatin1Char('0')), faults.at(i));
+        tray.add(QStringLiteral("PROV_TNEIGHBOUR"), Fault::None);
+        const int neighbour = int(tray.devices.size()) - 1;
+
+        auto profile = ProductProfile::fromJson(profileJson(1, 4));
+        QVERIFY2(profile, qPrintable(profile ? QString() : profile.error().toString()));
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        QVERIFY(engine.start(settingsFor(*profile)));
+        QCOMPARE(engine.laneCount(), 4);
+
+        QSignalSpy ended(&engine, &LaneEngine::deviceEnded);
+        for (int i = 0; i < faults.size(); ++i)
+            QVERIFY(engine.offer(tray.lineDevice(i)));
+        const Status refused = engine.offer(tray.lineDevice(neighbour, -85));
+        QVERIFY(!refused);
+        QVERIFY2(
+            refused.error().detail.contains(QLatin1String("-85 dBm")), qPrintable(refused.error().detail));
+        QVERIFY(engine.offer(tray.lineDevice(0))); // offered twice (a scan repeats): still one device
+        engine.finish();
+        QVERIFY(waitForEnd(engine, 60000));
+        QCOMPARE(engine.state(), LineState::Finished);
+
+        // Each device ended exactly once.
+        QCOMPARE(ended.size(), faults.size());
+        QSet<QString> endedKeys;
+        for (const auto &args : ended)
+            endedKeys.insert(args.at(0).toString());
+        QCOMPARE(endedKeys.size(), faults.size());
+        QCOMPARE(tray.devices.at(size_t(neighbour))->requests, 0);
+
+        const LineCounters c = engine.counters();
+        QCOMPARE(c.total(), faults.size());
+        QCOMPARE(c.failed, 3); // firmware, password, Wi-Fi auth (after its retry)
+        QCOMPARE(c.succeeded, faults.size() - 3);
+
+        auto rows = m_store->query(RecordFilter {});
+        QVERIFY(rows);
+        QHash<QString, QList<ProvisioningRecord>> byName;
+        for (const ProvisioningRecord &r : *rows)
+            byName[r.start.serviceName].append(r);
+        for (int i = 0; i < faults.size(); ++i) {
+            const LineDevice d = tray.lineDevice(i);
+            const auto status = engine.device(d.key());
+            QVERIFY(status);
+            QList<ProvisioningRecord> attempts = byName.value(d.serviceName);
+            std::sort(attempts.begin(), attempts.end(),
+                [](const auto &a, const auto &b) { return a.start.attemptNumber < b.start.attemptNumber; });
+            int expectedAttempts = 1;
+            LineDeviceState expectedState = LineDeviceState::Succeeded;
+            ErrorCode expectedCode = ErrorCode::Internal;
+            switch (faults.at(i)) {
+            case Fault::None:
+            case Fault::SlowConnect:
+                break;
+            case Fault::Firmware:
+                expectedState = LineDeviceState::Failed;
+                expectedCode = ErrorCode::FirmwareMismatch;
+                break;
+            case Fault::WrongPassword:
+                expectedState = LineDeviceState::Failed;
+                expectedCode = ErrorCode::AuthenticationFailed;
+                break;
+            case Fault::WifiAuth:
+                expectedState = LineDeviceState::Failed;
+                expectedCode = ErrorCode::WifiAuthError;
+                expectedAttempts = 2; // one retry, with a reset first
+                break;
+            case Fault::DropOnce:
+                expectedAttempts = 2; // the Timeout is retried once, then it succeeds
+                break;
+            }
+            QCOMPARE(status->state, expectedState);
+            QCOMPARE(status->attempts, expectedAttempts);
+            QCOMPARE(attempts.size(), expectedAttempts);
+            for (int a = 0; a < attempts.size(); ++a) {
+                const ProvisioningRecord &r = attempts.at(a);
+                QCOMPARE(r.start.batchId, engine.batchId());
+                QCOMPARE(r.start.profileId, QStringLiteral("test-tray"));
+                QCOMPARE(r.start.profileVersion, QStringLiteral("3"));
+                QCOMPARE(r.start.attemptNumber, a + 1);
+                QVERIFY(r.start.lane >= 0 && r.start.lane < 4);
+                QVERIFY(r.end.outcome != RecordOutcome::InProgress);
+                const bool last = a == attempts.size() - 1;
+                if (last && expectedState == LineDeviceState::Succeeded) {
+                    QCOMPARE(r.end.outcome, RecordOutcome::Provisioned);
+                    QCOMPARE(r.end.ssid, QString::fromUtf8(kSsid));
+                } else {
+                    QCOMPARE(r.end.outcome, RecordOutcome::Failed);
+                }
+                if (last && expectedState == LineDeviceState::Failed)
+                    QCOMPARE(ErrorCode(r.end.failureCode), expectedCode);
+            }
+            if (expectedState == LineDeviceState::Failed) {
+                QVERIFY(status->lastError);
+                QCOMPARE(status->lastError->code, expectedCode);
+            }
+        }
+        // The guards refuse before the handshake: the firmware-mismatch device saw proto-ver only.
+        QCOMPARE(tray.devices.at(1)->requests, 1);
+        // No secret in the record.
+        for (const ProvisioningRecord &r : *rows) {
+            QVERIFY(!r.end.failureDetail.contains(QString::fromUtf8(kPassphrase)));
+            QVERIFY(!r.end.failureDetail.contains(QString::fromUtf8(kPassword)));
+        }
+    }
+
+    /// Lanes: never more jobs at once than the profile allows for the transport.
+    void lanesCapConcurrency()
+    {
+        Tray tray;
+        for (int i = 0; i < 6; ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        QVERIFY(profile);
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        BatchSettings settings = settingsFor(*profile);
+        settings.lanes = 3; // more lanes than the profile's SoftAP cap: the cap wins
+        QVERIFY(engine.start(settings));
+        int most = 0;
+        connect(&engine, &LaneEngine::countersChanged, this,
+            [&] { most = std::max(most, engine.counters().running); });
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(engine.offer(tray.lineDevice(i)));
+        engine.finish();
+        QVERIFY(waitForEnd(engine, 60000));
+        QCOMPARE(most, 2);
+        QCOMPARE(engine.counters().succeeded, 6);
+    }
+
+    /// Pause stops new starts, resume continues; drain lets the running jobs finish and skips the rest.
+    void pauseResumeDrain()
+    {
+        Tray tray;
+        for (int i = 0; i < 6; ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+        LaneEngine engine;
+        QVERIFY(startTwoLanes(engine, tray));
+        QCOMPARE(engine.counters().running, 2);
+        engine.pause();
+        QCOMPARE(engine.state(), LineState::Paused);
+        QTRY_COMPARE_WITH_TIMEOUT(engine.counters().running, 0, 20000);
+        QCOMPARE(engine.counters().succeeded, 2);
+        QTest::qWait(100);
+        QCOMPARE(engine.counters().running, 0); // paused: nothing new started
+        engine.resume();
+        QCOMPARE(engine.counters().running, 2);
+        engine.drain();
+        QCOMPARE(engine.state(), LineState::Draining);
+        QVERIFY(waitForEnd(engine, 20000));
+        QCOMPARE(engine.state(), LineState::Finished);
+        const LineCounters c = engine.counters();
+        QCOMPARE(c.succeeded, 4);
+        QCOMPARE(c.skipped, 2);
+        auto rows = m_store->query(RecordFilter {});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 4); // skipped devices never started: no attempt
+    }
+
+    /// Abort cancels what runs (the attempts are recorded Cancelled) and ends the rest Aborted.
+    void abortCancelsRunningJobs()
+    {
+        Tray tray;
+        for (int i = 0; i < 4; ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+        LaneEngine engine;
+        QVERIFY(startTwoLanes(engine, tray));
+        QTRY_VERIFY_WITH_TIMEOUT(engine.device(tray.lineDevice(0).key())->progressPercent >= 25, 10000);
+        engine.abort();
+        QVERIFY(waitForEnd(engine, 10000));
+        QCOMPARE(engine.state(), LineState::Aborted);
+        const LineCounters c = engine.counters();
+        QCOMPARE(c.aborted, 4);
+        QCOMPARE(c.running, 0);
+        auto rows = m_store->query(RecordFilter {});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 2);
+        for (const ProvisioningRecord &r : *rows)
+            QCOMPARE(r.end.outcome, RecordOutcome::Cancelled);
+        QVERIFY(!engine.offer(tray.lineDevice(0))); // the batch has ended
+    }
+
+    /// A Failed device can be retried by the operator (its attempt numbers go on) or skipped.
+    void operatorRetryAndSkip()
+    {
+        Tray tray;
+        tray.add(QStringLiteral("PROV_T0"), Fault::WrongPassword);
+        tray.add(QStringLiteral("PROV_T1"), Fault::WrongPassword);
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        QVERIFY(profile);
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        QVERIFY(engine.start(settingsFor(*profile)));
+        QVERIFY(engine.offer(tray.lineDevice(0)));
+        QVERIFY(engine.offer(tray.lineDevice(1)));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.counters().failed, 2, 20000);
+        const QString k0 = tray.lineDevice(0).key();
+        const QString k1 = tray.lineDevice(1).key();
+        QVERIFY(engine.retry(k0));
+        QVERIFY(!engine.retry(k0)); // no longer Failed
+        QTRY_COMPARE_WITH_TIMEOUT(engine.device(k0)->state, LineDeviceState::Failed, 20000);
+        QCOMPARE(engine.device(k0)->attempts, 2);
+        QVERIFY(engine.skip(k1));
+        QCOMPARE(engine.device(k1)->state, LineDeviceState::Skipped);
+        engine.finish();
+        QVERIFY(waitForEnd(engine, 10000));
+        auto rows = m_store->query(RecordFilter {});
+        QVERIFY(rows);
+        QCOMPARE(rows->size(), 3);
+    }
+
+    /// The station stops mid-tray (the engine goes away with jobs running, the record is reopened as
+    /// after a crash): the batch is offered for resumption, the devices that succeeded are never
+    /// provisioned again, the others are, with their attempt numbers going on; no attempt is lost.
+    void resumeAfterStop()
+    {
+        Tray tray;
+        const int n = 8;
+        for (int i = 0; i < n; ++i)
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        QVERIFY(profile);
+        const QString path = m_store->path();
+        QString batchId;
+        {
+            LaneEngine engine;
+            engine.addJobKind(std::make_unique<EspJobKind>());
+            engine.setRecordSink(m_sink.get());
+            QVERIFY(engine.start(settingsFor(*profile)));
+            batchId = engine.batchId();
+            for (int i = 0; i < n; ++i)
+                QVERIFY(engine.offer(tray.lineDevice(i)));
+            QTRY_VERIFY_WITH_TIMEOUT(engine.counters().succeeded >= 3, 30000);
+            QVERIFY(engine.counters().running > 0);
+        } // the station stops: running attempts end Cancelled, the batch stays Running
+        m_sink.reset();
+        m_store.reset();
+        auto reopened = RecordStore::openSqlite(path);
+        QVERIFY(reopened);
+        m_store = std::move(reopened.value());
+        m_sink = std::make_unique<StoreRecordSink>(m_store.get());
+
+        auto unfinished = m_store->unfinishedBatches();
+        QVERIFY(unfinished);
+        QCOMPARE(unfinished->size(), 1);
+        QCOMPARE(unfinished->first().start.batchId, batchId);
+        auto resume = readBatchResume(*m_store, batchId);
+        QVERIFY2(resume, qPrintable(resume ? QString() : resume.error().toString()));
+        const int doneBefore = int(resume->succeeded.size());
+        QVERIFY(doneBefore >= 3);
+        QCOMPARE(resume->pending().size(), n - doneBefore);
+        QHash<QString, int> requestsBefore;
+        for (const auto &d : tray.devices)
+            requestsBefore[d->name] = d->requests;
+
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        BatchSettings other = settingsFor(*profile);
+        other.profile.version = QStringLiteral("4");
+        QVERIFY(!engine.resumeBatch(other, *resume)); // another profile version: refused
+        QVERIFY(engine.resumeBatch(settingsFor(*profile), *resume));
+        QCOMPARE(engine.batchId(), batchId);
+        QVERIFY(!engine.offer(tray.lineDevice(int(std::distance(
+            tray.devices.begin(), std::find_if(tray.devices.begin(), tray.devices.end(), [&](const auto &d) {
+                return resume->succeeded.contains(QStringLiteral("softap:") + d->name);
+            }))))));
+        engine.finish();
+        QVERIFY(waitForEnd(engine, 60000));
+        QCOMPARE(engine.counters().succeeded, n - doneBefore);
+
+        RecordFilter filter;
+        filter.batchId = batchId;
+        auto rows = m_store->query(filter);
+        QVERIFY(rows);
+        QHash<QString, int> provisioned;
+        QHash<QString, int> lastAttempt;
+        for (const ProvisioningRecord &r : *rows) {
+            QVERIFY(r.end.outcome != RecordOutcome::InProgress);
+            if (r.end.outcome == RecordOutcome::Provisioned)
+                ++provisioned[r.start.serviceName];
+            lastAttempt[r.start.serviceName] = std::max(
+                lastAttempt.value(r.start.serviceName), r.start.attemptNumber);
+        }
+        for (const auto &d : tray.devices) {
+            QCOMPARE(provisioned.value(d->name), 1); // every device exactly once
+            if (resume->succeeded.contains(QStringLiteral("softap:") + d->name))
+                QCOMPARE(d->requests, requestsBefore.value(d->name)); // never touched again
+        }
+        // A device interrupted by the stop was tried again as attempt 2.
+        QVERIFY(std::any_of(lastAttempt.cbegin(), lastAttempt.cend(), [](int a) { return a == 2; }));
+        auto batch = m_store->batch(batchId);
+        QVERIFY(batch);
+        QCOMPARE(batch->state, BatchState::Finished);
+    }
+
+    void offerIsRefusedWithReasons()
+    {
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        QVERIFY(profile);
+        LaneEngine engine;
+        LineDevice d;
+        d.serviceName = QStringLiteral("PROV_T1");
+        d.transport = TransportKind::SoftAp;
+        d.address = QStringLiteral("127.0.0.1:1");
+        QVERIFY(!engine.start(settingsFor(*profile))); // no job kind
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        QVERIFY(!engine.offer(d)); // no batch
+        QVERIFY(engine.start(settingsFor(*profile)));
+        engine.pause(); // nothing starts: the checks only
+        LineDevice other = d;
+        other.serviceName = QStringLiteral("ESP_1");
+        QVERIFY(engine.offer(other).error().detail.contains(QLatin1String("does not match")));
+        other = d;
+        other.transport = TransportKind::Ble;
+        QVERIFY(engine.offer(other).error().detail.contains(QLatin1String("does not allow ble")));
+        other = d;
+        other.rssiDbm = -71;
+        QVERIFY(engine.offer(other).error().detail.contains(QLatin1String("-70 dBm")));
+        other.rssiDbm = -70; // the gate itself is inside
+        QVERIFY(engine.offer(other));
+        QCOMPARE(engine.counters().queued, 1);
+        QVERIFY(!engine.start(settingsFor(*profile))); // a batch is running
+        engine.abort();
+        QCOMPARE(engine.state(), LineState::Aborted);
+    }
+
+private:
+    /// Starts `engine` (the ESP-IDF job kind, the test's record) on a 2-lane profile and offers every
+    /// device of `tray`.
+    bool startTwoLanes(LaneEngine &engine, const Tray &tray)
+    {
+        auto profile = ProductProfile::fromJson(profileJson(0, 2));
+        if (!profile)
+            return false;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        if (!engine.start(settingsFor(*profile)))
+            return false;
+        for (int i = 0; i < int(tray.devices.size()); ++i) {
+            if (!engine.offer(tray.lineDevice(i)))
+                return false;
+        }
+        return true;
+    }
+
+    QTemporaryDir m_dir;
+    int m_run = 0;
+    std::unique_ptr<RecordStore> m_store;
+    std::unique_ptr<StoreRecordSink> m_sink;
+};
+
+QTEST_MAIN(TestLaneEngine)
+#include "tst_laneengine.moc"
