@@ -23,7 +23,8 @@ QCoro::Task<> awaitOnce(std::shared_ptr<flow::FlowCancel> cancel,
     std::function<void(flow::StepCallback<int>)> start, std::optional<Result<int>> *out,
     std::atomic<QThread *> *resumedIn)
 {
-    const Result<int> r = co_await flow::awaitStep<int>(cancel, std::move(start));
+    auto step = flow::awaitStep<int>(cancel, std::move(start)); // a named awaiter (architecture.md rule 6)
+    const Result<int> r = co_await step;
     *out = r;
     resumedIn->store(QThread::currentThread(), std::memory_order_release);
 }
@@ -98,7 +99,8 @@ void TestFlow::delayEndsAfterItsTimeOrAtACancel()
     std::optional<Result<void>> out;
     auto wait = [](std::shared_ptr<flow::FlowCancel> c, QObject *ctx, int ms,
                     std::optional<Result<void>> *result) -> QCoro::Task<> {
-        *result = co_await flow::delay(std::move(c), ctx, ms);
+        auto pause = flow::delay(std::move(c), ctx, ms);
+        *result = co_await pause;
     };
 
     QElapsedTimer clock;

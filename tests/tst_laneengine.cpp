@@ -24,7 +24,7 @@ const QByteArray kPassphrase = "line-passphrase";
 const QByteArray kPassword = "tray-password";
 
 /// What a device of the test tray does wrong.
-enum class Fault { None, Firmware, WrongPassword, WifiAuth, DropOnce, SlowConnect };
+enum class Fault { None, Firmware, WrongPassword, WifiAuth, DropOnce, SlowConnect, Hang };
 
 /// One simulated device behind its own HTTP server on 127.0.0.1.
 struct TrayDevice
@@ -49,7 +49,7 @@ DeviceConfig configFor(const QString &name, Fault fault)
     ap.passphrase = fault == Fault::WifiAuth ? QByteArray("not-the-passphrase") : kPassphrase;
     ap.bssid = QByteArray::fromHex("aabbccddeeff");
     c.radio.accessPoints = { ap };
-    c.radio.connectDelayMs = fault == Fault::SlowConnect ? 600 : 20;
+    c.radio.connectDelayMs = fault == Fault::SlowConnect ? 600 : fault == Fault::Hang ? 30000 : 20;
     c.radio.dhcpDelayMs = 10;
     if (fault == Fault::DropOnce) {
         // The first SetConfig is answered after the client's request timeout: a Timeout, retried.
@@ -62,12 +62,12 @@ DeviceConfig configFor(const QString &name, Fault fault)
     return c;
 }
 
-QByteArray profileJson(int retriesForTimeout, int lanes)
+QByteArray profileJson(int retriesForTimeout, int lanes, const char *credentialsFrom = "prompt")
 {
     return QStringLiteral(R"({
       "schema": 1, "name": "Test tray", "id": "test-tray", "version": "3",
       "match": {"service_name_prefix": "PROV_T", "transports": ["softap"], "min_rssi_dbm": -70},
-      "security": {"min_sec_ver": 2, "credentials_from": "prompt"},
+      "security": {"min_sec_ver": 2, "credentials_from": "%3"},
       "firmware": {"app_version_regex": "1\\.2\\..*"},
       "network": {"ssid": "lineap", "auth_mode": "WPA2-PSK"},
       "custom_steps": [{"endpoint": "custom-data", "payload": "station=${station};n=${counter}",
@@ -78,6 +78,7 @@ QByteArray profileJson(int retriesForTimeout, int lanes)
     })")
         .arg(retriesForTimeout)
         .arg(lanes)
+        .arg(QLatin1String(credentialsFrom))
         .toUtf8();
 }
 
@@ -224,6 +225,7 @@ private Q_SLOTS:
             switch (faults.at(i)) {
             case Fault::None:
             case Fault::SlowConnect:
+            case Fault::Hang:
                 break;
             case Fault::Firmware:
                 expectedState = LineDeviceState::Failed;
@@ -336,10 +338,13 @@ private Q_SLOTS:
     {
         Tray tray;
         for (int i = 0; i < 4; ++i)
-            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::SlowConnect);
+            tray.add(QStringLiteral("PROV_T%1").arg(i), Fault::Hang);
         LaneEngine engine;
         QVERIFY(startTwoLanes(engine, tray));
-        QTRY_VERIFY_WITH_TIMEOUT(engine.device(tray.lineDevice(0).key())->progressPercent >= 25, 10000);
+        // Both lanes wait for a device that never reaches Connected within the test.
+        QTRY_VERIFY_WITH_TIMEOUT(engine.device(tray.lineDevice(0).key())->progressPercent >= 75
+                && engine.device(tray.lineDevice(1).key())->progressPercent >= 75,
+            10000);
         engine.abort();
         QVERIFY(waitForEnd(engine, 10000));
         QCOMPARE(engine.state(), LineState::Aborted);
@@ -375,10 +380,17 @@ private Q_SLOTS:
         QVERIFY(!engine.retry(k0)); // no longer Failed
         QTRY_COMPARE_WITH_TIMEOUT(engine.device(k0)->state, LineDeviceState::Failed, 20000);
         QCOMPARE(engine.device(k0)->attempts, 2);
+        QSignalSpy ended(&engine, &LaneEngine::deviceEnded);
         QVERIFY(engine.skip(k1));
         QCOMPARE(engine.device(k1)->state, LineDeviceState::Skipped);
+        QCOMPARE(ended.size(), 0); // it had ended (Failed) already: reclassified, not ended twice
         engine.finish();
         QVERIFY(waitForEnd(engine, 10000));
+        QVERIFY(!engine.skip(k0)); // the batch has ended
+        QCOMPARE(engine.device(k0)->state, LineDeviceState::Failed);
+        const qint64 elapsed = engine.elapsedMs();
+        QTest::qWait(20);
+        QCOMPARE(engine.elapsedMs(), elapsed); // frozen at the end
         auto rows = m_store->query(RecordFilter {});
         QVERIFY(rows);
         QCOMPARE(rows->size(), 3);
@@ -405,8 +417,8 @@ private Q_SLOTS:
             batchId = engine.batchId();
             for (int i = 0; i < n; ++i)
                 QVERIFY(engine.offer(tray.lineDevice(i)));
-            QTRY_VERIFY_WITH_TIMEOUT(engine.counters().succeeded >= 3, 30000);
-            QVERIFY(engine.counters().running > 0);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                engine.counters().succeeded >= 3 && engine.counters().running > 0, 30000);
         } // the station stops: running attempts end Cancelled, the batch stays Running
         m_sink.reset();
         m_store.reset();
@@ -467,6 +479,43 @@ private Q_SLOTS:
         auto batch = m_store->batch(batchId);
         QVERIFY(batch);
         QCOMPARE(batch->state, BatchState::Finished);
+    }
+
+    /// Credentials from a sticker are kept when a manifest row without them names the same device;
+    /// a scan alone gives none (the device waits), a paused batch with nothing startable finishes.
+    void credentialsMergeAndPausedFinish()
+    {
+        Tray tray;
+        tray.add(QStringLiteral("PROV_T0"), Fault::None);
+        tray.add(QStringLiteral("PROV_T1"), Fault::None);
+        auto profile = ProductProfile::fromJson(profileJson(0, 2, "manifest"));
+        QVERIFY2(profile, qPrintable(profile ? QString() : profile.error().toString()));
+        LaneEngine engine;
+        engine.addJobKind(std::make_unique<EspJobKind>());
+        engine.setRecordSink(m_sink.get());
+        QVERIFY(engine.start(settingsFor(*profile)));
+        engine.pause();
+        LineDevice scanned = tray.lineDevice(0);
+        scanned.source = QStringLiteral("ble-scan");
+        QVERIFY(engine.offer(scanned));
+        QCOMPARE(engine.device(scanned.key())->state, LineDeviceState::Waiting);
+        LineDevice sticker = tray.lineDevice(0);
+        sticker.source = QStringLiteral("qr");
+        sticker.credentials.password = kPassword;
+        QVERIFY(engine.offer(sticker));
+        QCOMPARE(engine.device(scanned.key())->state, LineDeviceState::Queued);
+        LineDevice row = tray.lineDevice(0);
+        row.credentialsGiven = true; // a manifest row whose sticker part was unusable: empty credentials
+        QVERIFY(engine.offer(row));
+        LineDevice waiting = tray.lineDevice(1);
+        waiting.source = QStringLiteral("ble-scan");
+        QVERIFY(engine.offer(waiting));
+        engine.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(engine.device(scanned.key())->state, LineDeviceState::Succeeded, 20000);
+        engine.pause();
+        engine.finish(); // paused, nothing startable left: the batch ends, the waiting device is skipped
+        QCOMPARE(engine.state(), LineState::Finished);
+        QCOMPARE(engine.device(waiting.key())->state, LineDeviceState::Skipped);
     }
 
     void offerIsRefusedWithReasons()

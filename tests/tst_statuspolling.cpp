@@ -20,7 +20,7 @@ namespace {
 
 constexpr int kWaitMs = 20000;
 /// Generous: the default fast interval is 100 ms, plus one exchange on loopback.
-constexpr qint64 kLatencyBoundMs = 400;
+constexpr qint64 kLatencyBoundMs = 1500; // generous: a loaded machine; the target is bench_status_latency's
 
 DeviceConfig deviceConfig(int connectDelayMs, int dhcpDelayMs)
 {

@@ -219,10 +219,12 @@ private:
     QCoreApplication &m_app;
     const Options &m_o;
     ProductProfile m_profile;
-    LaneEngine m_engine;
     std::unique_ptr<RecordStore> m_store;
     std::unique_ptr<StoreRecordSink> m_sink;
     std::unique_ptr<BleConnectionLimit> m_bleLimit;
+    /// After the store, the sink and the BLE limit: destroyed first, so jobs still running when run()
+    /// returns early end their attempts into a live sink.
+    LaneEngine m_engine;
     Options m_lookupOptions; ///< the BLE devices to look up by name or address (lookUpBleDevices())
     std::unique_ptr<BleScanner> m_scanner; ///< --ble-scan
     QHash<QString, LineDeviceState> m_seen; ///< the last state reported per device key

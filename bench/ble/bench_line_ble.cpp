@@ -3,7 +3,7 @@
 // engine, with prov-sim's realistic timings (BLE connect 800 ms, 40 ms per GATT operation, Wi-Fi connect
 // 2000 ms, DHCP 500 ms) on a private dbus-daemon, through the real Qt Bluetooth BlueZ D-Bus backend.
 //
-//   bench_line_ble [--devices N] [--lanes 1,4,8]
+//   bench_line_ble [--devices N] [--lanes 1,4,8] [--fast-poll-ms MS] [--fast-window-ms MS]
 //
 // Prints, per lane count: wall time from the first offer to the batch's end, devices per hour, client
 // CPU (user + system of this process) per device, and the ideal time (one device's time x
@@ -62,7 +62,7 @@ struct Run
 
 /// Starts a fresh tray of `devices`, scans it into BlueZ's cache (outside the timing), then provisions it on
 /// `lanes` lanes.
-Run runTray(test::PrivateBus &bus, int devices, int lanes)
+Run runTray(test::PrivateBus &bus, int devices, int lanes, const ProvisionOptions &polling)
 {
     const QList<QJsonObject> sim = bus.startSim(
         { QStringLiteral("--devices"), QString::number(devices), QStringLiteral("--name-pattern"),
@@ -106,6 +106,7 @@ Run runTray(test::PrivateBus &bus, int devices, int lanes)
     settings.secrets.credentials.password = kPassword;
     settings.transport.bleLimit = &limit;
     settings.transport.requestTimeoutMs = 10000;
+    settings.provisionOptions = polling;
     QEventLoop loop;
     QObject::connect(&engine, &LaneEngine::batchEnded, &loop, &QEventLoop::quit);
     const double cpu0 = cpuMs();
@@ -135,6 +136,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     int devices = 48;
     QList<int> laneCounts = { 1, 4, 8 };
+    ProvisionOptions polling; // the defaults: adaptive status polling
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); i += 2) {
         if (args.at(i) == QLatin1String("--devices"))
@@ -143,19 +145,23 @@ int main(int argc, char *argv[])
             laneCounts.clear();
             for (const QString &n : args.at(i + 1).split(QLatin1Char(',')))
                 laneCounts.append(n.toInt());
+        } else if (args.at(i) == QLatin1String("--fast-poll-ms")) {
+            polling.fastPollIntervalMs = args.at(i + 1).toInt();
+        } else if (args.at(i) == QLatin1String("--fast-window-ms")) {
+            polling.fastPollWindowMs = args.at(i + 1).toInt();
         }
     }
     test::PrivateBus bus;
     if (!bus.start())
         qFatal("dbus-daemon: %s", qPrintable(bus.error()));
 
-    const Run single = runTray(bus, 1, 1);
+    const Run single = runTray(bus, 1, 1, polling);
     std::printf("one device: %lld ms, client CPU %.1f ms\n", qint64(single.wallMs), single.cpuMs);
     std::printf("%-6s %10s %10s %12s %14s %12s %7s\n", "lanes", "wall ms", "ideal ms", "wall/ideal",
         "devices/hour", "CPU ms/dev", "ok");
     qint64 oneLane = 0;
     for (int lanes : laneCounts) {
-        const Run r = runTray(bus, devices, lanes);
+        const Run r = runTray(bus, devices, lanes, polling);
         const qint64 ideal = single.wallMs * qint64(std::ceil(double(devices) / lanes));
         if (lanes == 1)
             oneLane = r.wallMs;

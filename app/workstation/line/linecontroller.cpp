@@ -40,6 +40,9 @@ prov::LineDevice lineDeviceOf(const DeviceEntry &entry, const QString &source)
     d.credentials.pop = entry.credentials.pop;
     d.credentials.username = entry.credentials.username;
     d.credentials.password = entry.credentials.password;
+    // A sticker or manifest row speaks for the credentials, also for a Security 0 device that needs none.
+    d.credentialsGiven = !d.credentials.isEmpty()
+        || (source != QLatin1String("ble-scan") && entry.secVer && *entry.secVer == 0);
     return d;
 }
 

@@ -121,6 +121,9 @@ struct BatchResume
     QHash<QString, int> attempts;
     /// Keys of the devices that were provisioned in the batch: never queued again.
     QSet<QString> succeeded;
+    /// Keys of the devices with an attempt that got as far as ApplyConfig (an "apply" or
+    /// "wait_connected" phase in the record): their next attempt reads the status first.
+    QSet<QString> applied;
     /// The batch's devices that did not succeed, in queue order (source "resume", no credentials).
     QList<LineDevice> pending() const;
 };
@@ -142,8 +145,8 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
 ///   `lanes.softap` (BLE also waits for the shared per-adapter BleConnectionLimit of the transport
 ///   config). Lanes are numbered 0..lanes-1; each attempt records its lane.
 /// - **Retries:** a failed attempt is queued again (Retrying) while the profile's retry rule for its
-///   ErrorCode allows (`retries` more attempts; `reset_first` sends prov-ctrl reset first); other
-///   failures end the device as Failed. FirmwareMismatch, SecurityDowngrade and AuthenticationFailed
+///   ErrorCode allows (`retries` more attempts for that code; `reset_first` sends prov-ctrl reset first);
+///   other failures end the device as Failed. FirmwareMismatch, SecurityDowngrade and AuthenticationFailed
 ///   are never retried (the profile cannot ask for it).
 /// - **Control:** pause()/resume(); drain() (finish what runs, start nothing new, end the batch);
 ///   abort() (cancel what runs: those devices end Aborted, the batch ends Aborted); finish() (no more
@@ -194,8 +197,9 @@ public:
     Status retry(const QString &key);
     /// retry() for every Failed device; returns how many were queued.
     int retryAllFailed();
-    /// Ends a Failed, Waiting or Queued device as Skipped. Errors: InvalidArgument (unknown key, running
-    /// or ended).
+    /// Ends a Waiting, Queued or Retrying device as Skipped (deviceEnded), or reclassifies a Failed one
+    /// as Skipped (it has ended already: no second deviceEnded). Errors: InvalidArgument (unknown key,
+    /// running, otherwise ended, or the batch has ended).
     Status skip(const QString &key);
 
     LineState state() const { return m_state; }
@@ -214,7 +218,7 @@ public:
     /// Estimated time until every queued and running device has ended, in ms, from the pace so far;
     /// -1 when unknown (nothing has ended yet).
     qint64 etaMs() const;
-    /// Time since the batch started, in ms; 0 when idle.
+    /// Time since the batch started, in ms; 0 when idle; frozen when the batch ends.
     qint64 elapsedMs() const;
 
 Q_SIGNALS:
@@ -254,6 +258,9 @@ private:
     std::vector<std::unique_ptr<Entry>> m_entries; ///< queue order
     QSet<QString> m_succeededBefore; ///< resumed batch: keys provisioned before the restart
     QHash<QString, int> m_attemptsBefore; ///< resumed batch: attempts per key before the restart
+    QSet<QString> m_appliedBefore; ///< resumed batch: keys with an attempt past ApplyConfig
+    qint64 m_endedElapsedMs = -1; ///< elapsedMs() frozen when the batch ended; -1 while it runs
+    bool m_ending = false; ///< maybeEndBatch() is ending the batch
     qint64 m_counter = 0; ///< `${counter}`: devices started in this batch
     QElapsedTimer m_clock; ///< since the batch started
     int m_ended = 0; ///< devices ended succeeded or failed, for the pace

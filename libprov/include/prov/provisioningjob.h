@@ -49,6 +49,9 @@ struct LineDevice
     std::optional<int> rssiDbm; ///< last advertised RSSI in dBm; nullopt when unknown (manifest)
     QString source; ///< where it came from: "ble-scan", "qr", "manifest", "resume", "cli"
     DeviceCredentials credentials; ///< from the QR sticker or the manifest; empty for `prompt`
+    /// True when a sticker or a manifest row gave the credentials, also when they are empty because the
+    /// device needs none (Security 0). A BLE scan gives none (false).
+    bool credentialsGiven = false;
     QHash<QString, QString> fields; ///< manifest / QR fields for `${field:NAME}` (not secret)
 
     /// The device's identity within a batch: "<transport>:<service name>" (the address when there is
@@ -69,6 +72,9 @@ struct JobRequest
     /// Send a Wi-Fi reset (prov-ctrl, §9.4) after the handshake and before SetConfig: the retry rule
     /// of the last failure asked for it.
     bool resetFirst = false;
+    /// An earlier attempt on this device got as far as ApplyConfig (it was cut, or failed while
+    /// waiting): read the status first, the device may already be on the network.
+    bool earlierAttemptApplied = false;
     /// Timeouts and limits for the link; kind and address are taken from `device`.
     TransportConfig transport;
     /// Status polling after ApplyConfig; `afterApplyLinkClosed` is taken from the profile.
@@ -108,6 +114,9 @@ public:
     QString stepName() const { return m_stepName; }
     /// Rough progress through the job, 0..100 (%).
     int progressPercent() const { return m_progressPercent; }
+    /// True once the attempt has sent the configuration to apply (ApplyConfig, §9.1, or the job kind's
+    /// equivalent): a later attempt must not assume the device is untouched.
+    bool reachedApply() const { return m_reachedApply; }
 
 Q_SIGNALS:
     void progressChanged(const QString &stepName, int percent);
@@ -118,10 +127,12 @@ protected:
     { }
     /// Sets the step and progress and emits progressChanged() when either changed.
     void setProgress(const QString &stepName, int percent);
+    void setReachedApply() { m_reachedApply = true; }
 
 private:
     QString m_stepName;
     int m_progressPercent = 0;
+    bool m_reachedApply = false;
 };
 
 /// Makes the jobs of one kind. The LaneEngine asks each registered kind in turn and uses the first
@@ -146,8 +157,9 @@ protected:
 /// `security.min_sec_ver` → SecurityDowngrade; an application version the profile's firmware pattern
 /// refuses → FirmwareMismatch; both before anything derived from a secret is sent), the handshake
 /// (Security 1/2 with the device's or the shift's credentials), a prov-ctrl reset when asked (its
-/// refusal is ignored: the device only accepts it after a failure, §9.4); on a follow-up attempt (a
-/// retry, a resumed batch) first GetStatus (§9.2), waiting while Connecting: a device already Connected
+/// refusal is ignored: the device only accepts it after a failure, §9.4); when an earlier attempt got
+/// as far as ApplyConfig (JobRequest::earlierAttemptApplied) first GetStatus (§9.2), waiting while
+/// Connecting: a device already Connected
 /// to the profile's SSID (the cut attempt's Apply went through) ends the job with success without
 /// sending the credentials again, one that reports ConnectionFailed is reset first; then each custom step
 /// (CustomResponseMismatch when the answer does not match `expect`), then provision() with the

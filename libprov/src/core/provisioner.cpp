@@ -139,7 +139,8 @@ struct PollSchedule
 
     static PollSchedule afterApply(const ProvisionOptions &opts)
     {
-        return { QDeadlineTimer(opts.connectTimeoutMs), QDeadlineTimer(std::max(0, opts.fastPollWindowMs)) };
+        return { QDeadlineTimer(std::max(0, opts.connectTimeoutMs)),
+            QDeadlineTimer(std::max(0, opts.fastPollWindowMs)) };
     }
     /// The wait before the next poll, counted from the answer just received (ms).
     int nextDelayMs(const ProvisionOptions &opts) const
@@ -642,8 +643,11 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
 
     d->session.invalidate();
     d->session.clearLinkClosed();
-    const Result<DeviceInfo> reconnected = co_await flow::awaitStep<DeviceInfo>(
+    // Awaiters are named locals: GCC 12 destroys the non-trivial temporaries of a co_await
+    // full-expression twice (docs/architecture.md "Long asynchronous flows", rule 6).
+    auto reconnecting = flow::awaitStep<DeviceInfo>(
         cancel, [d](flow::StepCallback<DeviceInfo> done) { d->session.open(std::move(done)); });
+    const Result<DeviceInfo> reconnected = co_await reconnecting;
     if (!owner)
         co_return ownerGone;
     if (!reconnected) {
@@ -655,10 +659,11 @@ QCoro::Task<Result<ProvisionResult>> Provisioner::Private::confirmAfterReconnect
 
     // The same GetStatus polling as before the link closed (pollStatus()), awaited as one step: it
     // reports every status and ends at a terminal state, the deadline, or an error.
-    const Result<WifiStatus> status = co_await flow::awaitStep<WifiStatus>(
+    auto polling = flow::awaitStep<WifiStatus>(
         cancel, [d, schedule, opts](flow::StepCallback<WifiStatus> done) {
             d->pollStatus(schedule, opts, std::move(done));
         });
+    const Result<WifiStatus> status = co_await polling;
     if (!owner)
         co_return ownerGone;
     if (status) {

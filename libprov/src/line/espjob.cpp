@@ -236,6 +236,8 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     Provisioner *provisioner = self->m_provisioner.get();
     QObject::connect(
         provisioner, &Provisioner::stepChanged, self.data(), [job = self.data()](ProvisionStep step) {
+            if (step == ProvisionStep::Applying)
+                job->setReachedApply();
             if (step != ProvisionStep::Idle)
                 job->setProgress(provisionStepName(step), percentAt(step));
         });
@@ -259,11 +261,11 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     if (!info)
         co_return info.error(); // the recorder ended the attempt (Failed / Cancelled)
 
-    // A follow-up attempt (a retry, or a batch resumed after a stop) may find the device already on the
-    // network: the cut attempt's ApplyConfig went through. Read the status first (§9.2), waiting while it
+    // After an earlier attempt that got as far as ApplyConfig (a retry, or a batch resumed after a stop),
+    // the device may already be on the network. Read the status first (§9.2), waiting while it
     // is Connecting: Connected to the profile's SSID ends the job without sending the credentials again.
     bool resetFirst = request.resetFirst;
-    if (request.identity.attemptNumber > 1) {
+    if (request.earlierAttemptApplied) {
         const QDeadlineTimer deadline(std::max(0, request.provisionOptions.connectTimeoutMs));
         const int intervalMs = std::max(50, request.provisionOptions.fastPollIntervalMs);
         for (;;) {

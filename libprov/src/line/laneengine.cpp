@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QMetaEnum>
 #include <QPointer>
+#include <QScopeGuard>
 #include <QUuid>
 
 #include <algorithm>
@@ -47,8 +48,7 @@ QString keyOf(const ProvisioningRecord &record)
 /// none.
 bool vouchesForCredentials(const LineDevice &device)
 {
-    return !device.credentials.isEmpty() || device.source == QLatin1String("qr")
-        || device.source == QLatin1String("manifest");
+    return !device.credentials.isEmpty() || device.credentialsGiven;
 }
 
 } // namespace
@@ -89,7 +89,7 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
     }
     RecordFilter filter;
     filter.batchId = batchId;
-    filter.withDetails = false;
+    filter.withDetails = true; // the phases tell which attempts got as far as ApplyConfig
     filter.newestFirst = false;
     Result<QList<ProvisioningRecord>> rows = store.query(filter);
     if (!rows)
@@ -101,6 +101,10 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
         resume.attempts[key] = std::max(resume.attempts.value(key), row.start.attemptNumber);
         if (row.end.outcome == RecordOutcome::Provisioned)
             resume.succeeded.insert(key);
+        for (const PhaseDuration &phase : row.phases) {
+            if (phase.phase == QLatin1String("apply") || phase.phase == QLatin1String("wait_connected"))
+                resume.applied.insert(key);
+        }
     }
     return resume;
 }
@@ -113,8 +117,9 @@ struct LaneEngine::Entry
     bool credentialsKnown = false;
     LineDeviceStatus status;
     JobKind *kind = nullptr;
-    int retriesUsed = 0; ///< retries the policy granted since the device was (re)queued
+    QHash<ErrorCode, int> retriesUsed; ///< retries the policy granted per error code since (re)queued
     bool resetNext = false; ///< the next attempt sends prov-ctrl reset first
+    bool applied = false; ///< an attempt got as far as ApplyConfig (the next one reads the status first)
     std::unique_ptr<ProvisioningJob> job;
 };
 
@@ -189,6 +194,8 @@ Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resum
     m_counter = 0;
     m_succeededBefore = resume ? resume->succeeded : QSet<QString>();
     m_attemptsBefore = resume ? resume->attempts : QHash<QString, int>();
+    m_appliedBefore = resume ? resume->applied : QSet<QString>();
+    m_endedElapsedMs = -1;
     m_clock.start();
 
     if (m_sink && !resume) {
@@ -260,10 +267,10 @@ Status LaneEngine::offer(const LineDevice &device)
             e->device.address = e->status.address = device.address;
         if (device.rssiDbm)
             e->device.rssiDbm = e->status.rssiDbm = device.rssiDbm;
-        if (vouchesForCredentials(device)) {
+        // Known credentials are never replaced by empty ones (a manifest row without a sticker's PoP).
+        if (!device.credentials.isEmpty())
             e->device.credentials = device.credentials;
-            e->credentialsKnown = true;
-        }
+        e->credentialsKnown = e->credentialsKnown || vouchesForCredentials(device);
         for (auto it = device.fields.cbegin(); it != device.fields.cend(); ++it)
             e->device.fields.insert(it.key(), it.value());
         if (e->status.state == LineDeviceState::Waiting && startable(*e)) {
@@ -317,6 +324,7 @@ Status LaneEngine::offer(const LineDevice &device)
     s.source = device.source;
     s.position = int(m_entries.size());
     s.attempts = m_attemptsBefore.value(key); // a resumed batch: the attempt numbers go on
+    entry->applied = m_appliedBefore.contains(key);
     s.state = startable(*entry) ? LineDeviceState::Queued : LineDeviceState::Waiting;
     if (m_sink && device.source != QLatin1String("resume")) {
         BatchDevice bd;
@@ -398,6 +406,7 @@ void LaneEngine::startJob(Entry &entry, int lane)
     id.profileVersion = m_settings.profile.version;
     id.attemptNumber = s.attempts;
     request.resetFirst = std::exchange(entry.resetNext, false);
+    request.earlierAttemptApplied = entry.applied;
     request.transport = m_settings.transport;
     request.provisionOptions = m_settings.provisionOptions;
 
@@ -436,7 +445,9 @@ void LaneEngine::jobEnded(const QString &key, const Result<JobResult> &result)
         m_lanes[lane].clear();
     // We are inside the job's Pending's finished(): the job goes once the event loop is back.
     if (ProvisioningJob *job = e->job.release()) {
+        e->applied = e->applied || job->reachedApply();
         job->disconnect(this);
+        job->setParent(this); // destroyed with the engine if the event loop never comes back
         job->deleteLater();
     }
     if (result) {
@@ -451,8 +462,8 @@ void LaneEngine::jobEnded(const QString &key, const Result<JobResult> &result)
         const ProductProfile::RetryRule rule = m_settings.profile.retry.value(error.code);
         if (m_state == LineState::Aborting || error.code == ErrorCode::Cancelled) {
             endDevice(*e, LineDeviceState::Aborted);
-        } else if (e->retriesUsed < rule.retries) {
-            ++e->retriesUsed;
+        } else if (e->retriesUsed.value(error.code) < rule.retries) {
+            ++e->retriesUsed[error.code];
             e->resetNext = rule.resetFirst;
             e->status.state = LineDeviceState::Retrying;
             e->status.stepName.clear();
@@ -490,6 +501,8 @@ void LaneEngine::setState(LineState state)
 
 void LaneEngine::maybeEndBatch()
 {
+    if (m_ending)
+        return; // a slot of a signal emitted below came back here
     const bool anyRunning = std::any_of(m_entries.cbegin(), m_entries.cend(),
         [](const auto &e) { return e->status.state == LineDeviceState::Running; });
     if (anyRunning)
@@ -499,7 +512,7 @@ void LaneEngine::maybeEndBatch()
         end = LineState::Aborted;
     } else if (m_state == LineState::Draining) {
         end = LineState::Finished;
-    } else if (m_state == LineState::Running && m_closing) {
+    } else if ((m_state == LineState::Running || m_state == LineState::Paused) && m_closing) {
         const bool anyStartable = std::any_of(m_entries.cbegin(), m_entries.cend(), [this](const auto &e) {
             return (e->status.state == LineDeviceState::Queued
                        || e->status.state == LineDeviceState::Retrying)
@@ -511,7 +524,13 @@ void LaneEngine::maybeEndBatch()
     } else {
         return;
     }
-    // What is left never started in this batch: it ends too (each device ends once).
+    // What is left never started in this batch: it ends too (each device ends once). Slots of the
+    // signals below see the batch ended: control calls are refused and this function is not re-entered.
+    m_ending = true;
+    const auto ending = qScopeGuard([this] { m_ending = false; });
+    const LineState before = m_state;
+    m_state = end;
+    m_endedElapsedMs = m_clock.isValid() ? m_clock.elapsed() : 0;
     for (auto &e : m_entries) {
         if (!isEnd(e->status.state))
             endDevice(*e, end == LineState::Aborted ? LineDeviceState::Aborted : LineDeviceState::Skipped);
@@ -521,7 +540,9 @@ void LaneEngine::maybeEndBatch()
             m_settings.batchId, end == LineState::Aborted ? BatchState::Aborted : BatchState::Finished, 0);
     }
     qCInfo(lcProvLine).noquote() << "batch" << m_settings.batchId << lineStateName(end);
-    setState(end);
+    m_settings.secrets = {}; // the shift's secrets are not kept past the batch
+    if (before != end)
+        Q_EMIT stateChanged(end);
     Q_EMIT batchEnded(end);
 }
 
@@ -579,7 +600,7 @@ Status LaneEngine::retry(const QString &key)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("the batch has ended"));
     if (e->status.lastError)
         e->resetNext = m_settings.profile.retry.value(e->status.lastError->code).resetFirst;
-    e->retriesUsed = 0;
+    e->retriesUsed.clear();
     --m_ended;
     e->status.state = LineDeviceState::Queued;
     Q_EMIT deviceChanged(key);
@@ -606,15 +627,23 @@ Status LaneEngine::skip(const QString &key)
     Entry *e = find(key);
     if (!e)
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("%1 is not in the batch").arg(key));
+    if (m_state != LineState::Running && m_state != LineState::Paused)
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("the batch has ended"));
     const LineDeviceState st = e->status.state;
     if (st != LineDeviceState::Failed && st != LineDeviceState::Waiting && st != LineDeviceState::Queued
         && st != LineDeviceState::Retrying) {
         return makeError(ErrorCode::InvalidArgument,
             QStringLiteral("%1 is %2: it cannot be skipped").arg(key, lineDeviceStateName(st)));
     }
-    if (st == LineDeviceState::Failed)
-        --m_ended; // it counts as skipped from now on
-    endDevice(*e, LineDeviceState::Skipped);
+    if (st == LineDeviceState::Failed) {
+        // It has ended already (deviceEnded was sent): only its classification changes.
+        --m_ended;
+        e->status.state = LineDeviceState::Skipped;
+        Q_EMIT deviceChanged(key);
+        Q_EMIT countersChanged();
+    } else {
+        endDevice(*e, LineDeviceState::Skipped);
+    }
     maybeEndBatch();
     return {};
 }
@@ -676,7 +705,9 @@ LineCounters LaneEngine::counters() const
 
 qint64 LaneEngine::elapsedMs() const
 {
-    return m_state == LineState::Idle || !m_clock.isValid() ? 0 : m_clock.elapsed();
+    if (m_state == LineState::Idle || !m_clock.isValid())
+        return 0;
+    return m_endedElapsedMs >= 0 ? m_endedElapsedMs : m_clock.elapsed(); // frozen once the batch ended
 }
 
 double LaneEngine::throughputPerHour() const

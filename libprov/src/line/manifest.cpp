@@ -112,6 +112,8 @@ std::optional<ManifestEntry> readLine(const QByteArray &line, int lineNumber, QS
     } else if (!qr.isUndefined()) {
         problem(QStringLiteral("\"qr\" ignored: not a string"));
     }
+    // The row speaks for the credentials when its sticker gave them, or when the device needs none.
+    d.credentialsGiven = !d.credentials.isEmpty() || entry.secVer == 0;
     return entry;
 }
 
