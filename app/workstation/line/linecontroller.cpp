@@ -40,6 +40,7 @@ prov::LineDevice lineDeviceOf(const DeviceEntry &entry, const QString &source)
     d.credentials.pop = entry.credentials.pop;
     d.credentials.username = entry.credentials.username;
     d.credentials.password = entry.credentials.password;
+    d.fields = entry.fields;
     return d;
 }
 
