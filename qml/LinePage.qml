@@ -6,7 +6,10 @@
 // The sticker field keeps the focus for the handheld scanner (every button is NoFocus); the verbs
 // have keys that are never a plain printable character: F8 pause/resume, F9 drain, F10 finish,
 // Ctrl+Shift+X abort, Ctrl+R retry the banner's device, Ctrl+Shift+R retry all failed,
-// Ctrl+Shift+S skip the banner's device. Secrets go to controller.start() only.
+// Ctrl+Shift+S skip the banner's device. A batch the record says was interrupted (a crash, a
+// restart) is offered above the form: Ctrl+Enter resumes it with the secrets typed in the form,
+// Ctrl+Shift+Delete closes it (Aborted in the record). Secrets go to controller.start() or
+// controller.resumeInterrupted() only.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -32,6 +35,17 @@ Page {
         if (!root.controller.stationLocked)
             root.controller.stationName = stationField.text
         if (root.controller.start(passphrase.text, secret.text, usernameField.text)) {
+            passphrase.text = ""
+            secret.text = ""
+            stickerField.forceActiveFocus()
+        }
+    }
+
+    function resumeShift() {
+        root.controller.operatorName = operatorField.text
+        if (!root.controller.stationLocked)
+            root.controller.stationName = stationField.text
+        if (root.controller.resumeInterrupted(passphrase.text, secret.text, usernameField.text)) {
             passphrase.text = ""
             secret.text = ""
             stickerField.forceActiveFocus()
@@ -98,6 +112,25 @@ Page {
         }
     }
 
+    // Shown with no batch running: is there one the record says was interrupted?
+    onVisibleChanged: {
+        if (root.visible && !root.controller.shiftStarted)
+            root.controller.checkInterrupted()
+    }
+
+    // ---- keys of the interrupted batch's offer (on the start-of-shift form)
+    Shortcut {
+        sequences: ["Ctrl+Return", "Ctrl+Enter"]
+        // Also without its profile: the controller says why it cannot (rather than Enter's new batch).
+        enabled: root.visible && !root.controller.shiftStarted && root.controller.hasInterrupted
+        onActivated: root.resumeShift()
+    }
+    Shortcut {
+        sequence: "Ctrl+Shift+Delete"
+        enabled: root.visible && !root.controller.shiftStarted && root.controller.hasInterrupted
+        onActivated: root.controller.closeInterrupted()
+    }
+
     // ---- keys of the running batch (window-wide while this page shows it)
     Shortcut {
         sequence: "F8"
@@ -146,6 +179,51 @@ Page {
         ColumnLayout {
             width: formView.availableWidth
             spacing: Theme.spacingL
+
+            // ---- a batch that was running when the station stopped
+            Card {
+                objectName: "interruptedOffer"
+                Layout.fillWidth: true
+                Layout.maximumWidth: 760
+                Layout.leftMargin: Theme.spacingL
+                Layout.rightMargin: Theme.spacingL
+                Layout.topMargin: Theme.spacingL
+                visible: root.controller.hasInterrupted
+                title: qsTr("Interrupted batch")
+                subtitle: qsTr("Type the passphrase below, then resume it; or close it for good.")
+
+                Label {
+                    objectName: "interruptedText"
+                    Layout.fillWidth: true
+                    text: root.controller.interruptedText
+                    font.bold: true
+                    wrapMode: Text.WordWrap
+                }
+                Label {
+                    objectName: "interruptedProfileMissing"
+                    Layout.fillWidth: true
+                    visible: !root.controller.interruptedProfileAvailable
+                    text: qsTr("Its profile is not among the profiles here: add its file to the profiles folder to resume it, or close it.")
+                    color: Theme.danger
+                    wrapMode: Text.WordWrap
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Item { Layout.fillWidth: true }
+                    Button {
+                        objectName: "closeInterruptedButton"
+                        text: qsTr("Close it (Ctrl+Shift+Delete)")
+                        onClicked: root.controller.closeInterrupted()
+                    }
+                    Button {
+                        objectName: "resumeButton"
+                        text: qsTr("Resume (Ctrl+Enter)")
+                        highlighted: true
+                        enabled: root.controller.interruptedProfileAvailable
+                        onClicked: root.resumeShift()
+                    }
+                }
+            }
 
             Card {
                 Layout.fillWidth: true

@@ -166,9 +166,16 @@ private Q_SLOTS:
     void trayWithFaults()
     {
         Tray tray;
-        const QList<Fault> faults = { Fault::None, Fault::Firmware, Fault::None, Fault::WrongPassword,
-            Fault::None, Fault::DropOnce, Fault::None, Fault::WifiAuth, Fault::None, Fault::None, Fault::None,
-            Fault::None };
+        // 50 devices (the HTTP tray), faults at fixed places.
+        QList<Fault> faults(50, Fault::None);
+        for (int i : { 1, 17, 33 })
+            faults[i] = Fault::Firmware;
+        for (int i : { 3, 29 })
+            faults[i] = Fault::WrongPassword;
+        for (int i : { 5, 41 })
+            faults[i] = Fault::DropOnce;
+        for (int i : { 7, 46 })
+            faults[i] = Fault::WifiAuth;
         for (int i = 0; i < faults.size(); ++i)
             tray.add(QStringLiteral("PROV_T%1").arg(i, 3, 10, QLatin1Char('0')), faults.at(i));
         tray.add(QStringLiteral("PROV_TNEIGHBOUR"), Fault::None);
@@ -204,8 +211,8 @@ private Q_SLOTS:
 
         const LineCounters c = engine.counters();
         QCOMPARE(c.total(), faults.size());
-        QCOMPARE(c.failed, 3); // firmware, password, Wi-Fi auth (after its retry)
-        QCOMPARE(c.succeeded, faults.size() - 3);
+        QCOMPARE(c.failed, 3 + 2 + 2); // firmware, password, Wi-Fi auth (after its retry)
+        QCOMPARE(c.succeeded, faults.size() - 7);
 
         auto rows = m_store->query(RecordFilter {});
         QVERIFY(rows);

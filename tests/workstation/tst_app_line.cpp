@@ -4,7 +4,10 @@
 // manifest it prints is loaded, and LineController provisions the tray with the demo profile on four
 // lanes to the end. Checks the counters, the failure banner's typed reason and advice, the record
 // (one row per attempt), and the intake rules: the RSSI gate and other products are counted, not
-// errors; a sticker waits for the BLE scan to fill in the address.
+// errors; a sticker waits for the BLE scan to fill in the address. Then a second tray on a second
+// station: the station stops mid-tray (destroyed), a new one on the same record offers the batch for
+// resumption and finishes it without provisioning a device twice; an interrupted batch can be
+// closed instead; the chosen profile and the profiles folder are remembered.
 #include "demoworkstation.h"
 #include "simfleet.h"
 #include "workstation.h"
@@ -17,10 +20,14 @@
 
 #include "prov/record.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 namespace {
 constexpr int kTray = 8;
@@ -42,6 +49,29 @@ QByteArray trayFleet()
         devices += line + "}" + (i + 1 < kTray ? ",\n" : "\n");
     }
     return "{\"devices\": [\n" + devices + "]}\n";
+}
+
+constexpr int kResumeTray = 6;
+
+/// A slower tray (the station is stopped in the middle of it), all devices good.
+QByteArray resumeFleet()
+{
+    QByteArray devices;
+    for (int i = 0; i < kResumeTray; ++i) {
+        const QByteArray name = QStringLiteral("PROV_DEMO2%1").arg(i).toUtf8();
+        devices += R"({"service_name": ")" + name
+            + R"(", "sec_ver": 2, "sec_patch_ver": 1, "username": "wifiprov", "password": "abcd1234", )"
+              R"("connect_delay_ms": 700, "dhcp_delay_ms": 100})"
+            + (i + 1 < kResumeTray ? ",\n" : "\n");
+    }
+    return "{\"devices\": [\n" + devices + "]}\n";
+}
+
+bool drainRecord(RecordLog *log)
+{
+    QSignalSpy drained(log, &RecordLog::drained);
+    log->requestDrain();
+    return drained.wait(10000);
 }
 
 DeviceEntry bleReport(const QString &name, const QString &address, int rssi)
@@ -70,9 +100,17 @@ private Q_SLOTS:
     void stickerWaitsForTheBleScan();
     void finishEndsTheBatch();
     void recordHoldsOneRowPerAttempt();
+    void resumesAnInterruptedBatchAfterARestart();
+    void closesAnInterruptedBatch();
+    void remembersTheProfileAndItsFolder();
     void cleanupTestCase();
 
 private:
+    /// A new station (Workstation) on the second tray's record and settings.
+    void restartStation();
+
+    std::unique_ptr<SimFleet> m_resumeFleet;
+    std::optional<WorkstationOptions> m_resumeOptions;
     QTemporaryDir m_dir;
     std::unique_ptr<SimFleet> m_fleet;
     std::unique_ptr<Workstation> m_ws;
@@ -254,9 +292,178 @@ void TestAppLine::recordHoldsOneRowPerAttempt()
     QCOMPARE(provisioned, kTray - 1);
 }
 
+void TestAppLine::restartStation()
+{
+    m_line = nullptr;
+    m_ws.reset(); // running jobs are cancelled; a running batch stays Running in the record
+    m_ws = std::make_unique<Workstation>(*m_resumeOptions);
+    m_line = m_ws->line();
+}
+
+void TestAppLine::resumesAnInterruptedBatchAfterARestart()
+{
+    // The second tray, its own record and settings.
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("resume")));
+    const QDir dir(m_dir.filePath(QStringLiteral("resume")));
+    QFile fleet(dir.filePath(QStringLiteral("tray.json")));
+    QVERIFY(fleet.open(QIODevice::WriteOnly));
+    fleet.write(resumeFleet());
+    fleet.close();
+    m_resumeFleet = std::make_unique<SimFleet>(QStringList { QStringLiteral("--fleet"), fleet.fileName() });
+    QVERIFY2(m_resumeFleet->start(), qPrintable(m_resumeFleet->errorString()));
+    QString error;
+    m_resumeOptions = demoWorkstationOptions(*m_resumeFleet, dir, QStringLiteral("line-station"), &error);
+    QVERIFY2(m_resumeOptions, qPrintable(error));
+    restartStation();
+    m_ws->settings()->setOperatorName(QStringLiteral("ci"));
+    QVERIFY(drainRecord(m_ws->recordLog()));
+    QVERIFY(!m_line->hasInterrupted()); // a new record: nothing to resume
+    QVERIFY(m_line->selectProfile(QStringLiteral("demo-tray")));
+    m_line->setLanes(2);
+
+    QVERIFY2(m_line->start(QStringLiteral("mypassword"), {}, {}), qPrintable(m_line->lastError()));
+    const QString batchId = m_line->batchId();
+    QCOMPARE(m_line->totalCount(), kResumeTray);
+    QTRY_VERIFY_WITH_TIMEOUT(m_line->doneCount() >= 2, 60000);
+    const int doneBefore = m_line->doneCount();
+    const int runningBefore = m_line->runningCount();
+    QVERIFY(doneBefore < kResumeTray);
+
+    // The station stops mid-tray; a new one on the same record offers the batch.
+    restartStation();
+    QTRY_VERIFY(m_line->hasInterrupted());
+    QVERIFY(!m_line->shiftStarted());
+    QCOMPARE(m_line->interruptedBatchId(), batchId);
+    QVERIFY(m_line->interruptedProfileAvailable());
+    QCOMPARE(m_line->profileId(), QStringLiteral("demo-tray"));
+    QCOMPARE(m_line->interruptedTotalCount(), kResumeTray);
+    QCOMPARE(m_line->interruptedDoneCount(), doneBefore);
+    const QString text = m_line->interruptedText();
+    QVERIFY2(text.contains(batchId.left(8)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Demo tray (prov-sim fleet) 1.0")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("%1 of %2 devices done").arg(doneBefore).arg(kResumeTray)),
+        qPrintable(text));
+
+    // The same checks as a start; then the batch goes on under its id.
+    QVERIFY(!m_line->resumeInterrupted(QStringLiteral("short"), {}, {}));
+    QVERIFY(m_line->lastError().contains(QStringLiteral("8 to 64")));
+    QVERIFY(m_line->hasInterrupted());
+    QVERIFY2(
+        m_line->resumeInterrupted(QStringLiteral("mypassword"), {}, {}), qPrintable(m_line->lastError()));
+    QVERIFY(!m_line->hasInterrupted());
+    QVERIFY(m_line->shiftStarted());
+    QCOMPARE(m_line->batchId(), batchId);
+    const int remaining = kResumeTray - doneBefore;
+    QCOMPARE(m_line->totalCount(), remaining);
+    // The manifest's devices that were provisioned before are not taken again.
+    QCOMPARE(m_line->ignored(LineController::IgnoreReason::AlreadyProvisioned), doneBefore);
+    QTRY_VERIFY_WITH_TIMEOUT(m_line->doneCount() + m_line->failedCount() == remaining, 90000);
+    // A device whose attempt the stop cut after ApplyConfig may refuse a second SetConfig.
+    QVERIFY(m_line->failedCount() <= runningBefore);
+    while (m_line->hasFailure())
+        QVERIFY(m_line->skip(m_line->failureKey()));
+    m_line->finish();
+    QTRY_COMPARE(m_line->state(), prov::LineState::Finished);
+    QVERIFY(m_line->closeBatch());
+    QVERIFY(drainRecord(m_ws->recordLog()));
+    QVERIFY(!m_line->hasInterrupted()); // finished: not offered again
+
+    // No device provisioned twice: at most one Provisioned row per device, one for each done.
+    auto store = prov::RecordStore::openSqlite(m_resumeOptions->recordPath);
+    QVERIFY(store);
+    prov::RecordFilter filter;
+    filter.batchId = batchId;
+    auto rows = (*store)->query(filter);
+    QVERIFY(rows);
+    QHash<QString, int> provisioned;
+    for (const prov::ProvisioningRecord &r : *rows)
+        provisioned[r.start.serviceName] += r.end.outcome == prov::RecordOutcome::Provisioned ? 1 : 0;
+    int total = 0;
+    for (auto it = provisioned.cbegin(); it != provisioned.cend(); ++it) {
+        QVERIFY2(it.value() <= 1, qPrintable(it.key()));
+        total += it.value();
+    }
+    QCOMPARE(total, doneBefore + m_line->doneCount());
+    QCOMPARE((*store)->batch(batchId)->state, prov::BatchState::Finished);
+}
+
+void TestAppLine::closesAnInterruptedBatch()
+{
+    // Two batches left Running by an earlier station: one of this profile, one of a profile that
+    // is not here (another version).
+    m_line = nullptr;
+    m_ws.reset();
+    {
+        auto store = prov::RecordStore::openSqlite(m_resumeOptions->recordPath);
+        QVERIFY(store);
+        prov::BatchStart a;
+        a.batchId = QStringLiteral("closeme-1");
+        a.startedAtMs = QDateTime::currentMSecsSinceEpoch() - 2000;
+        a.profileId = QStringLiteral("demo-tray");
+        a.profileVersion = QStringLiteral("1.0");
+        a.lanes = 1;
+        QVERIFY((*store)->beginBatch(a));
+        prov::BatchStart b = a;
+        b.batchId = QStringLiteral("closeme-2");
+        b.startedAtMs = a.startedAtMs + 1000;
+        b.profileVersion = QStringLiteral("9.9");
+        QVERIFY((*store)->beginBatch(b));
+    }
+    restartStation();
+    QTRY_COMPARE(m_line->interruptedBatchId(), QStringLiteral("closeme-1")); // the oldest first
+    QVERIFY(m_line->interruptedProfileAvailable());
+    QVERIFY(m_line->interruptedText().contains(QStringLiteral("0 of 0 devices done")));
+    QVERIFY(m_line->closeInterrupted());
+    QTRY_COMPARE(m_line->interruptedBatchId(), QStringLiteral("closeme-2"));
+    QVERIFY(!m_line->interruptedProfileAvailable());
+    QVERIFY(!m_line->resumeInterrupted(QStringLiteral("mypassword"), {}, {}));
+    QVERIFY2(m_line->lastError().contains(QStringLiteral("version 9.9")), qPrintable(m_line->lastError()));
+    QVERIFY(!m_line->shiftStarted());
+    QVERIFY(m_line->closeInterrupted());
+    QVERIFY(drainRecord(m_ws->recordLog()));
+    QVERIFY(!m_line->hasInterrupted());
+    QVERIFY(!m_line->closeInterrupted());
+
+    auto store = prov::RecordStore::openSqlite(m_resumeOptions->recordPath);
+    QVERIFY(store);
+    QCOMPARE((*store)->batch(QStringLiteral("closeme-1"))->state, prov::BatchState::Aborted);
+    QCOMPARE((*store)->batch(QStringLiteral("closeme-2"))->state, prov::BatchState::Aborted);
+}
+
+void TestAppLine::remembersTheProfileAndItsFolder()
+{
+    // A profiles folder with a second version of the demo profile under another id.
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("profiles")));
+    const QString profilesDir = m_dir.filePath(QStringLiteral("profiles"));
+    QFile shipped(LineController::builtInProfilesDir() + QStringLiteral("/demo-tray.json"));
+    QVERIFY(shipped.open(QIODevice::ReadOnly));
+    QByteArray json = shipped.readAll();
+    json.replace(R"("id": "demo-tray")", R"("id": "zz-remembered")");
+    QFile copy(profilesDir + QStringLiteral("/zz-remembered.json"));
+    QVERIFY(copy.open(QIODevice::WriteOnly));
+    copy.write(json);
+    copy.close();
+
+    m_line->setProfilesDir(profilesDir);
+    QVERIFY(m_line->selectProfile(QStringLiteral("zz-remembered")));
+    m_ws->settings()->sync();
+
+    restartStation();
+    QCOMPARE(m_line->profilesDir(), profilesDir);
+    QCOMPARE(m_line->profileId(), QStringLiteral("zz-remembered"));
+    // Never a secret in the settings (the resumed batch's passphrase was typed on this station).
+    QFile settings(m_resumeOptions->settingsFile);
+    QVERIFY(settings.open(QIODevice::ReadOnly));
+    const QByteArray stored = settings.readAll();
+    QVERIFY(stored.contains("zz-remembered"));
+    QVERIFY(!stored.contains("mypassword"));
+}
+
 void TestAppLine::cleanupTestCase()
 {
+    m_line = nullptr;
     m_ws.reset();
+    m_resumeFleet.reset();
     m_fleet.reset();
 }
 

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void malformedQrIsRejectedWithReason_data();
     void malformedQrIsRejectedWithReason();
     void qrMergesIntoManifestRow();
+    void manifestFieldsReachTheRow();
     void manifestSkipsJunkLines();
     void manifestStopsAtItsSizeLimit();
     void manifestFileThatCannotBeOpened();
@@ -215,6 +216,27 @@ void TestDeviceList::qrMergesIntoManifestRow()
     QCOMPARE(role(model, 0, DeviceListModel::HasCredentialsRole).toBool(), true);
     QCOMPARE(role(model, 0, DeviceListModel::SourceRole).toString(), QStringLiteral("Manifest + QR"));
     QCOMPARE(model.entry(QStringLiteral("PROV_DEMO02"))->credentials.pop, QByteArray("abcd1234"));
+}
+
+void TestDeviceList::manifestFieldsReachTheRow()
+{
+    // The line's ${field:NAME} placeholders need them: kept through the merge with a sticker.
+    DeviceListModel model;
+    ManifestSource manifest;
+    QrSource qr;
+    model.addSource(&manifest);
+    model.addSource(&qr);
+    QBuffer in;
+    in.setData(
+        R"({"service_name":"PROV_DEMO02","transport":"softap","host":"127.0.0.1","port":40155,"fields":{"serial":"SN-0042","batch":7}})"
+        "\n");
+    in.open(QIODevice::ReadOnly);
+    QCOMPARE(manifest.read(in), 1);
+    QVERIFY(qr.submit(QString::fromUtf8(kQrDemo02)));
+    const std::optional<DeviceEntry> entry = model.entry(QStringLiteral("PROV_DEMO02"));
+    QVERIFY(entry);
+    QCOMPARE(entry->fields.value(QStringLiteral("serial")), QStringLiteral("SN-0042"));
+    QCOMPARE(entry->fields.value(QStringLiteral("batch")), QStringLiteral("7"));
 }
 
 void TestDeviceList::manifestSkipsJunkLines()

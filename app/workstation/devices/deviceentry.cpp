@@ -41,6 +41,8 @@ void DeviceEntry::mergeFrom(const DeviceEntry &other)
         credentials.username = other.credentials.username;
     if (!other.credentials.password.isEmpty())
         credentials.password = other.credentials.password;
+    for (auto it = other.fields.cbegin(); it != other.fields.cend(); ++it)
+        fields.insert(it.key(), it.value());
 }
 
 bool parseHostPort(const QString &input, QString *host, quint16 *port)

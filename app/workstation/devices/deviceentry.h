@@ -4,6 +4,7 @@
 #include "prov/transportconfig.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QMetaType>
 #include <QString>
 
@@ -51,6 +52,8 @@ struct DeviceEntry
     std::optional<int> secVer; ///< 0/1/2 when a source says so (proto-ver decides in the end)
     int origins = int(DeviceOrigin::None); ///< DeviceOrigin bits
     DeviceCredentials credentials; ///< secret
+    /// The manifest's `fields` for the line's `${field:NAME}` placeholders (not secret).
+    QHash<QString, QString> fields;
 
     QString key() const { return serviceName; }
     bool isSoftAp() const { return transport == prov::TransportKind::SoftAp; }
@@ -64,7 +67,8 @@ struct DeviceEntry
     /// the address is unknown).
     QString displayAddress() const;
     /// Fills this entry's unknown fields from `other` and takes `other`'s known ones (non-empty
-    /// credential parts replace ours). Used when two sources report the same device.
+    /// credential parts replace ours; `other`'s fields are added to ours). Used when two sources
+    /// report the same device.
     /// A report from the BLE scan (`other.origins` has DeviceOrigin::Ble) also decides `cached`:
     /// a cached report clears the RSSI to unknown (the last one is stale), an advertising one
     /// sets cached = false and takes its RSSI. Other sources never touch `cached`.

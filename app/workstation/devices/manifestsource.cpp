@@ -42,6 +42,7 @@ int ManifestSource::take(const prov::Manifest &manifest)
         entry.secVer = line.secVer;
         entry.credentials.pop = line.device.credentials.pop;
         entry.credentials.username = line.device.credentials.username;
+        entry.fields = line.device.fields; // for the line's ${field:NAME}
         ++m_deviceCount;
         Q_EMIT deviceSeen(entry);
     }

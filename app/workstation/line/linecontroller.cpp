@@ -43,6 +43,7 @@ prov::LineDevice lineDeviceOf(const DeviceEntry &entry, const QString &source)
     // A sticker or manifest row speaks for the credentials, also for a Security 0 device that needs none.
     d.credentialsGiven = !d.credentials.isEmpty()
         || (source != QLatin1String("ble-scan") && entry.secVer && *entry.secVer == 0);
+    d.fields = entry.fields;
     return d;
 }
 
@@ -104,7 +105,18 @@ LineController::LineController(SettingsController *settings, RecordLog *records,
         connect(
             m_settings, &SettingsController::stationNameChanged, this, &LineController::stationNameChanged);
     }
+    if (records) {
+        connect(
+            records, &RecordLog::unfinishedBatchesFetched, this, &LineController::handleUnfinishedBatches);
+        connect(records, &RecordLog::batchResumeFetched, this, &LineController::handleBatchResume);
+    }
+    // The remembered profile and folder (m_restoring: the first choice below is not remembered).
+    m_profilesDir = m_settings ? m_settings->lineProfilesDir() : QString();
     reloadProfiles();
+    if (m_settings && !m_settings->lineProfileId().isEmpty())
+        selectProfile(m_settings->lineProfileId());
+    m_restoring = false;
+    checkInterrupted();
 }
 
 LineController::~LineController()
@@ -209,6 +221,8 @@ void LineController::setProfileIndex(int index)
     if (index == m_profileIndex || active())
         return;
     m_profileIndex = index;
+    if (m_settings && !m_restoring && !profileId().isEmpty())
+        m_settings->setLineProfileId(profileId());
     Q_EMIT profileChanged();
     setLanes(profileLanes());
 }
@@ -295,7 +309,10 @@ void LineController::setProfilesDir(const QString &dir)
     if (local == m_profilesDir)
         return;
     m_profilesDir = local;
+    if (m_settings)
+        m_settings->setLineProfilesDir(local);
     reloadProfiles();
+    Q_EMIT interruptedChanged(); // its profile may have come (or gone)
 }
 
 QString LineController::operatorName() const
@@ -340,26 +357,26 @@ bool LineController::takesDevices() const
     return s == prov::LineState::Running || s == prov::LineState::Paused;
 }
 
-bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
+std::optional<prov::BatchSettings> LineController::batchSettings(
+    const QString &passphrase, const QString &secret, const QString &username)
 {
-    clearError();
     const Profile *p = current();
     if (!p || !p->profile) {
         setLastError(
             { prov::ErrorCode::InvalidArgument, p ? p->error : tr("No product profile is chosen.") });
-        return false;
+        return std::nullopt;
     }
     const QByteArray pass = passphrase.toUtf8();
     if (passphraseRequired() && (pass.size() < 8 || pass.size() > 64)) {
         setLastError({ prov::ErrorCode::InvalidArgument,
             tr("The passphrase of %1 must be 8 to 64 characters.").arg(p->profile->network.ssid) });
-        return false;
+        return std::nullopt;
     }
     if (credentialsPrompt() && secret.isEmpty()) {
         setLastError({ prov::ErrorCode::InvalidArgument,
             tr("Profile %1 wants the devices' PoP or password typed at the start of the shift.")
                 .arg(p->profile->id) });
-        return false;
+        return std::nullopt;
     }
     prov::BatchSettings settings;
     settings.profile = *p->profile;
@@ -377,27 +394,196 @@ bool LineController::start(const QString &passphrase, const QString &secret, con
     settings.provisionOptions = m_provisionOptions;
     if (m_settings)
         settings.provisionOptions.connectTimeoutMs = m_settings->connectTimeoutMs();
+    return settings;
+}
 
+void LineController::clearShift()
+{
     m_devicesModel->clear();
     m_failures.clear();
     m_ignored.clear();
     m_stickerMessage.clear();
     m_stickerRejected = false;
-    if (prov::Status s = m_engine.start(settings); !s) {
+}
+
+bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
+{
+    clearError();
+    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    if (!settings)
+        return false;
+    clearShift();
+    m_provisionedBefore.clear();
+    if (prov::Status s = m_engine.start(*settings); !s) {
         setLastError(s.error());
         return false;
     }
+    qCInfo(lcWsSession).noquote() << "line: batch" << m_engine.batchId() << "profile" << settings->profile.id
+                                  << settings->profile.version << "lanes" << m_engine.laneCount();
+    shiftBegun();
+    return true;
+}
+
+bool LineController::resumeInterrupted(
+    const QString &passphrase, const QString &secret, const QString &username)
+{
+    clearError();
+    if (!m_interrupted) {
+        setLastError({ prov::ErrorCode::InvalidArgument, tr("No interrupted batch to resume.") });
+        return false;
+    }
+    if (active()) {
+        setLastError({ prov::ErrorCode::InvalidArgument, tr("A batch is running: end it first.") });
+        return false;
+    }
+    const prov::BatchStart &batch = m_interrupted->batch.start;
+    const int index = interruptedProfileIndex();
+    if (index < 0) {
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("Batch %1 was started with profile %2 version %3, which is not available here: add its "
+               "file to the profiles folder, or close the batch.")
+                .arg(batch.batchId.left(8), batch.profileId, batch.profileVersion) });
+        return false;
+    }
+    setProfileIndex(index);
+    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    if (!settings)
+        return false;
+    clearShift();
+    m_provisionedBefore = m_interrupted->succeeded;
+    if (prov::Status s = m_engine.resumeBatch(*settings, *m_interrupted); !s) {
+        setLastError(s.error());
+        return false;
+    }
+    qCInfo(lcWsSession).noquote() << "line: resumed batch" << m_engine.batchId() << "profile"
+                                  << settings->profile.id << settings->profile.version << "lanes"
+                                  << m_engine.laneCount() << "provisioned before"
+                                  << m_interrupted->succeeded.size();
+    setInterrupted(std::nullopt);
+    shiftBegun();
+    return true;
+}
+
+bool LineController::closeInterrupted()
+{
+    if (!m_interrupted || !m_records)
+        return false;
+    const QString id = m_interrupted->batch.start.batchId;
+    qCInfo(lcWsSession).noquote() << "line: interrupted batch" << id << "closed as aborted";
+    m_records->finishBatch(id, prov::BatchState::Aborted, 0);
+    setInterrupted(std::nullopt);
+    checkInterrupted(); // queued behind the write: the next one, if any
+    return true;
+}
+
+void LineController::checkInterrupted()
+{
+    if (!m_records || active())
+        return;
+    m_unfinishedRequest = m_records->requestUnfinishedBatches();
+}
+
+void LineController::handleUnfinishedBatches(
+    quint64 requestId, const QList<prov::BatchInfo> &batches, const prov::Status &status)
+{
+    if (requestId != m_unfinishedRequest)
+        return; // another reader's (the Records page)
+    m_unfinishedRequest = 0;
+    if (!status) {
+        qCWarning(lcWsSession).noquote()
+            << "line: cannot read unfinished batches:" << status.error().toString();
+        return;
+    }
+    if (active())
+        return;
+    const QString own = m_shiftStarted ? m_engine.batchId() : QString();
+    for (const prov::BatchInfo &b : batches) {
+        if (b.start.batchId != own) {
+            m_resumeRequest = m_records->requestBatchResume(b.start.batchId);
+            return;
+        }
+    }
+    setInterrupted(std::nullopt);
+}
+
+void LineController::handleBatchResume(
+    quint64 requestId, const prov::BatchResume &resume, const prov::Status &status)
+{
+    if (requestId != m_resumeRequest)
+        return;
+    m_resumeRequest = 0;
+    if (!status) {
+        qCWarning(lcWsSession).noquote()
+            << "line: cannot read the interrupted batch:" << status.error().toString();
+        return;
+    }
+    if (active())
+        return;
+    setInterrupted(resume);
+    // The form shows the batch's profile, so that its questions (passphrase, PoP) are the right ones.
+    if (const int index = interruptedProfileIndex(); index >= 0)
+        setProfileIndex(index);
+}
+
+void LineController::setInterrupted(std::optional<prov::BatchResume> resume)
+{
+    m_interrupted = std::move(resume);
+    Q_EMIT interruptedChanged();
+}
+
+int LineController::interruptedProfileIndex() const
+{
+    if (!m_interrupted)
+        return -1;
+    const prov::BatchStart &batch = m_interrupted->batch.start;
+    for (int i = 0; i < m_profiles.size(); ++i) {
+        const std::optional<prov::ProductProfile> &p = m_profiles.at(i).profile;
+        if (p && p->id == batch.profileId && p->version == batch.profileVersion)
+            return i;
+    }
+    return -1;
+}
+
+QString LineController::interruptedBatchId() const
+{
+    return m_interrupted ? m_interrupted->batch.start.batchId : QString();
+}
+
+int LineController::interruptedDoneCount() const
+{
+    return m_interrupted ? int(m_interrupted->succeeded.size()) : 0;
+}
+
+int LineController::interruptedTotalCount() const
+{
+    return m_interrupted ? int(m_interrupted->batch.devices.size()) : 0;
+}
+
+QString LineController::interruptedText() const
+{
+    if (!m_interrupted)
+        return {};
+    const prov::BatchStart &batch = m_interrupted->batch.start;
+    const int index = interruptedProfileIndex();
+    const QString profile = index >= 0 ? m_profiles.at(index).profile->name : batch.profileId;
+    const QString started = QDateTime::fromMSecsSinceEpoch(batch.startedAtMs)
+                                .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    return tr("Batch %1 (profile %2 %3, started %4, %5 of %6 devices done) was interrupted.")
+        .arg(batch.batchId.left(8), profile, batch.profileVersion, started)
+        .arg(interruptedDoneCount())
+        .arg(interruptedTotalCount());
+}
+
+void LineController::shiftBegun()
+{
     m_lanesModel->reset(m_engine.laneCount());
     m_shiftStarted = true;
-    qCInfo(lcWsSession).noquote() << "line: batch" << m_engine.batchId() << "profile" << settings.profile.id
-                                  << settings.profile.version << "lanes" << m_engine.laneCount();
     Q_EMIT shiftStartedChanged();
     Q_EMIT failureChanged();
     Q_EMIT ignoredChanged();
     Q_EMIT stickerMessageChanged();
     handleCountersChanged();
     offerListed();
-    return true;
 }
 
 void LineController::offerListed()
@@ -430,6 +616,10 @@ void LineController::offer(const DeviceEntry &entry, const QString &source)
     const prov::LineDevice device = lineDeviceOf(entry, source);
     const QString key = device.key();
     const std::optional<prov::LineDeviceStatus> known = m_engine.device(key);
+    if (!known && m_provisionedBefore.contains(key)) {
+        ignore(IgnoreReason::AlreadyProvisioned, key); // by the resumed batch, before it stopped
+        return;
+    }
     if (!known) {
         // Classified here, so the reason is typed (the engine's refusals are one InvalidArgument).
         const prov::ProductProfile &profile = m_engine.profile();
@@ -556,6 +746,7 @@ bool LineController::closeBatch()
     m_failures.clear();
     Q_EMIT shiftStartedChanged();
     Q_EMIT failureChanged();
+    checkInterrupted();
     return true;
 }
 

@@ -73,13 +73,27 @@ class LineController : public QObject
     /// Lanes for the next batch (1..kMaxLanes); set to profileLanes when the profile changes.
     Q_PROPERTY(int lanes READ lanes WRITE setLanes NOTIFY lanesChanged)
     Q_PROPERTY(int maxLanes READ maxLanes CONSTANT)
-    /// Extra folder of profile files (*.json) besides the shipped ones; "" none. Not remembered.
+    /// Extra folder of profile files (*.json) besides the shipped ones; "" none. Remembered in the
+    /// settings, as the chosen profile's id is (never a secret).
     Q_PROPERTY(QString profilesDir READ profilesDir WRITE setProfilesDir NOTIFY profilesChanged)
     /// The workstation's operator and station (SettingsController: remembered, never a secret).
     Q_PROPERTY(QString operatorName READ operatorName WRITE setOperatorName NOTIFY operatorNameChanged)
     Q_PROPERTY(QString stationName READ stationName WRITE setStationName NOTIFY stationNameChanged)
     /// The station was given on the command line: the form shows it read-only.
     Q_PROPERTY(bool stationLocked READ stationLocked CONSTANT)
+
+    // ---- an interrupted batch (Running in the record, not this controller's): offered for resumption
+    /// True when the record holds a batch that was running when the station stopped.
+    Q_PROPERTY(bool hasInterrupted READ hasInterrupted NOTIFY interruptedChanged)
+    Q_PROPERTY(QString interruptedBatchId READ interruptedBatchId NOTIFY interruptedChanged)
+    /// "Batch 1a2b3c4d (profile Demo tray 1.0, started 2026-12-06 10:58, 3 of 8 devices done) was
+    /// interrupted."; "" when there is none.
+    Q_PROPERTY(QString interruptedText READ interruptedText NOTIFY interruptedChanged)
+    /// The batch's profile (the same id and version) is among the profiles: it can be resumed.
+    Q_PROPERTY(bool interruptedProfileAvailable READ interruptedProfileAvailable NOTIFY interruptedChanged)
+    /// Devices of the interrupted batch provisioned before it stopped, and all its devices.
+    Q_PROPERTY(int interruptedDoneCount READ interruptedDoneCount NOTIFY interruptedChanged)
+    Q_PROPERTY(int interruptedTotalCount READ interruptedTotalCount NOTIFY interruptedChanged)
 
     // ---- the batch
     /// prov::LineState of the batch (QML: Line.LineState.Running, ...).
@@ -233,6 +247,13 @@ public:
     int lastErrorCode() const { return m_lastErrorCode; }
     QString lastError() const { return m_lastError; }
 
+    bool hasInterrupted() const { return m_interrupted.has_value(); }
+    QString interruptedBatchId() const;
+    QString interruptedText() const;
+    bool interruptedProfileAvailable() const { return interruptedProfileIndex() >= 0; }
+    int interruptedDoneCount() const;
+    int interruptedTotalCount() const;
+
     /// Re-reads the profiles (the chosen one stays chosen when it is still there).
     Q_INVOKABLE void reloadProfiles();
     /// Starts a batch with the chosen profile: `passphrase` for the profile's network, `secret` (PoP,
@@ -241,6 +262,20 @@ public:
     /// listed. False with lastError set (no valid profile, passphrase missing or not 8..64 bytes, no
     /// secret for a `prompt` profile, the engine's own errors).
     Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username);
+    /// Asks the record for a batch that was running when the station stopped (hasInterrupted); done
+    /// on construction, by closeBatch(), and by the page when it is shown. Nothing while a batch is
+    /// active.
+    Q_INVOKABLE void checkInterrupted();
+    /// Resumes the interrupted batch under its id (LaneEngine::resumeBatch()): its profile (the same
+    /// id and version) is chosen, the secrets are as for start(); the devices it provisioned are never
+    /// taken again, the others are queued (those whose credentials come from a sticker or the
+    /// manifest wait until offered again). False with lastError set (the profile is not available,
+    /// the checks of start(), the engine's errors).
+    Q_INVOKABLE bool resumeInterrupted(
+        const QString &passphrase, const QString &secret, const QString &username);
+    /// Ends the interrupted batch in the record as Aborted, so that it is not offered again; the
+    /// next interrupted one, if any, is offered then. False when there is none.
+    Q_INVOKABLE bool closeInterrupted();
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
     /// pause() when running, resume() when paused (one key for both).
@@ -282,6 +317,7 @@ Q_SIGNALS:
     void ignoredChanged();
     void stickerMessageChanged();
     void lastErrorChanged();
+    void interruptedChanged();
     /// A device of the batch ended (Succeeded, Failed, Skipped, Aborted).
     void deviceEnded(const QString &key, prov::LineDeviceState state);
     /// The batch ended (Finished or Aborted).
@@ -307,6 +343,16 @@ private:
     void handleTick();
     void setLastError(const prov::Error &error);
     void setStickerMessage(const QString &text, bool rejected);
+    /// The checks of start() and the BatchSettings for the chosen profile; nullopt with lastError set.
+    std::optional<prov::BatchSettings> batchSettings(
+        const QString &passphrase, const QString &secret, const QString &username);
+    void clearShift();
+    void shiftBegun();
+    int interruptedProfileIndex() const;
+    void setInterrupted(std::optional<prov::BatchResume> resume);
+    void handleUnfinishedBatches(
+        quint64 requestId, const QList<prov::BatchInfo> &batches, const prov::Status &status);
+    void handleBatchResume(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
 
     prov::LaneEngine m_engine;
     SettingsController *m_settings;
@@ -334,4 +380,9 @@ private:
     int m_lastErrorCode = 0;
     QString m_lastError;
     QTimer m_tick;
+    bool m_restoring = true; ///< the constructor restores the remembered profile: not stored again
+    quint64 m_unfinishedRequest = 0; ///< RecordLog request ids in flight (0 none)
+    quint64 m_resumeRequest = 0;
+    std::optional<prov::BatchResume> m_interrupted; ///< the batch offered for resumption (no secret)
+    QSet<QString> m_provisionedBefore; ///< resumed batch: keys provisioned before it stopped
 };

@@ -306,6 +306,26 @@ quint64 RecordLog::requestUnfinishedBatches()
     return id;
 }
 
+quint64 RecordLog::requestBatchResume(const QString &batchId)
+{
+    const quint64 id = m_nextRequestId++;
+    post([this, id, batchId](RecordLogWorker &w) {
+        prov::BatchResume resume;
+        prov::Status status;
+        if (!w.store) {
+            status = w.notOpen();
+        } else if (auto r = prov::readBatchResume(*w.store, batchId); r) {
+            resume = std::move(r.value());
+        } else {
+            status = r.error();
+        }
+        QMetaObject::invokeMethod(this, [this, id, resume = std::move(resume), status] {
+            Q_EMIT batchResumeFetched(id, resume, status);
+        });
+    });
+    return id;
+}
+
 quint64 RecordLog::requestDrain()
 {
     const quint64 id = m_nextRequestId++;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "prov/laneengine.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
 
@@ -91,6 +92,10 @@ public:
     /// Reads the Running batches (RecordStore::unfinishedBatches()) on the worker; the answer is
     /// unfinishedBatchesFetched() with the returned id.
     quint64 requestUnfinishedBatches();
+    /// Reads what LaneEngine::resumeBatch() needs for the Running batch `batchId`
+    /// (prov::readBatchResume()) on the worker, where the store lives; the answer is
+    /// batchResumeFetched() with the returned id.
+    quint64 requestBatchResume(const QString &batchId);
     /// Queues a no-op; `drained(id)` is emitted when every call queued before it has run.
     quint64 requestDrain();
 
@@ -117,6 +122,9 @@ Q_SIGNALS:
     /// (StorageFailed, also when no store is open) `batches` is empty.
     void unfinishedBatchesFetched(
         quint64 requestId, const QList<prov::BatchInfo> &batches, const prov::Status &status);
+    /// Answer to requestBatchResume(). Fails with InvalidArgument (unknown batch, or not Running) or
+    /// StorageFailed (also when no store is open); `resume` is then empty.
+    void batchResumeFetched(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
     /// Answer to requestDrain().
     void drained(quint64 requestId);
 

@@ -19,6 +19,8 @@ const QString kScanBleOnStart = QStringLiteral("ble/scanOnStart");
 const QString kMaxBleConnectionsKey = QStringLiteral("ble/maxConnections");
 const QString kConfirmAfterLinkClosed = QStringLiteral("ble/confirmAfterLinkClosed");
 const QString kLastPage = QStringLiteral("ui/lastPage");
+const QString kLineProfileId = QStringLiteral("line/profileId");
+const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
@@ -206,6 +208,28 @@ void SettingsController::setLastPage(int page)
         return;
     m_settings->setValue(kLastPage, page);
     Q_EMIT lastPageChanged();
+}
+
+QString SettingsController::lineProfileId() const
+{
+    return m_settings->value(kLineProfileId).toString();
+}
+
+void SettingsController::setLineProfileId(const QString &id)
+{
+    if (id != lineProfileId())
+        m_settings->setValue(kLineProfileId, id);
+}
+
+QString SettingsController::lineProfilesDir() const
+{
+    return m_settings->value(kLineProfilesDir).toString();
+}
+
+void SettingsController::setLineProfilesDir(const QString &dir)
+{
+    if (dir != lineProfilesDir())
+        m_settings->setValue(kLineProfilesDir, dir);
 }
 
 QString SettingsController::storageLocation() const

@@ -105,6 +105,12 @@ public:
     void setLastPage(int page);
     QString storageLocation() const;
     QVariantList authModeChoices() const;
+    /// The Line page's last chosen product profile (its id; "" none) and its extra profiles folder
+    /// ("" none): remembered for the next start, C++ only (LineController restores them).
+    QString lineProfileId() const;
+    void setLineProfileId(const QString &id);
+    QString lineProfilesDir() const;
+    void setLineProfilesDir(const QString &dir);
 
     /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
     Q_INVOKABLE void sync();

@@ -70,6 +70,13 @@ QtObject {
     property string ignoredText: "ignored: 3 below the RSSI gate"
     property string stickerMessage: ""
     property bool stickerRejected: false
+    property bool hasInterrupted: false
+    property string interruptedBatchId: hasInterrupted ? "1a2b3c4d-0000-4000-8000-000000000001" : ""
+    property string interruptedText: hasInterrupted ? "Batch 1a2b3c4d (profile Demo tray 1.0, started 2026-12-06 10:58, 3 of 8 devices done) was interrupted." : ""
+    property bool interruptedProfileAvailable: true
+    property int interruptedDoneCount: hasInterrupted ? 3 : 0
+    property int interruptedTotalCount: hasInterrupted ? 8 : 0
+
     property int lastErrorCode: 0
     property string lastError: ""
 
@@ -96,6 +103,28 @@ QtObject {
         state = Line.LineState.Running
         return true
     }
+    function checkInterrupted() { calls = calls.concat(["checkInterrupted"]) }
+    function resumeInterrupted(passphrase, secret, username) {
+        calls = calls.concat(["resumeInterrupted"])
+        startArgs = { passphrase: passphrase, secret: secret, username: username, operatorName: operatorName, stationName: stationName, lanes: lanes }
+        if (!interruptedProfileAvailable) {
+            lastErrorCode = Prov.InvalidArgument
+            lastError = "Batch 1a2b3c4d was started with profile demo-tray version 1.0, which is not available here."
+            return false
+        }
+        if (!hasInterrupted || passphrase.length < 8) {
+            lastErrorCode = Prov.InvalidArgument
+            lastError = "The passphrase of myssid must be 8 to 64 characters."
+            return false
+        }
+        lastErrorCode = 0
+        lastError = ""
+        hasInterrupted = false
+        shiftStarted = true
+        state = Line.LineState.Running
+        return true
+    }
+    function closeInterrupted() { calls = calls.concat(["closeInterrupted"]); const had = hasInterrupted; hasInterrupted = false; return had }
     function pause() { calls = calls.concat(["pause"]); state = Line.LineState.Paused }
     function resume() { calls = calls.concat(["resume"]); state = Line.LineState.Running }
     function togglePause() { calls = calls.concat(["togglePause"]); state = state === Line.LineState.Paused ? Line.LineState.Running : Line.LineState.Paused }

@@ -193,6 +193,65 @@ Item {
             compare(findChild(page, "stickerMessage").text, "PROV_5C3A91 queued.")
         }
 
+        function test_interruptedBatchIsResumedByKeyboard() {
+            const offer = findChild(page, "interruptedOffer")
+            verify(!offer.visible)
+            controller.hasInterrupted = true
+            waitForRendering(page)
+            verify(offer.visible)
+            verify(findChild(page, "interruptedText").text.indexOf("Batch 1a2b3c4d") >= 0)
+            verify(findChild(page, "interruptedText").text.indexOf("3 of 8 devices done") >= 0)
+            verify(!findChild(page, "interruptedProfileMissing").visible)
+            page.focusSticker() // the form: the passphrase first
+            typeText("mypassword")
+            keyClick(Qt.Key_Return, Qt.ControlModifier)
+            verify(controller.calls.indexOf("resumeInterrupted") >= 0)
+            compare(controller.startArgs.passphrase, "mypassword")
+            compare(controller.startArgs.operatorName, "Ada")
+            verify(controller.shiftStarted)
+            compare(findChild(page, "linePassphraseField").text, "") // the secret does not linger
+            waitForRendering(page)
+            verify(findChild(page, "runningView").visible)
+            verify(findChild(page, "stickerField").activeFocus)
+        }
+
+        function test_interruptedBatchIsClosedByKeyboard() {
+            controller.hasInterrupted = true
+            page.focusSticker()
+            keyClick(Qt.Key_Delete, Qt.ControlModifier | Qt.ShiftModifier)
+            verify(controller.calls.indexOf("closeInterrupted") >= 0)
+            verify(!controller.shiftStarted)
+            verify(!findChild(page, "interruptedOffer").visible)
+            verify(findChild(page, "linePassphraseField").activeFocus) // still the form
+        }
+
+        function test_interruptedBatchWithoutItsProfile() {
+            controller.hasInterrupted = true
+            controller.interruptedProfileAvailable = false
+            waitForRendering(page)
+            verify(findChild(page, "interruptedProfileMissing").visible)
+            verify(!findChild(page, "resumeButton").enabled)
+            page.focusSticker()
+            typeText("mypassword")
+            keyClick(Qt.Key_Return, Qt.ControlModifier) // says why, starts nothing
+            verify(controller.calls.indexOf("resumeInterrupted") >= 0)
+            verify(!controller.shiftStarted)
+            verify(findChild(page, "startError").text.indexOf("not available") >= 0)
+            mouseClick(findChild(page, "closeInterruptedButton"))
+            verify(controller.calls.indexOf("closeInterrupted") >= 0)
+        }
+
+        function test_shownPageAsksForAnInterruptedBatch() {
+            page.visible = false
+            page.visible = true
+            verify(controller.calls.indexOf("checkInterrupted") >= 0)
+            const calls = controller.calls.length
+            startRunning()
+            page.visible = false
+            page.visible = true
+            compare(controller.calls.length, calls) // not while a batch runs
+        }
+
         function test_endedBatchGoesBackToTheForm() {
             startRunning()
             controller.state = Line.LineState.Finished
