@@ -203,7 +203,7 @@ Page {
                     objectName: "interruptedProfileMissing"
                     Layout.fillWidth: true
                     visible: !root.controller.interruptedProfileAvailable
-                    text: qsTr("Its profile is not among the profiles here: add its file to the profiles folder to resume it, or close it.")
+                    text: qsTr("Its profile (id and version) is not among the profiles shipped with this workstation: close it, or resume it with provctl batch --resume and the profile's file.")
                     color: Theme.danger
                     wrapMode: Text.WordWrap
                 }
@@ -213,11 +213,13 @@ Page {
                     Button {
                         objectName: "closeInterruptedButton"
                         text: qsTr("Close it (Ctrl+Shift+Delete)")
+                        focusPolicy: Qt.NoFocus
                         onClicked: root.controller.closeInterrupted()
                     }
                     Button {
                         objectName: "resumeButton"
                         text: qsTr("Resume (Ctrl+Enter)")
+                        focusPolicy: Qt.NoFocus
                         highlighted: true
                         enabled: root.controller.interruptedProfileAvailable
                         onClicked: root.resumeShift()

@@ -28,9 +28,11 @@ build/app/prov-sim/prov-sim --fleet resources/demo/tray.json >"$tray" &
 traysim=$!
 trap 'kill $sim $traysim 2>/dev/null || true; rm -rf "$out" "$tray" "$record"' EXIT
 for _ in $(seq 50); do grep -q '"ready"' "$tray" 2>/dev/null && break; sleep 0.1; done
+grep -q '"ready"' "$tray" || { echo "demo: prov-sim (tray) did not start" >&2; exit 1; }
 echo
 echo "provctl batch: the demo tray (12 devices) with resources/profiles/demo-tray.json on 4 lanes"
 rc=0
 printf 'passphrase=mypassword\n' | build/app/provctl/provctl batch --profile resources/profiles/demo-tray.json \
   --manifest "$tray" --parallel 4 --record "$record/line.sqlite" --station demo-station || rc=$?
 echo "provctl batch exit code: $rc (0 = all provisioned, 45 = some failed; see docs/provctl.md)"
+case $rc in 0 | 45) ;; *) exit "$rc" ;; esac # anything else is a real failure of the demo

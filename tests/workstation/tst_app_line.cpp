@@ -345,6 +345,11 @@ void TestAppLine::resumesAnInterruptedBatchAfterARestart()
         qPrintable(text));
 
     // The same checks as a start; then the batch goes on under its id.
+    // Enter on the form (a new batch) is refused while the offer shows: it would provision again what
+    // the interrupted batch has done.
+    QVERIFY(!m_line->start(QStringLiteral("mypassword"), {}, {}));
+    QVERIFY(m_line->lastError().contains(QLatin1String("interrupted")));
+    QVERIFY(!m_line->active());
     QVERIFY(!m_line->resumeInterrupted(QStringLiteral("short"), {}, {}));
     QVERIFY(m_line->lastError().contains(QStringLiteral("8 to 64")));
     QVERIFY(m_line->hasInterrupted());

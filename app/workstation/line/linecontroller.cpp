@@ -409,6 +409,13 @@ void LineController::clearShift()
 bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
 {
     clearError();
+    if (m_interrupted) {
+        // A new batch now would provision again what the interrupted one has done.
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("Batch %1 was interrupted: resume it (Ctrl+Enter) or close it (Ctrl+Shift+Delete) first.")
+                .arg(m_interrupted->batch.start.batchId.left(8)) });
+        return false;
+    }
     const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
     if (!settings)
         return false;
@@ -471,6 +478,9 @@ bool LineController::closeInterrupted()
     const QString id = m_interrupted->batch.start.batchId;
     qCInfo(lcWsSession).noquote() << "line: interrupted batch" << id << "closed as aborted";
     m_records->finishBatch(id, prov::BatchState::Aborted, 0);
+    m_closedBatches.insert(id); // a read queued before the write may still call it Running
+    m_unfinishedRequest = 0;
+    m_resumeRequest = 0;
     setInterrupted(std::nullopt);
     checkInterrupted(); // queued behind the write: the next one, if any
     return true;
@@ -498,7 +508,7 @@ void LineController::handleUnfinishedBatches(
         return;
     const QString own = m_shiftStarted ? m_engine.batchId() : QString();
     for (const prov::BatchInfo &b : batches) {
-        if (b.start.batchId != own) {
+        if (b.start.batchId != own && !m_closedBatches.contains(b.start.batchId)) {
             m_resumeRequest = m_records->requestBatchResume(b.start.batchId);
             return;
         }
@@ -517,12 +527,18 @@ void LineController::handleBatchResume(
             << "line: cannot read the interrupted batch:" << status.error().toString();
         return;
     }
-    if (active())
+    if (active() || m_closedBatches.contains(resume.batch.start.batchId))
         return;
+    const bool newOffer = interruptedBatchId() != resume.batch.start.batchId;
     setInterrupted(resume);
-    // The form shows the batch's profile, so that its questions (passphrase, PoP) are the right ones.
-    if (const int index = interruptedProfileIndex(); index >= 0)
+    // The form shows the batch's profile once, when the offer appears, so that its questions
+    // (passphrase, PoP) are the right ones; not saved as the operator's choice, and a later visit of
+    // the page does not undo a profile the operator picked.
+    if (const int index = interruptedProfileIndex(); newOffer && index >= 0) {
+        const bool restoring = std::exchange(m_restoring, true);
         setProfileIndex(index);
+        m_restoring = restoring;
+    }
 }
 
 void LineController::setInterrupted(std::optional<prov::BatchResume> resume)

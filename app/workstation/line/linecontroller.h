@@ -385,4 +385,5 @@ private:
     quint64 m_resumeRequest = 0;
     std::optional<prov::BatchResume> m_interrupted; ///< the batch offered for resumption (no secret)
     QSet<QString> m_provisionedBefore; ///< resumed batch: keys provisioned before it stopped
+    QSet<QString> m_closedBatches; ///< interrupted batches closed in this session (never offered again)
 };
