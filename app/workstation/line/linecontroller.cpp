@@ -659,7 +659,10 @@ void LineController::offer(const DeviceEntry &entry, const QString &source)
     }
     if (prov::Status s = m_engine.offer(device); !s) {
         qCDebug(lcWsSession).noquote() << "line: not taken:" << s.error().toString();
-        ignore(known ? IgnoreReason::AlreadyProvisioned : IgnoreReason::Refused, key);
+        // A device of the batch (queued, running, failed) reported again after finish() is still the
+        // batch's: not counted. Only a new device can be refused because the batch closed.
+        if (!known)
+            ignore(IgnoreReason::Refused, key);
         return;
     }
     // Taken after all (it came closer, or began advertising): no longer ignored.
