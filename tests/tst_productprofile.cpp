@@ -178,6 +178,22 @@ private Q_SLOTS:
         QVERIFY(*ProductProfile::fromJson(r->toJson()) == *r);
     }
 
+    /// Lanes per transport, and a batch's default: the largest of the allowed transports'.
+    void lanesPerTransport()
+    {
+        ProductProfile p;
+        p.lanes.ble = 3;
+        p.lanes.softap = 6;
+        QCOMPARE(p.lanesFor(TransportKind::Ble), 3);
+        QCOMPARE(p.lanesFor(TransportKind::SoftAp), 6);
+        p.match.transports = { TransportKind::Ble };
+        QCOMPARE(p.defaultLanes(), 3);
+        p.match.transports = { TransportKind::Ble, TransportKind::SoftAp };
+        QCOMPARE(p.defaultLanes(), 6);
+        p.match.transports.clear();
+        QCOMPARE(p.defaultLanes(), 1);
+    }
+
     void badField_data()
     {
         QTest::addColumn<QString>("path");

@@ -325,12 +325,7 @@ void BatchRun::openBleScan()
     auto consider = [this](const BleDeviceInfo &info) {
         if (info.name.isEmpty() || info.cached || !m_profile.matches(info.name, TransportKind::Ble, 0))
             return; // another product, a name not heard yet, or not advertising now: no RSSI to gate on
-        LineDevice d;
-        d.serviceName = info.name;
-        d.transport = TransportKind::Ble;
-        d.address = info.address;
-        d.rssiDbm = info.rssi;
-        d.source = QStringLiteral("ble-scan");
+        const LineDevice d = LineDevice::fromBleScan(info);
         const auto known = m_engine.device(d.key());
         if (known && known->state != LineDeviceState::Waiting)
             return; // already queued or worked on: a scan repeats its reports

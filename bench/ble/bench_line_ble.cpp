@@ -79,13 +79,7 @@ Run runTray(test::PrivateBus &bus, int devices, int lanes, const ProvisionOption
         scanner.setDuration(15000);
         QEventLoop loop;
         QObject::connect(&scanner, &BleScanner::deviceDiscovered, &loop, [&](const BleDeviceInfo &d) {
-            LineDevice device;
-            device.serviceName = d.name;
-            device.transport = TransportKind::Ble;
-            device.address = d.address;
-            device.rssiDbm = d.rssi;
-            device.source = QStringLiteral("ble-scan");
-            tray.append(device);
+            tray.append(LineDevice::fromBleScan(d));
             if (tray.size() == devices)
                 scanner.stop();
         });

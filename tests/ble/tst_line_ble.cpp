@@ -95,14 +95,7 @@ private Q_SLOTS:
         scanner.setDuration(0);
         int belowGate = 0;
         auto offer = [&](const BleDeviceInfo &d) {
-            LineDevice device;
-            device.serviceName = d.name;
-            device.transport = TransportKind::Ble;
-            device.address = d.address;
-            if (!d.cached)
-                device.rssiDbm = d.rssi;
-            device.source = QStringLiteral("ble-scan");
-            const Status s = engine.offer(device);
+            const Status s = engine.offer(LineDevice::fromBleScan(d));
             if (!s && s.error().detail.contains(QLatin1String("below the profile's gate")))
                 ++belowGate;
         };

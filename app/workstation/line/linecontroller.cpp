@@ -287,11 +287,7 @@ int LineController::profileLanes() const
 {
     if (!current() || !current()->profile)
         return 1;
-    const prov::ProductProfile &p = *current()->profile;
-    int lanes = 1;
-    for (prov::TransportKind t : p.match.transports)
-        lanes = std::max(lanes, t == prov::TransportKind::Ble ? p.lanes.ble : p.lanes.softap);
-    return lanes;
+    return current()->profile->defaultLanes();
 }
 
 void LineController::setLanes(int lanes)

@@ -126,6 +126,10 @@ struct ProductProfile
     /// True when `appVersion` (proto-ver's application version, §5) is accepted by
     /// firmware.appVersionRegex (always true without one).
     bool firmwareMatches(const QString &appVersion) const;
+    /// Parallel jobs the profile allows over `transport`: lanes.ble for BLE, lanes.softap otherwise.
+    int lanesFor(TransportKind transport) const;
+    /// A batch's lane count when none is given: the largest lanesFor() of match.transports, at least 1.
+    int defaultLanes() const;
     /// The AfterApplyLinkClosed behaviour for afterApply: WaitConnected -> Fail, AcceptLinkClosed ->
     /// Report, AcceptLinkClosedConfirmed -> Confirm.
     AfterApplyLinkClosed afterApplyLinkClosed() const;

@@ -19,6 +19,7 @@
 namespace prov {
 
 class RecordSink;
+struct BleDeviceInfo;
 
 /// A device's credentials for the handshake. Secrets: never logged, recorded or exported.
 struct DeviceCredentials
@@ -57,6 +58,9 @@ struct LineDevice
     /// The device's identity within a batch: "<transport>:<service name>" (the address when there is
     /// no name). Two offers with the same key are the same device.
     QString key() const;
+    /// A BLE scan's report as a line device (source "ble-scan", no credentials): name, address, and
+    /// the RSSI in dBm unless the device is only in BlueZ's cache (not advertising: no RSSI).
+    static LineDevice fromBleScan(const BleDeviceInfo &info);
 };
 
 /// Everything one job needs for one attempt on one device. Holds secrets (credentials, passphrase).

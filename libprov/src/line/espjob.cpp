@@ -2,6 +2,7 @@
 // The ESP-IDF job kind of the lane engine: one device's whole run as one coroutine (docs/architecture.md
 // "Long asynchronous flows: coroutines (decided)"), over the Provisioner's verbs.
 #include "prov/attemptrecorder.h"
+#include "prov/blescanner.h"
 #include "prov/provisioningjob.h"
 #include "prov/transport.h"
 
@@ -14,6 +15,18 @@
 #include <QRegularExpression>
 
 namespace prov {
+
+LineDevice LineDevice::fromBleScan(const BleDeviceInfo &info)
+{
+    LineDevice d;
+    d.serviceName = info.name;
+    d.transport = TransportKind::Ble;
+    d.address = info.address;
+    if (!info.cached)
+        d.rssiDbm = info.rssi;
+    d.source = QStringLiteral("ble-scan");
+    return d;
+}
 
 QString LineDevice::key() const
 {

@@ -177,11 +177,7 @@ Status LaneEngine::begin(const BatchSettings &settings, const BatchResume *resum
             ErrorCode::InvalidArgument, QStringLiteral("lanes must be 0 (the profile's) or more"));
 
     const ProductProfile &profile = settings.profile;
-    int lanes = settings.lanes;
-    if (lanes == 0) {
-        for (TransportKind t : profile.match.transports)
-            lanes = std::max(lanes, t == TransportKind::Ble ? profile.lanes.ble : profile.lanes.softap);
-    }
+    const int lanes = settings.lanes > 0 ? settings.lanes : profile.defaultLanes();
     m_settings = settings;
     m_settings.batchId = resume      ? resume->batch.start.batchId
         : settings.batchId.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces)
@@ -352,9 +348,6 @@ void LaneEngine::schedule()
         if (e->status.state == LineDeviceState::Running)
             ++running[e->status.transport];
     }
-    auto capOf = [this](TransportKind t) {
-        return t == TransportKind::Ble ? m_settings.profile.lanes.ble : m_settings.profile.lanes.softap;
-    };
     for (int lane = 0; lane < m_laneCount && m_state == LineState::Running; ++lane) {
         if (!m_lanes.at(lane).isEmpty())
             continue;
@@ -363,7 +356,8 @@ void LaneEngine::schedule()
         for (LineDeviceState wanted : { LineDeviceState::Queued, LineDeviceState::Retrying }) {
             for (auto &e : m_entries) {
                 if (e->status.state == wanted && startable(*e)
-                    && running.value(e->status.transport) < capOf(e->status.transport)) {
+                    && running.value(e->status.transport)
+                        < m_settings.profile.lanesFor(e->status.transport)) {
                     next = e.get();
                     break;
                 }

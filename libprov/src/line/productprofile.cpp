@@ -14,6 +14,7 @@
 #include <QSet>
 #include <QUuid>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -603,6 +604,19 @@ bool ProductProfile::firmwareMatches(const QString &appVersion) const
     if (firmware.appVersionRegex.isEmpty())
         return true;
     return QRegularExpression(firmware.appVersionRegex).match(appVersion).hasMatch();
+}
+
+int ProductProfile::lanesFor(TransportKind transport) const
+{
+    return transport == TransportKind::Ble ? lanes.ble : lanes.softap;
+}
+
+int ProductProfile::defaultLanes() const
+{
+    int most = 1;
+    for (TransportKind t : match.transports)
+        most = std::max(most, lanesFor(t));
+    return most;
 }
 
 AfterApplyLinkClosed ProductProfile::afterApplyLinkClosed() const
