@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -135,6 +136,7 @@ struct RecordFilter
     /// service name substring, case-insensitive (Unicode case folding); SQL wildcards are literal
     QString nameContains;
     QString batchId; ///< exactly this batch id (AttemptStart::batchId); empty = any
+    QString station; ///< exactly this station (AttemptStart::station); empty = every station
     int limit = -1; ///< rows at most; -1 = all
     int offset = 0; ///< rows skipped
     bool newestFirst = true; ///< order by startedAtMs (then row id) descending
@@ -178,6 +180,58 @@ struct BatchInfo
     QList<BatchDevice> devices; ///< by position, then in insertion order
 };
 
+/// Where the line's shared record lives: a PostgreSQL server (docs/line-record.md).
+///
+/// `connection` is a libpq keyword/value connection string ("host=db.line port=5432 dbname=prov
+/// user=station3 sslmode=require") or a service name from pg_service.conf ("service=line3"). The
+/// URI form (postgresql://…) is not accepted. It never holds the password: libpq finds that itself
+/// in ~/.pgpass, PGPASSFILE or the service file, so nothing the station stores or logs carries it.
+struct LineRecordConfig
+{
+    QString connection; ///< libpq keyword/value string or "service=NAME"; never a password
+    /// How long opening the connection may take, in ms (libpq's connect_timeout, whole seconds, at
+    /// least 2 s; a `connect_timeout` in `connection` wins).
+    int connectTimeoutMs = 5000;
+
+    /// True when a connection string is set.
+    bool isConfigured() const { return !connection.trimmed().isEmpty(); }
+};
+
+/// Checks a connection string before it is stored or used. Errors (InvalidArgument, naming the
+/// keyword, never a value): empty; a URI; a `password` keyword (use ~/.pgpass, PGPASSFILE or a
+/// service file); a keyword that is not libpq's; a `;` (Qt's driver splits options on it); an
+/// unterminated quote.
+Status checkLineConnection(const QString &connection);
+
+/// The connection string with every value of a secret-bearing keyword (password, sslpassword)
+/// masked as "***", for logs and the settings page.
+QString maskLineConnection(const QString &connection);
+
+/// One attempt of the spool (a station's local store) whose latest revision the line record has not
+/// received yet. `revision` grows by one with every write to the attempt.
+struct SpoolAttempt
+{
+    ProvisioningRecord record; ///< with phases and custom calls
+    qint64 revision = 0;
+};
+
+/// One batch of the spool not synced in its latest revision (every device queued and the end bump
+/// the revision).
+struct SpoolBatch
+{
+    BatchInfo batch; ///< with its devices
+    qint64 revision = 0;
+};
+
+/// How a store is opened.
+struct RecordOpenOptions
+{
+    /// Turn attempts left InProgress into Interrupted (the station's own store, opened once by
+    /// its owner). False for a second connection to the same file (the line sync's reader): the
+    /// attempts in progress belong to the process that is running them.
+    bool recoverInterrupted = true;
+};
+
 class RecordStorePrivate;
 
 /// Synchronous factory record store. One instance per thread (it owns its own database connection
@@ -199,7 +253,15 @@ public:
     /// turned into Interrupted (see interruptedOnOpen()): so one workstation process owns a file,
     /// and opens it once (RecordLog does). Errors: StorageFailed (unwritable path, a directory,
     /// not a database, newer schema_version than this build knows).
-    static Result<std::unique_ptr<RecordStore>> openSqlite(const QString &path);
+    static Result<std::unique_ptr<RecordStore>> openSqlite(
+        const QString &path, const RecordOpenOptions &options = {});
+    /// Opens the line's record on a PostgreSQL server (QPSQL driver), creating or migrating the schema
+    /// under an advisory lock (several stations may open it at once). Attempts in progress are left
+    /// as they are: they belong to stations that may be running. Errors: InvalidArgument (the
+    /// connection string, see checkLineConnection()), StorageFailed (the QPSQL driver missing,
+    /// the server unreachable or refusing the login: libpq's message, which carries no password;
+    /// a newer schema_version than this build knows: "update this station").
+    static Result<std::unique_ptr<RecordStore>> openPostgres(const LineRecordConfig &config);
     ~RecordStore();
     RecordStore(const RecordStore &) = delete;
     RecordStore &operator=(const RecordStore &) = delete;
@@ -248,9 +310,43 @@ public:
     /// Reads one batch with its devices. Errors: InvalidArgument (empty or unknown id), StorageFailed.
     Result<BatchInfo> batch(const QString &batchId) const;
 
+    /// Writes `records` into the store as one transaction, all or none: an attempt not in the store
+    /// is inserted; one in the store is replaced (fields, phases, custom calls) only while it is
+    /// InProgress there, so state only moves forward and writing the same records twice changes
+    /// nothing (the line sync relies on this: INSERT … ON CONFLICT … WHERE outcome = InProgress).
+    /// Returns how many attempts were inserted or replaced. Errors: InvalidArgument (empty
+    /// attemptId, unknown outcome, SSID > 32 characters), StorageFailed.
+    Result<int> upsertRecords(const QList<ProvisioningRecord> &records);
+    /// Writes `batches` (with their devices) as one transaction, all or none: a batch not in the
+    /// store is inserted, a Running one takes the new state and end time, an ended one is left;
+    /// devices not queued yet are added. Errors: InvalidArgument (empty batch id, unknown state),
+    /// StorageFailed.
+    Status upsertBatches(const QList<BatchInfo> &batches);
+
+    /// Spool side (a station's SQLite store). Up to `max` attempts whose latest revision is not
+    /// marked synced, oldest row first, with phases and custom calls. Errors: StorageFailed.
+    Result<QList<SpoolAttempt>> unsyncedAttempts(int max) const;
+    /// Up to `max` batches whose latest revision is not marked synced, oldest first, with devices.
+    /// Errors: StorageFailed.
+    Result<QList<SpoolBatch>> unsyncedBatches(int max) const;
+    /// Marks these revisions synced in one transaction (a revision lower than one marked already
+    /// is ignored; a later write leaves the attempt unsynced). Errors: StorageFailed.
+    Status markSynced(const QList<SpoolAttempt> &attempts, const QList<SpoolBatch> &batches);
+    /// Attempts not synced in their latest revision. Errors: StorageFailed.
+    Result<qint64> unsyncedCount() const;
+
+    /// The Provisioned attempts of one device, newest first, at most `limit`: same service name,
+    /// or, for BLE (`transport` "ble"), the same BLE address (a SoftAP address such as
+    /// 192.168.4.1:80 names no device). Errors: InvalidArgument (both empty), StorageFailed.
+    Result<QList<ProvisioningRecord>> provisionedAttempts(
+        const QString &serviceName, const QString &transport, const QString &address, int limit = 5) const;
+    /// The stations that have attempts, sorted. Errors: StorageFailed.
+    Result<QStringList> stations() const;
+
     /// How many InProgress rows openSqlite() turned into Interrupted.
     int interruptedOnOpen() const;
-    /// The database file path as given to openSqlite().
+    /// The database file path as given to openSqlite(); the masked connection string for
+    /// openPostgres().
     QString path() const;
 
 private:
@@ -287,3 +383,4 @@ Q_DECLARE_METATYPE(prov::RecordFilter)
 Q_DECLARE_METATYPE(prov::BatchStart)
 Q_DECLARE_METATYPE(prov::BatchDevice)
 Q_DECLARE_METATYPE(prov::BatchInfo)
+Q_DECLARE_METATYPE(prov::LineRecordConfig)
