@@ -205,6 +205,25 @@ Page {
             onDismissed: root.session.clearError()
         }
 
+        // Provisioned before, here or at another station of the line: say where and when.
+        Rectangle {
+            objectName: "duplicateNote"
+            Layout.fillWidth: true
+            visible: root.deviceController && root.deviceController.duplicateNote.length > 0
+            implicitHeight: visible ? duplicateLabel.implicitHeight + 2 * Theme.spacingS : 0
+            radius: 4
+            color: "#fff4d6"
+            border.color: "#e0b44c"
+            Label {
+                id: duplicateLabel
+                x: Theme.spacingM
+                y: Theme.spacingS
+                width: parent.width - 2 * Theme.spacingM
+                text: root.deviceController ? root.deviceController.duplicateNote : ""
+                wrapMode: Text.WordWrap
+            }
+        }
+
         // ---- body
         RowLayout {
             Layout.fillWidth: true

@@ -185,6 +185,25 @@ ApplicationWindow {
                         font.pixelSize: Theme.fontSmall
                         elide: Text.ElideRight
                     }
+                    // The line's shared record: online, syncing, or offline with the backlog.
+                    Label {
+                        objectName: "lineRecordStatus"
+                        Layout.fillWidth: true
+                        visible: text.length > 0
+                        text: window.records.lineStatusText
+                        color: window.records.lineConfigured && !window.records.lineOnline ? "#ffb347" : "#8fd19e"
+                        font.pixelSize: Theme.fontSmall
+                        font.bold: !window.records.lineOnline
+                        wrapMode: Text.WordWrap
+                        ToolTip.visible: lineStatusMouse.containsMouse && window.records.lineError.length > 0
+                        ToolTip.text: window.records.lineError
+                        MouseArea {
+                            id: lineStatusMouse
+                            anchors.fill: parent
+                            hoverEnabled: true
+                            acceptedButtons: Qt.NoButton
+                        }
+                    }
                 }
             }
         }

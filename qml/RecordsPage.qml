@@ -140,6 +140,32 @@ Page {
                 spacing: Theme.spacingS
 
                 ComboBox {
+                    id: scopeCombo
+                    objectName: "recordsScope"
+                    Accessible.name: qsTr("Whose records")
+                    visible: root.controller.lineConfigured
+                    Layout.preferredWidth: 140
+                    textRole: "text"
+                    valueRole: "value"
+                    model: [
+                        { text: qsTr("This station"), value: RecordsController.Station },
+                        { text: qsTr("Whole line"), value: RecordsController.Line }
+                    ]
+                    currentIndex: count > 0 ? indexOfValue(root.controller.scope) : -1
+                    onActivated: root.controller.scope = currentValue
+                }
+                ComboBox {
+                    id: stationCombo
+                    objectName: "recordsStation"
+                    Accessible.name: qsTr("Station")
+                    visible: root.controller.scope === RecordsController.Line
+                    Layout.preferredWidth: 140
+                    model: [qsTr("All stations")].concat(root.controller.stations)
+                    currentIndex: root.controller.stationFilter.length === 0
+                                  ? 0 : Math.max(0, root.controller.stations.indexOf(root.controller.stationFilter) + 1)
+                    onActivated: index => root.controller.stationFilter = index === 0 ? "" : root.controller.stations[index - 1]
+                }
+                ComboBox {
                     id: timeCombo
                     objectName: "recordsTimeRange"
                     Accessible.name: qsTr("Time range")

@@ -215,6 +215,39 @@ Page {
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontSmall
                     }
+                    Label { text: qsTr("Line record") }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        TextField {
+                            id: lineConnectionField
+                            objectName: "lineConnectionField"
+                            Layout.fillWidth: true
+                            text: root.settings.lineConnection
+                            placeholderText: qsTr("host=db.line dbname=prov user=station3 — or a service name")
+                            Accessible.name: qsTr("Line record connection")
+                            font.family: Theme.monoFamily
+                            selectByMouse: true
+                            Keys.onReturnPressed: root.settings.applyLineConnection(text)
+                            Keys.onEnterPressed: root.settings.applyLineConnection(text)
+                        }
+                        Button {
+                            objectName: "lineConnectionApply"
+                            text: qsTr("Apply")
+                            enabled: lineConnectionField.text !== root.settings.lineConnection
+                            onClicked: root.settings.applyLineConnection(lineConnectionField.text)
+                        }
+                    }
+                    Item { width: 1; height: 1 }
+                    Label {
+                        objectName: "lineConnectionHelp"
+                        Layout.fillWidth: true
+                        wrapMode: Text.WordWrap
+                        text: root.settings.lineConnectionError.length > 0
+                              ? root.settings.lineConnectionError
+                              : qsTr("The line's PostgreSQL record. Empty: this station only. The password is never typed here: libpq reads it from ~/.pgpass, PGPASSFILE or a service file.")
+                        color: root.settings.lineConnectionError.length > 0 ? Theme.danger : Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
                     Label { text: qsTr("Settings file") }
                     TextField {
                         Layout.fillWidth: true

@@ -31,6 +31,14 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
         ? std::make_unique<QSettings>()
         : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
     m_settings = std::make_unique<SettingsController>(std::move(qsettings), recordPath, options.station);
+    // The station's record is the spool of the line's record when one is configured.
+    auto applyLineRecord = [log = m_recordLog.get(), settings = m_settings.get()] {
+        prov::LineRecordConfig config;
+        config.connection = settings->lineConnection();
+        log->setLineRecord(config);
+    };
+    applyLineRecord();
+    connect(m_settings.get(), &SettingsController::lineConnectionChanged, this, applyLineRecord);
 
     m_deviceModel = std::make_unique<DeviceListModel>();
     m_deviceFilter = std::make_unique<DeviceFilterModel>(m_deviceModel.get());

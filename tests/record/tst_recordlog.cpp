@@ -6,6 +6,7 @@
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
 #include "records/recordsmodel.h"
+#include "session/devicecontroller.h"
 
 #include "recordtesthelpers.h"
 
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -72,6 +74,7 @@ private Q_SLOTS:
     void selectedDetailsFollowLiveWrites();
     void controllerExportsCsvAndJson();
     void controllerRejectsNonLocalExportTarget();
+    void lineRecordOfflineKeepsWritingAndCountsTheBacklog();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -509,3 +512,85 @@ void TestRecordLog::controllerRejectsNonLocalExportTarget()
 
 QTEST_GUILESS_MAIN(TestRecordLog)
 #include "tst_recordlog.moc"
+
+// A line record that cannot be reached (a closed port on 127.0.0.1): the station goes on writing its
+// spool, the status says offline with the number of attempts waiting, the whole-line scope answers
+// StorageFailed, and the duplicate check still answers from this station's record.
+void TestRecordLog::lineRecordOfflineKeepsWritingAndCountsTheBacklog()
+{
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        closedPort = probe.serverPort();
+    } // closed again: connecting is refused at once
+
+    RecordLog log;
+    RecordsController controller(&log);
+    QSignalSpy status(&log, &RecordLog::lineStatusChanged);
+    log.open(m_path);
+    LineRecordConfig config;
+    config.connection = QStringLiteral("host=127.0.0.1 port=%1 dbname=line user=station").arg(closedPort);
+    config.connectTimeoutMs = 2000;
+    log.setLineRecord(config);
+    QVERIFY(log.lineRecordConfigured());
+    QVERIFY(controller.lineConfigured());
+
+    QStringList ids;
+    for (int i = 0; i < 3; ++i) {
+        AttemptStart start;
+        start.serviceName = QStringLiteral("PROV_OFF%1").arg(i);
+        start.transport = QStringLiteral("softap");
+        start.station = QStringLiteral("st-offline");
+        ids << log.begin(start);
+        AttemptEnd end;
+        end.outcome = RecordOutcome::Provisioned;
+        end.ssid = QStringLiteral("net");
+        log.finish(ids.last(), end);
+    }
+    QVERIFY(waitDrained(log));
+    // Offline with every attempt waiting (the count follows the writes through kick()).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !log.lineStatus().online && log.lineStatus().lastError && log.lineStatus().pending == 3, 15000);
+    QCOMPARE(log.lineStatus().lastError->code, ErrorCode::StorageFailed);
+    QCOMPARE(controller.lineStatusText(), QStringLiteral("line record offline: 3 attempt(s) waiting"));
+    QVERIFY(!controller.lineError().isEmpty());
+    QVERIFY(status.size() >= 1);
+
+    // The station's own record has them all.
+    QSignalSpy queried(&log, &RecordLog::queryFinished);
+    const quint64 local = log.requestQuery(RecordFilter {}, true);
+    QTRY_VERIFY(!queried.isEmpty());
+    QCOMPARE(queried.last().at(0).toULongLong(), local);
+    QCOMPARE(queried.last().at(2).toLongLong(), 3);
+
+    // The whole line cannot be read while offline: a typed failure, no hang past the connect timeout.
+    const quint64 line = log.requestQuery(RecordFilter {}, true, RecordLog::RecordScope::Line);
+    QTRY_VERIFY_WITH_TIMEOUT(queried.last().at(0).toULongLong() == line, 10000);
+    QCOMPARE(queried.last().at(3).value<Status>().error().code, ErrorCode::StorageFailed);
+
+    // The duplicate guard still sees this station's success and says the line was not asked.
+    QSignalSpy checked(&log, &RecordLog::duplicateChecked);
+    const quint64 dup = log.requestDuplicateCheck(
+        QStringLiteral("PROV_OFF1"), QStringLiteral("softap"), QStringLiteral("192.168.4.1:80"));
+    QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 10000);
+    QCOMPARE(checked.last().at(0).toULongLong(), dup);
+    const auto answer = checked.last().at(1).value<DuplicateCheck>();
+    QVERIFY(!answer.lineChecked);
+    QVERIFY(answer.lineError.has_value());
+    QCOMPARE(answer.provisioned.size(), 1);
+    QCOMPARE(answer.provisioned.first().start.attemptId, ids.at(1));
+    // The Device page's note names the station and says the line was not asked.
+    const QString note = DeviceController::describeDuplicate(answer, log.lineRecordConfigured());
+    QVERIFY2(note.contains(QStringLiteral("st-offline")), qPrintable(note));
+    QVERIFY2(note.contains(QStringLiteral("could not be asked")), qPrintable(note));
+    QCOMPARE(DeviceController::describeDuplicate(DuplicateCheck {}, true), QString());
+
+    // Turning the line record off stops the sync; the whole-line scope falls back to the station.
+    controller.setScope(RecordsController::Scope::Line);
+    QCOMPARE(controller.scope(), RecordsController::Scope::Line);
+    log.setLineRecord(LineRecordConfig {});
+    QVERIFY(!log.lineRecordConfigured());
+    QCOMPARE(controller.scope(), RecordsController::Scope::Station);
+    QCOMPARE(controller.lineStatusText(), QString());
+}

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSaveFile>
 #include <QThread>
 #include <QUuid>
@@ -35,6 +36,8 @@ void registerMetaTypes()
         qRegisterMetaType<QList<prov::BatchInfo>>();
         qRegisterMetaType<prov::Error>();
         qRegisterMetaType<prov::Status>();
+        qRegisterMetaType<prov::LineSyncStatus>();
+        qRegisterMetaType<prov::DuplicateCheck>();
         return true;
     }();
     Q_UNUSED(done);
@@ -48,13 +51,28 @@ RecordLog::RecordLog(QObject *parent)
     , m_worker(new RecordLogWorker)
 {
     registerMetaTypes();
+    m_lineStatus.pending = -1;
     m_thread->setObjectName(QStringLiteral("RecordLog"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
+    // Every write that landed in the spool wakes the sync (coalesced there).
+    auto kick = [this] {
+        if (m_lineSync)
+            QMetaObject::invokeMethod(m_lineSync, &prov::LineSync::kick, Qt::QueuedConnection);
+    };
+    connect(this, &RecordLog::recordChanged, this, kick);
+    connect(this, &RecordLog::batchChanged, this, kick);
 }
 
 RecordLog::~RecordLog()
 {
+    stopLineSync(true);
+    for (const QPointer<QThread> &retiring : std::as_const(m_retiringThreads)) {
+        if (retiring) {
+            retiring->wait();
+            delete retiring.data();
+        }
+    }
     // Posted after every queued task, so they all run first (drain); the store closes on its thread.
     RecordLogWorker *worker = m_worker;
     QMetaObject::invokeMethod(
@@ -78,7 +96,16 @@ template <typename F> void RecordLog::post(F &&task)
 
 void RecordLog::open(const QString &sqlitePath)
 {
+    // A line record set before the first open, or a spool that moves to another file.
+    const bool restartSync = m_lineConfig.isConfigured() && (m_lineSync == nullptr || sqlitePath != m_path);
     m_path = sqlitePath;
+    if (restartSync) {
+        // The spool is the store: the sync follows it to the new file (after the open below).
+        const prov::LineRecordConfig config = m_lineConfig;
+        stopLineSync();
+        m_lineConfig = {};
+        QMetaObject::invokeMethod(this, [this, config] { setLineRecord(config); }, Qt::QueuedConnection);
+    }
     post([this, sqlitePath](RecordLogWorker &w) {
         w.store.reset();
         auto store = prov::RecordStore::openSqlite(sqlitePath);
@@ -190,23 +217,106 @@ int RecordLog::interruptedOnOpen() const
     return m_interruptedOnOpen;
 }
 
-quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount)
+void RecordLog::setLineRecord(const prov::LineRecordConfig &config)
+{
+    if (config.connection == m_lineConfig.connection && config.connectTimeoutMs == m_lineConfig.connectTimeoutMs
+        && (m_lineSync != nullptr) == config.isConfigured())
+        return;
+    stopLineSync();
+    m_lineConfig = config;
+    m_lineStatus = prov::LineSyncStatus {};
+    m_lineStatus.pending = -1;
+    if (config.isConfigured() && !m_path.isEmpty()) {
+        m_lineThread = new QThread;
+        m_lineThread->setObjectName(QStringLiteral("LineSync"));
+        m_lineSync = new prov::LineSync(m_path, config);
+        m_lineSync->moveToThread(m_lineThread);
+        connect(m_lineSync, &prov::LineSync::statusChanged, this, [this](const prov::LineSyncStatus &status) {
+            m_lineStatus = status;
+            Q_EMIT lineStatusChanged(status);
+        });
+        m_lineThread->start();
+        // Behind the store's open(): the spool's schema exists and interrupted attempts are marked.
+        post([sync = m_lineSync](RecordLogWorker &) {
+            QMetaObject::invokeMethod(sync, &prov::LineSync::start, Qt::QueuedConnection);
+        });
+        qCInfo(lcRecords) << "line record:" << prov::maskLineConnection(config.connection);
+    }
+    Q_EMIT lineStatusChanged(m_lineStatus);
+}
+
+void RecordLog::stopLineSync(bool wait)
+{
+    if (!m_lineSync)
+        return;
+    prov::LineSync *sync = m_lineSync;
+    QThread *thread = m_lineThread;
+    m_lineSync = nullptr;
+    m_lineThread = nullptr;
+    sync->disconnect(this);
+    // A chunk in flight completes first; the connections close on their thread.
+    QMetaObject::invokeMethod(
+        sync,
+        [sync] {
+            sync->stop();
+            delete sync;
+            QThread::currentThread()->quit();
+        },
+        Qt::QueuedConnection);
+    if (wait) {
+        thread->wait();
+        delete thread;
+    } else {
+        // The GUI does not wait for a server that is slow to answer: the old worker ends on its own
+        // (a push it repeats meanwhile is idempotent).
+        connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        m_retiringThreads.append(thread);
+    }
+}
+
+template <typename F> void RecordLog::postRead(RecordScope scope, F &&task)
+{
+    if (scope == RecordScope::Station) {
+        post([task = std::forward<F>(task)](RecordLogWorker &w) mutable { task(w.store.get(), w.notOpen()); });
+        return;
+    }
+    if (!m_lineSync) {
+        post([task = std::forward<F>(task)](RecordLogWorker &) mutable {
+            task(nullptr,
+                prov::makeError(prov::ErrorCode::StorageFailed, QStringLiteral("no line record is configured")));
+        });
+        return;
+    }
+    prov::LineSync *sync = m_lineSync;
+    QMetaObject::invokeMethod(
+        sync,
+        [sync, task = std::forward<F>(task)]() mutable {
+            prov::Result<prov::RecordStore *> line = sync->lineStore();
+            if (line)
+                task(*line, prov::Error {});
+            else
+                task(nullptr, line.error());
+        },
+        Qt::QueuedConnection);
+}
+
+quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount, RecordScope scope)
 {
     const quint64 id = m_nextRequestId++;
-    post([this, id, filter, withCount](RecordLogWorker &w) {
+    postRead(scope, [this, id, filter, withCount](const prov::RecordStore *store, const prov::Error &whyNone) {
         QList<prov::ProvisioningRecord> records;
         qint64 total = -1;
         prov::Status status;
-        if (!w.store) {
-            status = w.notOpen();
+        if (!store) {
+            status = whyNone;
         } else {
-            auto r = w.store->query(filter);
+            auto r = store->query(filter);
             if (!r) {
                 status = r.error();
             } else {
                 records = std::move(r.value());
                 if (withCount) {
-                    auto c = w.store->count(filter);
+                    auto c = store->count(filter);
                     if (c) {
                         total = *c;
                     } else {
@@ -223,16 +333,16 @@ quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount
     return id;
 }
 
-quint64 RecordLog::requestRecord(const QString &attemptId)
+quint64 RecordLog::requestRecord(const QString &attemptId, RecordScope scope)
 {
     const quint64 id = m_nextRequestId++;
-    post([this, id, attemptId](RecordLogWorker &w) {
+    postRead(scope, [this, id, attemptId](const prov::RecordStore *store, const prov::Error &whyNone) {
         prov::ProvisioningRecord record;
         prov::Status status;
-        if (!w.store) {
-            status = w.notOpen();
+        if (!store) {
+            status = whyNone;
         } else {
-            auto r = w.store->record(attemptId);
+            auto r = store->record(attemptId);
             if (r)
                 record = std::move(r.value());
             else
@@ -245,16 +355,16 @@ quint64 RecordLog::requestRecord(const QString &attemptId)
 }
 
 quint64 RecordLog::requestExport(
-    const prov::RecordFilter &filter, ExportFormat format, const QString &filePath)
+    const prov::RecordFilter &filter, ExportFormat format, const QString &filePath, RecordScope scope)
 {
     const quint64 id = m_nextRequestId++;
-    post([this, id, filter, format, filePath](RecordLogWorker &w) {
+    postRead(scope, [this, id, filter, format, filePath](const prov::RecordStore *store, const prov::Error &whyNone) {
         qint64 rows = 0;
         prov::Status status;
         auto fail = [&status](const prov::Error &e) { status = e; };
-        if (!w.store) {
-            fail(w.notOpen());
-        } else if (auto r = w.store->query(filter); !r) {
+        if (!store) {
+            fail(whyNone);
+        } else if (auto r = store->query(filter); !r) {
             fail(r.error());
         } else {
             // QSaveFile: a failed or interrupted export never leaves a truncated file behind.
@@ -282,6 +392,58 @@ quint64 RecordLog::requestExport(
             qCWarning(lcRecords) << "export failed:" << status.error().toString();
         QMetaObject::invokeMethod(
             this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
+    });
+    return id;
+}
+
+quint64 RecordLog::requestStations(RecordScope scope)
+{
+    const quint64 id = m_nextRequestId++;
+    postRead(scope, [this, id](const prov::RecordStore *store, const prov::Error &whyNone) {
+        QStringList stations;
+        prov::Status status;
+        if (!store) {
+            status = whyNone;
+        } else if (auto r = store->stations(); r) {
+            stations = std::move(r.value());
+        } else {
+            status = r.error();
+        }
+        QMetaObject::invokeMethod(this, [this, id, stations = std::move(stations), status] {
+            Q_EMIT stationsFetched(id, stations, status);
+        });
+    });
+    return id;
+}
+
+quint64 RecordLog::requestDuplicateCheck(
+    const QString &serviceName, const QString &transport, const QString &address)
+{
+    const quint64 id = m_nextRequestId++;
+    auto deliver = [this, id](const prov::DuplicateCheck &answer) {
+        QMetaObject::invokeMethod(this, [this, id, answer] { Q_EMIT duplicateChecked(id, answer); });
+    };
+    if (m_lineSync) {
+        prov::LineSync *sync = m_lineSync;
+        QMetaObject::invokeMethod(
+            sync,
+            [sync, deliver, serviceName, transport, address] {
+                deliver(sync->checkDuplicate(serviceName, transport, address));
+            },
+            Qt::QueuedConnection);
+        return id;
+    }
+    post([deliver, serviceName, transport, address](RecordLogWorker &w) {
+        prov::DuplicateCheck answer;
+        answer.lineError = prov::makeError(prov::ErrorCode::StorageFailed, QStringLiteral("no line record is configured"));
+        if (!w.store) {
+            answer.lineError = w.notOpen();
+        } else if (auto r = w.store->provisionedAttempts(serviceName, transport, address); r) {
+            answer.provisioned = std::move(r.value());
+        } else {
+            answer.lineError = r.error();
+        }
+        deliver(answer);
     });
     return id;
 }

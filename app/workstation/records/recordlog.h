@@ -2,10 +2,12 @@
 #pragma once
 
 #include "prov/laneengine.h"
+#include "prov/linesync.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 class QThread;
@@ -27,6 +29,11 @@ class RecordLogWorker;
 ///
 /// It is the workstation's prov::RecordSink: an AttemptRecorder (DeviceSession's) writes through it;
 /// every write is queued, its failure comes back as storageFailed().
+///
+/// The line record (docs/line-record.md): with setLineRecord(), the store opened here is the spool
+/// of a prov::LineSync running on a second thread, which pushes every write to the line's
+/// PostgreSQL record; the GUI thread never waits on the server. Reads can address this station's
+/// store or the whole line (RecordScope).
 class RecordLog : public QObject, public prov::RecordSink
 {
     Q_OBJECT
@@ -73,6 +80,19 @@ public:
     /// `state` Running; StorageFailed).
     void finishBatch(const QString &batchId, prov::BatchState state, qint64 finishedAtMs) override;
 
+    /// Which store a read addresses: this station's (the spool) or the line's PostgreSQL record.
+    enum class RecordScope : int { Station = 0, Line = 1 };
+    Q_ENUM(RecordScope)
+
+    /// Syncs the store of the last open() to the line record `config` (its connection string has
+    /// been checked: checkLineConnection()); an unconfigured `config` stops syncing. Restarts the
+    /// sync worker when the connection changes. Call after open(). lineStatusChanged() follows.
+    void setLineRecord(const prov::LineRecordConfig &config);
+    /// True while a line record is configured (setLineRecord()).
+    bool lineRecordConfigured() const { return m_lineSync != nullptr; }
+    /// The last status the sync worker reported (default: offline, pending -1).
+    prov::LineSyncStatus lineStatus() const { return m_lineStatus; }
+
     /// The path given to the last open() (empty before).
     QString path() const;
     /// Rows turned from InProgress into Interrupted by the last successful open (0 before).
@@ -80,15 +100,24 @@ public:
 
     /// Runs `filter` on the worker; the answer is queryFinished() with the returned id. When
     /// `withCount` the total matching count (ignoring limit/offset) is computed too, else it is -1.
-    quint64 requestQuery(const prov::RecordFilter &filter, bool withCount = false);
+    /// `scope` Line reads the line record (StorageFailed when none is configured or it is offline).
+    quint64 requestQuery(
+        const prov::RecordFilter &filter, bool withCount = false, RecordScope scope = RecordScope::Station);
     /// Reads one record with its details on the worker; the answer is recordFetched().
-    quint64 requestRecord(const QString &attemptId);
+    quint64 requestRecord(const QString &attemptId, RecordScope scope = RecordScope::Station);
+    /// The stations with attempts in `scope`, sorted; the answer is stationsFetched().
+    quint64 requestStations(RecordScope scope);
+    /// Asks this station's store and, when configured and reachable, the line record whether a
+    /// device (service name, or BLE address for transport "ble") has a Provisioned attempt. The
+    /// answer is duplicateChecked(); it never fails (an unreachable line is said in the answer).
+    quint64 requestDuplicateCheck(const QString &serviceName, const QString &transport, const QString &address);
     /// Format of requestExport().
     enum class ExportFormat : int { Csv = 0, Json = 1 };
     Q_ENUM(ExportFormat)
     /// Queries `filter` and writes the records to `filePath` on the worker (atomically, through
     /// QSaveFile). The answer is exportFinished() with the returned id.
-    quint64 requestExport(const prov::RecordFilter &filter, ExportFormat format, const QString &filePath);
+    quint64 requestExport(const prov::RecordFilter &filter, ExportFormat format, const QString &filePath,
+        RecordScope scope = RecordScope::Station);
     /// Reads the Running batches (RecordStore::unfinishedBatches()) on the worker; the answer is
     /// unfinishedBatchesFetched() with the returned id.
     quint64 requestUnfinishedBatches();
@@ -127,15 +156,33 @@ Q_SIGNALS:
     void batchResumeFetched(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
     /// Answer to requestDrain().
     void drained(quint64 requestId);
+    /// Answer to requestStations(). On failure (StorageFailed) `stations` is empty.
+    void stationsFetched(quint64 requestId, const QStringList &stations, const prov::Status &status);
+    /// Answer to requestDuplicateCheck().
+    void duplicateChecked(quint64 requestId, const prov::DuplicateCheck &answer);
+    /// The sync worker's status changed (online, pending attempts, last error), or a line record
+    /// was configured or removed.
+    void lineStatusChanged(const prov::LineSyncStatus &status);
 
 private:
     template <typename F> void post(F &&task);
+    /// Runs `task(const prov::RecordStore *store, const prov::Error &whyNone)` on the thread that
+    /// owns the store of `scope` (`store` null when there is none).
+    template <typename F> void postRead(RecordScope scope, F &&task);
+    /// Stops the sync worker; `wait`: until its thread has ended (at destruction), else it ends on
+    /// its own.
+    void stopLineSync(bool wait = false);
     void reportWrite(const QString &attemptId, const prov::Status &status);
     void reportWriteFailure(const QString &attemptId, const prov::Error &error);
     void reportBatchWrite(const QString &batchId, const prov::Status &status);
 
     QThread *m_thread = nullptr;
     RecordLogWorker *m_worker = nullptr;
+    QThread *m_lineThread = nullptr;
+    prov::LineSync *m_lineSync = nullptr;
+    QList<QPointer<QThread>> m_retiringThreads; ///< stopped sync workers still ending
+    prov::LineRecordConfig m_lineConfig;
+    prov::LineSyncStatus m_lineStatus;
     QString m_path;
     int m_interruptedOnOpen = 0;
     quint64 m_nextRequestId = 1;

@@ -66,6 +66,67 @@ RecordsController::RecordsController(RecordLog *log, QObject *parent)
     connect(m_log, &RecordLog::exportFinished, this, &RecordsController::handleExportFinished);
     connect(m_log, &RecordLog::recordFetched, this, &RecordsController::handleRecordFetched);
     connect(m_model, &RecordsModel::recordRefreshed, this, &RecordsController::handleRecordRefreshed);
+    connect(m_log, &RecordLog::lineStatusChanged, this, [this] {
+        if (!m_log->lineRecordConfigured() && m_scope == RecordLog::RecordScope::Line)
+            setScope(Scope::Station);
+        Q_EMIT lineStatusChanged();
+    });
+    connect(m_log, &RecordLog::stationsFetched, this,
+        [this](quint64 id, const QStringList &stations, const prov::Status &status) {
+            if (id != m_stationsRequest)
+                return;
+            m_stationsRequest = 0;
+            if (!status)
+                return; // the list's own query reports the failure
+            if (stations != m_stations) {
+                m_stations = stations;
+                Q_EMIT stationsChanged();
+            }
+        });
+}
+
+void RecordsController::setScope(Scope scope)
+{
+    auto s = RecordLog::RecordScope(int(scope));
+    if (s == RecordLog::RecordScope::Line && !m_log->lineRecordConfigured())
+        s = RecordLog::RecordScope::Station;
+    if (s == m_scope)
+        return;
+    m_scope = s;
+    Q_EMIT scopeChanged();
+    refresh();
+}
+
+void RecordsController::setStationFilter(const QString &station)
+{
+    const QString s = station.trimmed();
+    if (s == m_station)
+        return;
+    m_station = s;
+    Q_EMIT stationFilterChanged();
+    refresh();
+}
+
+QString RecordsController::lineStatusText() const
+{
+    if (!m_log->lineRecordConfigured())
+        return {};
+    const prov::LineSyncStatus st = m_log->lineStatus();
+    if (!st.online && st.lastError) {
+        return st.pending < 0 ? tr("line record offline")
+                              : tr("line record offline: %n attempt(s) waiting", nullptr, int(st.pending));
+    }
+    if (!st.online)
+        return tr("line record: connecting…");
+    if (st.pending > 0)
+        return tr("line record: syncing %n attempt(s)", nullptr, int(st.pending));
+    return tr("line record online");
+}
+
+QString RecordsController::lineError() const
+{
+    const prov::LineSyncStatus st = m_log->lineStatus();
+    return !st.online && st.lastError ? st.lastError->detail : QString();
 }
 
 RecordsController::~RecordsController() = default;
@@ -152,19 +213,22 @@ prov::RecordFilter RecordsController::currentFilter() const
     if (m_outcome != OutcomeFilter::AnyOutcome)
         f.outcomes = { prov::RecordOutcome(int(m_outcome)) };
     f.nameContains = m_name.trimmed();
+    f.station = m_station;
     return f;
 }
 
 void RecordsController::refresh()
 {
     m_debounce.stop();
+    m_model->setScope(m_scope);
     m_model->setFilter(currentFilter());
+    m_stationsRequest = m_log->requestStations(m_scope);
 }
 
 void RecordsController::select(const QString &attemptId)
 {
     m_selectedId = attemptId;
-    m_selectRequest = attemptId.isEmpty() ? 0 : m_log->requestRecord(attemptId);
+    m_selectRequest = attemptId.isEmpty() ? 0 : m_log->requestRecord(attemptId, m_scope);
     if (attemptId.isEmpty() || m_selected.value(QStringLiteral("attemptId")).toString() != attemptId) {
         m_selected.clear();
         Q_EMIT selectedRecordChanged();
@@ -231,7 +295,7 @@ void RecordsController::startExport(const QUrl &file, RecordLog::ExportFormat fo
     prov::RecordFilter f = currentFilter();
     f.withDetails = true;
     m_exportPath = path;
-    m_exportRequest = m_log->requestExport(f, format, path);
+    m_exportRequest = m_log->requestExport(f, format, path, m_scope);
     Q_EMIT busyChanged();
 }
 

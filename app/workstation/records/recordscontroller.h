@@ -33,6 +33,23 @@ class RecordsController : public QObject
     Q_PROPERTY(bool exporting READ exporting NOTIFY busyChanged)
     Q_PROPERTY(QString selectedAttemptId READ selectedAttemptId NOTIFY selectedRecordChanged)
     Q_PROPERTY(QVariantMap selectedRecord READ selectedRecord NOTIFY selectedRecordChanged)
+    /// Whose attempts the page lists: this station's record or the whole line's (PostgreSQL).
+    Q_PROPERTY(Scope scope READ scope WRITE setScope NOTIFY scopeChanged)
+    /// Only this station's attempts in the list ("" = every station); for the whole line.
+    Q_PROPERTY(QString stationFilter READ stationFilter WRITE setStationFilter NOTIFY stationFilterChanged)
+    /// The stations of the current scope, sorted (read again on refresh()).
+    Q_PROPERTY(QStringList stations READ stations NOTIFY stationsChanged)
+    /// A line record is configured (Settings → Line record).
+    Q_PROPERTY(bool lineConfigured READ lineConfigured NOTIFY lineStatusChanged)
+    /// The line record answered the last sync.
+    Q_PROPERTY(bool lineOnline READ lineOnline NOTIFY lineStatusChanged)
+    /// Attempts of this station the line record has not received yet; -1 unknown.
+    Q_PROPERTY(qint64 linePending READ linePending NOTIFY lineStatusChanged)
+    /// One line for the status bar: "line record offline: 12 attempts waiting"; "" when no line
+    /// record is configured.
+    Q_PROPERTY(QString lineStatusText READ lineStatusText NOTIFY lineStatusChanged)
+    /// Why the line record is offline (driver text, never a password); "" when online.
+    Q_PROPERTY(QString lineError READ lineError NOTIFY lineStatusChanged)
     Q_PROPERTY(int lastErrorCode READ lastErrorCode NOTIFY lastErrorChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
 
@@ -49,6 +66,9 @@ public:
         Interrupted = 4,
     };
     Q_ENUM(OutcomeFilter)
+    /// RecordLog::RecordScope for QML: this station's record or the whole line's.
+    enum class Scope : int { Station = int(RecordLog::RecordScope::Station), Line = int(RecordLog::RecordScope::Line) };
+    Q_ENUM(Scope)
 
     /// `log` is not owned and must outlive the controller. Nothing is read until refresh().
     explicit RecordsController(RecordLog *log, QObject *parent = nullptr);
@@ -64,6 +84,17 @@ public:
     OutcomeFilter outcomeFilter() const { return m_outcome; }
     void setOutcomeFilter(OutcomeFilter outcome);
     QString nameFilter() const { return m_name; }
+    Scope scope() const { return Scope(int(m_scope)); }
+    /// Changes the scope; back to Station when no line record is configured.
+    void setScope(Scope scope);
+    QString stationFilter() const { return m_station; }
+    void setStationFilter(const QString &station);
+    QStringList stations() const { return m_stations; }
+    bool lineConfigured() const { return m_log->lineRecordConfigured(); }
+    bool lineOnline() const { return m_log->lineStatus().online; }
+    qint64 linePending() const { return m_log->lineStatus().pending; }
+    QString lineStatusText() const;
+    QString lineError() const;
     /// Applied debounceMs after the last change.
     void setNameFilter(const QString &text);
     int debounceMs() const;
@@ -107,6 +138,10 @@ Q_SIGNALS:
     void customRangeChanged();
     void outcomeFilterChanged();
     void nameFilterChanged();
+    void scopeChanged();
+    void stationFilterChanged();
+    void stationsChanged();
+    void lineStatusChanged();
     void debounceMsChanged();
     void totalCountChanged();
     void loadedCountChanged();
@@ -137,6 +172,10 @@ private:
     qint64 m_customToMs = 0;
     OutcomeFilter m_outcome = OutcomeFilter::AnyOutcome;
     QString m_name;
+    RecordLog::RecordScope m_scope = RecordLog::RecordScope::Station;
+    QString m_station;
+    QStringList m_stations;
+    quint64 m_stationsRequest = 0;
     QString m_selectedId;
     QVariantMap m_selected;
     quint64 m_selectRequest = 0;

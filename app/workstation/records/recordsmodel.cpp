@@ -155,6 +155,13 @@ void RecordsModel::setFilter(const prov::RecordFilter &filter)
     reload();
 }
 
+void RecordsModel::setScope(RecordLog::RecordScope scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+}
+
 void RecordsModel::reload()
 {
     beginResetModel();
@@ -199,7 +206,7 @@ void RecordsModel::requestPage(bool first)
     f.offset = first ? 0 : int(m_rows.size());
     f.withDetails = false;
     m_loadingFirstPage = first;
-    m_pendingPage = m_log->requestQuery(f, first);
+    m_pendingPage = m_log->requestQuery(f, first, m_scope);
     if (!wasBusy)
         Q_EMIT busyChanged();
 }

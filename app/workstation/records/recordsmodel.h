@@ -2,6 +2,7 @@
 #pragma once
 
 #include "prov/record.h"
+#include "records/recordlog.h"
 
 #include <QAbstractListModel>
 #include <QHash>
@@ -78,6 +79,10 @@ public:
     /// Replaces the filter (its limit/offset/withDetails are ignored) and reloads from the first page.
     void setFilter(const prov::RecordFilter &filter);
     prov::RecordFilter filter() const { return m_filter; }
+    /// Which store the pages come from (this station's or the line's), from the next reload() or
+    /// setFilter() on.
+    void setScope(RecordLog::RecordScope scope);
+    RecordLog::RecordScope scope() const { return m_scope; }
     /// Reloads with the current filter.
     Q_INVOKABLE void reload();
     /// fetchMore() for QML (views call it when their end comes into view); no-op when all rows
@@ -118,6 +123,7 @@ private:
     void handleRecordFetched(
         quint64 requestId, const prov::ProvisioningRecord &record, const prov::Status &status);
     void setTotal(qint64 total);
+    RecordLog::RecordScope m_scope = RecordLog::RecordScope::Station;
     int insertPosition(const prov::ProvisioningRecord &record) const;
 
     RecordLog *m_log;

@@ -8,6 +8,8 @@
 
 #include "prov/bleconnectionlimit.h"
 
+#include <QDateTime>
+
 DeviceController::DeviceController(
     DeviceListModel *devices, SettingsController *settings, RecordLog *records, QObject *parent)
     : QObject(parent)
@@ -34,6 +36,13 @@ DeviceController::DeviceController(
         connect(records, &RecordLog::storageFailed, this, [this](const prov::Error &error) {
             setRecordProblem(tr("The factory record could not be written (%1).").arg(error.detail));
         });
+        connect(records, &RecordLog::duplicateChecked, this,
+            [this](quint64 requestId, const prov::DuplicateCheck &answer) {
+                if (requestId != m_duplicateRequest || !m_records)
+                    return;
+                m_duplicateRequest = 0;
+                setDuplicateNote(describeDuplicate(answer, m_records->lineRecordConfigured()));
+            });
     }
     connect(devices, &QAbstractItemModel::rowsAboutToBeRemoved, this,
         [this](const QModelIndex &, int first, int last) {
@@ -91,8 +100,45 @@ bool DeviceController::select(const QString &key)
     if (m_current != session) {
         m_current = session;
         Q_EMIT sessionChanged();
+        checkDuplicate(*entry);
     }
     return true;
+}
+
+void DeviceController::checkDuplicate(const DeviceEntry &entry)
+{
+    setDuplicateNote({});
+    m_duplicateRequest = 0;
+    if (!m_records)
+        return;
+    const QString transport = prov::transportKindName(entry.transport);
+    // A SoftAP address names no device: only BLE addresses are compared.
+    const QString address = entry.isSoftAp() ? QString() : entry.host;
+    m_duplicateRequest = m_records->requestDuplicateCheck(entry.serviceName, transport, address);
+}
+
+void DeviceController::setDuplicateNote(const QString &note)
+{
+    if (note == m_duplicateNote)
+        return;
+    m_duplicateNote = note;
+    Q_EMIT duplicateNoteChanged();
+}
+
+QString DeviceController::describeDuplicate(const prov::DuplicateCheck &answer, bool lineConfigured)
+{
+    if (answer.provisioned.isEmpty())
+        return {};
+    const prov::ProvisioningRecord &newest = answer.provisioned.first();
+    const QString when = QDateTime::fromMSecsSinceEpoch(
+        newest.end.finishedAtMs > 0 ? newest.end.finishedAtMs : newest.start.startedAtMs, Qt::UTC)
+                             .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    QString note = tr("Provisioned before at %1, %2").arg(newest.start.station, when);
+    if (answer.provisioned.size() > 1)
+        note += tr(" (%n earlier success(es) in all)", nullptr, int(answer.provisioned.size()));
+    if (lineConfigured && !answer.lineChecked)
+        note += tr(" — the line record could not be asked, only this station's");
+    return note;
 }
 
 void DeviceController::close(const QString &key)

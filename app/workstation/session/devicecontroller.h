@@ -2,6 +2,7 @@
 #pragma once
 
 #include "devices/blesource.h"
+#include "prov/linesync.h"
 #include "session/devicesession.h"
 
 #include <QHash>
@@ -36,6 +37,10 @@ class DeviceController : public QObject
     /// Why attempts are not being recorded (the record could not be opened or written), "" when
     /// all is well. Shown on every page: a factory line must not provision unrecorded.
     Q_PROPERTY(QString recordProblem READ recordProblem NOTIFY recordProblemChanged)
+    /// The selected device already succeeded before, in this station's record or the line's: where
+    /// and when ("Provisioned before at station-2, 2026-12-06 10:31 UTC"); "" when not, or not
+    /// known yet. Asked when a device is selected (RecordLog::requestDuplicateCheck()).
+    Q_PROPERTY(QString duplicateNote READ duplicateNote NOTIFY duplicateNoteChanged)
     /// The BLE scanner source (scan verbs, status line), null when the workstation has none.
     Q_PROPERTY(BleSource *bleSource READ bleSource NOTIFY bleSourceChanged)
 public:
@@ -59,6 +64,10 @@ public:
     DeviceSession *sessionFor(const QString &key) const { return m_sessions.value(key); }
     QString selectedKey() const { return m_current ? m_current->serviceName() : QString(); }
     QString recordProblem() const { return m_recordProblem; }
+    QString duplicateNote() const { return m_duplicateNote; }
+    /// The note for an answer of the duplicate check: the newest Provisioned attempt found (station,
+    /// time in UTC), and whether the line record was asked; "" when nothing was found.
+    static QString describeDuplicate(const prov::DuplicateCheck &answer, bool lineConfigured);
     /// The technician read the record problem.
     Q_INVOKABLE void dismissRecordProblem();
 
@@ -72,6 +81,7 @@ Q_SIGNALS:
     void sessionChanged();
     void recordProblemChanged();
     void bleSourceChanged();
+    void duplicateNoteChanged();
 
 private:
     SessionConfig config() const;
@@ -79,6 +89,8 @@ private:
     void handleEntryChanged(const QString &key);
     void updateListState(DeviceSession *session);
     void setRecordProblem(const QString &problem);
+    void setDuplicateNote(const QString &note);
+    void checkDuplicate(const DeviceEntry &entry);
 
     DeviceListModel *m_devices;
     SettingsController *m_settings;
@@ -86,6 +98,8 @@ private:
     QHash<QString, DeviceSession *> m_sessions;
     QPointer<DeviceSession> m_current;
     QString m_recordProblem;
+    QString m_duplicateNote;
+    quint64 m_duplicateRequest = 0;
     std::unique_ptr<prov::BleConnectionLimit> m_bleLimit;
     QPointer<BleSource> m_bleSource;
 };

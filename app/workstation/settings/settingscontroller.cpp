@@ -4,6 +4,8 @@
 #include "applogging.h"
 #include "session/wifiinfo.h"
 
+#include "prov/record.h"
+
 #include <QSettings>
 #include <QSysInfo>
 
@@ -21,6 +23,7 @@ const QString kConfirmAfterLinkClosed = QStringLiteral("ble/confirmAfterLinkClos
 const QString kLastPage = QStringLiteral("ui/lastPage");
 const QString kLineProfileId = QStringLiteral("line/profileId");
 const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
+const QString kLineConnection = QStringLiteral("lineRecord/connection");
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
@@ -54,6 +57,30 @@ void SettingsController::setStationName(const QString &name)
         return;
     m_settings->setValue(kStation, name.trimmed());
     Q_EMIT stationNameChanged();
+}
+
+QString SettingsController::lineConnection() const
+{
+    return m_settings->value(kLineConnection).toString();
+}
+
+bool SettingsController::applyLineConnection(const QString &connection)
+{
+    const QString text = connection.trimmed();
+    if (!text.isEmpty()) {
+        if (const prov::Status s = prov::checkLineConnection(text); !s) {
+            // The error names keywords only, never a value.
+            m_lineConnectionError = s.error().detail;
+            Q_EMIT lineConnectionChanged();
+            return false;
+        }
+    }
+    const bool changed = text != lineConnection() || !m_lineConnectionError.isEmpty();
+    m_lineConnectionError.clear();
+    m_settings->setValue(kLineConnection, text);
+    if (changed)
+        Q_EMIT lineConnectionChanged();
+    return true;
 }
 
 QString SettingsController::operatorName() const

@@ -57,6 +57,12 @@ class SettingsController : public QObject
     /// Auth modes a technician can pick for a network typed by hand: [{text, value}], value = raw
     /// wifi_auth_mode_t or -1 ("not known: take it from the scan").
     Q_PROPERTY(QVariantList authModeChoices READ authModeChoices CONSTANT)
+    /// The line's PostgreSQL record (docs/line-record.md): a libpq keyword/value connection string or
+    /// a service name; "" = this station's record only. Never a password (refused: libpq reads it
+    /// from ~/.pgpass, PGPASSFILE or the service file). Set with applyLineConnection().
+    Q_PROPERTY(QString lineConnection READ lineConnection NOTIFY lineConnectionChanged)
+    /// Why the last applyLineConnection() was refused; "" when it was taken.
+    Q_PROPERTY(QString lineConnectionError READ lineConnectionError NOTIFY lineConnectionChanged)
     /// Where the settings live (file path or registry-like location), for the Settings page.
     Q_PROPERTY(QString storageLocation READ storageLocation CONSTANT)
 public:
@@ -112,6 +118,12 @@ public:
     QString lineProfilesDir() const;
     void setLineProfilesDir(const QString &dir);
 
+    QString lineConnection() const;
+    QString lineConnectionError() const { return m_lineConnectionError; }
+    /// Checks (prov::checkLineConnection()) and stores `connection` ("" turns the line record off).
+    /// False, with lineConnectionError set, when refused; nothing is stored then.
+    Q_INVOKABLE bool applyLineConnection(const QString &connection);
+
     /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
     Q_INVOKABLE void sync();
 
@@ -128,6 +140,7 @@ Q_SIGNALS:
     void maxBleConnectionsChanged();
     void confirmAfterBleLinkClosedChanged();
     void lastPageChanged();
+    void lineConnectionChanged();
 
 private:
     void storeNetwork();
@@ -138,4 +151,5 @@ private:
     QString m_defaultSsid;
     int m_defaultAuthMode = -1;
     QString m_sessionPassphrase;
+    QString m_lineConnectionError;
 };

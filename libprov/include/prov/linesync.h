@@ -71,6 +71,12 @@ public:
     /// The last status (also sent by statusChanged()). Call on the worker's thread.
     LineSyncStatus status() const;
 
+    /// The line record's store (opening the connection when needed), for reads on the worker's thread;
+    /// valid until the next call of a slot or dropLine(). Errors: StorageFailed (offline).
+    Result<RecordStore *> lineStore();
+    /// Closes the line connection after a failed read (reopened on the next use).
+    void dropLine();
+
     /// Runs `filter` on the line record (every station), on the worker's thread. Errors:
     /// StorageFailed (offline: the connection cannot be opened, or the query failed).
     Result<QList<ProvisioningRecord>> queryLine(const RecordFilter &filter);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The line record's connection string: libpq's keyword/value form (PostgreSQL 15 manual, §34.1.1
-// "Keyword/Value Connection Strings" and §34.1.2 "Parameter Key Words"), checked before it is stored
+// The line record's connection string: libpq's keyword/value form (PostgreSQL 15 manual, section 34.1.1
+// "Keyword/Value Connection Strings" and section 34.1.2 "Parameter Key Words"), checked before it is stored
 // or used, and masked for display.
 #include "prov/record.h"
 
@@ -23,7 +23,7 @@ struct Pair
     qsizetype valueTo = 0;
 };
 
-// libpq 15's keywords (§34.1.2). `password` and `sslpassword` are known but refused.
+// libpq 15's keywords (manual section 34.1.2). `password` and `sslpassword` are known but refused.
 const QSet<QString> &knownKeywords()
 {
     static const QSet<QString> keywords {

@@ -219,6 +219,18 @@ void LineSync::publish()
     Q_EMIT statusChanged(d->status);
 }
 
+Result<RecordStore *> LineSync::lineStore()
+{
+    if (Status s = ensureLine(); !s)
+        return s.error();
+    return d->line.get();
+}
+
+void LineSync::dropLine()
+{
+    d->line.reset();
+}
+
 Result<QList<ProvisioningRecord>> LineSync::queryLine(const RecordFilter &filter)
 {
     if (Status s = ensureLine(); !s)

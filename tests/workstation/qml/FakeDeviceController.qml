@@ -6,6 +6,7 @@ QtObject {
     property QtObject session: null
     property string selectedKey: ""
     property string recordProblem: ""
+    property string duplicateNote: ""
     property QtObject bleSource: null
     property string lastAddress: ""
     function select(key) { selectedKey = key; return true }

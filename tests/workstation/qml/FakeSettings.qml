@@ -24,5 +24,17 @@ QtObject {
         { text: "WEP", value: 1 },
         { text: "Open", value: 0 }
     ]
+    property string lineConnection: ""
+    property string lineConnectionError: ""
+    // Refuses what the real one refuses first (a password keyword), takes the rest.
+    function applyLineConnection(text) {
+        if (text.indexOf("password") >= 0) {
+            lineConnectionError = "line record connection: 'password' is not accepted"
+            return false
+        }
+        lineConnectionError = ""
+        lineConnection = text
+        return true
+    }
     function sync() { }
 }

@@ -50,6 +50,16 @@ Item {
             compare(findChild(page, "deviceTitle").text, "PROV_FAKE01")
         }
 
+        function test_duplicateNoteShownOnlyWhenSet() {
+            const note = findChild(page, "duplicateNote")
+            verify(!note.visible)
+            controller.duplicateNote = "Provisioned before at station-2, 2026-12-06 10:31 UTC"
+            verify(note.visible)
+            verify(note.implicitHeight > 0)
+            controller.duplicateNote = ""
+            verify(!note.visible)
+        }
+
         function test_factsShown() {
             compare(findChild(page, "factProvVersion").text, "v1.1")
             compare(findChild(page, "factSecurity").text, "Security 2, patch 1")

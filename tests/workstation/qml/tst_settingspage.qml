@@ -67,6 +67,22 @@ Item {
             compare(settings.sessionPassphrase, "xy")
         }
 
+        function test_lineConnectionAppliesOnEnterAndShowsRefusals() {
+            const field = findChild(page, "lineConnectionField")
+            field.forceActiveFocus()
+            field.text = "host=127.0.0.1 dbname=line password=x"
+            verify(findChild(page, "lineConnectionApply").enabled)
+            keyClick(Qt.Key_Return)
+            compare(settings.lineConnection, "")
+            verify(settings.lineConnectionError.length > 0)
+            compare(findChild(page, "lineConnectionHelp").text, settings.lineConnectionError)
+            field.text = "service=line4"
+            keyClick(Qt.Key_Enter)
+            compare(settings.lineConnection, "service=line4")
+            verify(findChild(page, "lineConnectionHelp").text.indexOf("pgpass") >= 0)
+            verify(!findChild(page, "lineConnectionApply").enabled)
+        }
+
         function test_stationLockedByCommandLine() {
             settings.stationFromCommandLine = true
             verify(!findChild(page, "stationField").enabled)
