@@ -8,6 +8,8 @@
 
 #include "../record/recordtesthelpers.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QMutex>
 #include <QSet>
@@ -76,6 +78,17 @@ private:
         return h;
     }
 };
+
+/// A template for the spools' temporary directory: in /dev/shm when there is one. Every spool write
+/// is an fsync'd SQLite transaction (synchronous=FULL), some 4 ms each on a busy virtual disk, and
+/// the stations' 15,000 writes here test the sync, not the disk (tst_recordcrash tests the spool's
+/// durability).
+inline QString spoolDirTemplate()
+{
+    const QFileInfo shm(QStringLiteral("/dev/shm"));
+    const QString base = shm.isDir() && shm.isWritable() ? shm.filePath() : QDir::tempPath();
+    return base + QStringLiteral("/prov-line-spools-XXXXXX");
+}
 
 /// The line record on database `db` ("" = line) of `server`.
 inline std::unique_ptr<prov::RecordStore> openLine(const PgServer &server, const QString &db = {})

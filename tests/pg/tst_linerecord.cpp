@@ -174,6 +174,8 @@ private Q_SLOTS:
     void upsertTwiceChangesNothingAndStateOnlyMovesForward();
     void upsertBatchesKeepsDevicesOnceAndEndsOnce_data();
     void upsertBatchesKeepsDevicesOnceAndEndsOnce();
+    void provisionedAttemptsByNameOrBleAddress_data();
+    void provisionedAttemptsByNameOrBleAddress();
     void recordsPageSourceFiltersByStation();
     void migratesAVersion2SpoolAndSyncsEveryOldRow();
     void refusesALineRecordWithANewerSchema();
@@ -188,7 +190,7 @@ private:
     LineRecordConfig config() const;
 
     std::unique_ptr<PgServer> m_server;
-    QTemporaryDir m_dir;
+    QTemporaryDir m_dir { pgtest::spoolDirTemplate() };
     QString m_db;
     int m_databases = 0;
     QStringList m_wrongPasswords; ///< passwords written into bad PGPASSFILEs, never to be logged either
@@ -425,6 +427,59 @@ void TestLineRecord::upsertBatchesKeepsDevicesOnceAndEndsOnce()
     BatchInfo noId = b;
     noId.start.batchId.clear();
     QCOMPARE(store->upsertBatches({ noId }).error().code, ErrorCode::InvalidArgument);
+}
+
+void TestLineRecord::provisionedAttemptsByNameOrBleAddress_data()
+{
+    upsertTwiceChangesNothingAndStateOnlyMovesForward_data();
+}
+
+void TestLineRecord::provisionedAttemptsByNameOrBleAddress()
+{
+    QFETCH(QString, backend);
+    auto store = storeFor(backend);
+    QVERIFY(store);
+    const QString bleAddress = QStringLiteral("AA:BB:CC:00:00:01");
+    auto attempt = [](int i, const QString &name, const QString &transport, const QString &address,
+                       RecordOutcome outcome) {
+        ProvisioningRecord r = makeRecord(i, 1'700'000'000'000 + i * 1000, outcome, name);
+        r.start.transport = transport;
+        r.start.address = address;
+        return r;
+    };
+    const QString softap = QStringLiteral("softap");
+    const QString ble = QStringLiteral("ble");
+    const QString ap = QStringLiteral("192.168.4.1:80");
+    QList<ProvisioningRecord> records = {
+        attempt(0, QStringLiteral("PROV_A"), softap, ap, RecordOutcome::Provisioned),
+        attempt(1, QStringLiteral("PROV_A"), softap, ap, RecordOutcome::Failed),
+        attempt(2, QStringLiteral("PROV_A"), softap, ap, RecordOutcome::Provisioned),
+        attempt(3, QStringLiteral("PROV_B"), softap, ap, RecordOutcome::Provisioned),
+        attempt(4, QStringLiteral("PROV_OLDNAME"), ble, bleAddress, RecordOutcome::Provisioned),
+        attempt(
+            5, QStringLiteral("PROV_C"), ble, QStringLiteral("AA:BB:CC:00:00:02"), RecordOutcome::InProgress),
+    };
+    QCOMPARE(store->upsertRecords(records).value(), 6);
+
+    auto ids = [](const Result<QList<ProvisioningRecord>> &found) {
+        QStringList out;
+        for (const ProvisioningRecord &r : found.value())
+            out << r.start.serviceName + QLatin1Char('#')
+                    + QString::number(r.start.startedAtMs % 100'000 / 1000);
+        return out;
+    };
+    // By name, newest first, successes only; the shared SoftAP address matches nothing else.
+    QCOMPARE(ids(store->provisionedAttempts(QStringLiteral("PROV_A"), softap, ap)),
+        (QStringList { QStringLiteral("PROV_A#2"), QStringLiteral("PROV_A#0") }));
+    QCOMPARE(ids(store->provisionedAttempts(QStringLiteral("PROV_A"), softap, ap, 1)),
+        QStringList { QStringLiteral("PROV_A#2") });
+    QVERIFY(store->provisionedAttempts(QStringLiteral("PROV_NEW"), softap, ap)->isEmpty());
+    // BLE: by address too, whatever the name; an attempt still running is no success.
+    QCOMPARE(ids(store->provisionedAttempts(QStringLiteral("PROV_NEWNAME"), ble, bleAddress)),
+        QStringList { QStringLiteral("PROV_OLDNAME#4") });
+    QVERIFY(store->provisionedAttempts(QStringLiteral("PROV_C"), ble, QStringLiteral("AA:BB:CC:00:00:02"))
+                ->isEmpty());
+    QCOMPARE(store->provisionedAttempts({}, ble, {}).error().code, ErrorCode::InvalidArgument);
 }
 
 void TestLineRecord::recordsPageSourceFiltersByStation()

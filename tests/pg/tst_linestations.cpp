@@ -137,7 +137,7 @@ private:
     void checkNoPassword(const Station &station);
 
     std::unique_ptr<PgServer> m_server;
-    QTemporaryDir m_dir;
+    QTemporaryDir m_dir { pgtest::spoolDirTemplate() };
     int m_databases = 0;
 };
 
