@@ -126,11 +126,14 @@ int main(int argc, char *argv[])
             QStringLiteral("1.2"), QByteArray(R"({"id":"lamp-eu","version":"1.2"})"), 4 });
         say(QStringLiteral("B %1").arg(batchId));
     }
-    for (int seq = 0; seq < count; ++seq) {
+    int rc = 0;
+    for (int seq = 0; seq < count && rc == 0; ++seq) {
         const QString id = pgtest::writeStationAttempt(sink, station, seq, batchId);
         if (id.isEmpty() || sink.lastError()) {
-            std::fprintf(stderr, "write failed: %s\n", qPrintable(sink.lastError()->toString()));
-            return 1;
+            std::fprintf(stderr, "write failed: %s\n",
+                sink.lastError() ? qPrintable(sink.lastError()->toString()) : "no attempt id");
+            rc = 1;
+            break;
         }
         say(QStringLiteral("W %1 %2").arg(seq + 1).arg(id));
         QMetaObject::invokeMethod(sync, &prov::LineSync::kick, Qt::QueuedConnection);
@@ -139,14 +142,13 @@ int main(int argc, char *argv[])
         else
             QCoreApplication::processEvents();
     }
-    if (count > 0)
+    if (count > 0 && rc == 0)
         sink.finishBatch(batchId, prov::BatchState::Finished, 0);
     QMetaObject::invokeMethod(sync, &prov::LineSync::kick, Qt::QueuedConnection);
 
     // Clean when both agree: the worker says pending 0 and the spool itself has nothing unsynced.
-    int rc = 0;
     QDeadlineTimer deadline(parser.value(QStringLiteral("sync-timeout-ms")).toInt());
-    for (;;) {
+    while (rc == 0) {
         pause(20);
         const auto unsynced = spool.unsyncedCount();
         if (last.pending == 0 && unsynced && *unsynced == 0) {
