@@ -6,15 +6,22 @@
 // --connection or $PROV_LINE_CONNECTION; it has no password (libpq reads PGPASSFILE).
 //
 //   pg-station-child --spool FILE --station NAME --count N [--delay-ms MS] [--chunk N]
-//                    [--retry-max-ms MS] [--sync-timeout-ms MS] [--connection STR]
+//                    [--retry-max-ms MS] [--sync-timeout-ms MS] [--connection STR] [--hold]
+//
+// --hold: after the N attempts, begin one more (begin, device facts) and never finish it: once the
+// spool is clean (that attempt synced in progress), say HELD and wait to be killed, as a station
+// that dies in the middle of a device.
 //
 // stdout, one line each, flushed at once (the tests react to them):
 //   O <interrupted on open>
 //   B <batch id>                                    the batch the attempts are queued in (count > 0)
 //   W <n> <attempt id>                              attempt n (1-based) finished in the spool
 //   S <online 0|1> <pending> <synced this run> <error code name or -> [detail]   statusChanged()
+//   H <attempt id>                                  the held attempt begun (--hold)
 //   DONE written=N synced=M ms=T                    the spool is clean; exit 0
+//   HELD                                            the spool is clean with the held attempt (--hold)
 //   TIMEOUT pending=N                               not clean after --sync-timeout-ms; exit 3
+//   TIMEOUT held                                    --hold and not killed by then; exit 4
 #include "prov/linesync.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
@@ -71,6 +78,7 @@ int main(int argc, char *argv[])
         { QStringLiteral("connection"),
             QStringLiteral("libpq connection string (default $PROV_LINE_CONNECTION)"),
             QStringLiteral("str") },
+        { QStringLiteral("hold"), QStringLiteral("leave one more attempt running and wait to be killed") },
     });
     parser.process(app);
     const QString spoolPath = parser.value(QStringLiteral("spool"));
@@ -142,8 +150,14 @@ int main(int argc, char *argv[])
         else
             QCoreApplication::processEvents();
     }
-    if (count > 0 && rc == 0)
+    const bool hold = parser.isSet(QStringLiteral("hold"));
+    if (hold && rc == 0) {
+        const QString id = sink.beginAttempt(pgtest::stationAttemptStart(station, count, batchId));
+        sink.recordFacts(id, { QStringLiteral("{}"), QStringLiteral("1.0.0"), 2, 1 });
+        say(QStringLiteral("H %1").arg(id));
+    } else if (count > 0 && rc == 0) {
         sink.finishBatch(batchId, prov::BatchState::Finished, 0);
+    }
     QMetaObject::invokeMethod(sync, &prov::LineSync::kick, Qt::QueuedConnection);
 
     // Clean when both agree: the worker says pending 0 and the spool itself has nothing unsynced.
@@ -151,6 +165,13 @@ int main(int argc, char *argv[])
     while (rc == 0) {
         pause(20);
         const auto unsynced = spool.unsyncedCount();
+        if (last.pending == 0 && unsynced && *unsynced == 0 && hold) {
+            say(QStringLiteral("HELD"));
+            pause(int(deadline.remainingTime())); // until killed
+            say(QStringLiteral("TIMEOUT held"));
+            rc = 4;
+            break;
+        }
         if (last.pending == 0 && unsynced && *unsynced == 0) {
             say(QStringLiteral("DONE written=%1 synced=%2 ms=%3")
                     .arg(count)

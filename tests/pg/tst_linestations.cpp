@@ -6,7 +6,9 @@
 // - the server stopped (pg_ctl stop -m immediate) in the middle of a tray and started again: the
 //   station keeps writing while the line is offline, then the backlog syncs once;
 // - a station killed with SIGKILL in the middle of syncing a backlog of 2,000 attempts and started
-//   again on the same spool, three times over.
+//   again on the same spool, three times over;
+// - a station killed in the middle of a device whose attempt in progress was synced: started again,
+//   the line shows it Interrupted.
 // No process prints the database password (it only ever is in the PGPASSFILE).
 #include "linetesthelpers.h"
 #include "pgserver.h"
@@ -77,6 +79,8 @@ public:
     int exitCode() const { return m_process.exitCode(); }
     QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
     int written() const { return m_written; }
+    QString heldAttempt() const { return m_held; }
+    bool holding() const { return m_holding; }
     const QList<SyncReport> &reports() const { return m_reports; }
     const SyncReport lastReport() const { return m_reports.isEmpty() ? SyncReport() : m_reports.last(); }
     /// Everything the process printed (stdout and stderr).
@@ -112,6 +116,10 @@ private:
                 m_reports.append(r);
             } else if (f.value(0) == "DONE") {
                 m_done = true;
+            } else if (f.value(0) == "H") {
+                m_held = QString::fromLatin1(f.value(1));
+            } else if (f.value(0) == "HELD") {
+                m_holding = true;
             }
         }
     }
@@ -125,6 +133,8 @@ private:
     QList<SyncReport> m_reports;
     int m_written = 0;
     bool m_done = false;
+    QString m_held;
+    bool m_holding = false;
 };
 
 } // namespace
@@ -138,6 +148,7 @@ private Q_SLOTS:
     void threeStationsWriteAtOnceNoneLostNoneDuplicated();
     void serverOutageMidTrayBacklogSyncsOnce();
     void stationKilledMidSyncEveryAttemptOnce();
+    void stationKilledMidAttemptLineSeesItInterrupted();
 
 private:
     QString freshDatabase();
@@ -329,6 +340,41 @@ void TestLineStations::stationKilledMidSyncEveryAttemptOnce()
         QString::number(kAttempts));
     QCOMPARE(m_server->scalar(QStringLiteral("SELECT COUNT(*) FROM phases"), &error, db),
         QString::number(2 * kAttempts));
+}
+
+void TestLineStations::stationKilledMidAttemptLineSeesItInterrupted()
+{
+    const QString db = freshDatabase();
+    const QString spool = m_dir.filePath(QStringLiteral("held.sqlite"));
+    QString error;
+    Station station(*m_server, db, spool, QStringLiteral("held"));
+    station.start(5, { QStringLiteral("--hold") });
+    QVERIFY(station.waitStarted());
+    // The attempt in progress reached the line as such (the spool is clean with it running).
+    QTRY_VERIFY_WITH_TIMEOUT(station.holding() || !station.running(), 30000);
+    QVERIFY2(station.holding(), station.ending().constData());
+    const QString held = station.heldAttempt();
+    QVERIFY(!held.isEmpty());
+    const QString outcomeSql = QStringLiteral("SELECT outcome FROM attempts WHERE attempt_id = '%1'")
+                                   .arg(held);
+    QCOMPARE(m_server->scalar(outcomeSql, &error, db), QStringLiteral("0"));
+    station.sigkill();
+    QCOMPARE(station.exitStatus(), QProcess::CrashExit);
+
+    // Started again: the spool turns it Interrupted, and the line follows (an attempt in progress
+    // there takes the later revision), while the five ended ones stay as they were.
+    Station again(*m_server, db, spool, QStringLiteral("held"));
+    again.start(0);
+    QVERIFY(again.waitStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(!again.running(), 30000);
+    QVERIFY2(again.exitStatus() == QProcess::NormalExit && again.exitCode() == 0, again.ending().constData());
+    QVERIFY(again.output().startsWith("O 1\n")); // one attempt turned Interrupted on open
+    QCOMPARE(m_server->scalar(outcomeSql, &error, db), QString::number(int(RecordOutcome::Interrupted)));
+    pgtest::verifyLineHoldsSpools(*m_server, db, { spool });
+    QCOMPARE(
+        m_server->scalar(QStringLiteral("SELECT COUNT(*) FROM attempts"), &error, db), QStringLiteral("6"));
+    // The batch the station died in stays running on the line (it is offered for resumption).
+    QCOMPARE(m_server->scalar(QStringLiteral("SELECT state FROM batches"), &error, db), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(TestLineStations)
