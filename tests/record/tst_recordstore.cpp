@@ -234,7 +234,7 @@ void TestRecordStore::createsSchemaInWalMode()
     QCOMPARE(store->path(), m_path);
     QCOMPARE(store->interruptedOnOpen(), 0);
     RawDb raw(m_path);
-    QCOMPARE(raw.scalar(QStringLiteral("SELECT MAX(version) FROM schema_version")).toInt(), 2);
+    QCOMPARE(raw.scalar(QStringLiteral("SELECT MAX(version) FROM schema_version")).toInt(), 3);
     QCOMPARE(raw.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
     for (const char *table : { "attempts", "phases", "custom_calls", "batches", "batch_devices" }) {
         QCOMPARE(
@@ -684,7 +684,7 @@ void TestRecordStore::migratesAVersion1File()
     {
         RawDb raw(m_path);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT COUNT(*) FROM schema_version")).toInt(), 1);
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), 2);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), 3);
     }
 
     // The v1 rows read as "not part of a batch", everything else as it was.

@@ -63,7 +63,8 @@ public:
 
     /// `spoolPath`: the station's SQLite record file (RecordStore::openSqlite()); `config`: the line
     /// record. Nothing is opened before start().
-    LineSync(const QString &spoolPath, const LineRecordConfig &config, Options options, QObject *parent = nullptr);
+    LineSync(
+        const QString &spoolPath, const LineRecordConfig &config, Options options, QObject *parent = nullptr);
     LineSync(const QString &spoolPath, const LineRecordConfig &config, QObject *parent = nullptr);
     ~LineSync() override;
 
@@ -80,7 +81,8 @@ public:
     /// Asks the spool and, when reachable, the line record whether a device (service name, or BLE
     /// address for transport "ble") has a Provisioned attempt. Never fails: an unreachable line
     /// record is reported in the answer. Errors of the spool read are in `lineError` too.
-    DuplicateCheck checkDuplicate(const QString &serviceName, const QString &transport, const QString &address);
+    DuplicateCheck checkDuplicate(
+        const QString &serviceName, const QString &transport, const QString &address);
 
 public Q_SLOTS:
     /// Opens the spool and starts the loop. Emits statusChanged().

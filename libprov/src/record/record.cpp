@@ -69,6 +69,8 @@ bool recordMatches(const RecordFilter &filter, const ProvisioningRecord &record)
         return false;
     if (!filter.batchId.isEmpty() && record.start.batchId != filter.batchId)
         return false;
+    if (!filter.station.isEmpty() && record.start.station != filter.station)
+        return false;
     return true;
 }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 // Internal helpers shared by the record store backends and the exporters.
+#include "prov/record.h"
+
 #include <QString>
 
 namespace prov::record {
@@ -18,5 +20,10 @@ bool isKnownBatchState(int value);
 /// Longest SSID the store accepts, in characters (an SSID is at most 32 bytes, §9.2; every byte
 /// decodes to at most one UTF-16 unit whatever the decoding, so a real SSID always fits).
 inline constexpr int kMaxSsidChars = 32;
+
+/// The options string Qt's QPSQL driver passes to libpq for `config`: the checked connection
+/// string, plus connect_timeout (whole seconds, at least 2) and fallback_application_name unless it
+/// sets them. Errors: InvalidArgument (checkLineConnection()).
+Result<QString> lineConnectOptions(const LineRecordConfig &config);
 
 } // namespace prov::record

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// The factory record store on Qt Sql (SQLite now; PostgreSQL for a whole line later). The DDL is
-// per dialect (kSqliteSchemaV1, then the migrations kSqliteMigrationV2...); every DML statement below is
-// plain SQL that both dialects accept (positional binds, LIMIT/OFFSET, LIKE ... ESCAPE on a pre-folded
-// column, no upsert, no RETURNING).
+// The factory record store on Qt Sql: a station's SQLite file (the spool) and the line's PostgreSQL
+// record. One DDL text serves both dialects through three column-type placeholders (kSchemaV1, then
+// the migrations kMigrationV2...; a statement may be limited to one dialect); every DML statement below
+// is plain SQL that both accept (positional binds, LIMIT/OFFSET, LIKE ... ESCAPE on a pre-folded
+// column, INSERT ... ON CONFLICT ... DO UPDATE ... WHERE: SQLite >= 3.24, PostgreSQL >= 9.5).
 #include "prov/record.h"
 
 #include "record/recordcommon.h"
@@ -21,8 +22,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <optional>
+#include <utility>
 
 // The record store's category (libprov's others live in core/logging.cpp). Logs name attempt ids
 // and paths only, never field values.
@@ -32,102 +36,144 @@ namespace prov {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr int kInClauseChunk = 500; // well under SQLite's host parameter limit
 constexpr int kReserveRows = 1000; // query(): rows reserved up front at most
 
-// Version 1 of the schema, SQLite dialect. attempts.id is the row id (insertion order).
-// service_name_folded holds the case-folded service name so that the substring filter is a plain
-// LIKE in every dialect.
-const char *const kSqliteSchemaV1[] = {
-    "CREATE TABLE attempts ("
-    " id INTEGER PRIMARY KEY,"
-    " attempt_id TEXT NOT NULL UNIQUE,"
-    " started_at_ms INTEGER NOT NULL,"
-    " finished_at_ms INTEGER,"
-    " station TEXT NOT NULL,"
-    " operator_name TEXT NOT NULL,"
-    " service_name TEXT NOT NULL,"
-    " service_name_folded TEXT NOT NULL,"
-    " transport TEXT NOT NULL,"
-    " address TEXT NOT NULL,"
-    " proto_ver_json TEXT,"
-    " firmware_version TEXT,"
-    " sec_ver INTEGER NOT NULL DEFAULT -1,"
-    " sec_patch_ver INTEGER NOT NULL DEFAULT -1,"
-    " ssid TEXT,"
-    " outcome INTEGER NOT NULL CHECK (outcome BETWEEN 0 AND 4),"
-    " failure_code INTEGER NOT NULL DEFAULT 0,"
-    " failure_name TEXT,"
-    " failure_detail TEXT)",
-    "CREATE INDEX attempts_started ON attempts (started_at_ms)",
-    "CREATE INDEX attempts_outcome_started ON attempts (outcome, started_at_ms)",
-    "CREATE INDEX attempts_service ON attempts (service_name_folded)",
-    "CREATE TABLE phases ("
-    " id INTEGER PRIMARY KEY,"
-    " attempt_row INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
-    " phase TEXT NOT NULL,"
-    " duration_ms INTEGER NOT NULL)",
-    "CREATE INDEX phases_attempt ON phases (attempt_row)",
-    "CREATE TABLE custom_calls ("
-    " id INTEGER PRIMARY KEY,"
-    " attempt_row INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
-    " endpoint TEXT NOT NULL,"
-    " request_bytes INTEGER NOT NULL,"
-    " response_bytes INTEGER NOT NULL,"
-    " payload_recorded INTEGER NOT NULL,"
-    " request BLOB,"
-    " response BLOB,"
-    " error_code INTEGER NOT NULL)",
-    "CREATE INDEX custom_calls_attempt ON custom_calls (attempt_row)",
+enum class Dialect { Sqlite, Postgres };
+
+// Column-type placeholders of the DDL: ${ID} the row id (insertion order), ${I64} a 64-bit integer
+// (ms times, sizes, row references), ${BLOB} bytes. SQLite's INTEGER is 64-bit already, so the
+// SQLite text is exactly what versions 1 and 2 created.
+QString ddlText(const char *ddl, Dialect dialect)
+{
+    QString text = QString::fromLatin1(ddl);
+    const bool pg = dialect == Dialect::Postgres;
+    text.replace(QStringLiteral("${ID}"),
+        pg ? QStringLiteral("BIGSERIAL PRIMARY KEY") : QStringLiteral("INTEGER PRIMARY KEY"));
+    text.replace(QStringLiteral("${I64}"), pg ? QStringLiteral("BIGINT") : QStringLiteral("INTEGER"));
+    text.replace(QStringLiteral("${BLOB}"), pg ? QStringLiteral("BYTEA") : QStringLiteral("BLOB"));
+    return text;
+}
+
+// One DDL statement, for both dialects unless `only` names one.
+struct Ddl
+{
+    const char *text;
+    std::optional<Dialect> only = std::nullopt;
 };
 
-// Version 1 -> 2, SQLite dialect: batches (line mode). Attempts name their batch, lane, profile and
-// attempt number; a v1 row reads as "not part of a batch" (batch_id '', lane -1, first attempt).
-// Attempts name a batch by id without a foreign key: an imported attempt may name a batch that
-// lives in another store. A new store runs v1 and then this, so new and migrated files are alike.
-const char *const kSqliteMigrationV2[] = {
-    "ALTER TABLE attempts ADD COLUMN batch_id TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE attempts ADD COLUMN lane INTEGER NOT NULL DEFAULT -1",
-    "ALTER TABLE attempts ADD COLUMN profile_id TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE attempts ADD COLUMN profile_version TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE attempts ADD COLUMN attempt_number INTEGER NOT NULL DEFAULT 1",
-    "CREATE INDEX attempts_batch ON attempts (batch_id, started_at_ms)",
-    "CREATE TABLE batches ("
-    " id INTEGER PRIMARY KEY,"
-    " batch_id TEXT NOT NULL UNIQUE,"
-    " started_at_ms INTEGER NOT NULL,"
-    " finished_at_ms INTEGER,"
-    " station TEXT NOT NULL,"
-    " operator_name TEXT NOT NULL,"
-    " profile_id TEXT NOT NULL,"
-    " profile_version TEXT NOT NULL,"
-    " profile_json BLOB NOT NULL,"
-    " lanes INTEGER NOT NULL,"
-    " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 2))",
-    "CREATE INDEX batches_state_started ON batches (state, started_at_ms)",
-    "CREATE TABLE batch_devices ("
-    " id INTEGER PRIMARY KEY,"
-    " batch_row INTEGER NOT NULL REFERENCES batches (id) ON DELETE CASCADE,"
-    " position INTEGER NOT NULL,"
-    " service_name TEXT NOT NULL,"
-    " transport TEXT NOT NULL,"
-    " address TEXT NOT NULL,"
-    " source TEXT NOT NULL,"
-    " UNIQUE (batch_row, service_name, transport, address))",
+// Version 1 of the schema. attempts.id is the row id (insertion order). service_name_folded holds
+// the case-folded service name so that the substring filter is a plain LIKE in every dialect.
+const Ddl kSchemaV1[] = {
+    { "CREATE TABLE attempts ("
+      " id ${ID},"
+      " attempt_id TEXT NOT NULL UNIQUE,"
+      " started_at_ms ${I64} NOT NULL,"
+      " finished_at_ms ${I64},"
+      " station TEXT NOT NULL,"
+      " operator_name TEXT NOT NULL,"
+      " service_name TEXT NOT NULL,"
+      " service_name_folded TEXT NOT NULL,"
+      " transport TEXT NOT NULL,"
+      " address TEXT NOT NULL,"
+      " proto_ver_json TEXT,"
+      " firmware_version TEXT,"
+      " sec_ver INTEGER NOT NULL DEFAULT -1,"
+      " sec_patch_ver INTEGER NOT NULL DEFAULT -1,"
+      " ssid TEXT,"
+      " outcome INTEGER NOT NULL CHECK (outcome BETWEEN 0 AND 4),"
+      " failure_code INTEGER NOT NULL DEFAULT 0,"
+      " failure_name TEXT,"
+      " failure_detail TEXT)" },
+    { "CREATE INDEX attempts_started ON attempts (started_at_ms)" },
+    { "CREATE INDEX attempts_outcome_started ON attempts (outcome, started_at_ms)" },
+    { "CREATE INDEX attempts_service ON attempts (service_name_folded)" },
+    { "CREATE TABLE phases ("
+      " id ${ID},"
+      " attempt_row ${I64} NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
+      " phase TEXT NOT NULL,"
+      " duration_ms ${I64} NOT NULL)" },
+    { "CREATE INDEX phases_attempt ON phases (attempt_row)" },
+    { "CREATE TABLE custom_calls ("
+      " id ${ID},"
+      " attempt_row ${I64} NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,"
+      " endpoint TEXT NOT NULL,"
+      " request_bytes ${I64} NOT NULL,"
+      " response_bytes ${I64} NOT NULL,"
+      " payload_recorded INTEGER NOT NULL,"
+      " request ${BLOB},"
+      " response ${BLOB},"
+      " error_code INTEGER NOT NULL)" },
+    { "CREATE INDEX custom_calls_attempt ON custom_calls (attempt_row)" },
+};
+
+// Version 1 -> 2: batches (line mode). Attempts name their batch, lane, profile and attempt number;
+// a v1 row reads as "not part of a batch" (batch_id '', lane -1, first attempt). Attempts name a
+// batch by id without a foreign key: an imported attempt may name a batch that lives in another
+// store. A new store runs v1 and then this, so new and migrated stores are alike.
+const Ddl kMigrationV2[] = {
+    { "ALTER TABLE attempts ADD COLUMN batch_id TEXT NOT NULL DEFAULT ''" },
+    { "ALTER TABLE attempts ADD COLUMN lane INTEGER NOT NULL DEFAULT -1" },
+    { "ALTER TABLE attempts ADD COLUMN profile_id TEXT NOT NULL DEFAULT ''" },
+    { "ALTER TABLE attempts ADD COLUMN profile_version TEXT NOT NULL DEFAULT ''" },
+    { "ALTER TABLE attempts ADD COLUMN attempt_number INTEGER NOT NULL DEFAULT 1" },
+    { "CREATE INDEX attempts_batch ON attempts (batch_id, started_at_ms)" },
+    { "CREATE TABLE batches ("
+      " id ${ID},"
+      " batch_id TEXT NOT NULL UNIQUE,"
+      " started_at_ms ${I64} NOT NULL,"
+      " finished_at_ms ${I64},"
+      " station TEXT NOT NULL,"
+      " operator_name TEXT NOT NULL,"
+      " profile_id TEXT NOT NULL,"
+      " profile_version TEXT NOT NULL,"
+      " profile_json ${BLOB} NOT NULL,"
+      " lanes INTEGER NOT NULL,"
+      " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 2))" },
+    { "CREATE INDEX batches_state_started ON batches (state, started_at_ms)" },
+    { "CREATE TABLE batch_devices ("
+      " id ${ID},"
+      " batch_row ${I64} NOT NULL REFERENCES batches (id) ON DELETE CASCADE,"
+      " position INTEGER NOT NULL,"
+      " service_name TEXT NOT NULL,"
+      " transport TEXT NOT NULL,"
+      " address TEXT NOT NULL,"
+      " source TEXT NOT NULL,"
+      " UNIQUE (batch_row, service_name, transport, address))" },
+};
+
+// Version 2 -> 3: the line record. Lookups by exact service name (duplicate guard) and by station
+// (the line's Records page). On the spool (SQLite) every attempt and batch carries a revision that
+// each write raises, and the revision the line record has received (0: none); the partial indexes
+// keep the sync's "what is left" query cheap however long the spool grows.
+const Ddl kMigrationV3[] = {
+    { "CREATE INDEX attempts_service_exact ON attempts (service_name)" },
+    { "CREATE INDEX attempts_station_started ON attempts (station, started_at_ms)" },
+    { "ALTER TABLE attempts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1", Dialect::Sqlite },
+    { "ALTER TABLE attempts ADD COLUMN synced_revision INTEGER NOT NULL DEFAULT 0", Dialect::Sqlite },
+    { "CREATE INDEX attempts_unsynced ON attempts (id) WHERE synced_revision < revision", Dialect::Sqlite },
+    { "ALTER TABLE batches ADD COLUMN revision INTEGER NOT NULL DEFAULT 1", Dialect::Sqlite },
+    { "ALTER TABLE batches ADD COLUMN synced_revision INTEGER NOT NULL DEFAULT 0", Dialect::Sqlite },
+    { "CREATE INDEX batches_unsynced ON batches (id) WHERE synced_revision < revision", Dialect::Sqlite },
 };
 
 struct Migration
 {
     int toVersion;
-    const char *const *ddl;
+    const Ddl *ddl;
     std::size_t count;
 };
 
-// Applied in order to a file older than `toVersion`, each in the same transaction as the check.
-const Migration kSqliteMigrations[] = {
-    { 2, kSqliteMigrationV2, std::size(kSqliteMigrationV2) },
+// Applied in order to a store older than `toVersion`, each in the same transaction as the check.
+const Migration kMigrations[] = {
+    { 2, kMigrationV2, std::size(kMigrationV2) },
+    { 3, kMigrationV3, std::size(kMigrationV3) },
 };
+
+// Serialises schema creation and migration across the stations that open one PostgreSQL record at
+// the same time (pg_advisory_xact_lock; an arbitrary constant of this project: "PROV").
+constexpr qint64 kSchemaLockKey = 0x50524F56;
 
 const QString kAttemptColumns = QStringLiteral(
     "id, attempt_id, started_at_ms, finished_at_ms, station, operator_name, service_name, transport, address,"
@@ -137,6 +183,28 @@ const QString kAttemptColumns = QStringLiteral(
 const QString kBatchColumns = QStringLiteral(
     "id, batch_id, started_at_ms, finished_at_ms, station, operator_name,"
     " profile_id, profile_version, profile_json, lanes, state");
+
+const QString kInsertAttemptColumns = QStringLiteral(
+    "attempt_id, started_at_ms, finished_at_ms, station, operator_name, service_name, service_name_folded,"
+    " transport, address, proto_ver_json, firmware_version, sec_ver, sec_patch_ver, ssid, outcome, "
+    "failure_code,"
+    " failure_name, failure_detail, batch_id, lane, profile_id, profile_version, attempt_number");
+constexpr int kInsertAttemptColumnCount = 23;
+
+const QString kInsertPhaseSql = QStringLiteral(
+    "INSERT INTO phases (attempt_row, phase, duration_ms) VALUES (?, ?, ?)");
+const QString kInsertCustomCallSql = QStringLiteral(
+    "INSERT INTO custom_calls (attempt_row, endpoint, request_bytes, response_bytes, payload_recorded,"
+    " request, response, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+
+// "?, ?, ?" with `n` marks.
+QString placeholders(int n)
+{
+    QStringList marks;
+    for (int i = 0; i < n; ++i)
+        marks << QStringLiteral("?");
+    return marks.join(u", ");
+}
 
 Error storageError(const QString &what, const QSqlError &err)
 {
@@ -187,7 +255,10 @@ public:
     QString connectionName;
     QString path;
     QSqlDatabase db;
+    Dialect dialect = Dialect::Sqlite;
     int interruptedOnOpen = 0;
+
+    bool isSpool() const { return dialect == Dialect::Sqlite; }
 
     ~RecordStorePrivate()
     {
@@ -241,6 +312,34 @@ public:
         if (!q.exec(sql))
             return storageError(QString::fromLatin1(what), q.lastError());
         return {};
+    }
+
+    Status execDdl(const Ddl &ddl, const char *what) const
+    {
+        if (ddl.only && *ddl.only != dialect)
+            return {};
+        return execSql(ddlText(ddl.text, dialect), what);
+    }
+
+    // Spool only: the next revision of an attempt (row) after a write; the line sync pushes it.
+    Status bumpAttempt(qint64 row) const
+    {
+        if (!isSpool())
+            return {};
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE attempts SET revision = revision + 1 WHERE id = ?"));
+        q.addBindValue(row);
+        return exec(q, "cannot raise the attempt's revision");
+    }
+
+    Status bumpBatch(qint64 row) const
+    {
+        if (!isSpool())
+            return {};
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("UPDATE batches SET revision = revision + 1 WHERE id = ?"));
+        q.addBindValue(row);
+        return exec(q, "cannot raise the batch's revision");
     }
 
     Status beginTransaction(Transaction &tx) const
@@ -306,20 +405,13 @@ public:
             return row.error();
         if (Status s = write(*row); !s)
             return s;
+        if (Status s = bumpAttempt(*row); !s)
+            return s;
         return tx.commit();
     }
 
-    Status insertAttempt(const ProvisioningRecord &r) const
+    static void bindAttempt(QSqlQuery &q, const ProvisioningRecord &r)
     {
-        QSqlQuery q(db);
-        q.prepare(
-            QStringLiteral("INSERT INTO attempts (attempt_id, started_at_ms, finished_at_ms, station, "
-                           "operator_name, service_name,"
-                           " service_name_folded, transport, address, proto_ver_json, "
-                           "firmware_version, sec_ver, sec_patch_ver, ssid,"
-                           " outcome, failure_code, failure_name, failure_detail,"
-                           " batch_id, lane, profile_id, profile_version, attempt_number)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         const bool finished = r.end.outcome != RecordOutcome::InProgress;
         q.addBindValue(r.start.attemptId);
         q.addBindValue(r.start.startedAtMs);
@@ -345,25 +437,34 @@ public:
         q.addBindValue(nonNull(r.start.profileId));
         q.addBindValue(nonNull(r.start.profileVersion));
         q.addBindValue(r.start.attemptNumber);
+    }
+
+    Status insertAttempt(const ProvisioningRecord &r) const
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO attempts (") + kInsertAttemptColumns
+            + QStringLiteral(") VALUES (") + placeholders(kInsertAttemptColumnCount) + u')');
+        bindAttempt(q, r);
         return exec(q, "cannot insert attempt");
+    }
+
+    static void bindPhase(QSqlQuery &q, qint64 row, const PhaseDuration &phase)
+    {
+        q.addBindValue(row);
+        q.addBindValue(nonNull(phase.phase));
+        q.addBindValue(phase.durationMs);
     }
 
     Status insertPhase(qint64 row, const PhaseDuration &phase) const
     {
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO phases (attempt_row, phase, duration_ms) VALUES (?, ?, ?)"));
-        q.addBindValue(row);
-        q.addBindValue(nonNull(phase.phase));
-        q.addBindValue(phase.durationMs);
+        q.prepare(kInsertPhaseSql);
+        bindPhase(q, row, phase);
         return exec(q, "cannot insert phase");
     }
 
-    Status insertCustomCall(qint64 row, const CustomCallEntry &call) const
+    static void bindCustomCall(QSqlQuery &q, qint64 row, const CustomCallEntry &call)
     {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO custom_calls (attempt_row, endpoint, request_bytes, "
-                                 "response_bytes, payload_recorded,"
-                                 " request, response, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
         const QVariant nullBlob(QMetaType(QMetaType::QByteArray));
         q.addBindValue(row);
         q.addBindValue(nonNull(call.endpoint));
@@ -377,6 +478,13 @@ public:
                 ? QVariant(call.response.isNull() ? QByteArray("") : call.response)
                 : nullBlob);
         q.addBindValue(call.errorCode);
+    }
+
+    Status insertCustomCall(qint64 row, const CustomCallEntry &call) const
+    {
+        QSqlQuery q(db);
+        q.prepare(kInsertCustomCallSql);
+        bindCustomCall(q, row, call);
         return exec(q, "cannot insert custom call");
     }
 
@@ -407,6 +515,10 @@ public:
         if (!f.batchId.isEmpty()) {
             conds << QStringLiteral("batch_id = ?");
             binds->append(f.batchId);
+        }
+        if (!f.station.isEmpty()) {
+            conds << QStringLiteral("station = ?");
+            binds->append(f.station);
         }
         return conds.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conds.join(QStringLiteral(" AND "));
     }
@@ -491,16 +603,23 @@ public:
         return b;
     }
 
-    // Reads the batches selected by `where` (with `binds`) and their devices, oldest first.
-    Result<QList<BatchInfo>> readBatches(const QString &where, const QVariantList &binds) const
+    // Reads the batches selected by `where` (with `binds`) and their devices, oldest first, at most
+    // `limit` (-1: all). With `revisions`, also their spool revisions.
+    Result<QList<BatchInfo>> readBatches(const QString &where, const QVariantList &binds,
+        QList<qint64> *revisions = nullptr, int limit = -1) const
     {
         QList<BatchInfo> batches;
         QList<qint64> rows;
         {
             QSqlQuery q(db);
             q.setForwardOnly(true);
-            q.prepare(QStringLiteral("SELECT ") + kBatchColumns + QStringLiteral(" FROM batches WHERE ")
-                + where + QStringLiteral(" ORDER BY started_at_ms ASC, id ASC"));
+            QString sql = QStringLiteral("SELECT ") + kBatchColumns
+                + (revisions ? QStringLiteral(", revision") : QString())
+                + QStringLiteral(" FROM batches WHERE ") + where
+                + QStringLiteral(" ORDER BY started_at_ms ASC, id ASC");
+            if (limit >= 0)
+                sql += QStringLiteral(" LIMIT %1").arg(limit);
+            q.prepare(sql);
             for (const QVariant &b : binds)
                 q.addBindValue(b);
             if (Status s = exec(q, "cannot read batches"); !s)
@@ -508,6 +627,8 @@ public:
             while (q.next()) {
                 rows.append(q.value(0).toLongLong());
                 batches.append(readBatch(q));
+                if (revisions)
+                    revisions->append(q.value(11).toLongLong());
             }
         }
         // A handful of batches at most (the Running ones, or one): one query each.
@@ -543,10 +664,7 @@ public:
             index.insert(records[i].rowId, i);
         for (qsizetype start = 0; start < records.size(); start += kInClauseChunk) {
             const qsizetype n = std::min<qsizetype>(kInClauseChunk, records.size() - start);
-            QStringList marks;
-            for (qsizetype i = 0; i < n; ++i)
-                marks << QStringLiteral("?");
-            const QString in = marks.join(u", ");
+            const QString in = placeholders(int(n));
 
             QSqlQuery p(db);
             p.setForwardOnly(true);
@@ -601,6 +719,15 @@ public:
         Transaction tx(db);
         if (Status s = beginTransaction(tx); !s)
             return s;
+        if (dialect == Dialect::Postgres) {
+            // Held to the end of this transaction: a second station waits here, then finds the
+            // schema current.
+            QSqlQuery lock(db);
+            lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(?)"));
+            lock.addBindValue(kSchemaLockKey);
+            if (Status s = exec(lock, "cannot lock the schema"); !s)
+                return s;
+        }
         if (Status s = execSql(
                 QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
                 "cannot create schema_version");
@@ -613,22 +740,24 @@ public:
         q.finish();
         if (version > kSchemaVersion)
             return makeError(ErrorCode::StorageFailed,
-                QStringLiteral("schema_version %1 is newer than this build understands (%2)")
+                QStringLiteral("schema_version %1 of %2 is newer than this build understands (%3): update "
+                               "this station's software")
                     .arg(version)
+                    .arg(path)
                     .arg(kSchemaVersion));
         if (version == kSchemaVersion)
             return tx.commit();
         if (version == 0) {
-            for (const char *ddl : kSqliteSchemaV1) {
-                if (Status s = execSql(QString::fromLatin1(ddl), "cannot create schema"); !s)
+            for (const Ddl &ddl : kSchemaV1) {
+                if (Status s = execDdl(ddl, "cannot create schema"); !s)
                     return s;
             }
         }
-        for (const Migration &m : kSqliteMigrations) {
+        for (const Migration &m : kMigrations) {
             if (version >= m.toVersion)
                 continue;
             for (std::size_t i = 0; i < m.count; ++i) {
-                if (Status s = execSql(QString::fromLatin1(m.ddl[i]), "cannot migrate schema"); !s)
+                if (Status s = execDdl(m.ddl[i], "cannot migrate schema"); !s)
                     return s;
             }
         }
@@ -656,7 +785,9 @@ public:
         if (Status s = beginTransaction(tx); !s)
             return s;
         QSqlQuery q(db);
-        q.prepare(QStringLiteral("UPDATE attempts SET outcome = ? WHERE outcome = ?"));
+        q.prepare(isSpool()
+                ? QStringLiteral("UPDATE attempts SET outcome = ?, revision = revision + 1 WHERE outcome = ?")
+                : QStringLiteral("UPDATE attempts SET outcome = ? WHERE outcome = ?"));
         q.addBindValue(int(RecordOutcome::Interrupted));
         q.addBindValue(int(RecordOutcome::InProgress));
         if (Status s = exec(q, "cannot recover interrupted attempts"); !s)
@@ -672,7 +803,8 @@ RecordStore::RecordStore(std::unique_ptr<RecordStorePrivate> dd)
 
 RecordStore::~RecordStore() = default;
 
-Result<std::unique_ptr<RecordStore>> RecordStore::openSqlite(const QString &path)
+Result<std::unique_ptr<RecordStore>> RecordStore::openSqlite(
+    const QString &path, const RecordOpenOptions &options)
 {
     if (path.isEmpty())
         return makeError(ErrorCode::StorageFailed, QStringLiteral("empty database path"));
@@ -714,11 +846,39 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openSqlite(const QString &path
         return s.error();
     if (Status s = d->createOrCheckSchema(); !s)
         return s.error();
-    if (Status s = d->recoverInterrupted(); !s)
-        return s.error();
+    if (options.recoverInterrupted) {
+        if (Status s = d->recoverInterrupted(); !s)
+            return s.error();
+    }
     if (d->interruptedOnOpen > 0)
         qCInfo(lcProvRecord) << "marked" << d->interruptedOnOpen << "unfinished attempts as interrupted in"
                              << path;
+    return std::unique_ptr<RecordStore>(new RecordStore(std::move(d)));
+}
+
+Result<std::unique_ptr<RecordStore>> RecordStore::openPostgres(const LineRecordConfig &config)
+{
+    Result<QString> options = record::lineConnectOptions(config);
+    if (!options)
+        return options.error();
+    static QAtomicInteger<quint64> counter;
+    auto d = std::make_unique<RecordStorePrivate>();
+    d->dialect = Dialect::Postgres;
+    d->path = maskLineConnection(config.connection);
+    d->connectionName = QStringLiteral("prov.line.%1").arg(counter.fetchAndAddRelaxed(1));
+    d->db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), d->connectionName);
+    if (!d->db.isValid())
+        return makeError(ErrorCode::StorageFailed,
+            QStringLiteral(
+                "the Qt PostgreSQL driver (QPSQL, Debian package libqt6sql6-psql) is not available"));
+    // Qt's driver appends the options to its own (empty) host/dbname/user part and hands the whole
+    // string to libpq's PQconnectdb, which reads the password from ~/.pgpass, PGPASSFILE or the
+    // service file.
+    d->db.setConnectOptions(*options);
+    if (!d->db.open())
+        return storageError(QStringLiteral("cannot open the line record %1").arg(d->path), d->db.lastError());
+    if (Status s = d->createOrCheckSchema(); !s)
+        return s.error();
     return std::unique_ptr<RecordStore>(new RecordStore(std::move(d)));
 }
 
@@ -790,7 +950,20 @@ Status RecordStore::finish(const QString &attemptId, const AttemptEnd &end)
     });
 }
 
-Status RecordStore::insertRecords(const QList<ProvisioningRecord> &records)
+namespace {
+
+// Prepares each query with its SQL; StorageFailed with the driver's text for the first that fails.
+Status prepareAll(std::initializer_list<std::pair<QSqlQuery *, QString>> queries)
+{
+    for (const auto &[query, sql] : queries) {
+        if (!query->prepare(sql))
+            return storageError(QStringLiteral("cannot prepare a statement"), query->lastError());
+    }
+    return {};
+}
+
+// The checks of insertRecords() and upsertRecords(): InvalidArgument for the first bad record.
+Status checkCompleteRecords(const QList<ProvisioningRecord> &records)
 {
     for (const ProvisioningRecord &r : records) {
         if (r.start.attemptId.isEmpty())
@@ -803,6 +976,15 @@ Status RecordStore::insertRecords(const QList<ProvisioningRecord> &records)
                 QStringLiteral("attempt %1: the SSID field holds more than 32 characters")
                     .arg(r.start.attemptId));
     }
+    return {};
+}
+
+} // namespace
+
+Status RecordStore::insertRecords(const QList<ProvisioningRecord> &records)
+{
+    if (Status s = checkCompleteRecords(records); !s)
+        return s;
     RecordStorePrivate::Transaction tx(d->db);
     if (Status s = d->beginTransaction(tx); !s)
         return s;
@@ -972,6 +1154,8 @@ Status RecordStore::addBatchDevice(const BatchDevice &device)
     q.addBindValue(nonNull(device.source));
     if (Status s = d->exec(q, "cannot insert batch device"); !s)
         return s;
+    if (Status s = d->bumpBatch(*row); !s)
+        return s;
     return tx.commit();
 }
 
@@ -993,6 +1177,8 @@ Status RecordStore::finishBatch(const QString &batchId, BatchState state, qint64
     q.addBindValue(*row);
     if (Status s = d->exec(q, "cannot finish batch"); !s)
         return s;
+    if (Status s = d->bumpBatch(*row); !s)
+        return s;
     return tx.commit();
 }
 
@@ -1011,6 +1197,309 @@ Result<BatchInfo> RecordStore::batch(const QString &batchId) const
     if (batches->isEmpty())
         return unknownBatch(batchId);
     return batches->takeFirst();
+}
+
+Result<int> RecordStore::upsertRecords(const QList<ProvisioningRecord> &records)
+{
+    if (Status s = checkCompleteRecords(records); !s)
+        return s.error();
+    // Every column but the key takes the new value, and only while the stored attempt is in
+    // progress: an attempt that has ended never goes back (nor changes its end). A spool raises the
+    // revision so that the change is synced on.
+    static const QString kUpsertTail = [] {
+        QStringList sets;
+        for (const QString &column : kInsertAttemptColumns.split(u',')) {
+            const QString c = column.trimmed();
+            if (c != u"attempt_id")
+                sets << c + QStringLiteral(" = excluded.") + c;
+        }
+        return sets.join(u", ");
+    }();
+    QString sql = QStringLiteral("INSERT INTO attempts (") + kInsertAttemptColumns
+        + QStringLiteral(") VALUES (") + placeholders(kInsertAttemptColumnCount)
+        + QStringLiteral(") ON CONFLICT (attempt_id) DO UPDATE SET ") + kUpsertTail;
+    if (d->isSpool())
+        sql += QStringLiteral(", revision = attempts.revision + 1");
+    sql += QStringLiteral(" WHERE attempts.outcome = %1").arg(int(RecordOutcome::InProgress));
+
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s.error();
+    // Prepared once for the whole chunk: on PostgreSQL each prepare is a round trip.
+    QSqlQuery upsert(d->db);
+    QSqlQuery rowOf(d->db);
+    QSqlQuery dropPhases(d->db);
+    QSqlQuery dropCalls(d->db);
+    QSqlQuery addPhase(d->db);
+    QSqlQuery addCall(d->db);
+    if (Status s = prepareAll(
+            { { &upsert, sql }, { &rowOf, QStringLiteral("SELECT id FROM attempts WHERE attempt_id = ?") },
+                { &dropPhases, QStringLiteral("DELETE FROM phases WHERE attempt_row = ?") },
+                { &dropCalls, QStringLiteral("DELETE FROM custom_calls WHERE attempt_row = ?") },
+                { &addPhase, kInsertPhaseSql }, { &addCall, kInsertCustomCallSql } });
+        !s)
+        return s.error();
+    int changed = 0;
+    for (const ProvisioningRecord &r : records) {
+        RecordStorePrivate::bindAttempt(upsert, r);
+        if (Status s = d->exec(upsert, "cannot upsert attempt"); !s)
+            return s.error();
+        if (upsert.numRowsAffected() <= 0)
+            continue; // ended there already: left as it is
+        ++changed;
+        rowOf.addBindValue(r.start.attemptId);
+        if (Status s = d->exec(rowOf, "cannot look up attempt"); !s)
+            return s.error();
+        if (!rowOf.next())
+            return makeError(
+                ErrorCode::StorageFailed, QStringLiteral("attempt %1 vanished").arg(r.start.attemptId));
+        const qint64 row = rowOf.value(0).toLongLong();
+        rowOf.finish();
+        dropPhases.addBindValue(row);
+        if (Status s = d->exec(dropPhases, "cannot replace phases"); !s)
+            return s.error();
+        dropCalls.addBindValue(row);
+        if (Status s = d->exec(dropCalls, "cannot replace custom calls"); !s)
+            return s.error();
+        for (const PhaseDuration &p : r.phases) {
+            RecordStorePrivate::bindPhase(addPhase, row, p);
+            if (Status s = d->exec(addPhase, "cannot insert phase"); !s)
+                return s.error();
+        }
+        for (const CustomCallEntry &c : r.customCalls) {
+            RecordStorePrivate::bindCustomCall(addCall, row, c);
+            if (Status s = d->exec(addCall, "cannot insert custom call"); !s)
+                return s.error();
+        }
+    }
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return changed;
+}
+
+Status RecordStore::upsertBatches(const QList<BatchInfo> &batches)
+{
+    for (const BatchInfo &b : batches) {
+        if (b.start.batchId.isEmpty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("empty batch id"));
+        if (!record::isKnownBatchState(int(b.state)))
+            return makeError(ErrorCode::InvalidArgument,
+                QStringLiteral("batch %1: unknown state %2").arg(b.start.batchId).arg(int(b.state)));
+    }
+    QString sql = QStringLiteral(
+        "INSERT INTO batches (batch_id, started_at_ms, finished_at_ms, station, operator_name, profile_id,"
+        " profile_version, profile_json, lanes, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (batch_id) DO UPDATE SET state = excluded.state, finished_at_ms = "
+        "excluded.finished_at_ms");
+    if (d->isSpool())
+        sql += QStringLiteral(", revision = batches.revision + 1");
+    sql += QStringLiteral(" WHERE batches.state = %1").arg(int(BatchState::Running));
+
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    QSqlQuery upsert(d->db);
+    QSqlQuery rowOf(d->db);
+    QSqlQuery addDevice(d->db);
+    if (Status s = prepareAll(
+            { { &upsert, sql }, { &rowOf, QStringLiteral("SELECT id FROM batches WHERE batch_id = ?") },
+                { &addDevice,
+                    QStringLiteral(
+                        "INSERT INTO batch_devices (batch_row, position, service_name, transport, address,"
+                        " source) VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (batch_row, service_name, transport, address) DO NOTHING") } });
+        !s)
+        return s;
+    for (const BatchInfo &b : batches) {
+        const bool ended = b.state != BatchState::Running;
+        upsert.addBindValue(b.start.batchId);
+        upsert.addBindValue(b.start.startedAtMs);
+        upsert.addBindValue(ended ? QVariant(b.finishedAtMs) : QVariant(QMetaType(QMetaType::LongLong)));
+        upsert.addBindValue(nonNull(b.start.station));
+        upsert.addBindValue(nonNull(b.start.operatorName));
+        upsert.addBindValue(nonNull(b.start.profileId));
+        upsert.addBindValue(nonNull(b.start.profileVersion));
+        upsert.addBindValue(b.start.profileJson.isNull() ? QByteArray("") : b.start.profileJson);
+        upsert.addBindValue(b.start.lanes);
+        upsert.addBindValue(int(b.state));
+        if (Status s = d->exec(upsert, "cannot upsert batch"); !s)
+            return s;
+        rowOf.addBindValue(b.start.batchId);
+        if (Status s = d->exec(rowOf, "cannot look up batch"); !s)
+            return s;
+        if (!rowOf.next())
+            return makeError(
+                ErrorCode::StorageFailed, QStringLiteral("batch %1 vanished").arg(b.start.batchId));
+        const qint64 row = rowOf.value(0).toLongLong();
+        rowOf.finish();
+        for (const BatchDevice &dev : b.devices) {
+            addDevice.addBindValue(row);
+            addDevice.addBindValue(dev.position);
+            addDevice.addBindValue(nonNull(dev.serviceName));
+            addDevice.addBindValue(nonNull(dev.transport));
+            addDevice.addBindValue(nonNull(dev.address));
+            addDevice.addBindValue(nonNull(dev.source));
+            if (Status s = d->exec(addDevice, "cannot insert batch device"); !s)
+                return s;
+        }
+    }
+    return tx.commit();
+}
+
+namespace {
+
+Error notASpool()
+{
+    return makeError(ErrorCode::InvalidArgument, QStringLiteral("only a station's SQLite store is a spool"));
+}
+
+} // namespace
+
+Result<QList<SpoolAttempt>> RecordStore::unsyncedAttempts(int max) const
+{
+    if (!d->isSpool())
+        return notASpool();
+    // One read transaction: the revisions and the rows (with details) come from one snapshot.
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s.error();
+    QList<ProvisioningRecord> records;
+    QList<qint64> revisions;
+    {
+        QSqlQuery q(d->db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT ") + kAttemptColumns
+            + QStringLiteral(
+                ", revision FROM attempts WHERE synced_revision < revision ORDER BY id LIMIT ?"));
+        q.addBindValue(std::max(0, max));
+        if (Status s = d->exec(q, "cannot read unsynced attempts"); !s)
+            return s.error();
+        while (q.next()) {
+            records.append(RecordStorePrivate::readAttempt(q));
+            revisions.append(q.value(22).toLongLong());
+        }
+    }
+    if (!records.isEmpty()) {
+        if (Status s = d->readDetails(records); !s)
+            return s.error();
+    }
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    QList<SpoolAttempt> out;
+    out.reserve(records.size());
+    for (qsizetype i = 0; i < records.size(); ++i)
+        out.append(SpoolAttempt { std::move(records[i]), revisions[i] });
+    return out;
+}
+
+Result<QList<SpoolBatch>> RecordStore::unsyncedBatches(int max) const
+{
+    if (!d->isSpool())
+        return notASpool();
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s.error();
+    QList<qint64> revisions;
+    Result<QList<BatchInfo>> batches = d->readBatches(
+        QStringLiteral("synced_revision < revision"), {}, &revisions, std::max(0, max));
+    if (!batches)
+        return batches.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    QList<SpoolBatch> out;
+    out.reserve(batches->size());
+    for (qsizetype i = 0; i < batches->size(); ++i)
+        out.append(SpoolBatch { std::move((*batches)[i]), revisions[i] });
+    return out;
+}
+
+Status RecordStore::markSynced(const QList<SpoolAttempt> &attempts, const QList<SpoolBatch> &batches)
+{
+    if (!d->isSpool())
+        return notASpool();
+    RecordStorePrivate::Transaction tx(d->db);
+    if (Status s = d->beginTransaction(tx); !s)
+        return s;
+    QSqlQuery a(d->db);
+    a.prepare(QStringLiteral(
+        "UPDATE attempts SET synced_revision = ? WHERE attempt_id = ? AND synced_revision < ?"));
+    for (const SpoolAttempt &s : attempts) {
+        a.addBindValue(s.revision);
+        a.addBindValue(s.record.start.attemptId);
+        a.addBindValue(s.revision);
+        if (Status st = d->exec(a, "cannot mark attempt synced"); !st)
+            return st;
+    }
+    QSqlQuery b(d->db);
+    b.prepare(
+        QStringLiteral("UPDATE batches SET synced_revision = ? WHERE batch_id = ? AND synced_revision < ?"));
+    for (const SpoolBatch &s : batches) {
+        b.addBindValue(s.revision);
+        b.addBindValue(s.batch.start.batchId);
+        b.addBindValue(s.revision);
+        if (Status st = d->exec(b, "cannot mark batch synced"); !st)
+            return st;
+    }
+    return tx.commit();
+}
+
+Result<qint64> RecordStore::unsyncedCount() const
+{
+    if (!d->isSpool())
+        return notASpool();
+    QSqlQuery q(d->db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM attempts WHERE synced_revision < revision")))
+        return storageError(QStringLiteral("cannot count unsynced attempts"), q.lastError());
+    if (!q.next())
+        return makeError(ErrorCode::StorageFailed, QStringLiteral("COUNT(*) returned no row"));
+    return q.value(0).toLongLong();
+}
+
+Result<QList<ProvisioningRecord>> RecordStore::provisionedAttempts(
+    const QString &serviceName, const QString &transport, const QString &address, int limit) const
+{
+    const bool byAddress = transport == u"ble" && !address.isEmpty();
+    if (serviceName.isEmpty() && !byAddress)
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("no service name and no BLE address to look up"));
+    QStringList who;
+    QVariantList binds { int(RecordOutcome::Provisioned) };
+    if (!serviceName.isEmpty()) {
+        who << QStringLiteral("service_name = ?");
+        binds << serviceName;
+    }
+    if (byAddress) {
+        // BLE addresses compare without regard to case ("aa:bb…" and "AA:BB…" are one device).
+        who << QStringLiteral("(transport = 'ble' AND UPPER(address) = ?)");
+        binds << address.toUpper();
+    }
+    QSqlQuery q(d->db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + kAttemptColumns
+        + QStringLiteral(" FROM attempts WHERE outcome = ? AND (") + who.join(QStringLiteral(" OR "))
+        + QStringLiteral(") ORDER BY started_at_ms DESC, id DESC LIMIT ?"));
+    binds << std::max(0, limit);
+    for (const QVariant &b : std::as_const(binds))
+        q.addBindValue(b);
+    if (Status s = d->exec(q, "cannot look up provisioned attempts"); !s)
+        return s.error();
+    QList<ProvisioningRecord> out;
+    while (q.next())
+        out.append(RecordStorePrivate::readAttempt(q));
+    return out;
+}
+
+Result<QStringList> RecordStore::stations() const
+{
+    QSqlQuery q(d->db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT DISTINCT station FROM attempts ORDER BY station")))
+        return storageError(QStringLiteral("cannot list stations"), q.lastError());
+    QStringList out;
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
 }
 
 int RecordStore::interruptedOnOpen() const
