@@ -127,9 +127,15 @@ bool waitClean(RecordStore &spool, int timeoutMs)
     return false;
 }
 
-std::unique_ptr<RecordStore> openSpool(const QString &path)
+/// A fresh database `bench_NAME` on the server and a fresh spool NAME.sqlite in `dir`.
+std::unique_ptr<RecordStore> prepare(const pgtest::PgServer &server, const QString &dir, const QString &name)
 {
-    auto opened = RecordStore::openSqlite(path);
+    QString error;
+    if (!server.createDatabase(QStringLiteral("bench_") + name, &error)) {
+        fail("createdb", error);
+        return nullptr;
+    }
+    auto opened = RecordStore::openSqlite(dir + QLatin1Char('/') + name + QStringLiteral(".sqlite"));
     if (!opened) {
         fail("openSqlite", opened.error().toString());
         return nullptr;
@@ -187,9 +193,7 @@ std::vector<qint64> timedWrites(RecordStore &spool, int count, SyncWorker *worke
 bool benchThroughput(pgtest::PgServer &server, const QString &dir, int attempts, int chunk)
 {
     QString error;
-    if (!server.createDatabase(QStringLiteral("bench_throughput"), &error))
-        return fail("createdb", error);
-    auto spool = openSpool(dir + QStringLiteral("/throughput.sqlite"));
+    auto spool = prepare(server, dir, QStringLiteral("throughput"));
     if (!spool || !fillSpool(*spool, attempts, 0))
         return false;
     if (const auto unsynced = spool->unsyncedCount(); !unsynced || *unsynced != attempts)
@@ -234,9 +238,7 @@ bool benchThroughput(pgtest::PgServer &server, const QString &dir, int attempts,
 bool benchBacklog(pgtest::PgServer &server, const QString &dir, int attempts)
 {
     QString error;
-    if (!server.createDatabase(QStringLiteral("bench_backlog"), &error))
-        return fail("createdb", error);
-    auto spool = openSpool(dir + QStringLiteral("/backlog.sqlite"));
+    auto spool = prepare(server, dir, QStringLiteral("backlog"));
     if (!spool)
         return false;
     const LineSync::Options options; // the defaults: chunk 250, retry 1 s doubling to 30 s
@@ -283,9 +285,7 @@ bool benchBacklog(pgtest::PgServer &server, const QString &dir, int attempts)
 bool benchLatency(pgtest::PgServer &server, const QString &dir, int attempts)
 {
     QString error;
-    if (!server.createDatabase(QStringLiteral("bench_latency"), &error))
-        return fail("createdb", error);
-    auto spool = openSpool(dir + QStringLiteral("/latency.sqlite"));
+    auto spool = prepare(server, dir, QStringLiteral("latency"));
     if (!spool)
         return false;
     std::printf("write latency on the writing thread: %d attempts x 5 RecordStore calls each "
