@@ -431,8 +431,41 @@ QString PgServer::scalar(const QString &sql, QString *error, const QString &db) 
     return rows.first().section(QLatin1Char('\t'), 0, 0);
 }
 
+bool PgServer::setFrozen(bool frozen)
+{
+    const qint64 postmaster = pid();
+    if (!processAlive(postmaster))
+        return false;
+    // The postmaster and its children (backends, checkpointer, ...), by PID from /proc.
+    QList<qint64> pids { postmaster };
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 candidate = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(candidate));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype close = line.lastIndexOf(')');
+        if (close < 0)
+            continue;
+        // After "pid (comm) ": state, then the parent's PID.
+        const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toLongLong() == postmaster)
+            pids << candidate;
+    }
+    for (const qint64 p : std::as_const(pids))
+        ::kill(pid_t(p), frozen ? SIGSTOP : SIGCONT);
+    m_frozen = frozen;
+    return true;
+}
+
 void PgServer::killByPid()
 {
+    if (m_frozen)
+        setFrozen(false);
     // Only the PID the running postmaster wrote, and only if that process is a postgres: a PID from
     // an earlier run may belong to another process by now.
     const qint64 target = pid();

@@ -51,6 +51,10 @@ public:
     bool stop(QString *error);
     /// Starts the stopped server again on the same data directory and port.
     bool restart(QString *error);
+    /// SIGSTOP (`frozen` true) or SIGCONT the postmaster and its backends: a hung server, whose
+    /// connections stay open and whose kernel still acknowledges TCP, but which answers nothing.
+    /// The destructor thaws a frozen server before stopping it. False when not running.
+    bool setFrozen(bool frozen);
     /// True while the postmaster of postmaster.pid is alive.
     bool isRunning() const;
     /// True while process `pid` exists and is not a zombie (a postmaster that exited is reparented
@@ -101,6 +105,7 @@ private:
     int m_port = 0;
     bool m_asRoot = false;
     bool m_durable = false;
+    bool m_frozen = false;
 };
 
 } // namespace pgtest

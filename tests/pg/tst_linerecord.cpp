@@ -9,6 +9,8 @@
 //   a line record whose schema_version is 99 is refused ("newer"), and left as it was.
 // - The duplicate guard across two stations, by service name and by BLE address, and with the
 //   server stopped (the spool still answers, lineChecked false).
+// - The writer never waits on the server: with the server hung (SIGSTOP), spool writes stay fast
+//   while LineSync's thread waits, and the backlog reaches the line once the server answers.
 // - Secrets: the password comes from PGPASSFILE only; a wrong or missing one fails with
 //   StorageFailed whose detail has no password; checkLineConnection() refuses `password=`; no log
 //   line of this process, and no status error, carries the password.
@@ -24,11 +26,13 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QUuid>
 
 using namespace prov;
@@ -183,6 +187,7 @@ private Q_SLOTS:
     void connectionStringWithPasswordIsRefused();
     void wrongOrMissingPasswordFailsWithoutShowingIt();
     void unopenableSpoolIsReportedAndRetried();
+    void writerNeverWaitsOnAHungServer();
 
 private:
     std::unique_ptr<RecordStore> storeFor(const QString &backend);
@@ -855,6 +860,55 @@ void TestLineRecord::unopenableSpoolIsReportedAndRetried()
         QStringLiteral("PROV_X"), QStringLiteral("softap"), QStringLiteral("192.168.4.1:80"));
     QVERIFY(check.provisioned.isEmpty());
     sync.stop();
+}
+
+void TestLineRecord::writerNeverWaitsOnAHungServer()
+{
+    // The station writes on its own thread, LineSync runs on another, as in the workstation.
+    auto opened = RecordStore::openSqlite(spoolPath(QStringLiteral("hung")));
+    QVERIFY(opened);
+    RecordStore &spool = **opened;
+    StoreRecordSink sink(&spool);
+    QThread worker;
+    auto *sync = new LineSync(spool.path(), config(), quickOptions());
+    sync->moveToThread(&worker);
+    connect(&worker, &QThread::started, sync, &LineSync::start);
+    connect(&worker, &QThread::finished, sync, &QObject::deleteLater);
+    worker.start();
+    auto cleanUp = qScopeGuard([&] {
+        m_server->setFrozen(false);
+        QMetaObject::invokeMethod(sync, &LineSync::stop, Qt::BlockingQueuedConnection);
+        worker.quit();
+        worker.wait();
+    });
+    auto writeSome = [&](int from, int count) {
+        qint64 slowest = 0;
+        for (int seq = from; seq < from + count; ++seq) {
+            QElapsedTimer t;
+            t.start();
+            pgtest::writeStationAttempt(sink, QStringLiteral("hung"), seq, {});
+            slowest = std::max(slowest, t.elapsed());
+            QMetaObject::invokeMethod(sync, &LineSync::kick, Qt::QueuedConnection);
+        }
+        return slowest;
+    };
+    writeSome(0, 20);
+    QTRY_COMPARE_WITH_TIMEOUT(spool.unsyncedCount().value(), 0, 20000);
+
+    // The server hangs: connections stay open, nothing answers. The worker waits for the server;
+    // the writer does not wait for the worker.
+    QVERIFY(m_server->setFrozen(true));
+    const qint64 slowest = writeSome(20, 100);
+    QVERIFY(!sink.lastError());
+    QVERIFY2(slowest < 1000, qPrintable(QStringLiteral("a write took %1 ms").arg(slowest)));
+    QTest::qWait(300);
+    QCOMPARE(spool.count({}).value(), 120);
+    QVERIFY(spool.unsyncedCount().value() > 0);
+
+    // The server answers again: the backlog reaches the line, once.
+    QVERIFY(m_server->setFrozen(false));
+    QTRY_COMPARE_WITH_TIMEOUT(spool.unsyncedCount().value(), 0, 30000);
+    pgtest::verifyLineHoldsSpools(*m_server, m_db, { spool.path() });
 }
 
 QTEST_GUILESS_MAIN(TestLineRecord)
