@@ -268,6 +268,7 @@ bool PgServer::start(QString *error)
         return false;
     }
     const QString dir = m_dir->path();
+    startWatchdog();
     if (m_asRoot) {
         const passwd *pw = ::getpwnam("postgres");
         if (!pw || ::chown(QFile::encodeName(dir).constData(), pw->pw_uid, pw->pw_gid) != 0) {
@@ -348,6 +349,35 @@ bool PgServer::startOnce(QString *error)
                 .arg(m_durable ? QStringLiteral("on") : QStringLiteral("off")) },
         error, 90000);
     return ok;
+}
+
+void PgServer::startWatchdog() const
+{
+    // The destructor stops the server; a test process that dies without it (SIGKILL by ctest's
+    // timeout, a crash) would leave it running. This shell outlives us: once our PID is gone (and a
+    // pg_ctl start in flight has had a second to write its PID), it stops the postmaster that
+    // postmaster.pid names, if that is a postgres process (a frozen one is woken first), then
+    // removes the directory unless a server still holds it.
+    static const QString script = QStringLiteral(
+        "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done\n"
+        "sleep 1\n"
+        "pidfile=\"$2/data/postmaster.pid\"\n"
+        "pm=$(head -n 1 \"$pidfile\" 2>/dev/null)\n"
+        "if [ -n \"$pm\" ] && [ \"$(cat /proc/$pm/comm 2>/dev/null)\" = postgres ]; then\n"
+        "  kill -CONT \"$pm\" $(ps -o pid= --ppid \"$pm\") 2>/dev/null\n"
+        "  kill -QUIT \"$pm\"\n"
+        "  for i in $(seq 1 100); do kill -0 \"$pm\" 2>/dev/null || break; sleep 0.1; done\n"
+        "fi\n"
+        "case \"$2\" in */prov-pg-*) [ -e \"$pidfile\" ] || rm -rf -- \"$2\" ;; esac\n");
+    QProcess watchdog;
+    watchdog.setProgram(QStringLiteral("/bin/sh"));
+    watchdog.setArguments({ QStringLiteral("-c"), script, QStringLiteral("prov-pg-watchdog"),
+        QString::number(::getpid()), m_dir->path() });
+    // Not on the test's pipes: ctest would wait for them to close.
+    watchdog.setStandardInputFile(QProcess::nullDevice());
+    watchdog.setStandardOutputFile(QProcess::nullDevice());
+    watchdog.setStandardErrorFile(QProcess::nullDevice());
+    watchdog.startDetached();
 }
 
 bool PgServer::stop(QString *error)

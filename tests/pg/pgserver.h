@@ -21,7 +21,8 @@
 namespace pgtest {
 
 /// One PostgreSQL cluster in a temporary directory. Not copyable; stopped by PID in the destructor
-/// (also when a test failed half-way), so no server outlives its test.
+/// (also when a test failed half-way), and by a watchdog shell when the test process dies without
+/// it (killed by ctest's timeout, crashed), so no server outlives its test.
 class PgServer
 {
 public:
@@ -96,6 +97,7 @@ public:
 private:
     bool runServerCommand(const QStringList &args, QString *error, int timeoutMs = 60000) const;
     bool startOnce(QString *error);
+    void startWatchdog() const;
     void killByPid();
 
     std::unique_ptr<QTemporaryDir> m_dir;
