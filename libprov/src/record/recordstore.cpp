@@ -275,14 +275,33 @@ public:
     public:
         explicit Transaction(QSqlDatabase &db)
             : m_db(db)
-            , m_open(db.transaction())
+            , m_open(begin(db, &m_beginError))
         { }
+        // SQLite: BEGIN IMMEDIATE takes the write lock up front, waiting for it up to the busy
+        // timeout. A deferred BEGIN reads first and upgrades to a writer later; when another
+        // connection to the file (the line sync's markSynced()) committed in between, SQLite fails
+        // the upgrade at once with SQLITE_BUSY (waiting could not help: the snapshot is stale),
+        // whatever the busy timeout, and the station's write is lost.
+        static bool begin(QSqlDatabase &db, QSqlError *error)
+        {
+            if (db.driverName() != QLatin1String("QSQLITE")) {
+                const bool ok = db.transaction();
+                *error = db.lastError();
+                return ok;
+            }
+            QSqlQuery q(db);
+            const bool ok = q.exec(QStringLiteral("BEGIN IMMEDIATE"));
+            *error = q.lastError();
+            return ok;
+        }
         ~Transaction()
         {
             if (m_open)
                 m_db.rollback();
         }
         bool isOpen() const { return m_open; }
+        /// Why the transaction could not begin (the driver's error).
+        const QSqlError &beginError() const { return m_beginError; }
         Status commit()
         {
             m_open = false;
@@ -296,6 +315,7 @@ public:
 
     private:
         QSqlDatabase &m_db;
+        QSqlError m_beginError;
         bool m_open;
     };
 
@@ -345,7 +365,7 @@ public:
     Status beginTransaction(Transaction &tx) const
     {
         if (!tx.isOpen())
-            return storageError(QStringLiteral("cannot begin a transaction"), db.lastError());
+            return storageError(QStringLiteral("cannot begin a transaction"), tx.beginError());
         return {};
     }
 
