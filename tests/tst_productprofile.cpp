@@ -41,7 +41,8 @@ QJsonObject goodProfile()
           "        'after_apply': 'accept_link_closed', "
           "        'retry': {'wifi_connect_timeout': {'retries': 2, 'reset_first': true}, 'timeout': "
           "{'retries': 0}}, "
-          "        'lanes': {'ble': 2, 'softap': 16} "
+          "        'lanes': {'ble': 2, 'softap': 16}, "
+          "        'duplicates': 'refuse' "
           "    }"))
         .object();
 }
@@ -115,6 +116,7 @@ private Q_SLOTS:
         QCOMPARE(p.retry.value(ErrorCode::Timeout).retries, 0);
         QCOMPARE(p.lanes.ble, 2);
         QCOMPARE(p.lanes.softap, 16);
+        QCOMPARE(p.duplicates, ProductProfile::DuplicatePolicy::Refuse);
         QVERIFY(p.firmwareMatches(QStringLiteral("v1.4")));
         QVERIFY(!p.firmwareMatches(QStringLiteral("v2.0")));
     }
@@ -136,6 +138,7 @@ private Q_SLOTS:
         QVERIFY(r->firmware.appVersionRegex.isEmpty());
         QVERIFY(r->firmwareMatches(QStringLiteral("anything")));
         QCOMPARE(r->afterApplyLinkClosed(), AfterApplyLinkClosed::Confirm);
+        QCOMPARE(r->duplicates, ProductProfile::DuplicatePolicy::Warn);
     }
 
     void goodVariants_data()
@@ -168,6 +171,9 @@ private Q_SLOTS:
         QTest::newRow("lanes ble 8") << "lanes/ble" << QByteArray("8");
         QTest::newRow("lanes softap 1") << "lanes/softap" << QByteArray("1");
         QTest::newRow("no lanes") << "lanes" << QByteArray();
+        QTest::newRow("duplicates off") << "duplicates" << QByteArray(q("'off'"));
+        QTest::newRow("duplicates warn") << "duplicates" << QByteArray(q("'warn'"));
+        QTest::newRow("no duplicates") << "duplicates" << QByteArray();
     }
     void goodVariants()
     {
@@ -276,6 +282,12 @@ private Q_SLOTS:
         row("lanes ble 9", "lanes/ble", "9", "lanes.ble");
         row("lanes softap 17", "lanes/softap", "17", "lanes.softap");
         row("lanes unknown", "lanes/thread", "1", "lanes.thread");
+        row("retry already_provisioned", "retry/already_provisioned", q("{'retries': 1}"),
+            "retry.already_provisioned");
+        row("duplicates unknown", "duplicates", q("'ask'"), "duplicates");
+        row("duplicates case", "duplicates", q("'Refuse'"), "duplicates");
+        row("duplicates bool", "duplicates", "true", "duplicates");
+        row("duplicates object", "duplicates", q("{'policy': 'warn'}"), "duplicates");
     }
     void badField()
     {
@@ -377,6 +389,26 @@ private Q_SLOTS:
         ProductProfile changed = *r;
         changed.lanes.ble = 7;
         QVERIFY(!(changed == *r));
+    }
+
+    /// `duplicates` is written back (also the default) and read again.
+    void duplicatesRoundTrip()
+    {
+        auto r = ProductProfile::fromJson(QJsonDocument(goodProfile()).toJson());
+        QVERIFY(r.has_value());
+        for (auto policy : { ProductProfile::DuplicatePolicy::Off, ProductProfile::DuplicatePolicy::Warn,
+                 ProductProfile::DuplicatePolicy::Refuse }) {
+            ProductProfile p = *r;
+            p.duplicates = policy;
+            const QJsonObject written = QJsonDocument::fromJson(p.toJson()).object();
+            const char *name = policy == ProductProfile::DuplicatePolicy::Off ? "off"
+                : policy == ProductProfile::DuplicatePolicy::Warn             ? "warn"
+                                                                              : "refuse";
+            QCOMPARE(written.value(QStringLiteral("duplicates")).toString(), QLatin1String(name));
+            const auto again = ProductProfile::fromJson(p.toJson());
+            QVERIFY(again.has_value());
+            QCOMPARE(again->duplicates, policy);
+        }
     }
 
     void matches()

@@ -176,6 +176,7 @@ private Q_SLOTS:
     void interruptAbortsTheBatchAndRecordsCancelled();
     void resumesABatchAfterTheProcessWasKilled();
     void refusesSecretsOnTheCommandLineAndBadStdin();
+    void duplicateGuardAsksTheRecord();
 
 private:
     QString path(const QString &name) const { return m_dir.filePath(name); }
@@ -362,6 +363,80 @@ void TestProvctlBatch::interruptAbortsTheBatchAndRecordsCancelled()
         QVERIFY(!r.out.contains(secret));
         QVERIFY(!r.err.contains(secret));
     }
+}
+
+/// The duplicate guard over --record: a second batch on devices the record shows provisioned warns
+/// (`duplicates` warn: provisioned again, with a note naming the station), a third refuses (`refuse`:
+/// already_provisioned, exit code 46 per device, 45 for the batch, the refused attempts recorded).
+void TestProvctlBatch::duplicateGuardAsksTheRecord()
+{
+    QJsonArray fleet;
+    for (int i = 1; i <= 2; ++i)
+        fleet.append(fleetDevice(300 + i));
+    const QString record = path(QStringLiteral("dup-record.db"));
+    // Each run meets the devices fresh from the factory (a new prov-sim: a provisioned device takes no
+    // second SetConfig without a reset), under the same names.
+    auto run = [&](const char *policy) {
+        Sim sim;
+        if (!sim.start(path(QStringLiteral("dup-fleet.json")), fleet)
+            || !writeFile(path(QStringLiteral("dup.jsonl")), sim.manifest))
+            return Run {};
+        QJsonObject profile = QJsonDocument::fromJson(profileJson(QStringLiteral("manifest"), 2)).object();
+        profile.insert(QStringLiteral("duplicates"), QLatin1String(policy));
+        const QString profilePath = path(QStringLiteral("dup-%1.json").arg(QLatin1String(policy)));
+        if (!writeFile(profilePath, QJsonDocument(profile).toJson()))
+            return Run {};
+        return provctl(
+            { QStringLiteral("batch"), QStringLiteral("--profile"), profilePath, QStringLiteral("--manifest"),
+                path(QStringLiteral("dup.jsonl")), QStringLiteral("--record"), record,
+                QStringLiteral("--station"), QStringLiteral("st-9"), QStringLiteral("--poll-interval"),
+                QStringLiteral("50"), QStringLiteral("--json") },
+            "passphrase=" + kPassphrase + "\n");
+    };
+
+    const Run first = run("refuse");
+    QVERIFY2(first.exitCode == 0, first.err.constData()); // nothing in the record yet
+    for (const QJsonObject &d : first.devices)
+        QVERIFY(!d.contains(QStringLiteral("duplicate_note")));
+
+    const Run warned = run("warn");
+    QVERIFY2(warned.exitCode == 0, warned.err.constData());
+    QCOMPARE(warned.devices.size(), 2);
+    for (const QJsonObject &d : warned.devices) {
+        QCOMPARE(d.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+        const QString note = d.value(QStringLiteral("duplicate_note")).toString();
+        QVERIFY2(note.startsWith(QLatin1String("provisioned before at station st-9 on ")), qPrintable(note));
+    }
+
+    const Run refused = run("refuse");
+    QVERIFY2(refused.exitCode == 45, refused.err.constData());
+    QCOMPARE(refused.devices.size(), 2);
+    for (const QJsonObject &d : refused.devices) {
+        QCOMPARE(d.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        const QJsonObject error = d.value(QStringLiteral("error")).toObject();
+        QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("already_provisioned"));
+        QCOMPARE(error.value(QStringLiteral("exit_code")).toInt(), 46);
+        QVERIFY(error.value(QStringLiteral("detail"))
+                    .toString()
+                    .startsWith(QLatin1String("provisioned at station st-9")));
+        QVERIFY(error.value(QStringLiteral("advice")).toString().contains(QLatin1String("warn")));
+    }
+    QCOMPARE(refused.summary.value(QStringLiteral("failed")).toInt(), 2);
+
+    auto store = RecordStore::openSqlite(record);
+    QVERIFY(store);
+    RecordFilter filter;
+    filter.batchId = refused.summary.value(QStringLiteral("batch_id")).toString();
+    auto rows = (*store)->query(filter);
+    QVERIFY(rows);
+    QCOMPARE(rows->size(), 2);
+    for (const ProvisioningRecord &row : *rows) {
+        QCOMPARE(row.end.outcome, RecordOutcome::Failed);
+        QCOMPARE(row.end.failureCode, int(ErrorCode::AlreadyProvisioned));
+    }
+    filter.batchId.clear();
+    filter.outcomes = { RecordOutcome::Provisioned };
+    QCOMPARE((*store)->count(filter).value(), qint64(4)); // the first two batches'
 }
 
 void TestProvctlBatch::resumesABatchAfterTheProcessWasKilled()

@@ -10,6 +10,7 @@
 
 #include "prov/bleconnectionlimit.h"
 #include "prov/blescanner.h"
+#include "prov/duplicateguard.h"
 #include "prov/laneengine.h"
 #include "prov/manifest.h"
 #include "prov/record.h"
@@ -221,9 +222,11 @@ private:
     ProductProfile m_profile;
     std::unique_ptr<RecordStore> m_store;
     std::unique_ptr<StoreRecordSink> m_sink;
+    /// The duplicate guard's answers: devices provisioned before in the same record.
+    std::unique_ptr<StoreDuplicateLookup> m_duplicates;
     std::unique_ptr<BleConnectionLimit> m_bleLimit;
-    /// After the store, the sink and the BLE limit: destroyed first, so jobs still running when run()
-    /// returns early end their attempts into a live sink.
+    /// After the store, the sink, the lookup and the BLE limit: destroyed first, so jobs still running
+    /// when run() returns early end their attempts into a live sink.
     LaneEngine m_engine;
     Options m_lookupOptions; ///< the BLE devices to look up by name or address (lookUpBleDevices())
     std::unique_ptr<BleScanner> m_scanner; ///< --ble-scan
@@ -404,6 +407,10 @@ void BatchRun::deviceEnded(const QString &key, LineDeviceState state)
                    .arg(provisionOutcomeName(s->result->provision.outcome),
                        s->result->firmwareVersion.isEmpty() ? QStringLiteral("-")
                                                             : s->result->firmwareVersion);
+        if (!s->result->duplicateNote.isEmpty()) {
+            j.insert(QStringLiteral("duplicate_note"), s->result->duplicateNote);
+            line += QStringLiteral(" (warning: %1)").arg(s->result->duplicateNote);
+        }
     } else if (s->lastError) {
         j.insert(QStringLiteral("error"), errorJson(*s->lastError, s->transport));
         line = QStringLiteral("%1 (exit %2) %3")
@@ -478,7 +485,9 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
 {
     m_store = std::move(store);
     m_sink = std::make_unique<StoreRecordSink>(m_store.get());
-    m_engine.addJobKind(std::make_unique<EspJobKind>());
+    // The profile's `duplicates` decides what a device provisioned before (in this record) gets.
+    m_duplicates = std::make_unique<StoreDuplicateLookup>(m_store.get());
+    m_engine.addJobKind(std::make_unique<GuardedJobKind>(std::make_unique<EspJobKind>(), m_duplicates.get()));
     m_engine.setRecordSink(m_sink.get());
 
     BatchSettings settings;

@@ -31,6 +31,9 @@ enum ExitCode : int {
     Unconfirmed = 44,
     /// Not an ErrorCode: `batch` ended with some devices not provisioned (failed, skipped, refused).
     SomeFailed = 45,
+    /// AlreadyProvisioned: the record shows the device provisioned before and the profile's
+    /// `duplicates` is `refuse` (a device's result in `batch`).
+    AlreadyProvisioned = 46,
     Cancelled = 50,
 };
 
@@ -74,6 +77,8 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::ThreadAttachFailed:
     case ErrorCode::ThreadAttachTimeout:
         return WifiTimeout;
+    case ErrorCode::AlreadyProvisioned:
+        return AlreadyProvisioned;
     case ErrorCode::InvalidArgument:
         return Usage;
     case ErrorCode::Cancelled:

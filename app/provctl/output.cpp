@@ -52,6 +52,10 @@ QString adviceFor(ErrorCode code, TransportKind transport)
         return ble ? QStringLiteral("the request exceeds what the device can store (481 bytes on Bluedroid); "
                                     "use --ble-max-request 512 only for NimBLE firmware")
                    : QString();
+    case ErrorCode::AlreadyProvisioned:
+        return QStringLiteral(
+            "the record shows this device provisioned before: put it aside, or run the batch "
+            "with a profile whose \"duplicates\" is \"warn\" to provision it again");
     default:
         return {};
     }

@@ -10,6 +10,7 @@
 #include "session/erroradvice.h"
 #include "settings/settingscontroller.h"
 
+#include "prov/duplicateguard.h"
 #include "prov/provisioningjob.h"
 #include "prov/wifi.h"
 
@@ -82,7 +83,10 @@ LineController::LineController(SettingsController *settings, RecordLog *records,
     , m_devicesModel(new LineDeviceModel(this))
     , m_failedModel(new LineFailedModel(m_devicesModel, this))
 {
-    m_engine.addJobKind(std::make_unique<prov::EspJobKind>());
+    // Without a lookup (setDuplicateLookup()) the guard hands out the ESP-IDF jobs themselves.
+    auto guard = std::make_unique<prov::GuardedJobKind>(std::make_unique<prov::EspJobKind>(), nullptr);
+    m_guard = guard.get();
+    m_engine.addJobKind(std::move(guard));
     m_engine.setRecordSink(records);
     connect(&m_engine, &prov::LaneEngine::stateChanged, this, [this] {
         if (active())
@@ -124,6 +128,11 @@ LineController::~LineController()
     // The engine's destructor cancels running jobs (their attempts end Cancelled in the record; the
     // batch stays Running there, for resumption). Nothing of that reaches this half-destroyed object.
     m_engine.disconnect(this);
+}
+
+void LineController::setDuplicateLookup(prov::DuplicateLookup *lookup)
+{
+    m_guard->setLookup(lookup);
 }
 
 void LineController::setBleSource(BleSource *source)

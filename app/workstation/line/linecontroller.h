@@ -25,13 +25,15 @@ class RecordLog;
 class SettingsController;
 namespace prov {
 class BleConnectionLimit;
-}
+class DuplicateLookup;
+class GuardedJobKind;
+} // namespace prov
 
 /// What the Line page binds to (issue 9, "The Line page"): the start of a shift (product profile,
 /// network passphrase, the device PoP/password when the profile says `prompt`, operator, station,
-/// lanes) and then the running batch of a prov::LaneEngine with the ESP-IDF job kind (EspJobKind):
-/// lanes, the queue, counters, pace, the last failure with the app's advice, and the verbs (pause,
-/// resume, drain, abort, finish, retry, skip).
+/// lanes) and then the running batch of a prov::LaneEngine with the ESP-IDF job kind (EspJobKind,
+/// behind the duplicate guard once setDuplicateLookup() gave it a lookup): lanes, the queue, counters, pace,
+/// the last failure with the app's advice, and the verbs (pause, resume, drain, abort, finish, retry, skip).
 ///
 /// Intake: while a batch takes devices, every device the BLE scan reports (with its RSSI: the engine
 /// applies the profile's RSSI gate and dedupes), every manifest line and every QR sticker (the
@@ -182,6 +184,11 @@ public:
     void setQrSource(QrSource *source);
     /// Options for the status polling after ApplyConfig (tests and benchmarks).
     void setProvisionOptions(const prov::ProvisionOptions &options) { m_provisionOptions = options; }
+    /// Where the duplicate guard asks whether a device was provisioned before (not owned, may be
+    /// null, must outlive the controller). Null (the default): no guard, jobs run as before. Set: the
+    /// ESP-IDF jobs created from then on are wrapped by prov::GuardedJobKind, and the profile's
+    /// `duplicates` decides (docs/line-mode.md "Duplicate guard").
+    void setDuplicateLookup(prov::DuplicateLookup *lookup);
     prov::LaneEngine *engine() { return &m_engine; }
 
     QVariantList profiles() const;
@@ -355,6 +362,7 @@ private:
     void handleBatchResume(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
 
     prov::LaneEngine m_engine;
+    prov::GuardedJobKind *m_guard = nullptr; ///< the engine's job kind (owned by m_engine)
     SettingsController *m_settings;
     QPointer<RecordLog> m_records;
     prov::BleConnectionLimit *m_bleLimit;

@@ -193,6 +193,12 @@ constexpr std::array kTable {
         QT_TRANSLATE_NOOP("ErrorAdvice",
             "The device answered a custom step of the product profile differently than the profile "
             "expects: check the device's firmware and the profile's custom steps.") },
+    Row { ErrorCode::AlreadyProvisioned, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Already provisioned"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The line record shows this device provisioned before (the detail says where and when), and "
+            "the product profile refuses to provision it twice. Put it aside for the line lead; do not "
+            "relabel it.") },
     Row { ErrorCode::InvalidArgument, ErrorContext::Any,
         QT_TRANSLATE_NOOP("ErrorAdvice", "Check the entered values"),
         QT_TRANSLATE_NOOP("ErrorAdvice",

@@ -58,6 +58,9 @@ enum class ErrorCode : int {
     FirmwareMismatch = 46,
     /// A product profile's custom step (§9.5) got an answer that does not match its `expect`.
     CustomResponseMismatch = 47,
+    /// The line record holds a Provisioned attempt of this device and the product profile's duplicate
+    /// guard refuses it (`duplicates`: `refuse`); the detail names the station, time and attempt.
+    AlreadyProvisioned = 48,
     // general
     InvalidArgument = 50, ///< The caller passed something the protocol forbids (SSID > 32 B, ...).
     Cancelled = 51, ///< The caller cancelled the operation.

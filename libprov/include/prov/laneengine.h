@@ -146,8 +146,8 @@ Result<BatchResume> readBatchResume(const RecordStore &store, const QString &bat
 ///   config). Lanes are numbered 0..lanes-1; each attempt records its lane.
 /// - **Retries:** a failed attempt is queued again (Retrying) while the profile's retry rule for its
 ///   ErrorCode allows (`retries` more attempts for that code; `reset_first` sends prov-ctrl reset first);
-///   other failures end the device as Failed. FirmwareMismatch, SecurityDowngrade and AuthenticationFailed
-///   are never retried (the profile cannot ask for it).
+///   other failures end the device as Failed. FirmwareMismatch, SecurityDowngrade, AuthenticationFailed
+///   and AlreadyProvisioned are never retried (the profile cannot ask for it).
 /// - **Control:** pause()/resume(); drain() (finish what runs, start nothing new, end the batch);
 ///   abort() (cancel what runs: those devices end Aborted, the batch ends Aborted); finish() (no more
 ///   intake: the batch ends once every startable device has ended; devices still Waiting end

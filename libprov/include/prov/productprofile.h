@@ -42,6 +42,13 @@ struct ProductProfile
     enum class AfterApply { WaitConnected, AcceptLinkClosed, AcceptLinkClosedConfirmed };
     /// How a custom step's answer is checked (`expect`).
     enum class ExpectKind { None, Exact, Prefix, Regex };
+    /// What the duplicate guard (GuardedJobKind, duplicateguard.h) does when the line record already
+    /// holds a Provisioned attempt of the device (`duplicates`).
+    enum class DuplicatePolicy {
+        Off, ///< `off`: no look-up
+        Warn, ///< `warn`: provision it again, with a note (JobResult::duplicateNote)
+        Refuse, ///< `refuse`: the job ends with AlreadyProvisioned, recorded as a failed attempt
+    };
 
     /// Which devices the profile applies to.
     struct Match
@@ -105,9 +112,12 @@ struct ProductProfile
     Network network;
     QList<CustomStep> customSteps;
     AfterApply afterApply = AfterApply::AcceptLinkClosedConfirmed;
-    QMap<ErrorCode, RetryRule>
-        retry; ///< never holds FirmwareMismatch, SecurityDowngrade, AuthenticationFailed
+    /// Retry rules per error code; never holds FirmwareMismatch, SecurityDowngrade,
+    /// AuthenticationFailed or AlreadyProvisioned (the parser refuses them).
+    QMap<ErrorCode, RetryRule> retry;
     Lanes lanes;
+    /// `duplicates`: the duplicate guard's policy; optional, default `warn`.
+    DuplicatePolicy duplicates = DuplicatePolicy::Warn;
 
     bool operator==(const ProductProfile &) const = default;
 

@@ -91,6 +91,10 @@ struct JobResult
     ProvisionResult provision; ///< how Apply ended (Connected, ConfirmedAfterReconnect, AppliedLinkClosed)
     DeviceInfo device; ///< proto-ver and the scheme used
     QString firmwareVersion; ///< "label version" of proto-ver's first application entry, "" when none
+    /// Set by the duplicate guard (GuardedJobKind, profile `duplicates`: `warn`) when the line record
+    /// already held a Provisioned attempt of the device, e.g. "provisioned before at station S on
+    /// 2026-12-06 10:31 UTC (attempt 1a2b3c4d)"; "" otherwise. English, no secret.
+    QString duplicateNote;
 };
 
 /// One device's whole provisioning run, one attempt (connect, proto-ver, the profile's guards,

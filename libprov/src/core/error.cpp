@@ -56,6 +56,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("firmware_mismatch");
     case ErrorCode::CustomResponseMismatch:
         return QStringLiteral("custom_response_mismatch");
+    case ErrorCode::AlreadyProvisioned:
+        return QStringLiteral("already_provisioned");
     case ErrorCode::InvalidArgument:
         return QStringLiteral("invalid_argument");
     case ErrorCode::Cancelled:

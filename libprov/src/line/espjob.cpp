@@ -303,7 +303,7 @@ QCoro::Task<Result<JobResult>> EspJob::run(
                 recorder.finishAttempt(RecordOutcome::Provisioned, std::nullopt);
                 self->setProgress(provisionStepName(ProvisionStep::Done), 100);
                 JobResult done { ProvisionResult { ProvisionOutcome::Connected, *status, std::nullopt },
-                    *info, AttemptRecorder::firmwareVersionOf(*info) };
+                    *info, AttemptRecorder::firmwareVersionOf(*info), {} };
                 co_return done;
             }
             if (status->state == WifiState::ConnectionFailed)
@@ -378,7 +378,7 @@ QCoro::Task<Result<JobResult>> EspJob::run(
     if (std::optional<Error> failed = AttemptRecorder::provisionError(provisioned))
         co_return *failed; // the recorder ended the attempt from the same result
     self->setProgress(provisionStepName(ProvisionStep::Done), 100);
-    JobResult result { *provisioned, *info, AttemptRecorder::firmwareVersionOf(*info) };
+    JobResult result { *provisioned, *info, AttemptRecorder::firmwareVersionOf(*info), {} };
     co_return result;
 }
 

@@ -229,6 +229,12 @@ constexpr NamedValue kExpectNames[] = {
     { "regex", int(ProductProfile::ExpectKind::Regex) },
 };
 
+constexpr NamedValue kDuplicateNames[] = {
+    { "off", int(ProductProfile::DuplicatePolicy::Off) },
+    { "warn", int(ProductProfile::DuplicatePolicy::Warn) },
+    { "refuse", int(ProductProfile::DuplicatePolicy::Refuse) },
+};
+
 std::optional<ErrorCode> errorCodeFromName(const QString &name)
 {
     const QMetaEnum me = QMetaEnum::fromType<ErrorCode>();
@@ -432,7 +438,7 @@ Fail parseRetry(const QJsonObject &root, ProductProfile &p)
             return fieldError(
                 path, QStringLiteral("is not an error code name (such as \"wifi_connect_timeout\")"));
         if (*code == ErrorCode::FirmwareMismatch || *code == ErrorCode::SecurityDowngrade
-            || *code == ErrorCode::AuthenticationFailed)
+            || *code == ErrorCode::AuthenticationFailed || *code == ErrorCode::AlreadyProvisioned)
             return fieldError(path, QStringLiteral("is never retried"));
         if (!it.value().isObject())
             return fieldError(path, QStringLiteral("must be an object"));
@@ -474,7 +480,7 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
                 .arg(ProductProfile::kSchemaVersion));
     if (Fail f = onlyKeys(root, {},
             { "schema", "name", "id", "version", "match", "security", "firmware", "network", "custom_steps",
-                "after_apply", "retry", "lanes" }))
+                "after_apply", "retry", "lanes", "duplicates" }))
         return f;
     if (Fail f = readString(root, {}, "name", true, p.name))
         return f;
@@ -492,6 +498,8 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
     if (Fail f = readChoice(root, {}, "after_apply", false, kAfterApplyNames, p.afterApply))
         return f;
     if (Fail f = parseRetry(root, p))
+        return f;
+    if (Fail f = readChoice(root, {}, "duplicates", false, kDuplicateNames, p.duplicates))
         return f;
     return parseLanes(root, p);
 }
@@ -581,6 +589,7 @@ QByteArray ProductProfile::toJson() const
         { QStringLiteral("lanes"),
             QJsonObject {
                 { QStringLiteral("ble"), lanes.ble }, { QStringLiteral("softap"), lanes.softap } } },
+        { QStringLiteral("duplicates"), choiceName(kDuplicateNames, duplicates) },
     };
     if (!firmware.appVersionRegex.isEmpty())
         root.insert(QStringLiteral("firmware"),
