@@ -168,6 +168,8 @@ private Q_SLOTS:
         QTest::newRow("lanes ble 8") << "lanes/ble" << QByteArray("8");
         QTest::newRow("lanes softap 1") << "lanes/softap" << QByteArray("1");
         QTest::newRow("no lanes") << "lanes" << QByteArray();
+        QTest::newRow("label auto_print") << "label/auto_print" << QByteArray("true");
+        QTest::newRow("label empty") << "label" << QByteArray("{}");
     }
     void goodVariants()
     {
@@ -276,6 +278,9 @@ private Q_SLOTS:
         row("lanes ble 9", "lanes/ble", "9", "lanes.ble");
         row("lanes softap 17", "lanes/softap", "17", "lanes.softap");
         row("lanes unknown", "lanes/thread", "1", "lanes.thread");
+        row("label not object", "label", "true", "label");
+        row("label unknown key", "label/printer", q("'zebra'"), "label.printer");
+        row("auto_print text", "label/auto_print", q("'yes'"), "label.auto_print");
     }
     void badField()
     {
@@ -287,6 +292,21 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
         const QString quoted = QLatin1Char('"') + field + QLatin1Char('"');
         QVERIFY2(r.error().detail.startsWith(quoted), qPrintable(r.error().detail));
+    }
+
+    /// The optional `label` section: off unless the profile asks, and written back by toJson().
+    void labelAutoPrint()
+    {
+        const auto without = ProductProfile::fromJson(QJsonDocument(goodProfile()).toJson());
+        QVERIFY(without.has_value());
+        QVERIFY(!without->label.autoPrint);
+        const auto with = ProductProfile::fromJson(withPatch(QStringLiteral("label/auto_print"), "true"));
+        QVERIFY2(with.has_value(), qPrintable(with ? QString() : with.error().toString()));
+        QVERIFY(with->label.autoPrint);
+        const auto again = ProductProfile::fromJson(with->toJson());
+        QVERIFY(again.has_value());
+        QVERIFY(again->label.autoPrint);
+        QVERIFY(!(*with == *without));
     }
 
     void newerSchemaReportedAsSchema()

@@ -89,6 +89,12 @@ struct ProductProfile
         bool resetFirst = false; ///< send a Wi-Fi reset (prov-ctrl, §9.4) before retrying
         bool operator==(const RetryRule &) const = default;
     };
+    /// What the station prints after a success (docs/labels.md).
+    struct Label
+    {
+        bool autoPrint = false; ///< `label.auto_print`: print the device's label after each success
+        bool operator==(const Label &) const = default;
+    };
     struct Lanes
     {
         int ble = 4; ///< parallel BLE jobs, 1..8
@@ -108,6 +114,7 @@ struct ProductProfile
     QMap<ErrorCode, RetryRule>
         retry; ///< never holds FirmwareMismatch, SecurityDowngrade, AuthenticationFailed
     Lanes lanes;
+    Label label; ///< optional section `"label": {"auto_print": true}`
 
     bool operator==(const ProductProfile &) const = default;
 
