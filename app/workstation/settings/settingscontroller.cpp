@@ -21,6 +21,12 @@ const QString kConfirmAfterLinkClosed = QStringLiteral("ble/confirmAfterLinkClos
 const QString kLastPage = QStringLiteral("ui/lastPage");
 const QString kLineProfileId = QStringLiteral("line/profileId");
 const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
+const QString kLabelTemplate = QStringLiteral("labels/template");
+const QString kLabelOutput = QStringLiteral("labels/output");
+const QString kLabelPdfFolder = QStringLiteral("labels/pdfFolder");
+const QString kLabelPrinter = QStringLiteral("labels/printer");
+const QString kLabelZplAddress = QStringLiteral("labels/zplAddress");
+const QString kLabelZplFile = QStringLiteral("labels/zplFile");
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
@@ -230,6 +236,81 @@ void SettingsController::setLineProfilesDir(const QString &dir)
 {
     if (dir != lineProfilesDir())
         m_settings->setValue(kLineProfilesDir, dir);
+}
+
+void SettingsController::setText(const QString &key, const QString &value)
+{
+    if (value != m_settings->value(key).toString())
+        m_settings->setValue(key, value);
+}
+
+prov::LabelTemplate SettingsController::labelTemplate() const
+{
+    const QByteArray json = m_settings->value(kLabelTemplate).toByteArray();
+    if (json.isEmpty())
+        return {};
+    const prov::Result<prov::LabelTemplate> stored = prov::LabelTemplate::fromJson(json);
+    if (!stored) {
+        qCWarning(lcWsSettings) << "stored label template ignored:" << stored.error().toString();
+        return {};
+    }
+    return *stored;
+}
+
+void SettingsController::setLabelTemplate(const prov::LabelTemplate &labelTemplate)
+{
+    setText(kLabelTemplate, QString::fromUtf8(labelTemplate.toJson()));
+}
+
+int SettingsController::labelOutput() const
+{
+    return m_settings->value(kLabelOutput, 0).toInt();
+}
+
+void SettingsController::setLabelOutput(int output)
+{
+    if (output != labelOutput())
+        m_settings->setValue(kLabelOutput, output);
+}
+
+QString SettingsController::labelPdfFolder() const
+{
+    return m_settings->value(kLabelPdfFolder).toString();
+}
+
+void SettingsController::setLabelPdfFolder(const QString &folder)
+{
+    setText(kLabelPdfFolder, folder);
+}
+
+QString SettingsController::labelPrinterName() const
+{
+    return m_settings->value(kLabelPrinter).toString();
+}
+
+void SettingsController::setLabelPrinterName(const QString &name)
+{
+    setText(kLabelPrinter, name);
+}
+
+QString SettingsController::labelZplAddress() const
+{
+    return m_settings->value(kLabelZplAddress).toString();
+}
+
+void SettingsController::setLabelZplAddress(const QString &address)
+{
+    setText(kLabelZplAddress, address);
+}
+
+QString SettingsController::labelZplFile() const
+{
+    return m_settings->value(kLabelZplFile).toString();
+}
+
+void SettingsController::setLabelZplFile(const QString &path)
+{
+    setText(kLabelZplFile, path);
 }
 
 QString SettingsController::storageLocation() const

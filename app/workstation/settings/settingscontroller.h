@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "prov/label.h"
+
 #include <QObject>
 #include <QString>
 #include <QVariantList>
@@ -112,6 +114,26 @@ public:
     QString lineProfilesDir() const;
     void setLineProfilesDir(const QString &dir);
 
+    /// The label template (issue 10, docs/labels.md), stored as its JSON; the default template when
+    /// none is stored or the stored one no longer validates. C++ only (LabelController).
+    prov::LabelTemplate labelTemplate() const;
+    void setLabelTemplate(const prov::LabelTemplate &labelTemplate);
+    /// Where labels go: int(LabelController::Output); Pdf when none is stored.
+    int labelOutput() const;
+    void setLabelOutput(int output);
+    /// The folder PDF labels are written to; "" = the documents folder's "labels".
+    QString labelPdfFolder() const;
+    void setLabelPdfFolder(const QString &folder);
+    /// The system printer's name (Qt Print Support); "" = the default printer.
+    QString labelPrinterName() const;
+    void setLabelPrinterName(const QString &name);
+    /// The ZPL printer as "host:port" (raw TCP, port 9100 when none is given); "" none.
+    QString labelZplAddress() const;
+    void setLabelZplAddress(const QString &address);
+    /// The file ZPL labels are written to (a file or a device such as /dev/usb/lp0); "" none.
+    QString labelZplFile() const;
+    void setLabelZplFile(const QString &path);
+
     /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
     Q_INVOKABLE void sync();
 
@@ -131,6 +153,7 @@ Q_SIGNALS:
 
 private:
     void storeNetwork();
+    void setText(const QString &key, const QString &value);
     int clampedValue(const QString &key, int fallback, int min, int max) const;
     std::unique_ptr<QSettings> m_settings;
     QString m_recordPath;
