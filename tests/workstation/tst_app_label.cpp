@@ -3,7 +3,8 @@
 // Security 1 device with a distinctive PoP is provisioned, its label printed as PDF from the Device
 // page's verb and decoded back (pdftoppm + ZXing) to the QR payload with the PoP; reprinted from its
 // record, with the PoP while the workstation holds the device's sticker and without it once it does
-// not; sent as ZPL to a loopback TCP printer. The PoP appears on the labels only: not in any log
+// not; printed by the line after a success when the product profile asks; sent as ZPL to a loopback
+// TCP printer. The PoP appears on the labels only: not in any log
 // message captured during the test, not in the factory record, its JSON export or the settings.
 #include "demoworkstation.h"
 #include "simfleet.h"
@@ -11,6 +12,7 @@
 
 #include "devices/devicelistmodel.h"
 #include "labels/labelcontroller.h"
+#include "line/linecontroller.h"
 #include "qr/qrdecoder.h"
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
@@ -66,6 +68,7 @@ class TestAppLabel : public QObject
 private Q_SLOTS:
     void initTestCase();
     void printsTheProvisionedDevicesLabel();
+    void linePrintsAfterEachSuccessWhenTheProfileAsks();
     void reprintsFromTheRecord();
     void sendsZplToTcpPrinter();
     void popOnlyOnTheLabel();
@@ -110,8 +113,11 @@ void TestAppLabel::initTestCase()
     const QString fleetPath = m_dir.filePath(QStringLiteral("fleet.json"));
     QFile fleet(fleetPath);
     QVERIFY(fleet.open(QIODevice::WriteOnly));
-    fleet.write(R"({"devices": [{"service_name": "PROV_LABEL1", "sec_ver": 1, "pop": ")" + kPop
-        + R"(", "connect_delay_ms": 200, "dhcp_delay_ms": 100}]})");
+    QByteArray devices;
+    for (const char *name : { "PROV_LABEL1", "PROV_LABEL2" })
+        devices += QByteArray(devices.isEmpty() ? "" : ", ") + R"({"service_name": ")" + name
+            + R"(", "sec_ver": 1, "pop": ")" + kPop + R"(", "connect_delay_ms": 200, "dhcp_delay_ms": 100})";
+    fleet.write(R"({"devices": [)" + devices + "]}");
     fleet.close();
     m_fleet = std::make_unique<SimFleet>(QStringList { QStringLiteral("--fleet"), fleetPath });
     QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
@@ -155,6 +161,42 @@ void TestAppLabel::printsTheProvisionedDevicesLabel()
     QCOMPARE(qr->transport, QStringLiteral("softap"));
     QCOMPARE(qr->pop.toUtf8(), kPop);
     QCOMPARE(qr->security, 1);
+}
+
+void TestAppLabel::linePrintsAfterEachSuccessWhenTheProfileAsks()
+{
+    const QString profiles = m_dir.filePath(QStringLiteral("profiles"));
+    QVERIFY(QDir().mkpath(profiles));
+    QFile profile(profiles + QStringLiteral("/label-test.json"));
+    QVERIFY(profile.open(QIODevice::WriteOnly));
+    profile.write(R"({"schema": 1, "name": "Label test", "id": "label-test", "version": "1",
+        "match": {"service_name_regex": "PROV_LABEL2", "transports": ["softap"], "min_rssi_dbm": -127},
+        "security": {"min_sec_ver": 1, "credentials_from": "manifest"},
+        "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"}, "after_apply": "wait_connected",
+        "label": {"auto_print": true}})");
+    profile.close();
+    LineController *line = m_ws->line();
+    line->setProfilesDir(profiles);
+    QVERIFY(line->selectProfile(QStringLiteral("demo-tray")));
+    QVERIFY(!line->labelAutoPrint()); // the shipped profiles print nothing
+    QVERIFY(line->selectProfile(QStringLiteral("label-test")));
+    QVERIFY(line->labelAutoPrint());
+
+    QSignalSpy printed(m_ws->labels(), &LabelController::printed);
+    QVERIFY2(line->start(QStringLiteral("mypassword"), {}, {}), qPrintable(line->lastError()));
+    QTRY_COMPARE_WITH_TIMEOUT(line->doneCount(), 1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(printed.size(), 1, 15000);
+    QCOMPARE(printed.first().at(0).toString(), QStringLiteral("PROV_LABEL2"));
+    QVERIFY2(printed.first().at(1).toBool(), qPrintable(printed.first().at(4).toString()));
+    const prov::Result<prov::QrPayload> qr = prov::parseQrPayload(
+        decodePdf(printed.first().at(2).toString()));
+    QVERIFY(qr.has_value());
+    QCOMPARE(qr->name, QStringLiteral("PROV_LABEL2"));
+    QCOMPARE(qr->pop.toUtf8(), kPop); // from the manifest the line took the device from
+    line->finish();
+    QTRY_VERIFY_WITH_TIMEOUT(!line->active(), 15000);
+    QVERIFY(line->closeBatch());
+    QCOMPARE(printed.size(), 1);
 }
 
 void TestAppLabel::reprintsFromTheRecord()
