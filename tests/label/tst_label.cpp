@@ -5,6 +5,7 @@
 #include "prov/label.h"
 #include "prov/qrpayload.h"
 
+#include "labeltestsupport.h"
 #include "zplfields.h"
 
 #include <QJsonArray>
@@ -18,20 +19,7 @@ namespace {
 
 LabelData demoData(const QString &pop = QStringLiteral("abcd1234"))
 {
-    QrPayload qr;
-    qr.name = QStringLiteral("PROV_1A2B3C");
-    qr.transport = QStringLiteral("ble");
-    qr.username = QStringLiteral("wifiprov");
-    qr.pop = pop;
-    qr.security = 2;
-    LabelData d;
-    d.qrPayload = toJson(qr);
-    d.serviceName = qr.name;
-    d.address = QStringLiteral("24:0A:C4:12:34:56");
-    d.firmware = QStringLiteral("1.4.2");
-    d.dateUtc = QDateTime(QDate(2026, 12, 6), QTime(12, 45), Qt::UTC);
-    d.station = QStringLiteral("line-2");
-    return d;
+    return labelTestData(QStringLiteral("PROV_1A2B3C"), QStringLiteral("ble"), pop);
 }
 
 QByteArray zplOf(const LabelTemplate &t, const LabelData &d)

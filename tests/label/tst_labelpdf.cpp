@@ -9,6 +9,7 @@
 #include "prov/label.h"
 #include "prov/qrpayload.h"
 
+#include "labeltestsupport.h"
 #include "pdfraster.h"
 
 #include <QGuiApplication>
@@ -19,18 +20,8 @@ namespace {
 
 prov::LabelData demoLabel()
 {
-    prov::QrPayload qr;
-    qr.name = QStringLiteral("PROV_1A2B3C");
-    qr.transport = QStringLiteral("ble");
-    qr.username = QStringLiteral("wifiprov");
-    qr.pop = QStringLiteral("abcd1234^~_é");
-    qr.security = 2;
-    prov::LabelData d;
-    d.qrPayload = prov::toJson(qr);
-    d.serviceName = qr.name;
-    d.address = QStringLiteral("24:0A:C4:12:34:56");
-    d.firmware = QStringLiteral("1.4.2");
-    d.dateUtc = QDateTime(QDate(2026, 12, 6), QTime(12, 45), Qt::UTC);
+    prov::LabelData d = labelTestData(
+        QStringLiteral("PROV_1A2B3C"), QStringLiteral("ble"), QStringLiteral("abcd1234^~_é"));
     d.station = QStringLiteral("line-2 / station 3");
     d.freeText = QStringLiteral("Scan to set up · keep this label");
     return d;

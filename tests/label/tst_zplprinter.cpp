@@ -5,6 +5,7 @@
 #include "prov/label.h"
 #include "prov/qrpayload.h"
 
+#include "labeltestsupport.h"
 #include "zplfields.h"
 
 #include <QElapsedTimer>
@@ -25,18 +26,8 @@ namespace {
 
 LabelData demoData()
 {
-    QrPayload qr;
-    qr.name = QStringLiteral("PROV_LOOP01");
-    qr.transport = QStringLiteral("softap");
-    qr.pop = QStringLiteral("loop^pop~1");
-    qr.security = 1;
-    LabelData d;
-    d.qrPayload = toJson(qr);
-    d.serviceName = qr.name;
-    d.address = QStringLiteral("192.168.4.1:80");
-    d.station = QStringLiteral("station-9");
-    d.dateUtc = QDateTime::currentDateTimeUtc();
-    return d;
+    return labelTestData(
+        QStringLiteral("PROV_LOOP01"), QStringLiteral("softap"), QStringLiteral("loop^pop~1"));
 }
 
 /// A TCP server whose accept queue is full: the kernel drops further SYNs (Linux,
@@ -84,31 +75,21 @@ class TestZplPrinter : public QObject
 private Q_SLOTS:
     void loopbackPrinterReceivesLabel()
     {
-        QTcpServer printer;
-        QVERIFY(printer.listen(QHostAddress::LocalHost, 0));
-        QByteArray received;
-        bool closed = false;
-        connect(&printer, &QTcpServer::newConnection, this, [&] {
-            QTcpSocket *s = printer.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, this, [&, s] { received += s->readAll(); });
-            connect(s, &QTcpSocket::disconnected, this, [&, s] {
-                received += s->readAll();
-                closed = true;
-            });
-        });
+        LoopbackPrinter printer;
+        QVERIFY(printer.isListening());
 
         LabelTemplate t;
         t.dpi = 300;
         const LabelData d = demoData();
         const Result<QByteArray> zpl = toZpl(t, d);
         QVERIFY(zpl.has_value());
-        Pending<void> *op = sendZpl({ QStringLiteral("127.0.0.1"), printer.serverPort() }, *zpl, 5000, this);
+        Pending<void> *op = sendZpl({ QStringLiteral("127.0.0.1"), printer.port() }, *zpl, 5000, this);
         const Result<void> r = op->waitForResult(5000);
         QVERIFY2(r.has_value(), qPrintable(r ? QString() : r.error().toString()));
-        QTRY_VERIFY(closed);
-        QCOMPARE(received, *zpl);
+        QTRY_VERIFY(printer.closed);
+        QCOMPARE(printer.received, *zpl);
 
-        const QList<ZplCommand> c = zplCommands(received);
+        const QList<ZplCommand> c = zplCommands(printer.received);
         QCOMPARE(c.first().name, QByteArray("XA"));
         QCOMPARE(c.last().name, QByteArray("XZ"));
         QCOMPARE(zplFind(c, "PW").args.toInt(), LabelTemplate::dotsFromMm(t.widthMm, 300));
@@ -143,12 +124,9 @@ private Q_SLOTS:
 
     void refusedIsConnectFailed()
     {
-        quint16 port = 0;
-        {
-            QTcpServer gone;
-            QVERIFY(gone.listen(QHostAddress::LocalHost, 0));
-            port = gone.serverPort();
-        }
+        LoopbackPrinter gone;
+        const quint16 port = gone.port();
+        gone.close();
         QElapsedTimer clock;
         clock.start();
         Pending<void> *op = sendZpl({ QStringLiteral("127.0.0.1"), port }, "^XA^XZ", 3000, this);

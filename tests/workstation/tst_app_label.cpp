@@ -22,12 +22,14 @@
 #include "prov/qrpayload.h"
 #include "prov/record.h"
 
+#include "../label/labeltestsupport.h"
 #include "../label/pdfraster.h"
 #include "../label/zplfields.h"
 
 #include <QDirIterator>
 #include <QMutex>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -72,6 +74,7 @@ private Q_SLOTS:
     void reprintsFromTheRecord();
     void sendsZplToTcpPrinter();
     void popOnlyOnTheLabel();
+    void remembersTemplateAndOutput();
     void cleanupTestCase();
 
 private:
@@ -110,19 +113,15 @@ void TestAppLabel::initTestCase()
     g_previous = qInstallMessageHandler(captureMessage);
     QCoreApplication::setOrganizationName(QStringLiteral("prov-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_app_label"));
-    const QString fleetPath = m_dir.filePath(QStringLiteral("fleet.json"));
-    QFile fleet(fleetPath);
-    QVERIFY(fleet.open(QIODevice::WriteOnly));
     QByteArray devices;
     for (const char *name : { "PROV_LABEL1", "PROV_LABEL2" })
         devices += QByteArray(devices.isEmpty() ? "" : ", ") + R"({"service_name": ")" + name
             + R"(", "sec_ver": 1, "pop": ")" + kPop + R"(", "connect_delay_ms": 200, "dhcp_delay_ms": 100})";
-    fleet.write(R"({"devices": [)" + devices + "]}");
-    fleet.close();
-    m_fleet = std::make_unique<SimFleet>(QStringList { QStringLiteral("--fleet"), fleetPath });
-    QVERIFY2(m_fleet->start(), qPrintable(m_fleet->errorString()));
-    qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + m_dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
     QString error;
+    m_fleet = startFleetFile(
+        QDir(m_dir.path()), QStringLiteral("fleet.json"), R"({"devices": [)" + devices + "]}", &error);
+    QVERIFY2(m_fleet, qPrintable(error));
+    withoutBluetooth(QDir(m_dir.path()));
     const std::optional<WorkstationOptions> options = demoWorkstationOptions(
         *m_fleet, QDir(m_dir.path()), QStringLiteral("label-station"), &error);
     QVERIFY2(options, qPrintable(error));
@@ -201,18 +200,15 @@ void TestAppLabel::linePrintsAfterEachSuccessWhenTheProfileAsks()
 
 void TestAppLabel::reprintsFromTheRecord()
 {
-    QSignalSpy drained(m_ws->recordLog(), &RecordLog::drained);
-    m_ws->recordLog()->requestDrain();
-    QVERIFY(drained.wait(10000));
-    auto store = prov::RecordStore::openSqlite(m_dir.filePath(QStringLiteral("factory-record.sqlite")));
-    QVERIFY(store);
-    prov::RecordFilter filter;
-    filter.nameContains = kDevice;
-    const auto rows = (*store)->query(filter);
-    QVERIFY(rows && rows->size() == 1);
-    QCOMPARE(rows->constFirst().end.outcome, prov::RecordOutcome::Provisioned);
-    m_attemptId = rows->constFirst().start.attemptId;
+    // The attempt as the Records page finds it: filtered by name, then selected.
     RecordsController *records = m_ws->records();
+    records->setNameFilter(kDevice);
+    records->refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(records->model()->rowCount(), 1, 10000);
+    const QModelIndex row = records->model()->index(0, 0);
+    QCOMPARE(row.data(RecordsModel::OutcomeRole).toInt(), int(prov::RecordOutcome::Provisioned));
+    m_attemptId = row.data(RecordsModel::AttemptIdRole).toString();
+    QVERIFY(!m_attemptId.isEmpty());
     LabelController *labels = m_ws->labels();
     QVERIFY(!labels->reprintSelectedRecord()); // nothing selected
     records->select(m_attemptId);
@@ -244,23 +240,16 @@ void TestAppLabel::reprintsFromTheRecord()
 
 void TestAppLabel::sendsZplToTcpPrinter()
 {
-    QTcpServer printer;
-    QVERIFY(printer.listen(QHostAddress::LocalHost, 0));
-    QByteArray received;
-    bool closed = false;
-    connect(&printer, &QTcpServer::newConnection, this, [&] {
-        QTcpSocket *socket = printer.nextPendingConnection();
-        connect(socket, &QTcpSocket::readyRead, this, [&, socket] { received += socket->readAll(); });
-        connect(socket, &QTcpSocket::disconnected, this, [&] { closed = true; });
-    });
+    LoopbackPrinter printer;
+    QVERIFY(printer.isListening());
     LabelController *labels = m_ws->labels();
     labels->setOutput(LabelController::Output::ZplTcp);
-    labels->setZplAddress(QStringLiteral("127.0.0.1:%1").arg(printer.serverPort()));
+    labels->setZplAddress(QStringLiteral("127.0.0.1:%1").arg(printer.port()));
     const QList<QVariant> printed = printAndWait([&] { return labels->reprintSelectedRecord(); });
     QVERIFY(!printed.isEmpty());
     QVERIFY2(printed.at(1).toBool(), qPrintable(printed.at(4).toString()));
-    QTRY_VERIFY(closed);
-    const QList<ZplCommand> commands = zplCommands(received);
+    QTRY_VERIFY(printer.closed);
+    const QList<ZplCommand> commands = zplCommands(printer.received);
     QCOMPARE(commands.first().name, QByteArray("XA"));
     QCOMPARE(commands.last().name, QByteArray("XZ"));
     QCOMPARE(zplFind(commands, "PW").args.toInt(), labels->labelTemplate().widthDots());
@@ -271,7 +260,7 @@ void TestAppLabel::sendsZplToTcpPrinter()
     QVERIFY(zplFieldValues(commands).contains(QByteArray("label-station")));
 
     // A printer that is not there: a typed error, shown on the page.
-    const quint16 port = printer.serverPort();
+    const quint16 port = printer.port();
     printer.close();
     labels->setZplAddress(QStringLiteral("127.0.0.1:%1").arg(port));
     const QList<QVariant> refused = printAndWait([&] { return labels->reprintSelectedRecord(); });
@@ -318,6 +307,36 @@ void TestAppLabel::popOnlyOnTheLabel()
     QVERIFY(g_log.filter(QRegularExpression(QStringLiteral("label for \"?PROV_LABEL1"))).size() >= 4);
     for (const QString &line : std::as_const(g_log))
         QVERIFY2(!line.contains(QString::fromUtf8(kPop)), qPrintable(line));
+}
+
+void TestAppLabel::remembersTemplateAndOutput()
+{
+    LabelController *labels = m_ws->labels();
+    labels->setWidthMm(70);
+    labels->setDpi(600);
+    labels->setFieldShown(int(prov::LabelField::FreeText), true);
+    // Free text shown but empty: the problem names the field, and this template is not stored.
+    QVERIFY(labels->templateProblem().startsWith(QLatin1String("\"free_text\"")));
+    labels->setFreeText(QStringLiteral("Made in Ulm"));
+    QVERIFY(labels->templateProblem().isEmpty());
+    labels->setDpi(250);
+    QVERIFY(labels->templateProblem().startsWith(QLatin1String("\"dpi\"")));
+    labels->setOutput(LabelController::Output::ZplFile);
+    labels->setZplFile(QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("label.zpl"))).toString());
+    QCOMPARE(labels->zplFile(), m_dir.filePath(QStringLiteral("label.zpl")));
+    m_ws->settings()->sync();
+
+    SettingsController again(
+        std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat),
+        m_dir.filePath(QStringLiteral("factory-record.sqlite")));
+    LabelController restarted(&again, nullptr);
+    QCOMPARE(restarted.widthMm(), 70.0);
+    QCOMPARE(restarted.dpi(), 600); // the last valid template
+    QVERIFY(restarted.labelTemplate().shows(prov::LabelField::FreeText));
+    QCOMPARE(restarted.freeText(), QStringLiteral("Made in Ulm"));
+    QCOMPARE(restarted.output(), LabelController::Output::ZplFile);
+    QCOMPARE(restarted.zplFile(), m_dir.filePath(QStringLiteral("label.zpl")));
+    QCOMPARE(restarted.zplAddress(), labels->zplAddress());
 }
 
 void TestAppLabel::cleanupTestCase()

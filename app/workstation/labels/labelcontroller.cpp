@@ -81,11 +81,13 @@ void LabelController::setRecordsController(RecordsController *records)
 
 // ---- the template
 
-void LabelController::setTemplate(const prov::LabelTemplate &labelTemplate)
+void LabelController::editTemplate(const std::function<void(prov::LabelTemplate &)> &edit)
 {
-    if (labelTemplate == m_template)
+    prov::LabelTemplate t = m_template;
+    edit(t);
+    if (t == m_template)
         return;
-    m_template = labelTemplate;
+    m_template = t;
     const std::optional<prov::Error> problem = m_template.validate();
     m_templateProblem = problem ? problem->detail : QString();
     if (!problem)
@@ -95,30 +97,22 @@ void LabelController::setTemplate(const prov::LabelTemplate &labelTemplate)
 
 void LabelController::setWidthMm(double mm)
 {
-    prov::LabelTemplate t = m_template;
-    t.widthMm = mm;
-    setTemplate(t);
+    editTemplate([mm](prov::LabelTemplate &t) { t.widthMm = mm; });
 }
 
 void LabelController::setHeightMm(double mm)
 {
-    prov::LabelTemplate t = m_template;
-    t.heightMm = mm;
-    setTemplate(t);
+    editTemplate([mm](prov::LabelTemplate &t) { t.heightMm = mm; });
 }
 
 void LabelController::setDpi(int dpi)
 {
-    prov::LabelTemplate t = m_template;
-    t.dpi = dpi;
-    setTemplate(t);
+    editTemplate([dpi](prov::LabelTemplate &t) { t.dpi = dpi; });
 }
 
 void LabelController::setFreeText(const QString &text)
 {
-    prov::LabelTemplate t = m_template;
-    t.freeText = text;
-    setTemplate(t);
+    editTemplate([&text](prov::LabelTemplate &t) { t.freeText = text; });
 }
 
 QVariantList LabelController::fieldChoices() const
@@ -143,16 +137,16 @@ void LabelController::setFieldShown(int field, bool shown)
 {
     if (field < int(prov::LabelField::QrPayload) || field > int(prov::LabelField::FreeText))
         return;
-    prov::LabelTemplate t = m_template;
-    t.fields.removeAll(prov::LabelField(field));
-    if (shown) {
-        // In the order of the enum: the order the Settings page lists them.
-        qsizetype at = 0;
-        while (at < t.fields.size() && int(t.fields.at(at)) < field)
-            ++at;
-        t.fields.insert(at, prov::LabelField(field));
-    }
-    setTemplate(t);
+    editTemplate([field, shown](prov::LabelTemplate &t) {
+        t.fields.removeAll(prov::LabelField(field));
+        if (shown) {
+            // In the order of the enum: the order the Settings page lists them.
+            qsizetype at = 0;
+            while (at < t.fields.size() && int(t.fields.at(at)) < field)
+                ++at;
+            t.fields.insert(at, prov::LabelField(field));
+        }
+    });
 }
 
 // ---- the output
@@ -171,9 +165,17 @@ void LabelController::setOutput(Output output)
     Q_EMIT outputChanged();
 }
 
+void LabelController::setOutputText(SettingsController::LabelText which, const QString &value)
+{
+    if (value == m_settings->labelText(which))
+        return;
+    m_settings->setLabelText(which, value);
+    Q_EMIT outputChanged();
+}
+
 QString LabelController::pdfFolder() const
 {
-    const QString stored = m_settings->labelPdfFolder();
+    const QString stored = m_settings->labelText(SettingsController::LabelText::PdfFolder);
     if (!stored.isEmpty())
         return stored;
     return QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
@@ -182,51 +184,37 @@ QString LabelController::pdfFolder() const
 
 void LabelController::setPdfFolder(const QString &folder)
 {
-    const QString path = localPath(folder);
-    if (path == pdfFolder())
-        return;
-    m_settings->setLabelPdfFolder(path);
-    Q_EMIT outputChanged();
+    setOutputText(SettingsController::LabelText::PdfFolder, localPath(folder));
 }
 
 QString LabelController::printerName() const
 {
-    return m_settings->labelPrinterName();
+    return m_settings->labelText(SettingsController::LabelText::PrinterName);
 }
 
 void LabelController::setPrinterName(const QString &name)
 {
-    if (name == printerName())
-        return;
-    m_settings->setLabelPrinterName(name);
-    Q_EMIT outputChanged();
+    setOutputText(SettingsController::LabelText::PrinterName, name.trimmed());
 }
 
 QString LabelController::zplAddress() const
 {
-    return m_settings->labelZplAddress();
+    return m_settings->labelText(SettingsController::LabelText::ZplAddress);
 }
 
 void LabelController::setZplAddress(const QString &address)
 {
-    if (address.trimmed() == zplAddress())
-        return;
-    m_settings->setLabelZplAddress(address.trimmed());
-    Q_EMIT outputChanged();
+    setOutputText(SettingsController::LabelText::ZplAddress, address.trimmed());
 }
 
 QString LabelController::zplFile() const
 {
-    return m_settings->labelZplFile();
+    return m_settings->labelText(SettingsController::LabelText::ZplFile);
 }
 
 void LabelController::setZplFile(const QString &path)
 {
-    const QString local = localPath(path);
-    if (local == zplFile())
-        return;
-    m_settings->setLabelZplFile(local);
-    Q_EMIT outputChanged();
+    setOutputText(SettingsController::LabelText::ZplFile, localPath(path));
 }
 
 void LabelController::refreshPrinters()

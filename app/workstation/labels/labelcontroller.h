@@ -3,6 +3,7 @@
 
 #include "devices/deviceentry.h"
 #include "session/devicesession.h"
+#include "settings/settingscontroller.h"
 
 #include "prov/error.h"
 #include "prov/label.h"
@@ -16,10 +17,11 @@
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
+#include <functional>
+
 class DeviceListModel;
 class LineController;
 class RecordsController;
-class SettingsController;
 namespace prov {
 struct ProvisioningRecord;
 }
@@ -182,7 +184,9 @@ private:
     /// `credentials` empty: the QR code carries no PoP.
     prov::LabelData dataFor(const Device &device, const DeviceCredentials &credentials) const;
     DeviceCredentials listedCredentials(const QString &serviceName) const;
-    void setTemplate(const prov::LabelTemplate &labelTemplate);
+    /// Applies `edit` to a copy of the template; a changed template replaces it and is stored when valid.
+    void setOutputText(SettingsController::LabelText which, const QString &value);
+    void editTemplate(const std::function<void(prov::LabelTemplate &)> &edit);
     void handleLineDeviceEnded(const QString &key, prov::LineDeviceState state);
     void processNext();
     void finishLabel(const QString &serviceName, const QString &where, const prov::Status &status);

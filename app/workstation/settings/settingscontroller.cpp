@@ -23,10 +23,21 @@ const QString kLineProfileId = QStringLiteral("line/profileId");
 const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
 const QString kLabelTemplate = QStringLiteral("labels/template");
 const QString kLabelOutput = QStringLiteral("labels/output");
-const QString kLabelPdfFolder = QStringLiteral("labels/pdfFolder");
-const QString kLabelPrinter = QStringLiteral("labels/printer");
-const QString kLabelZplAddress = QStringLiteral("labels/zplAddress");
-const QString kLabelZplFile = QStringLiteral("labels/zplFile");
+
+QString labelTextKey(SettingsController::LabelText which)
+{
+    switch (which) {
+    case SettingsController::LabelText::PdfFolder:
+        return QStringLiteral("labels/pdfFolder");
+    case SettingsController::LabelText::PrinterName:
+        return QStringLiteral("labels/printer");
+    case SettingsController::LabelText::ZplAddress:
+        return QStringLiteral("labels/zplAddress");
+    case SettingsController::LabelText::ZplFile:
+        return QStringLiteral("labels/zplFile");
+    }
+    return QStringLiteral("labels/unknown");
+}
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
@@ -238,12 +249,6 @@ void SettingsController::setLineProfilesDir(const QString &dir)
         m_settings->setValue(kLineProfilesDir, dir);
 }
 
-void SettingsController::setText(const QString &key, const QString &value)
-{
-    if (value != m_settings->value(key).toString())
-        m_settings->setValue(key, value);
-}
-
 prov::LabelTemplate SettingsController::labelTemplate() const
 {
     const QByteArray json = m_settings->value(kLabelTemplate).toByteArray();
@@ -259,7 +264,9 @@ prov::LabelTemplate SettingsController::labelTemplate() const
 
 void SettingsController::setLabelTemplate(const prov::LabelTemplate &labelTemplate)
 {
-    setText(kLabelTemplate, QString::fromUtf8(labelTemplate.toJson()));
+    const QByteArray json = labelTemplate.toJson();
+    if (json != m_settings->value(kLabelTemplate).toByteArray())
+        m_settings->setValue(kLabelTemplate, QString::fromUtf8(json));
 }
 
 int SettingsController::labelOutput() const
@@ -273,44 +280,15 @@ void SettingsController::setLabelOutput(int output)
         m_settings->setValue(kLabelOutput, output);
 }
 
-QString SettingsController::labelPdfFolder() const
+QString SettingsController::labelText(LabelText which) const
 {
-    return m_settings->value(kLabelPdfFolder).toString();
+    return m_settings->value(labelTextKey(which)).toString();
 }
 
-void SettingsController::setLabelPdfFolder(const QString &folder)
+void SettingsController::setLabelText(LabelText which, const QString &value)
 {
-    setText(kLabelPdfFolder, folder);
-}
-
-QString SettingsController::labelPrinterName() const
-{
-    return m_settings->value(kLabelPrinter).toString();
-}
-
-void SettingsController::setLabelPrinterName(const QString &name)
-{
-    setText(kLabelPrinter, name);
-}
-
-QString SettingsController::labelZplAddress() const
-{
-    return m_settings->value(kLabelZplAddress).toString();
-}
-
-void SettingsController::setLabelZplAddress(const QString &address)
-{
-    setText(kLabelZplAddress, address);
-}
-
-QString SettingsController::labelZplFile() const
-{
-    return m_settings->value(kLabelZplFile).toString();
-}
-
-void SettingsController::setLabelZplFile(const QString &path)
-{
-    setText(kLabelZplFile, path);
+    if (value != labelText(which))
+        m_settings->setValue(labelTextKey(which), value);
 }
 
 QString SettingsController::storageLocation() const

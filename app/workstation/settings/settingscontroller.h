@@ -121,18 +121,16 @@ public:
     /// Where labels go: int(LabelController::Output); Pdf when none is stored.
     int labelOutput() const;
     void setLabelOutput(int output);
-    /// The folder PDF labels are written to; "" = the documents folder's "labels".
-    QString labelPdfFolder() const;
-    void setLabelPdfFolder(const QString &folder);
-    /// The system printer's name (Qt Print Support); "" = the default printer.
-    QString labelPrinterName() const;
-    void setLabelPrinterName(const QString &name);
-    /// The ZPL printer as "host:port" (raw TCP, port 9100 when none is given); "" none.
-    QString labelZplAddress() const;
-    void setLabelZplAddress(const QString &address);
-    /// The file ZPL labels are written to (a file or a device such as /dev/usb/lp0); "" none.
-    QString labelZplFile() const;
-    void setLabelZplFile(const QString &path);
+    /// The label outputs' text settings (LabelController reads and writes them).
+    enum class LabelText : int {
+        PdfFolder = 0, ///< the folder of the PDF labels; "" = the documents folder's "labels"
+        PrinterName = 1, ///< the system printer's name (Qt Print Support); "" = the default printer
+        ZplAddress = 2, ///< the ZPL printer as "host:port" (raw TCP, port 9100 when none is given)
+        ZplFile = 3, ///< the file ZPL labels are written to (a file or a device such as /dev/usb/lp0)
+    };
+    /// The stored value of `which`; "" when none.
+    QString labelText(LabelText which) const;
+    void setLabelText(LabelText which, const QString &value);
 
     /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
     Q_INVOKABLE void sync();
@@ -153,7 +151,6 @@ Q_SIGNALS:
 
 private:
     void storeNetwork();
-    void setText(const QString &key, const QString &value);
     int clampedValue(const QString &key, int fallback, int min, int max) const;
     std::unique_ptr<QSettings> m_settings;
     QString m_recordPath;
