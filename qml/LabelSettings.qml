@@ -2,6 +2,7 @@
 // Settings → Labels: the label template (size in mm, printer dpi, the fields, a free text line) and
 // where labels go (PDF folder, system printer, ZPL to a TCP printer or a file). Every change goes
 // through LabelController, which remembers it (never a secret; the template is stored while valid).
+// Duck-typed `labels` (LabelController) so that Qt Quick Test can run it on a fake.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,7 +11,7 @@ import Prov.Workstation
 Card {
     id: root
 
-    required property LabelController labels
+    required property QtObject labels
 
     title: qsTr("Labels")
     subtitle: qsTr("Printed from the Device page (Ctrl+P after a success), the Records page (reprint) and, when the product profile asks, after each success on the line. The QR code may carry the device's PoP: that is what the sticker is for; it never goes to logs or records.")
