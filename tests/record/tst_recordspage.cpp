@@ -29,6 +29,22 @@ Q_IMPORT_QML_PLUGIN(Prov_WorkstationPlugin)
 
 using namespace prov;
 
+namespace {
+/// Loads RecordsPage.qml into `view` (1280x800) with `properties` and shows it; false when it does not
+/// load or show.
+bool showPage(QQuickView &view, const QVariantMap &properties)
+{
+    view.setInitialProperties(properties);
+    view.setResizeMode(QQuickView::SizeRootObjectToView);
+    view.resize(1280, 800);
+    view.setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/RecordsPage.qml")));
+    if (view.status() != QQuickView::Ready)
+        return false;
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+} // namespace
+
 class TestRecordsPage : public QObject
 {
     Q_OBJECT
@@ -72,13 +88,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
     log.open(path);
 
     QQuickView view;
-    view.setInitialProperties({ { QStringLiteral("controller"), QVariant::fromValue(&controller) } });
-    view.setResizeMode(QQuickView::SizeRootObjectToView);
-    view.resize(1280, 800);
-    view.setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/RecordsPage.qml")));
-    QVERIFY2(view.status() == QQuickView::Ready, qPrintable(QDebug::toString(view.errors())));
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY2(showPage(view, { { QStringLiteral("controller"), QVariant::fromValue(&controller) } }),
+        qPrintable(QDebug::toString(view.errors())));
     auto *timeRange = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("recordsTimeRange"));
     QVERIFY(timeRange);
     QCOMPARE(timeRange->property("currentValue").toInt(), int(RecordsController::TimeRange::Last7Days));
@@ -220,14 +231,10 @@ void TestRecordsPage::reprintsTheSelectedRecordsLabel()
     labels.setPdfFolder(dir.filePath(QStringLiteral("labels")));
 
     QQuickView view;
-    view.setInitialProperties({ { QStringLiteral("controller"), QVariant::fromValue(&controller) },
-        { QStringLiteral("labels"), QVariant::fromValue(&labels) } });
-    view.setResizeMode(QQuickView::SizeRootObjectToView);
-    view.resize(1280, 800);
-    view.setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/RecordsPage.qml")));
-    QVERIFY2(view.status() == QQuickView::Ready, qPrintable(QDebug::toString(view.errors())));
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY2(showPage(view,
+                 { { QStringLiteral("controller"), QVariant::fromValue(&controller) },
+                     { QStringLiteral("labels"), QVariant::fromValue(&labels) } }),
+        qPrintable(QDebug::toString(view.errors())));
     auto *button = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("reprintLabelButton"));
     auto *note = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("reprintNote"));
     QVERIFY(button && note);

@@ -55,7 +55,7 @@ class LabelController : public QObject
     /// Printer resolution in dots per inch: one of dpiChoices (203, 300, 600).
     Q_PROPERTY(int dpi READ dpi WRITE setDpi NOTIFY templateChanged)
     Q_PROPERTY(QList<int> dpiChoices READ dpiChoices CONSTANT)
-    /// The fields a label can show: [{field (int(prov::LabelField)), text, shown}], in print order.
+    /// The fields a label can show: [{field (int(prov::LabelField)), text, shown}], in the enum's order.
     Q_PROPERTY(QVariantList fieldChoices READ fieldChoices NOTIFY templateChanged)
     Q_PROPERTY(QString freeText READ freeText WRITE setFreeText NOTIFY templateChanged)
     /// Why the edited template is not used (the field named), "" when it is valid (and stored).

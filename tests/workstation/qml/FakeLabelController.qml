@@ -16,7 +16,7 @@ QtObject {
     property string freeText: ""
     property string templateProblem: ""
     property int output: LabelController.Pdf
-    property string pdfFolder: "/home/tech/Documents/labels"
+    property string pdfFolder: "/srv/labels"
     property string printerName: ""
     property var printers: ["Zebra_ZD421", "Office"]
     property string zplAddress: ""
