@@ -6,6 +6,7 @@
 // Duck-typed controllers (see DevicesPage.qml for why):
 //   deviceController: DeviceController — session (DeviceSession or null), setAddress(key, text)
 //   settings:         SettingsController — defaultSsid, sessionPassphrase, authModeChoices
+//   labels:           LabelController (optional) — printDevice(session), lastMessage, lastError
 import QtQuick
 import QtQuick.Controls
 import Prov.Workstation
@@ -17,13 +18,25 @@ Page {
 
     required property QtObject deviceController
     required property QtObject settings
+    /// Optional: without it (page tests on fakes) there is no "Print label".
+    property QtObject labels: null
     readonly property QtObject session: deviceController ? deviceController.session : null
+    readonly property bool canPrintLabel: labels !== null && session !== null
+        && (session.applyState === DeviceSession.Connected || session.applyState === DeviceSession.AppliedLinkClosed)
+
+    function printLabel() { if (canPrintLabel) labels.printDevice(session) }
 
     function refreshScan() { if (session && !session.busy) session.refreshScan() }
     function applyNow() { if (credentialsLoader.item) credentialsLoader.item.apply() }
     function connectNow() { if (session && !session.busy) session.connectDevice() }
 
     background: Rectangle { color: Theme.window }
+
+    Shortcut {
+        sequence: "Ctrl+P"
+        enabled: root.visible && root.canPrintLabel
+        onActivated: root.printLabel()
+    }
 
     // A new form per session: what was typed for one device never shows on another.
     onSessionChanged: {
@@ -164,6 +177,26 @@ Page {
                 onClicked: root.session.cancel()
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Esc")
+            }
+            Label {
+                objectName: "labelStatus"
+                visible: root.labels !== null && text.length > 0
+                text: root.labels ? (root.labels.lastError || root.labels.lastMessage) : ""
+                color: root.labels && root.labels.lastErrorCode !== 0 ? Theme.danger : Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+                elide: Text.ElideMiddle
+                Layout.maximumWidth: 320
+            }
+            Button {
+                objectName: "printLabelButton"
+                text: qsTr("Print label")
+                icon.source: Theme.icon("qr")
+                visible: root.canPrintLabel
+                enabled: !root.labels || !root.labels.busy
+                focusPolicy: Qt.TabFocus
+                onClicked: root.printLabel()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Ctrl+P — the device's label with its QR code (output: Settings → Labels)")
             }
             Button {
                 objectName: "connectButton"

@@ -19,6 +19,7 @@ ApplicationWindow {
     required property RecordsController records
     required property CameraController camera
     required property LineController line
+    required property LabelController labels
 
     readonly property int pageDevices: 0
     readonly property int pageDevice: 1
@@ -262,14 +263,17 @@ ApplicationWindow {
                     objectName: "devicePage"
                     deviceController: window.deviceController
                     settings: window.settings
+                    labels: window.labels
                 }
                 RecordsPage {
                     id: recordsPage
                     objectName: "recordsPage"
                     controller: window.records
+                    labels: window.labels
                 }
                 SettingsPage {
                     settings: window.settings
+                    labels: window.labels
                 }
                 LinePage {
                     id: linePage

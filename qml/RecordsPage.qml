@@ -16,6 +16,11 @@ Page {
     id: root
 
     required property RecordsController controller
+    /// Optional: without it (page tests) there is no "Reprint label".
+    property LabelController labels: null
+    readonly property bool canReprint: labels !== null && details.hasRecord
+
+    function reprintLabel() { if (canReprint) labels.reprintSelectedRecord() }
 
     title: qsTr("Records")
 
@@ -47,6 +52,12 @@ Page {
     }
 
     background: Rectangle { color: Theme.window }
+
+    Shortcut {
+        sequence: "Ctrl+P"
+        enabled: root.visible && root.canReprint
+        onActivated: root.reprintLabel()
+    }
 
     Shortcut {
         sequence: StandardKey.Find
@@ -374,6 +385,36 @@ Page {
                     record: root.controller.selectedRecord
                     formatDuration: root.formatDuration
                     onBackRequested: list.forceActiveFocus()
+                }
+                // Reprint from the record's fields. The record never holds the PoP: the QR code has it
+                // only while this workstation still holds the device's sticker / manifest credentials.
+                Button {
+                    objectName: "reprintLabelButton"
+                    visible: root.canReprint
+                    text: qsTr("Reprint label")
+                    icon.source: Theme.icon("qr")
+                    enabled: !root.labels || !root.labels.busy
+                    focusPolicy: Qt.TabFocus
+                    onClicked: root.reprintLabel()
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Ctrl+P")
+                }
+                Label {
+                    objectName: "reprintNote"
+                    visible: root.canReprint
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    font.pixelSize: Theme.fontSmall
+                    color: root.labels && root.labels.lastErrorCode !== 0 ? Theme.danger : Theme.textMuted
+                    text: {
+                        if (!root.canReprint)
+                            return ""
+                        if (root.labels.lastErrorCode !== 0)
+                            return root.labels.lastError
+                        return root.labels.holdsCredentials(details.record.serviceName)
+                            ? qsTr("The QR code will carry the device's PoP (this workstation still holds its sticker).")
+                            : qsTr("The QR code will not carry the PoP: records never hold it, and this workstation no longer does.")
+                    }
                 }
             }
         }

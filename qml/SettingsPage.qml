@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Settings: station, operator, default network profile (never its passphrase on disk), timeouts,
-// and where the record and the settings live. Every change is written through at once by
-// SettingsController.
+// labels (LabelSettings.qml), and where the record and the settings live. Every change is written
+// through at once by SettingsController (labels: through LabelController).
 //
 // Duck-typed `settings` (SettingsController) so that Qt Quick Test can run the page on a fake.
 import QtQuick
@@ -12,6 +12,8 @@ Page {
     id: root
 
     required property QtObject settings
+    /// Optional (LabelController): the "Labels" group shows only with it.
+    property QtObject labels: null
 
     background: Rectangle { color: Theme.window }
 
@@ -190,6 +192,13 @@ Page {
                     }
                     Label { text: qsTr("BLE links open together; more devices wait their turn"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
                 }
+            }
+
+            Loader {
+                Layout.fillWidth: true
+                active: root.labels !== null
+                visible: active
+                sourceComponent: LabelSettings { labels: root.labels }
             }
 
             Card {

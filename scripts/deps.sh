@@ -16,6 +16,7 @@ PACKAGES=(
   qml6-module-qtmultimedia qml6-module-qttest qml6-module-qtqml
   libzxing-dev libqrencode-dev qt6-svg-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  poppler-utils
 )
 
 missing=()

@@ -174,6 +174,8 @@ private Q_SLOTS:
         QTest::newRow("duplicates off") << "duplicates" << QByteArray(q("'off'"));
         QTest::newRow("duplicates warn") << "duplicates" << QByteArray(q("'warn'"));
         QTest::newRow("no duplicates") << "duplicates" << QByteArray();
+        QTest::newRow("label auto_print") << "label/auto_print" << QByteArray("true");
+        QTest::newRow("label empty") << "label" << QByteArray("{}");
     }
     void goodVariants()
     {
@@ -288,6 +290,9 @@ private Q_SLOTS:
         row("duplicates case", "duplicates", q("'Refuse'"), "duplicates");
         row("duplicates bool", "duplicates", "true", "duplicates");
         row("duplicates object", "duplicates", q("{'policy': 'warn'}"), "duplicates");
+        row("label not object", "label", "true", "label");
+        row("label unknown key", "label/printer", q("'zebra'"), "label.printer");
+        row("auto_print text", "label/auto_print", q("'yes'"), "label.auto_print");
     }
     void badField()
     {
@@ -299,6 +304,21 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
         const QString quoted = QLatin1Char('"') + field + QLatin1Char('"');
         QVERIFY2(r.error().detail.startsWith(quoted), qPrintable(r.error().detail));
+    }
+
+    /// The optional `label` section: off unless the profile asks, and written back by toJson().
+    void labelAutoPrint()
+    {
+        const auto without = ProductProfile::fromJson(QJsonDocument(goodProfile()).toJson());
+        QVERIFY(without.has_value());
+        QVERIFY(!without->label.autoPrint);
+        const auto with = ProductProfile::fromJson(withPatch(QStringLiteral("label/auto_print"), "true"));
+        QVERIFY2(with.has_value(), qPrintable(with ? QString() : with.error().toString()));
+        QVERIFY(with->label.autoPrint);
+        const auto again = ProductProfile::fromJson(with->toJson());
+        QVERIFY(again.has_value());
+        QVERIFY(again->label.autoPrint);
+        QVERIFY(!(*with == *without));
     }
 
     void newerSchemaReportedAsSchema()

@@ -4,3 +4,4 @@
 Q_LOGGING_CATEGORY(lcWsDevices, "prov.workstation.devices")
 Q_LOGGING_CATEGORY(lcWsSession, "prov.workstation.session")
 Q_LOGGING_CATEGORY(lcWsSettings, "prov.workstation.settings")
+Q_LOGGING_CATEGORY(lcWsLabels, "prov.workstation.labels")

@@ -8,3 +8,4 @@
 Q_DECLARE_LOGGING_CATEGORY(lcWsDevices) ///< prov.workstation.devices: device list and its sources
 Q_DECLARE_LOGGING_CATEGORY(lcWsSession) ///< prov.workstation.session: device sessions
 Q_DECLARE_LOGGING_CATEGORY(lcWsSettings) ///< prov.workstation.settings
+Q_DECLARE_LOGGING_CATEGORY(lcWsLabels) ///< prov.workstation.labels: labels printed (never their QR data)

@@ -6,6 +6,7 @@
 #include "devices/manifestsource.h"
 #include "devices/manualsource.h"
 #include "devices/qrsource.h"
+#include "labels/labelcontroller.h"
 #include "line/linecontroller.h"
 #include "qr/cameracontroller.h"
 #include "records/recordlog.h"
@@ -65,6 +66,13 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_line->setBleSource(m_ble.get());
     m_line->setManifestSource(m_manifest.get());
     m_line->setQrSource(m_qr.get());
+    // Line mode asks this station's record and the line's before provisioning (profile `duplicates`).
+    m_line->setDuplicateLookup(m_recordLog.get());
+
+    // Labels read the device list (credentials for the QR code), the records and the line's successes.
+    m_labels = std::make_unique<LabelController>(m_settings.get(), m_deviceModel.get());
+    m_labels->setRecordsController(m_records.get());
+    m_labels->setLineController(m_line.get());
 
     if (!options.manifestPath.isEmpty())
         m_manifest->load(options.manifestPath);
@@ -79,6 +87,7 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
 Workstation::~Workstation()
 {
     // Explicit, for the reader: sessions first (they finish attempts), the record log last.
+    m_labels.reset();
     m_line.reset();
     m_camera.reset();
     m_deviceController.reset();
@@ -126,5 +135,6 @@ QVariantMap Workstation::initialProperties() const
         { QStringLiteral("records"), QVariant::fromValue(m_records.get()) },
         { QStringLiteral("camera"), QVariant::fromValue(m_camera.get()) },
         { QStringLiteral("line"), QVariant::fromValue(m_line.get()) },
+        { QStringLiteral("labels"), QVariant::fromValue(m_labels.get()) },
     };
 }

@@ -12,6 +12,7 @@ class CameraController;
 class DeviceController;
 class DeviceFilterModel;
 class DeviceListModel;
+class LabelController;
 class LineController;
 class ManifestSource;
 class ManualSource;
@@ -70,6 +71,8 @@ public:
     CameraController *camera() const { return m_camera.get(); }
     /// The Line page's controller: the lane engine fed by the BLE, manifest and QR sources.
     LineController *line() const { return m_line.get(); }
+    /// Labels: the Device page's and the Records page's verbs, and the line's automatic labels.
+    LabelController *labels() const { return m_labels.get(); }
 
 private:
     // Declaration order = construction order; destruction runs in reverse.
@@ -85,4 +88,5 @@ private:
     std::unique_ptr<DeviceController> m_deviceController;
     std::unique_ptr<CameraController> m_camera;
     std::unique_ptr<LineController> m_line;
+    std::unique_ptr<LabelController> m_labels;
 };

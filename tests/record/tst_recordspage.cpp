@@ -4,9 +4,11 @@
 // types, shows the selected record's details, moves the selection with the keyboard, shows a
 // failure in the advice table's words (not its code name), keeps every column visible at the
 // smallest window (1024x700: the page is 848 px wide next to the sidebar) and leaves screenshots
-// for review.
+// for review. With a LabelController, "Reprint label" reprints the selected record's label.
+#include "labels/labelcontroller.h"
 #include "records/recordlog.h"
 #include "records/recordscontroller.h"
+#include "settings/settingscontroller.h"
 
 #include "session/erroradvice.h"
 
@@ -17,6 +19,7 @@
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickView>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,6 +29,22 @@ Q_IMPORT_QML_PLUGIN(Prov_WorkstationPlugin)
 
 using namespace prov;
 
+namespace {
+/// Loads RecordsPage.qml into `view` (1280x800) with `properties` and shows it; false when it does not
+/// load or show.
+bool showPage(QQuickView &view, const QVariantMap &properties)
+{
+    view.setInitialProperties(properties);
+    view.setResizeMode(QQuickView::SizeRootObjectToView);
+    view.resize(1280, 800);
+    view.setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/RecordsPage.qml")));
+    if (view.status() != QQuickView::Ready)
+        return false;
+    view.show();
+    return QTest::qWaitForWindowExposed(&view);
+}
+} // namespace
+
 class TestRecordsPage : public QObject
 {
     Q_OBJECT
@@ -33,6 +52,7 @@ class TestRecordsPage : public QObject
 private Q_SLOTS:
     void initTestCase();
     void showsPagesFiltersAndDetails();
+    void reprintsTheSelectedRecordsLabel();
 };
 
 void TestRecordsPage::initTestCase()
@@ -68,13 +88,8 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
     log.open(path);
 
     QQuickView view;
-    view.setInitialProperties({ { QStringLiteral("controller"), QVariant::fromValue(&controller) } });
-    view.setResizeMode(QQuickView::SizeRootObjectToView);
-    view.resize(1280, 800);
-    view.setSource(QUrl(QStringLiteral("qrc:/qt/qml/Prov/Workstation/RecordsPage.qml")));
-    QVERIFY2(view.status() == QQuickView::Ready, qPrintable(QDebug::toString(view.errors())));
-    view.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY2(showPage(view, { { QStringLiteral("controller"), QVariant::fromValue(&controller) } }),
+        qPrintable(QDebug::toString(view.errors())));
     auto *timeRange = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("recordsTimeRange"));
     QVERIFY(timeRange);
     QCOMPARE(timeRange->property("currentValue").toInt(), int(RecordsController::TimeRange::Last7Days));
@@ -189,6 +204,55 @@ void TestRecordsPage::showsPagesFiltersAndDetails()
                                   .filePath(QStringLiteral("recordspage-1024.png"));
     QVERIFY(small.save(smallPath));
     qInfo("screenshot: %s", qPrintable(smallPath));
+}
+
+/// "Reprint label" (button and Ctrl+P) with a real LabelController: shown for a selected record, it
+/// says that the QR code will not carry the PoP (the workstation holds no credentials for the device),
+/// and it writes the record's label.
+void TestRecordsPage::reprintsTheSelectedRecordsLabel()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("records.sqlite"));
+    {
+        auto store = RecordStore::openSqlite(path);
+        QVERIFY(store);
+        QVERIFY((*store)->insertRecords({ recordtest::makeRecord(1, QDateTime::currentMSecsSinceEpoch(),
+            RecordOutcome::Provisioned, QStringLiteral("PROV_REPRINT")) }));
+    }
+    RecordLog log;
+    RecordsController controller(&log);
+    log.open(path);
+    SettingsController settings(
+        std::make_unique<QSettings>(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat),
+        path);
+    LabelController labels(&settings, nullptr);
+    labels.setRecordsController(&controller);
+    labels.setPdfFolder(dir.filePath(QStringLiteral("labels")));
+
+    QQuickView view;
+    QVERIFY2(showPage(view,
+                 { { QStringLiteral("controller"), QVariant::fromValue(&controller) },
+                     { QStringLiteral("labels"), QVariant::fromValue(&labels) } }),
+        qPrintable(QDebug::toString(view.errors())));
+    auto *button = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("reprintLabelButton"));
+    auto *note = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("reprintNote"));
+    QVERIFY(button && note);
+    QVERIFY(!button->isVisible());
+
+    auto *list = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("recordsList"));
+    QVERIFY(list);
+    QTRY_COMPARE(list->property("count").toInt(), 1);
+    list->setProperty("currentIndex", 0);
+    QTRY_VERIFY(button->isVisible());
+    QVERIFY(note->property("text").toString().contains(QStringLiteral("not carry the PoP")));
+
+    QSignalSpy printed(&labels, &LabelController::printed);
+    QTest::keyClick(&view, Qt::Key_P, Qt::ControlModifier);
+    QTRY_COMPARE(printed.size(), 1);
+    QCOMPARE(printed.first().at(0).toString(), QStringLiteral("PROV_REPRINT"));
+    QVERIFY2(printed.first().at(1).toBool(), qPrintable(printed.first().at(4).toString()));
+    QVERIFY(QFileInfo::exists(printed.first().at(2).toString()));
 }
 
 QTEST_MAIN(TestRecordsPage)

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 /// What the whole-app tests and ws-screenshots start from: a started `fleet` written into `dir` as
@@ -30,4 +31,32 @@ inline std::optional<WorkstationOptions> demoWorkstationOptions(
     options.station = station;
     options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
     return options;
+}
+
+/// Writes `fleetJson` (a prov-sim fleet file) to `dir`/`fileName` and starts prov-sim on it. Null, with
+/// `*error` set, when the file cannot be written or prov-sim does not start.
+inline std::unique_ptr<SimFleet> startFleetFile(
+    const QDir &dir, const QString &fileName, const QByteArray &fleetJson, QString *error)
+{
+    const QString path = dir.filePath(fileName);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(fleetJson) != fleetJson.size()) {
+        *error = QStringLiteral("cannot write the fleet %1: %2").arg(path, file.errorString());
+        return nullptr;
+    }
+    file.close();
+    auto fleet = std::make_unique<SimFleet>(QStringList { QStringLiteral("--fleet"), path });
+    if (!fleet->start()) {
+        *error = fleet->errorString();
+        return nullptr;
+    }
+    return fleet;
+}
+
+/// No Bluetooth for the workstation under test, whatever the machine has: a system bus address in
+/// `dir` where no bus listens. QtDBus reads it once: call it after prov-sim started (which would take
+/// it for its fake BlueZ) and before anything touches Bluetooth.
+inline void withoutBluetooth(const QDir &dir)
+{
+    qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
 }

@@ -9,6 +9,7 @@
 // numbers), `QtObject` for any QObject pointer, `var` for a list or map (Qt 6.4 QML declares no
 // typed list of strings or numbers).
 #include "devices/qrsource.h"
+#include "labels/labelcontroller.h"
 #include "line/linecontroller.h"
 #include "session/devicecontroller.h"
 #include "session/devicesession.h"
@@ -141,6 +142,9 @@ void TestFakeInterfaces::fakeMatchesReal_data()
     QTest::newRow("DeviceController")
         << QStringLiteral("FakeDeviceController.qml") << &DeviceController::staticMetaObject
         << QStringList { QStringLiteral("lastAddress") };
+    QTest::newRow("LabelController") << QStringLiteral("FakeLabelController.qml")
+                                     << &LabelController::staticMetaObject
+                                     << QStringList { QStringLiteral("calls"), QStringLiteral("lastField") };
     QTest::newRow("LineController") << QStringLiteral("FakeLineController.qml")
                                     << &LineController::staticMetaObject
                                     << QStringList { QStringLiteral("startArgs"), QStringLiteral("calls"),

@@ -280,6 +280,12 @@ QString LineController::profileSsid() const
     return current() && current()->profile ? current()->profile->network.ssid : QString();
 }
 
+bool LineController::labelAutoPrint() const
+{
+    const Profile *p = current();
+    return p && p->profile && p->profile->label.autoPrint;
+}
+
 bool LineController::credentialsPrompt() const
 {
     return current() && current()->profile

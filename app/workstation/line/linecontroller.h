@@ -202,6 +202,9 @@ public:
     QString profileError() const;
     QString profileSsid() const;
     bool credentialsPrompt() const;
+    /// The chosen profile (the running batch's) asks for a label after each success
+    /// (`"label": {"auto_print": true}`); LabelController prints them. False without a valid profile.
+    bool labelAutoPrint() const;
     bool passphraseRequired() const;
     int profileLanes() const;
     int lanes() const { return m_lanes; }

@@ -61,6 +61,14 @@ RecordLog::RecordLog(QObject *parent)
             QMetaObject::invokeMethod(m_lineSync, &prov::LineSync::kick, Qt::QueuedConnection);
     };
     connect(this, &RecordLog::recordChanged, this, kick);
+    // check()'s answers (a queued signal: the Pending ends from the event loop).
+    connect(this, &RecordLog::duplicateChecked, this, [this](quint64 id, const prov::DuplicateCheck &answer) {
+        if (auto it = m_duplicatePromises.find(id); it != m_duplicatePromises.end()) {
+            const prov::Promise<prov::DuplicateCheck> promise = *it;
+            m_duplicatePromises.erase(it);
+            promise.finish(answer);
+        }
+    });
     connect(this, &RecordLog::batchChanged, this, kick);
 }
 
@@ -446,6 +454,14 @@ quint64 RecordLog::requestDuplicateCheck(
         deliver(answer);
     });
     return id;
+}
+
+prov::Pending<prov::DuplicateCheck> *RecordLog::check(
+    const QString &serviceName, const QString &transport, const QString &address)
+{
+    prov::Promise<prov::DuplicateCheck> promise(this);
+    m_duplicatePromises.insert(requestDuplicateCheck(serviceName, transport, address), promise);
+    return promise.pending();
 }
 
 quint64 RecordLog::requestUnfinishedBatches()

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "prov/duplicateguard.h"
 #include "prov/laneengine.h"
 #include "prov/linesync.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -34,7 +36,7 @@ class RecordLogWorker;
 /// of a prov::LineSync running on a second thread, which pushes every write to the line's
 /// PostgreSQL record; the GUI thread never waits on the server. Reads can address this station's
 /// store or the whole line (RecordScope).
-class RecordLog : public QObject, public prov::RecordSink
+class RecordLog : public QObject, public prov::RecordSink, public prov::DuplicateLookup
 {
     Q_OBJECT
 public:
@@ -111,6 +113,10 @@ public:
     /// device (service name, or BLE address for transport "ble") has a Provisioned attempt. The
     /// answer is duplicateChecked(); it never fails (an unreachable line is said in the answer).
     quint64 requestDuplicateCheck(const QString &serviceName, const QString &transport, const QString &address);
+    /// prov::DuplicateLookup for the line's duplicate guard (GuardedJobKind): requestDuplicateCheck()
+    /// with its answer as a Pending (owned by this log, ended from the event loop). Never fails.
+    prov::Pending<prov::DuplicateCheck> *check(
+        const QString &serviceName, const QString &transport, const QString &address) override;
     /// Format of requestExport().
     enum class ExportFormat : int { Csv = 0, Json = 1 };
     Q_ENUM(ExportFormat)
@@ -183,6 +189,7 @@ private:
     QList<QPointer<QThread>> m_retiringThreads; ///< stopped sync workers still ending
     prov::LineRecordConfig m_lineConfig;
     prov::LineSyncStatus m_lineStatus;
+    QHash<quint64, prov::Promise<prov::DuplicateCheck>> m_duplicatePromises; ///< check() answers due
     QString m_path;
     int m_interruptedOnOpen = 0;
     quint64 m_nextRequestId = 1;

@@ -231,6 +231,7 @@ void RecordsController::select(const QString &attemptId)
     m_selectRequest = attemptId.isEmpty() ? 0 : m_log->requestRecord(attemptId, m_scope);
     if (attemptId.isEmpty() || m_selected.value(QStringLiteral("attemptId")).toString() != attemptId) {
         m_selected.clear();
+        m_selectedRecord.reset();
         Q_EMIT selectedRecordChanged();
     }
 }
@@ -246,6 +247,7 @@ void RecordsController::handleRecordFetched(
         return;
     }
     m_selected = toVariantMap(record);
+    m_selectedRecord = record;
     Q_EMIT selectedRecordChanged();
 }
 
@@ -258,6 +260,7 @@ void RecordsController::handleRecordRefreshed(
     if (!status)
         return setLastError(status.error());
     m_selected = toVariantMap(record);
+    m_selectedRecord = record;
     Q_EMIT selectedRecordChanged();
 }
 

@@ -10,6 +10,8 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include <optional>
+
 /// What the Records page binds to: the filter (time range preset, outcome, service-name text),
 /// the paged RecordsModel, counts, the selected record's details, and the exports. All reads and
 /// writes run on RecordLog's worker thread; the name filter is debounced (debounceMs). Created in
@@ -108,6 +110,8 @@ public:
     /// "secPatchVer", "phases" [{phase, durationMs}] and "customCalls" [{endpoint, requestBytes,
     /// responseBytes, errorCode, errorName, payloadRecorded}]. Empty when nothing is selected.
     QVariantMap selectedRecord() const { return m_selected; }
+    /// The selected record as read from the store (for a label reprint); nullopt when none is.
+    std::optional<prov::ProvisioningRecord> selectedProvisioningRecord() const { return m_selectedRecord; }
     /// The prov::ErrorCode (as int) of the last storage/query/export error, 0 when none.
     int lastErrorCode() const { return m_lastErrorCode; }
     /// The last error as text for the technician: the code's advice headline
@@ -178,6 +182,7 @@ private:
     quint64 m_stationsRequest = 0;
     QString m_selectedId;
     QVariantMap m_selected;
+    std::optional<prov::ProvisioningRecord> m_selectedRecord;
     quint64 m_selectRequest = 0;
     quint64 m_exportRequest = 0;
     QString m_exportPath;

@@ -24,6 +24,23 @@ const QString kLastPage = QStringLiteral("ui/lastPage");
 const QString kLineProfileId = QStringLiteral("line/profileId");
 const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
 const QString kLineConnection = QStringLiteral("lineRecord/connection");
+const QString kLabelTemplate = QStringLiteral("labels/template");
+const QString kLabelOutput = QStringLiteral("labels/output");
+
+QString labelTextKey(SettingsController::LabelText which)
+{
+    switch (which) {
+    case SettingsController::LabelText::PdfFolder:
+        return QStringLiteral("labels/pdfFolder");
+    case SettingsController::LabelText::PrinterName:
+        return QStringLiteral("labels/printer");
+    case SettingsController::LabelText::ZplAddress:
+        return QStringLiteral("labels/zplAddress");
+    case SettingsController::LabelText::ZplFile:
+        return QStringLiteral("labels/zplFile");
+    }
+    return QStringLiteral("labels/unknown");
+}
 } // namespace
 
 SettingsController::SettingsController(std::unique_ptr<QSettings> settings, const QString &recordPath,
@@ -257,6 +274,48 @@ void SettingsController::setLineProfilesDir(const QString &dir)
 {
     if (dir != lineProfilesDir())
         m_settings->setValue(kLineProfilesDir, dir);
+}
+
+prov::LabelTemplate SettingsController::labelTemplate() const
+{
+    const QByteArray json = m_settings->value(kLabelTemplate).toByteArray();
+    if (json.isEmpty())
+        return {};
+    const prov::Result<prov::LabelTemplate> stored = prov::LabelTemplate::fromJson(json);
+    if (!stored) {
+        qCWarning(lcWsSettings) << "stored label template ignored:" << stored.error().toString();
+        return {};
+    }
+    return *stored;
+}
+
+void SettingsController::setLabelTemplate(const prov::LabelTemplate &labelTemplate)
+{
+    const QByteArray json = labelTemplate.toJson();
+    if (json != m_settings->value(kLabelTemplate).toByteArray())
+        m_settings->setValue(kLabelTemplate, QString::fromUtf8(json));
+}
+
+int SettingsController::labelOutput() const
+{
+    return m_settings->value(kLabelOutput, 0).toInt();
+}
+
+void SettingsController::setLabelOutput(int output)
+{
+    if (output != labelOutput())
+        m_settings->setValue(kLabelOutput, output);
+}
+
+QString SettingsController::labelText(LabelText which) const
+{
+    return m_settings->value(labelTextKey(which)).toString();
+}
+
+void SettingsController::setLabelText(LabelText which, const QString &value)
+{
+    if (value != labelText(which))
+        m_settings->setValue(labelTextKey(which), value);
 }
 
 QString SettingsController::storageLocation() const

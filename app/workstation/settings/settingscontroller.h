@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "prov/label.h"
+
 #include <QObject>
 #include <QString>
 #include <QVariantList>
@@ -123,6 +125,23 @@ public:
     /// Checks (prov::checkLineConnection()) and stores `connection` ("" turns the line record off).
     /// False, with lineConnectionError set, when refused; nothing is stored then.
     Q_INVOKABLE bool applyLineConnection(const QString &connection);
+    /// The label template (issue 10, docs/labels.md), stored as its JSON; the default template when
+    /// none is stored or the stored one no longer validates. C++ only (LabelController).
+    prov::LabelTemplate labelTemplate() const;
+    void setLabelTemplate(const prov::LabelTemplate &labelTemplate);
+    /// Where labels go: int(LabelController::Output); Pdf when none is stored.
+    int labelOutput() const;
+    void setLabelOutput(int output);
+    /// The label outputs' text settings (LabelController reads and writes them).
+    enum class LabelText : int {
+        PdfFolder = 0, ///< the folder of the PDF labels; "" = the documents folder's "labels"
+        PrinterName = 1, ///< the system printer's name (Qt Print Support); "" = the default printer
+        ZplAddress = 2, ///< the ZPL printer as "host:port" (raw TCP, port 9100 when none is given)
+        ZplFile = 3, ///< the file ZPL labels are written to (a file or a device such as /dev/usb/lp0)
+    };
+    /// The stored value of `which`; "" when none.
+    QString labelText(LabelText which) const;
+    void setLabelText(LabelText which, const QString &value);
 
     /// Writes pending changes to disk now (QSettings also does it on its own and on exit).
     Q_INVOKABLE void sync();

@@ -96,6 +96,12 @@ struct ProductProfile
         bool resetFirst = false; ///< send a Wi-Fi reset (prov-ctrl, §9.4) before retrying
         bool operator==(const RetryRule &) const = default;
     };
+    /// What the station prints after a success (docs/labels.md).
+    struct Label
+    {
+        bool autoPrint = false; ///< `label.auto_print`: print the device's label after each success
+        bool operator==(const Label &) const = default;
+    };
     struct Lanes
     {
         int ble = 4; ///< parallel BLE jobs, 1..8
@@ -118,6 +124,7 @@ struct ProductProfile
     Lanes lanes;
     /// `duplicates`: the duplicate guard's policy; optional, default `warn`.
     DuplicatePolicy duplicates = DuplicatePolicy::Warn;
+    Label label; ///< optional section `"label": {"auto_print": true}`
 
     bool operator==(const ProductProfile &) const = default;
 

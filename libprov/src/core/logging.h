@@ -11,3 +11,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcProvHttp) // prov.transport.http
 Q_DECLARE_LOGGING_CATEGORY(lcProvSession) // prov.session
 Q_DECLARE_LOGGING_CATEGORY(lcProvDevice) // prov.device
 Q_DECLARE_LOGGING_CATEGORY(lcProvLine) // prov.line
+Q_DECLARE_LOGGING_CATEGORY(lcProvLabel) // prov.label

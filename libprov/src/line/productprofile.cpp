@@ -468,6 +468,17 @@ Fail parseLanes(const QJsonObject &root, ProductProfile &p)
     return readInt(o, path, "softap", false, 1, 16, p.lanes.softap);
 }
 
+Fail parseLabel(const QJsonObject &root, ProductProfile &p)
+{
+    const QString path = QStringLiteral("label");
+    QJsonObject o;
+    if (Fail f = readObject(root, {}, "label", false, o))
+        return f;
+    if (Fail f = onlyKeys(o, path, { "auto_print" }))
+        return f;
+    return readBool(o, path, "auto_print", p.label.autoPrint);
+}
+
 Fail parseRoot(const QJsonObject &root, ProductProfile &p)
 {
     if (Fail f = findSecret(root, {}))
@@ -480,7 +491,7 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
                 .arg(ProductProfile::kSchemaVersion));
     if (Fail f = onlyKeys(root, {},
             { "schema", "name", "id", "version", "match", "security", "firmware", "network", "custom_steps",
-                "after_apply", "retry", "lanes", "duplicates" }))
+                "after_apply", "retry", "lanes", "duplicates", "label" }))
         return f;
     if (Fail f = readString(root, {}, "name", true, p.name))
         return f;
@@ -500,7 +511,8 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
     if (Fail f = parseRetry(root, p))
         return f;
     if (Fail f = readChoice(root, {}, "duplicates", false, kDuplicateNames, p.duplicates))
-        return f;
+        if (Fail f = parseLabel(root, p))
+            return f;
     return parseLanes(root, p);
 }
 
@@ -590,6 +602,7 @@ QByteArray ProductProfile::toJson() const
             QJsonObject {
                 { QStringLiteral("ble"), lanes.ble }, { QStringLiteral("softap"), lanes.softap } } },
         { QStringLiteral("duplicates"), choiceName(kDuplicateNames, duplicates) },
+        { QStringLiteral("label"), QJsonObject { { QStringLiteral("auto_print"), label.autoPrint } } },
     };
     if (!firmware.appVersionRegex.isEmpty())
         root.insert(QStringLiteral("firmware"),

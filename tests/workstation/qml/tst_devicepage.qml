@@ -19,6 +19,7 @@ Item {
     Component { id: sessionComponent; FakeSession { } }
     Component { id: controllerComponent; FakeDeviceController { } }
     Component { id: settingsComponent; FakeSettings { } }
+    Component { id: labelsComponent; FakeLabelController { } }
 
     TestCase {
         name: "DevicePage"
@@ -212,6 +213,35 @@ Item {
             session.connectedIp = "192.168.1.100"
             verify(status.text.indexOf("Connected") === 0)
             compare(findChild(page, "connectedIp").text, "192.168.1.100")
+        }
+
+        // "Print label" shows once the device is provisioned; the button and Ctrl+P print the session's.
+        function test_printLabelAfterSuccess() {
+            const labels = createTemporaryObject(labelsComponent, root)
+            const other = createTemporaryObject(pageComponent, root,
+                                                { deviceController: controller, labels: labels,
+                                                  settings: createTemporaryObject(settingsComponent, root) })
+            waitForRendering(other)
+            const button = findChild(other, "printLabelButton")
+            compare(button.visible, false)
+            keyClick(Qt.Key_P, Qt.ControlModifier)
+            compare(labels.calls.length, 0)
+            session.applyState = DeviceSession.Connected
+            compare(button.visible, true)
+            mouseClick(button)
+            compare(labels.calls, ["printDevice"])
+            compare(findChild(other, "labelStatus").text, "Label for PROV_FAKE01")
+            session.applyState = DeviceSession.AppliedLinkClosed
+            other.forceActiveFocus()
+            keyClick(Qt.Key_P, Qt.ControlModifier)
+            compare(labels.calls, ["printDevice", "printDevice"])
+            labels.lastErrorCode = Prov.Unavailable
+            labels.lastError = "Printer not available: no such printer"
+            compare(findChild(other, "labelStatus").text, labels.lastError)
+            // Without a label controller (the other tests): no button.
+            compare(findChild(page, "printLabelButton").visible, false)
+            other.destroy()
+            wait(0)
         }
 
         function test_resetAndReprovision() {

@@ -12,6 +12,7 @@ Item {
 
     Component { id: pageComponent; SettingsPage { anchors.fill: parent } }
     Component { id: settingsComponent; FakeSettings { } }
+    Component { id: labelsComponent; FakeLabelController { } }
 
     TestCase {
         name: "SettingsPage"
@@ -86,6 +87,32 @@ Item {
         function test_stationLockedByCommandLine() {
             settings.stationFromCommandLine = true
             verify(!findChild(page, "stationField").enabled)
+        }
+
+        // Settings → Labels: shown with a label controller; edits go to it.
+        function test_labelsGroup() {
+            verify(!findChild(page, "labelOutputBox"))
+            const labels = createTemporaryObject(labelsComponent, root)
+            const other = createTemporaryObject(pageComponent, root, { settings: settings, labels: labels })
+            waitForRendering(other)
+            const output = findChild(other, "labelOutputBox")
+            verify(output)
+            compare(output.currentValue, LabelController.Pdf)
+            compare(findChild(other, "labelPdfFolderField").text, labels.pdfFolder)
+            verify(labels.calls.indexOf("refreshPrinters") >= 0) // the printer list is read when the page opens
+            labels.output = LabelController.ZplTcp
+            compare(output.currentValue, LabelController.ZplTcp)
+            const address = findChild(other, "labelZplAddressField")
+            verify(address.visible)
+            address.forceActiveFocus()
+            keyClick("z"); keyClick(Qt.Key_Return)
+            compare(labels.zplAddress, "z")
+            const dpi = findChild(other, "labelDpiBox")
+            compare(dpi.currentValue, 203)
+            labels.templateProblem = "\"free_text\" must not be empty"
+            compare(findChild(other, "labelTemplateProblem").text, labels.templateProblem)
+            other.destroy()
+            wait(0)
         }
     }
 }
