@@ -511,8 +511,9 @@ Fail parseRoot(const QJsonObject &root, ProductProfile &p)
     if (Fail f = parseRetry(root, p))
         return f;
     if (Fail f = readChoice(root, {}, "duplicates", false, kDuplicateNames, p.duplicates))
-        if (Fail f = parseLabel(root, p))
-            return f;
+        return f;
+    if (Fail f = parseLabel(root, p))
+        return f;
     return parseLanes(root, p);
 }
 
