@@ -438,6 +438,27 @@ Page {
             }
         }
 
+        // ---- duplicate-guard warnings (profile `duplicates: warn`): provisioned, but not for the first time
+        Rectangle {
+            objectName: "duplicateWarning"
+            Layout.fillWidth: true
+            visible: root.controller.duplicateWarning.length > 0
+            implicitHeight: visible ? duplicateWarningLabel.implicitHeight + 2 * Theme.spacingS : 0
+            radius: 4
+            color: "#fff4d6"
+            border.color: "#e0b44c"
+            Label {
+                id: duplicateWarningLabel
+                x: Theme.spacingM
+                y: Theme.spacingS
+                width: parent.width - 2 * Theme.spacingM
+                wrapMode: Text.WordWrap
+                text: root.controller.duplicateWarningCount > 1
+                      ? qsTr("%1 devices were provisioned before; the last: %2").arg(root.controller.duplicateWarningCount).arg(root.controller.duplicateWarning)
+                      : root.controller.duplicateWarning
+            }
+        }
+
         // ---- the failure banner: large, red, device + typed reason + advice
         Rectangle {
             objectName: "failureBanner"

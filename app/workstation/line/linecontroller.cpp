@@ -413,6 +413,11 @@ void LineController::clearShift()
     m_devicesModel->clear();
     m_failures.clear();
     m_ignored.clear();
+    if (!m_duplicateWarning.isEmpty() || m_duplicateWarningCount != 0) {
+        m_duplicateWarning.clear();
+        m_duplicateWarningCount = 0;
+        Q_EMIT duplicateWarningChanged();
+    }
     m_stickerMessage.clear();
     m_stickerRejected = false;
 }
@@ -877,6 +882,14 @@ void LineController::handleLaneChanged(int lane)
 
 void LineController::handleDeviceEnded(const QString &key, prov::LineDeviceState state)
 {
+    if (state == prov::LineDeviceState::Succeeded) {
+        const std::optional<prov::LineDeviceStatus> s = m_engine.device(key);
+        if (s && s->result && !s->result->duplicateNote.isEmpty()) {
+            m_duplicateWarning = tr("%1: %2").arg(s->serviceName, s->result->duplicateNote);
+            ++m_duplicateWarningCount;
+            Q_EMIT duplicateWarningChanged();
+        }
+    }
     if (state == prov::LineDeviceState::Failed) {
         m_failures.removeAll(key);
         m_failures.append(key);

@@ -129,6 +129,11 @@ class LineController : public QObject
 
     // ---- the failure banner: the most recent device that failed and is still Failed
     Q_PROPERTY(bool hasFailure READ hasFailure NOTIFY failureChanged)
+    /// The last duplicate-guard warning of the batch (profile `duplicates: warn`): "PROV_1A2B3C was
+    /// provisioned before at station S on … (attempt …)"; "" when none. Cleared at a new batch.
+    Q_PROPERTY(QString duplicateWarning READ duplicateWarning NOTIFY duplicateWarningChanged)
+    /// Devices of the batch provisioned despite an earlier success (warned).
+    Q_PROPERTY(int duplicateWarningCount READ duplicateWarningCount NOTIFY duplicateWarningChanged)
     Q_PROPERTY(QString failureKey READ failureKey NOTIFY failureChanged)
     Q_PROPERTY(QString failureDevice READ failureDevice NOTIFY failureChanged)
     /// The typed reason (QML: Prov.WifiAuthError, ...); Prov.Internal when there is no failure.
@@ -239,6 +244,8 @@ public:
     double elapsedMs() const { return double(m_engine.elapsedMs()); }
 
     bool hasFailure() const { return !failureKey().isEmpty(); }
+    QString duplicateWarning() const { return m_duplicateWarning; }
+    int duplicateWarningCount() const { return m_duplicateWarningCount; }
     QString failureKey() const;
     QString failureDevice() const;
     prov::ErrorCode failureCode() const;
@@ -324,6 +331,7 @@ Q_SIGNALS:
     void countersChanged();
     void paceChanged();
     void failureChanged();
+    void duplicateWarningChanged();
     void ignoredChanged();
     void stickerMessageChanged();
     void lastErrorChanged();
@@ -385,6 +393,8 @@ private:
     bool m_shiftStarted = false;
     prov::LineCounters m_counters;
     QStringList m_failures; ///< keys in the order they failed (most recent last)
+    QString m_duplicateWarning;
+    int m_duplicateWarningCount = 0;
     QHash<IgnoreReason, QSet<QString>> m_ignored;
     QString m_stickerMessage;
     bool m_stickerRejected = false;

@@ -11,10 +11,10 @@
 
 /// The line record sync (docs/line-record.md): a station's local SQLite store is the spool, every
 /// write lands there first; this worker pushes what the line's PostgreSQL record has not received
-/// yet, in row order, in chunks, each chunk one server transaction, then marks it synced in the
-/// spool. A push is idempotent (RecordStore::upsertRecords(): keyed by the attempt's UUID, state
-/// only moves forward), so a crash between the server's commit and the spool's mark costs one
-/// repeated push and no duplicate row: every attempt reaches the line record exactly once.
+/// yet, in row order, in chunks (a chunk: one server transaction for its batches, one for its
+/// attempts), then marks it synced in the spool. A push is idempotent (RecordStore::upsertRecords(): keyed by
+/// the attempt's UUID, state only moves forward), so a crash between the server's commit and the spool's mark
+/// costs one repeated push and no duplicate row: every attempt reaches the line record exactly once.
 namespace prov {
 
 /// What the sync worker last saw.
@@ -44,11 +44,15 @@ class LineSyncPrivate;
 /// (LineRecordConfig::connectTimeoutMs) and the server's answers.
 ///
 /// Sync loop: on start(), kick(), and every `pollMs`, read up to `chunk` unsynced batches and
-/// attempts, upsert them in one server transaction, mark them synced, repeat until the spool is
-/// clean (yielding to the event loop between chunks). A failure (server down, login refused,
-/// schema too new) closes the connection, reports statusChanged() with the error, and retries
-/// after `retryMinMs`, doubling up to `retryMaxMs`. Logs (prov.record.sync) carry counts, ids and
-/// the masked connection string, never a password or field values.
+/// attempts, upsert them (a server transaction for the batches, one for the attempts), mark them synced,
+/// repeat until the spool is clean (yielding to the event loop between chunks). A failure (server down, login
+/// refused, schema too new) closes the connection, reports statusChanged() with the error, and retries after
+/// `retryMinMs`, doubling up to `retryMaxMs`. Logs (prov.record.sync) carry counts, ids and the masked
+/// connection string, never a password or field values.
+///
+/// Limits: a broken network is noticed through TCP keepalives and tcp_user_timeout (about 20 s,
+/// record::lineConnectOptions()); a server that keeps the connection but never answers (stopped with
+/// SIGSTOP) holds this worker, not the station's writes, until the operating system gives up.
 class LineSync : public QObject
 {
     Q_OBJECT
@@ -58,7 +62,7 @@ public:
         int chunk = 250; ///< attempts (and batches) per server transaction
         int pollMs = 2000; ///< spool poll interval while online and idle, ms
         int retryMinMs = 1000; ///< first retry after a failure, ms
-        int retryMaxMs = 30000; ///< longest retry interval, ms
+        int retryMaxMs = 10000; ///< longest retry interval, ms (how late a backlog may start after an outage)
     };
 
     /// `spoolPath`: the station's SQLite record file (RecordStore::openSqlite()); `config`: the line

@@ -194,10 +194,14 @@ Result<QString> lineConnectOptions(const LineRecordConfig &config)
     Result<QList<Pair>> pairs = parse(config.connection);
     bool hasTimeout = false;
     bool hasAppName = false;
+    bool hasKeepalives = false;
+    bool hasUserTimeout = false;
     QString options;
     for (const Pair &p : *pairs) {
         hasTimeout = hasTimeout || p.keyword == u"connect_timeout";
         hasAppName = hasAppName || p.keyword == u"fallback_application_name";
+        hasKeepalives = hasKeepalives || p.keyword.startsWith(u"keepalives");
+        hasUserTimeout = hasUserTimeout || p.keyword == u"tcp_user_timeout";
         // Re-quoted: libpq reads 'value' with \' and \\ escaped.
         QString value = p.value;
         value.replace(u'\\', QStringLiteral("\\\\"));
@@ -209,6 +213,13 @@ Result<QString> lineConnectOptions(const LineRecordConfig &config)
         const int seconds = std::max(2, (config.connectTimeoutMs + 999) / 1000);
         options += QStringLiteral("connect_timeout=%1 ").arg(seconds);
     }
+    // A network that drops the server's packets (a cut cable, a switch gone) is noticed within about
+    // 20 s instead of the kernel's hours: TCP keepalives after 5 s idle, every 5 s, 3 misses; and data
+    // not acknowledged for 20 s closes the connection (tcp_user_timeout, ms).
+    if (!hasKeepalives)
+        options += QStringLiteral("keepalives=1 keepalives_idle=5 keepalives_interval=5 keepalives_count=3 ");
+    if (!hasUserTimeout)
+        options += QStringLiteral("tcp_user_timeout=20000 ");
     if (!hasAppName)
         options += QStringLiteral("fallback_application_name=provisioning-station");
     return options.trimmed();

@@ -89,6 +89,7 @@ void LineSync::kick()
 void LineSync::stop()
 {
     d->stopped = true;
+    d->started = false; // start() again opens both stores anew
     d->timer->stop();
     d->line.reset();
     d->spool.reset();

@@ -22,8 +22,9 @@ bool isKnownBatchState(int value);
 inline constexpr int kMaxSsidChars = 32;
 
 /// The options string Qt's QPSQL driver passes to libpq for `config`: the checked connection
-/// string, plus connect_timeout (whole seconds, at least 2) and fallback_application_name unless it
-/// sets them. Errors: InvalidArgument (checkLineConnection()).
+/// string, plus connect_timeout (whole seconds, at least 2), TCP keepalives (5 s idle, 5 s
+/// interval, 3 probes), tcp_user_timeout (20000 ms) and fallback_application_name unless it sets
+/// them. Errors: InvalidArgument (checkLineConnection()).
 Result<QString> lineConnectOptions(const LineRecordConfig &config);
 
 } // namespace prov::record

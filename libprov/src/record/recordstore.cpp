@@ -897,6 +897,11 @@ Result<std::unique_ptr<RecordStore>> RecordStore::openPostgres(const LineRecordC
     d->db.setConnectOptions(*options);
     if (!d->db.open())
         return storageError(QStringLiteral("cannot open the line record %1").arg(d->path), d->db.lastError());
+    // The server's NOTICEs ("relation schema_version already exists, skipping") would go to stderr.
+    if (Status s = d->execSql(
+            QStringLiteral("SET client_min_messages TO warning"), "cannot set client_min_messages");
+        !s)
+        return s.error();
     if (Status s = d->createOrCheckSchema(); !s)
         return s.error();
     return std::unique_ptr<RecordStore>(new RecordStore(std::move(d)));

@@ -57,6 +57,8 @@ QtObject {
     property real elapsedMs: 61000
 
     property bool hasFailure: false
+    property string duplicateWarning: ""
+    property int duplicateWarningCount: 0
     property string failureKey: hasFailure ? "softap:PROV_DEMO03" : ""
     property string failureDevice: hasFailure ? "PROV_DEMO03" : ""
     property int failureCode: Prov.WifiAuthError

@@ -48,6 +48,20 @@ Item {
             waitForRendering(page)
         }
 
+        function test_duplicateWarningShowsTheLastAndTheCount() {
+            startRunning()
+            const strip = findChild(page, "duplicateWarning")
+            verify(!strip.visible)
+            controller.duplicateWarning = "PROV_DEMO02: provisioned at station st-2 on 2026-12-06 10:31 UTC (attempt 1a2b3c4d)"
+            controller.duplicateWarningCount = 1
+            verify(strip.visible)
+            controller.duplicateWarningCount = 3
+            verify(strip.visible)
+            controller.duplicateWarning = ""
+            controller.duplicateWarningCount = 0
+            verify(!strip.visible)
+        }
+
         function test_startOfShiftByKeyboard() {
             verify(findChild(page, "shiftForm").visible)
             verify(!findChild(page, "runningView").visible)
