@@ -183,6 +183,7 @@ private Q_SLOTS:
     void recordsPageSourceFiltersByStation();
     void migratesAVersion2SpoolAndSyncsEveryOldRow();
     void refusesALineRecordWithANewerSchema();
+    void stationWithRowRightsOnlyOpensACurrentRecord();
     void duplicateGuardAcrossStations();
     void connectionStringWithPasswordIsRefused();
     void wrongOrMissingPasswordFailsWithoutShowingIt();
@@ -637,6 +638,61 @@ void TestLineRecord::refusesALineRecordWithANewerSchema()
         QStringLiteral("99"));
     QCOMPARE(m_server->scalar(QStringLiteral("SELECT to_regclass('attempts') IS NULL"), &error, m_db),
         QStringLiteral("t"));
+}
+
+// The documented grants (docs/line-record.md): once the schema exists, a role with row rights on the
+// tables and USAGE on their sequences (no CREATE anywhere) opens the record and syncs into it.
+void TestLineRecord::stationWithRowRightsOnlyOpensACurrentRecord()
+{
+    QVERIFY(RecordStore::openPostgres(config())); // the owner creates the schema
+    const QString clerk = QStringLiteral("clerk%1").arg(m_databases);
+    QString error;
+    QStringList rows;
+    // The password travels on psql's stdin (PgServer::psql), never on a command line.
+    QVERIFY2(m_server->psql(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2';\n"
+                                           "GRANT CONNECT ON DATABASE %3 TO %1;\n")
+                                .arg(clerk, m_server->password(), m_db),
+                 &rows, &error, QStringLiteral("postgres")),
+        qPrintable(error));
+    QVERIFY2(m_server->psql(
+                 QStringLiteral("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %1;\n"
+                                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %1;\n")
+                     .arg(clerk),
+                 &rows, &error, m_db),
+        qPrintable(error));
+    // The clerk's password line in the same PGPASSFILE.
+    QFile pass(m_server->passFile());
+    QVERIFY(pass.open(QIODevice::ReadOnly));
+    const QString stationLine = QString::fromUtf8(pass.readAll()).split(u'\n').first();
+    pass.close();
+    QVERIFY2(
+        stationLine.contains(QStringLiteral(":station:")), "the fixture's PGPASSFILE names the station role");
+    QVERIFY(pass.open(QIODevice::WriteOnly | QIODevice::Append));
+    pass.write(
+        QString(stationLine).replace(QStringLiteral(":station:"), u':' + clerk + u':').toUtf8() + '\n');
+    pass.close();
+
+    LineRecordConfig c = config();
+    c.connection.replace(QStringLiteral("user=station"), QStringLiteral("user=") + clerk);
+    QVERIFY(c.connection.contains(clerk));
+    auto opened = RecordStore::openPostgres(c);
+    QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().detail));
+    auto spool = RecordStore::openSqlite(spoolPath(QStringLiteral("clerk")));
+    QVERIFY(spool);
+    StoreRecordSink sink(spool->get());
+    const QString id = pgtest::writeStationAttempt(sink, clerk, 1, {});
+    QVERIFY(!id.isEmpty());
+    auto pending = (*spool)->unsyncedAttempts(10);
+    QVERIFY(pending);
+    QCOMPARE(pending->size(), 1);
+    QList<ProvisioningRecord> records { pending->first().record };
+    auto changed = (*opened)->upsertRecords(records);
+    QVERIFY2(changed, qPrintable(changed ? QString() : changed.error().detail));
+    QCOMPARE(*changed, 1);
+    auto back = (*opened)->record(id);
+    QVERIFY(back);
+    QCOMPARE(back->start.station, clerk);
+    QCOMPARE(back->phases.size(), 2);
 }
 
 void TestLineRecord::duplicateGuardAcrossStations()

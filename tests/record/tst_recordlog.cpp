@@ -75,6 +75,7 @@ private Q_SLOTS:
     void controllerExportsCsvAndJson();
     void controllerRejectsNonLocalExportTarget();
     void lineRecordOfflineKeepsWritingAndCountsTheBacklog();
+    void lineRecordDroppedAtOnceAndDuplicateCheckWithoutOne();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -593,4 +594,58 @@ void TestRecordLog::lineRecordOfflineKeepsWritingAndCountsTheBacklog()
     QVERIFY(!log.lineRecordConfigured());
     QCOMPARE(controller.scope(), RecordsController::Scope::Station);
     QCOMPARE(controller.lineStatusText(), QString());
+}
+
+// A line record set and dropped while the store is still opening, then the log destroyed at once:
+// the sync worker started late is never used after it is gone (valgrind-clean). Without a line
+// record, a duplicate check asked right after a write sees that write and names no line error.
+void TestRecordLog::lineRecordDroppedAtOnceAndDuplicateCheckWithoutOne()
+{
+    LineRecordConfig unreachable;
+    unreachable.connection = QStringLiteral("host=127.0.0.1 port=1 dbname=line user=station");
+    unreachable.connectTimeoutMs = 2000;
+    {
+        RecordLog log;
+        log.open(m_path);
+        log.setLineRecord(unreachable);
+        log.setLineRecord(LineRecordConfig {});
+        log.setLineRecord(unreachable);
+        QVERIFY(log.lineRecordConfigured());
+    }
+
+    RecordLog log;
+    log.open(m_path);
+    AttemptStart start;
+    start.serviceName = QStringLiteral("PROV_LOCAL");
+    start.transport = QStringLiteral("ble");
+    start.address = QStringLiteral("AA:BB:CC:DD:EE:01");
+    start.station = QStringLiteral("st-local");
+    const QString id = log.begin(start);
+    AttemptEnd end;
+    end.outcome = RecordOutcome::Provisioned;
+    log.finish(id, end);
+    // Not drained: the check is queued behind the writes and sees them. Matched by BLE address,
+    // whatever its case.
+    QSignalSpy checked(&log, &RecordLog::duplicateChecked);
+    const quint64 request = log.requestDuplicateCheck(
+        QStringLiteral("OTHER_NAME"), QStringLiteral("ble"), QStringLiteral("aa:bb:cc:dd:ee:01"));
+    QTRY_VERIFY(!checked.isEmpty());
+    QCOMPARE(checked.last().at(0).toULongLong(), request);
+    const auto answer = checked.last().at(1).value<DuplicateCheck>();
+    QCOMPARE(answer.provisioned.size(), 1);
+    QCOMPARE(answer.provisioned.first().start.attemptId, id);
+    QVERIFY(!answer.lineChecked);
+    QVERIFY(!answer.lineError.has_value());
+    QCOMPARE(
+        DeviceController::describeDuplicate(answer, false).contains(QStringLiteral("could not be asked")),
+        false);
+
+    // The same through the DuplicateLookup interface the line's guard uses.
+    prov::Pending<DuplicateCheck> *pending = log.check(
+        QStringLiteral("PROV_LOCAL"), QStringLiteral("ble"), QStringLiteral("AA:BB:CC:DD:EE:01"));
+    QVERIFY(pending);
+    QSignalSpy finished(pending, &prov::PendingOperation::finished);
+    QVERIFY(finished.wait(5000));
+    QVERIFY(pending->result());
+    QCOMPARE(pending->result()->provisioned.size(), 1);
 }

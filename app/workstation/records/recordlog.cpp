@@ -2,12 +2,17 @@
 #include "records/recordlog.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSaveFile>
 #include <QThread>
+#include <QTimer>
+
 #include <QUuid>
+#include <memory>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcRecords, "prov.workstation.records", QtInfoMsg)
 
@@ -76,10 +81,8 @@ RecordLog::~RecordLog()
 {
     stopLineSync(true);
     for (const QPointer<QThread> &retiring : std::as_const(m_retiringThreads)) {
-        if (retiring) {
-            retiring->wait();
-            delete retiring.data();
-        }
+        if (retiring)
+            waitForSyncThread(retiring.data());
     }
     // Posted after every queued task, so they all run first (drain); the store closes on its thread.
     RecordLogWorker *worker = m_worker;
@@ -112,7 +115,8 @@ void RecordLog::open(const QString &sqlitePath)
         const prov::LineRecordConfig config = m_lineConfig;
         stopLineSync();
         m_lineConfig = {};
-        QMetaObject::invokeMethod(this, [this, config] { setLineRecord(config); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, config] { setLineRecord(config); }, Qt::QueuedConnection);
     }
     post([this, sqlitePath](RecordLogWorker &w) {
         w.store.reset();
@@ -227,13 +231,23 @@ int RecordLog::interruptedOnOpen() const
 
 void RecordLog::setLineRecord(const prov::LineRecordConfig &config)
 {
-    if (config.connection == m_lineConfig.connection && config.connectTimeoutMs == m_lineConfig.connectTimeoutMs
+    if (config.connection == m_lineConfig.connection
+        && config.connectTimeoutMs == m_lineConfig.connectTimeoutMs
         && (m_lineSync != nullptr) == config.isConfigured())
         return;
     stopLineSync();
     m_lineConfig = config;
     m_lineStatus = prov::LineSyncStatus {};
     m_lineStatus.pending = -1;
+    if (config.isConfigured()) {
+        if (const prov::Status checked = prov::checkLineConnection(config.connection); !checked) {
+            // Not started: the status says why (the check names keywords, never values).
+            m_lineStatus.lastError = checked.error();
+            qCWarning(lcRecords) << "line record not started:" << checked.error().detail;
+            Q_EMIT lineStatusChanged(m_lineStatus);
+            return;
+        }
+    }
     if (config.isConfigured() && !m_path.isEmpty()) {
         m_lineThread = new QThread;
         m_lineThread->setObjectName(QStringLiteral("LineSync"));
@@ -245,8 +259,17 @@ void RecordLog::setLineRecord(const prov::LineRecordConfig &config)
         });
         m_lineThread->start();
         // Behind the store's open(): the spool's schema exists and interrupted attempts are marked.
-        post([sync = m_lineSync](RecordLogWorker &) {
-            QMetaObject::invokeMethod(sync, &prov::LineSync::start, Qt::QueuedConnection);
+        // Back on this thread, and only if this very worker still runs (it may have been stopped
+        // and deleted while the open was under way).
+        const quint64 generation = ++m_lineGeneration;
+        post([this, generation](RecordLogWorker &) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation] {
+                    if (generation == m_lineGeneration && m_lineSync)
+                        QMetaObject::invokeMethod(m_lineSync, &prov::LineSync::start, Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
         });
         qCInfo(lcRecords) << "line record:" << prov::maskLineConnection(config.connection);
     }
@@ -272,8 +295,7 @@ void RecordLog::stopLineSync(bool wait)
         },
         Qt::QueuedConnection);
     if (wait) {
-        thread->wait();
-        delete thread;
+        waitForSyncThread(thread);
     } else {
         // The GUI does not wait for a server that is slow to answer: the old worker ends on its own
         // (a push it repeats meanwhile is idempotent).
@@ -282,16 +304,31 @@ void RecordLog::stopLineSync(bool wait)
     }
 }
 
+void RecordLog::waitForSyncThread(QThread *thread)
+{
+    // A server that holds the connection without answering must not hold the workstation's exit:
+    // after the deadline the thread is left to the process's end (it only holds its connections).
+    if (thread->wait(QDeadlineTimer(kSyncStopWaitMs))) {
+        delete thread;
+        return;
+    }
+    thread->disconnect();
+    qCWarning(lcRecords) << "the line record sync did not stop within" << kSyncStopWaitMs
+                         << "ms (the server does not answer); leaving it";
+}
+
 template <typename F> void RecordLog::postRead(RecordScope scope, F &&task)
 {
     if (scope == RecordScope::Station) {
-        post([task = std::forward<F>(task)](RecordLogWorker &w) mutable { task(w.store.get(), w.notOpen()); });
+        post(
+            [task = std::forward<F>(task)](RecordLogWorker &w) mutable { task(w.store.get(), w.notOpen()); });
         return;
     }
     if (!m_lineSync) {
         post([task = std::forward<F>(task)](RecordLogWorker &) mutable {
             task(nullptr,
-                prov::makeError(prov::ErrorCode::StorageFailed, QStringLiteral("no line record is configured")));
+                prov::makeError(
+                    prov::ErrorCode::StorageFailed, QStringLiteral("no line record is configured")));
         });
         return;
     }
@@ -311,33 +348,34 @@ template <typename F> void RecordLog::postRead(RecordScope scope, F &&task)
 quint64 RecordLog::requestQuery(const prov::RecordFilter &filter, bool withCount, RecordScope scope)
 {
     const quint64 id = m_nextRequestId++;
-    postRead(scope, [this, id, filter, withCount](const prov::RecordStore *store, const prov::Error &whyNone) {
-        QList<prov::ProvisioningRecord> records;
-        qint64 total = -1;
-        prov::Status status;
-        if (!store) {
-            status = whyNone;
-        } else {
-            auto r = store->query(filter);
-            if (!r) {
-                status = r.error();
+    postRead(
+        scope, [this, id, filter, withCount](const prov::RecordStore *store, const prov::Error &whyNone) {
+            QList<prov::ProvisioningRecord> records;
+            qint64 total = -1;
+            prov::Status status;
+            if (!store) {
+                status = whyNone;
             } else {
-                records = std::move(r.value());
-                if (withCount) {
-                    auto c = store->count(filter);
-                    if (c) {
-                        total = *c;
-                    } else {
-                        status = c.error();
-                        records.clear();
+                auto r = store->query(filter);
+                if (!r) {
+                    status = r.error();
+                } else {
+                    records = std::move(r.value());
+                    if (withCount) {
+                        auto c = store->count(filter);
+                        if (c) {
+                            total = *c;
+                        } else {
+                            status = c.error();
+                            records.clear();
+                        }
                     }
                 }
             }
-        }
-        QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, status] {
-            Q_EMIT queryFinished(id, records, total, status);
+            QMetaObject::invokeMethod(this, [this, id, records = std::move(records), total, status] {
+                Q_EMIT queryFinished(id, records, total, status);
+            });
         });
-    });
     return id;
 }
 
@@ -366,41 +404,42 @@ quint64 RecordLog::requestExport(
     const prov::RecordFilter &filter, ExportFormat format, const QString &filePath, RecordScope scope)
 {
     const quint64 id = m_nextRequestId++;
-    postRead(scope, [this, id, filter, format, filePath](const prov::RecordStore *store, const prov::Error &whyNone) {
-        qint64 rows = 0;
-        prov::Status status;
-        auto fail = [&status](const prov::Error &e) { status = e; };
-        if (!store) {
-            fail(whyNone);
-        } else if (auto r = store->query(filter); !r) {
-            fail(r.error());
-        } else {
-            // QSaveFile: a failed or interrupted export never leaves a truncated file behind.
-            QSaveFile file(filePath);
-            if (!file.open(QIODevice::WriteOnly)) {
-                fail(prov::makeError(prov::ErrorCode::StorageFailed,
-                    QStringLiteral("cannot create %1: %2").arg(filePath, file.errorString())));
+    postRead(scope,
+        [this, id, filter, format, filePath](const prov::RecordStore *store, const prov::Error &whyNone) {
+            qint64 rows = 0;
+            prov::Status status;
+            auto fail = [&status](const prov::Error &e) { status = e; };
+            if (!store) {
+                fail(whyNone);
+            } else if (auto r = store->query(filter); !r) {
+                fail(r.error());
             } else {
-                const prov::Status s = format == ExportFormat::Csv ? prov::exportCsv(*r, file)
-                                                                   : prov::exportJson(*r, file);
-                if (!s) {
-                    file.cancelWriting();
-                    fail(s.error());
-                } else if (!file.commit()) {
+                // QSaveFile: a failed or interrupted export never leaves a truncated file behind.
+                QSaveFile file(filePath);
+                if (!file.open(QIODevice::WriteOnly)) {
                     fail(prov::makeError(prov::ErrorCode::StorageFailed,
-                        QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString())));
+                        QStringLiteral("cannot create %1: %2").arg(filePath, file.errorString())));
                 } else {
-                    rows = r->size();
+                    const prov::Status s = format == ExportFormat::Csv ? prov::exportCsv(*r, file)
+                                                                       : prov::exportJson(*r, file);
+                    if (!s) {
+                        file.cancelWriting();
+                        fail(s.error());
+                    } else if (!file.commit()) {
+                        fail(prov::makeError(prov::ErrorCode::StorageFailed,
+                            QStringLiteral("cannot write %1: %2").arg(filePath, file.errorString())));
+                    } else {
+                        rows = r->size();
+                    }
                 }
             }
-        }
-        if (status)
-            qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
-        else
-            qCWarning(lcRecords) << "export failed:" << status.error().toString();
-        QMetaObject::invokeMethod(
-            this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
-    });
+            if (status)
+                qCInfo(lcRecords) << "exported" << rows << "records to" << filePath;
+            else
+                qCWarning(lcRecords) << "export failed:" << status.error().toString();
+            QMetaObject::invokeMethod(
+                this, [this, id, rows, status] { Q_EMIT exportFinished(id, rows, status); });
+        });
     return id;
 }
 
@@ -428,32 +467,54 @@ quint64 RecordLog::requestDuplicateCheck(
     const QString &serviceName, const QString &transport, const QString &address)
 {
     const quint64 id = m_nextRequestId++;
-    auto deliver = [this, id](const prov::DuplicateCheck &answer) {
-        QMetaObject::invokeMethod(this, [this, id, answer] { Q_EMIT duplicateChecked(id, answer); });
-    };
-    if (m_lineSync) {
-        prov::LineSync *sync = m_lineSync;
-        QMetaObject::invokeMethod(
-            sync,
-            [sync, deliver, serviceName, transport, address] {
-                deliver(sync->checkDuplicate(serviceName, transport, address));
-            },
-            Qt::QueuedConnection);
-        return id;
-    }
-    post([deliver, serviceName, transport, address](RecordLogWorker &w) {
-        prov::DuplicateCheck answer;
-        answer.lineError = prov::makeError(prov::ErrorCode::StorageFailed, QStringLiteral("no line record is configured"));
+    // This station's record first, on the worker: after every write queued before this call, and
+    // never behind the server.
+    post([this, id, serviceName, transport, address](RecordLogWorker &w) {
+        prov::DuplicateCheck local;
         if (!w.store) {
-            answer.lineError = w.notOpen();
+            local.lineError = w.notOpen();
         } else if (auto r = w.store->provisionedAttempts(serviceName, transport, address); r) {
-            answer.provisioned = std::move(r.value());
+            local.provisioned = std::move(r.value());
         } else {
-            answer.lineError = r.error();
+            local.lineError = r.error();
         }
-        deliver(answer);
+        QMetaObject::invokeMethod(this, [this, id, local, serviceName, transport, address] {
+            askLine(id, local, serviceName, transport, address);
+        });
     });
     return id;
+}
+
+void RecordLog::askLine(quint64 id, const prov::DuplicateCheck &local, const QString &serviceName,
+    const QString &transport, const QString &address)
+{
+    if (!m_lineSync) {
+        Q_EMIT duplicateChecked(id, local); // no line record: this station's answer is the answer
+        return;
+    }
+    // The line's half on the sync thread, which may be busy with a push or waiting on the server:
+    // whichever comes first, its answer or the budget, is delivered (once).
+    auto delivered = std::make_shared<bool>(false);
+    QTimer::singleShot(kLineCheckBudgetMs, this, [this, id, local, delivered] {
+        if (std::exchange(*delivered, true))
+            return;
+        prov::DuplicateCheck answer = local;
+        answer.lineChecked = false;
+        answer.lineError = prov::makeError(prov::ErrorCode::Timeout,
+            QStringLiteral("the line record did not answer within %1 ms").arg(kLineCheckBudgetMs));
+        Q_EMIT duplicateChecked(id, answer);
+    });
+    prov::LineSync *sync = m_lineSync;
+    QMetaObject::invokeMethod(
+        sync,
+        [this, sync, id, local, delivered, serviceName, transport, address] {
+            const prov::DuplicateCheck line = sync->checkLine(serviceName, transport, address);
+            QMetaObject::invokeMethod(this, [this, id, local, line, delivered] {
+                if (!std::exchange(*delivered, true))
+                    Q_EMIT duplicateChecked(id, prov::mergeDuplicateChecks(local, line));
+            });
+        },
+        Qt::QueuedConnection);
 }
 
 prov::Pending<prov::DuplicateCheck> *RecordLog::check(

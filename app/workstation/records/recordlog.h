@@ -82,6 +82,13 @@ public:
     /// `state` Running; StorageFailed).
     void finishBatch(const QString &batchId, prov::BatchState state, qint64 finishedAtMs) override;
 
+    /// Longest wait for the line record's half of a duplicate check, in ms: below the duplicate
+    /// guard's own bound (prov::GuardedJobKind::kDefaultTimeoutMs), so that this station's answer
+    /// always arrives in time.
+    static constexpr int kLineCheckBudgetMs = 2000;
+    /// Longest wait for the sync worker to stop at destruction, in ms.
+    static constexpr int kSyncStopWaitMs = 3000;
+
     /// Which store a read addresses: this station's (the spool) or the line's PostgreSQL record.
     enum class RecordScope : int { Station = 0, Line = 1 };
     Q_ENUM(RecordScope)
@@ -109,10 +116,14 @@ public:
     quint64 requestRecord(const QString &attemptId, RecordScope scope = RecordScope::Station);
     /// The stations with attempts in `scope`, sorted; the answer is stationsFetched().
     quint64 requestStations(RecordScope scope);
-    /// Asks this station's store and, when configured and reachable, the line record whether a
-    /// device (service name, or BLE address for transport "ble") has a Provisioned attempt. The
-    /// answer is duplicateChecked(); it never fails (an unreachable line is said in the answer).
-    quint64 requestDuplicateCheck(const QString &serviceName, const QString &transport, const QString &address);
+    /// Asks this station's store (on the worker, after every write queued before) and then, when a
+    /// line record is configured, the line record (on the sync thread, at most kLineCheckBudgetMs)
+    /// whether a device (service name, or BLE address for transport "ble") has a Provisioned
+    /// attempt. The answer is duplicateChecked(); it never fails: a line record that cannot be
+    /// asked or does not answer in time is said in the answer (lineChecked false, lineError), and
+    /// without a line record lineError is empty.
+    quint64 requestDuplicateCheck(
+        const QString &serviceName, const QString &transport, const QString &address);
     /// prov::DuplicateLookup for the line's duplicate guard (GuardedJobKind): requestDuplicateCheck()
     /// with its answer as a Pending (owned by this log, ended from the event loop). Never fails.
     prov::Pending<prov::DuplicateCheck> *check(
@@ -178,6 +189,9 @@ private:
     /// Stops the sync worker; `wait`: until its thread has ended (at destruction), else it ends on
     /// its own.
     void stopLineSync(bool wait = false);
+    void waitForSyncThread(QThread *thread);
+    void askLine(quint64 id, const prov::DuplicateCheck &local, const QString &serviceName,
+        const QString &transport, const QString &address);
     void reportWrite(const QString &attemptId, const prov::Status &status);
     void reportWriteFailure(const QString &attemptId, const prov::Error &error);
     void reportBatchWrite(const QString &batchId, const prov::Status &status);
@@ -186,6 +200,7 @@ private:
     RecordLogWorker *m_worker = nullptr;
     QThread *m_lineThread = nullptr;
     prov::LineSync *m_lineSync = nullptr;
+    quint64 m_lineGeneration = 0; ///< counts sync workers started: a late start() of an old one is dropped
     QList<QPointer<QThread>> m_retiringThreads; ///< stopped sync workers still ending
     prov::LineRecordConfig m_lineConfig;
     prov::LineSyncStatus m_lineStatus;

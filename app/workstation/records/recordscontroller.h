@@ -69,7 +69,10 @@ public:
     };
     Q_ENUM(OutcomeFilter)
     /// RecordLog::RecordScope for QML: this station's record or the whole line's.
-    enum class Scope : int { Station = int(RecordLog::RecordScope::Station), Line = int(RecordLog::RecordScope::Line) };
+    enum class Scope : int {
+        Station = int(RecordLog::RecordScope::Station),
+        Line = int(RecordLog::RecordScope::Line)
+    };
     Q_ENUM(Scope)
 
     /// `log` is not owned and must outlive the controller. Nothing is read until refresh().

@@ -35,6 +35,11 @@ struct DuplicateCheck
     std::optional<Error> lineError; ///< why the line record could not be asked (when !lineChecked)
 };
 
+/// One answer from two: this station's (`local`: its Provisioned attempts; a read error in its
+/// lineError) and the line's (`line`, LineSync::checkLine()). Attempts found in both once, newest
+/// first; lineChecked as the line's; lineError the line's, else the local one.
+DuplicateCheck mergeDuplicateChecks(const DuplicateCheck &local, const DuplicateCheck &line);
+
 class LineSyncPrivate;
 
 /// Pushes a station's spool to the line record. Lives on a thread of its own (the owner moves it
@@ -93,6 +98,10 @@ public:
     /// record is reported in the answer. Errors of the spool read are in `lineError` too.
     DuplicateCheck checkDuplicate(
         const QString &serviceName, const QString &transport, const QString &address);
+    /// checkDuplicate()'s line half: the line record only (not the spool). When the sync already
+    /// knows the line is down it answers at once with that error instead of waiting for another
+    /// connect timeout.
+    DuplicateCheck checkLine(const QString &serviceName, const QString &transport, const QString &address);
 
 public Q_SLOTS:
     /// Opens the spool and starts the loop. Emits statusChanged().

@@ -143,7 +143,7 @@ struct RecordFilter
     bool withDetails = true; ///< also read phases and custom calls (false: lists stay cheap)
 };
 
-/// True when `record` passes the conditions of `filter` (time, outcomes, name, batch; limit/offset
+/// True when `record` passes the conditions of `filter` (time, outcomes, name, batch, station; limit/offset
 /// ignored), with the same semantics as RecordStore::query(). For live list models.
 bool recordMatches(const RecordFilter &filter, const ProvisioningRecord &record);
 
@@ -204,7 +204,8 @@ struct LineRecordConfig
 Status checkLineConnection(const QString &connection);
 
 /// The connection string with every value of a secret-bearing keyword (password, sslpassword)
-/// masked as "***", for logs and the settings page.
+/// masked as "***", for logs and the settings page; "***" as a whole when it cannot be parsed (a
+/// URI, which may carry user:password@).
 QString maskLineConnection(const QString &connection);
 
 /// One attempt of the spool (a station's local store) whose latest revision the line record has not

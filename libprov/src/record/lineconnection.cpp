@@ -173,8 +173,8 @@ QString maskLineConnection(const QString &connection)
 {
     Result<QList<Pair>> pairs = parse(connection);
     if (!pairs) {
-        // Unparseable: show nothing that could be a secret.
-        return connection.contains(u"password") ? QStringLiteral("***") : connection.trimmed();
+        // Unparseable (a URI may carry user:password@): show nothing of it.
+        return QStringLiteral("***");
     }
     QString out = connection;
     // Right to left, so that earlier spans stay valid.

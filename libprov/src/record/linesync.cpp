@@ -262,19 +262,31 @@ Result<QStringList> LineSync::lineStations()
     return r;
 }
 
-DuplicateCheck LineSync::checkDuplicate(
+DuplicateCheck LineSync::checkLine(
     const QString &serviceName, const QString &transport, const QString &address)
 {
     DuplicateCheck answer;
-    QSet<QString> seen;
-    auto take = [&](const QList<ProvisioningRecord> &found) {
-        for (const ProvisioningRecord &r : found) {
-            if (!seen.contains(r.start.attemptId)) {
-                seen.insert(r.start.attemptId);
-                answer.provisioned.append(r);
-            }
-        }
-    };
+    if (d->offline && d->status.lastError) {
+        // Known to be down (the sync waits for its retry): do not wait for another connect timeout.
+        answer.lineError = d->status.lastError;
+    } else if (Status s = ensureLine(); !s) {
+        answer.lineError = s.error();
+    } else if (Result<QList<ProvisioningRecord>> line = d->line->provisionedAttempts(
+                   serviceName, transport, address);
+               line) {
+        answer.provisioned = std::move(*line);
+        answer.lineChecked = true;
+    } else {
+        answer.lineError = line.error();
+        d->line.reset();
+    }
+    return answer;
+}
+
+DuplicateCheck LineSync::checkDuplicate(
+    const QString &serviceName, const QString &transport, const QString &address)
+{
+    DuplicateCheck local;
     if (!d->spool) {
         RecordOpenOptions reader;
         reader.recoverInterrupted = false;
@@ -282,33 +294,34 @@ DuplicateCheck LineSync::checkDuplicate(
             d->spool = std::move(*spool);
     }
     if (d->spool) {
-        Result<QList<ProvisioningRecord>> local = d->spool->provisionedAttempts(
+        Result<QList<ProvisioningRecord>> found = d->spool->provisionedAttempts(
             serviceName, transport, address);
-        if (local)
-            take(*local);
+        if (found)
+            local.provisioned = std::move(*found);
         else
-            answer.lineError = local.error();
+            local.lineError = found.error();
     }
-    if (d->offline && d->status.lastError) {
-        // Known to be down (the sync waits for its retry): do not wait for another connect timeout.
-        answer.lineError = d->status.lastError;
-    } else if (Status s = ensureLine(); !s) {
-        answer.lineError = s.error();
-    } else {
-        Result<QList<ProvisioningRecord>> line = d->line->provisionedAttempts(
-            serviceName, transport, address);
-        if (line) {
-            take(*line);
-            answer.lineChecked = true;
-        } else {
-            answer.lineError = line.error();
-            d->line.reset();
+    return mergeDuplicateChecks(local, checkLine(serviceName, transport, address));
+}
+
+DuplicateCheck mergeDuplicateChecks(const DuplicateCheck &local, const DuplicateCheck &line)
+{
+    DuplicateCheck answer;
+    QSet<QString> seen;
+    for (const QList<ProvisioningRecord> *found : { &local.provisioned, &line.provisioned }) {
+        for (const ProvisioningRecord &r : *found) {
+            if (!seen.contains(r.start.attemptId)) {
+                seen.insert(r.start.attemptId);
+                answer.provisioned.append(r);
+            }
         }
     }
     std::sort(answer.provisioned.begin(), answer.provisioned.end(),
         [](const ProvisioningRecord &a, const ProvisioningRecord &b) {
             return a.start.startedAtMs > b.start.startedAtMs;
         });
+    answer.lineChecked = line.lineChecked;
+    answer.lineError = line.lineError ? line.lineError : local.lineError;
     return answer;
 }
 

@@ -748,11 +748,23 @@ public:
             if (Status s = exec(lock, "cannot lock the schema"); !s)
                 return s;
         }
-        if (Status s = execSql(
-                QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
-                "cannot create schema_version");
-            !s)
-            return s;
+        // On PostgreSQL, CREATE … IF NOT EXISTS needs CREATE on the schema even when the table is
+        // there: ask first, so that a station with row rights only can open a current record.
+        bool haveVersionTable = false;
+        if (dialect == Dialect::Postgres) {
+            QSqlQuery exists(db);
+            if (!exists.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL"))
+                || !exists.next())
+                return storageError(QStringLiteral("cannot look for schema_version"), exists.lastError());
+            haveVersionTable = exists.value(0).toBool();
+        }
+        if (!haveVersionTable) {
+            if (Status s = execSql(
+                    QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
+                    "cannot create schema_version");
+                !s)
+                return s;
+        }
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")))
             return storageError(QStringLiteral("cannot read schema_version"), q.lastError());
