@@ -184,6 +184,7 @@ private Q_SLOTS:
     void migratesAVersion2SpoolAndSyncsEveryOldRow();
     void refusesALineRecordWithANewerSchema();
     void stationWithRowRightsOnlyOpensACurrentRecord();
+    void textWithNulDoesNotStopTheSync();
     void duplicateGuardAcrossStations();
     void connectionStringWithPasswordIsRefused();
     void wrongOrMissingPasswordFailsWithoutShowingIt();
@@ -693,6 +694,43 @@ void TestLineRecord::stationWithRowRightsOnlyOpensACurrentRecord()
     QVERIFY(back);
     QCOMPARE(back->start.station, clerk);
     QCOMPARE(back->phases.size(), 2);
+}
+
+// PostgreSQL text cannot hold U+0000; a hostile device's name with one must not stop the sync of the
+// rows behind it: the line gets U+FFFD there, the spool keeps what it received, every row arrives.
+void TestLineRecord::textWithNulDoesNotStopTheSync()
+{
+    const QString path = spoolPath(QStringLiteral("nul"));
+    auto spool = RecordStore::openSqlite(path);
+    QVERIFY(spool);
+    StoreRecordSink sink(spool->get());
+    AttemptStart start = pgtest::stationAttemptStart(QStringLiteral("st-nul"), 0, {});
+    start.serviceName = QStringLiteral("PROV_") + QChar(0) + QStringLiteral("EVIL");
+    const QString evil = sink.beginAttempt(start);
+    QVERIFY(!evil.isEmpty());
+    sink.addPhase(evil, { QStringLiteral("con") + QChar(0) + QStringLiteral("nect"), 5 });
+    AttemptEnd end;
+    end.outcome = RecordOutcome::Failed;
+    end.failureCode = int(ErrorCode::MalformedMessage);
+    end.failureDetail = QStringLiteral("bad") + QChar(0) + QStringLiteral("byte");
+    sink.finishAttempt(evil, end);
+    const QString after = pgtest::writeStationAttempt(sink, QStringLiteral("st-nul"), 1, {});
+    QVERIFY(!after.isEmpty());
+    QVERIFY((*spool)->record(evil)->start.serviceName.contains(QChar(0))); // the spool keeps it
+
+    LineSync sync(path, config(), quickOptions());
+    sync.start();
+    QTRY_VERIFY_WITH_TIMEOUT(sync.status().online && sync.status().pending == 0, 15000);
+    sync.stop();
+    auto line = RecordStore::openPostgres(config());
+    QVERIFY(line);
+    auto got = (*line)->record(evil);
+    QVERIFY2(got, qPrintable(got ? QString() : got.error().detail));
+    QCOMPARE(got->start.serviceName, QStringLiteral("PROV_") + QChar(0xFFFD) + QStringLiteral("EVIL"));
+    QCOMPARE(got->phases.size(), 1);
+    QCOMPARE(got->phases.first().phase, QStringLiteral("con") + QChar(0xFFFD) + QStringLiteral("nect"));
+    QVERIFY(!got->end.failureDetail.contains(QChar(0)));
+    QVERIFY((*line)->record(after)); // the row behind it arrived too
 }
 
 void TestLineRecord::duplicateGuardAcrossStations()

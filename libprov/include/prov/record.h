@@ -315,12 +315,14 @@ public:
     /// is inserted; one in the store is replaced (fields, phases, custom calls) only while it is
     /// InProgress there, so state only moves forward and writing the same records twice changes
     /// nothing (the line sync relies on this: INSERT … ON CONFLICT … WHERE outcome = InProgress).
+    /// On PostgreSQL, a U+0000 in any text (which its text type cannot hold) is written as U+FFFD.
     /// Returns how many attempts were inserted or replaced. Errors: InvalidArgument (empty
     /// attemptId, unknown outcome, SSID > 32 characters), StorageFailed.
     Result<int> upsertRecords(const QList<ProvisioningRecord> &records);
     /// Writes `batches` (with their devices) as one transaction, all or none: a batch not in the
     /// store is inserted, a Running one takes the new state and end time, an ended one is left;
-    /// devices not queued yet are added. Errors: InvalidArgument (empty batch id, unknown state),
+    /// devices not queued yet are added (U+0000 written as U+FFFD on PostgreSQL, as above).
+    /// Errors: InvalidArgument (empty batch id, unknown state),
     /// StorageFailed.
     Status upsertBatches(const QList<BatchInfo> &batches);
 
@@ -352,6 +354,8 @@ public:
 
 private:
     explicit RecordStore(std::unique_ptr<RecordStorePrivate> d);
+    Result<int> upsertRecordsAsGiven(const QList<ProvisioningRecord> &records);
+    Status upsertBatchesAsGiven(const QList<BatchInfo> &batches);
     std::unique_ptr<RecordStorePrivate> d;
 };
 

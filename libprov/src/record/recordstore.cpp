@@ -1236,7 +1236,62 @@ Result<BatchInfo> RecordStore::batch(const QString &batchId) const
     return batches->takeFirst();
 }
 
+namespace {
+
+// PostgreSQL's text type cannot hold U+0000, which SQLite stores and a hostile device or sticker can
+// put into a name or a detail: the line record gets U+FFFD (the replacement character) there, so
+// that one such row never stops the sync behind it. The spool keeps the text as received.
+void replaceNul(QString &text)
+{
+    if (text.contains(QChar(0)))
+        text.replace(QChar(0), QChar(0xFFFD));
+}
+
+ProvisioningRecord withoutNul(ProvisioningRecord r)
+{
+    for (QString *t : { &r.start.attemptId, &r.start.station, &r.start.operatorName, &r.start.serviceName,
+             &r.start.transport, &r.start.address, &r.start.batchId, &r.start.profileId,
+             &r.start.profileVersion, &r.device.protoVerJson, &r.device.firmwareVersion, &r.end.ssid,
+             &r.end.failureDetail })
+        replaceNul(*t);
+    for (PhaseDuration &p : r.phases)
+        replaceNul(p.phase);
+    for (CustomCallEntry &c : r.customCalls)
+        replaceNul(c.endpoint);
+    return r;
+}
+
+BatchInfo withoutNul(BatchInfo b)
+{
+    for (QString *t : { &b.start.batchId, &b.start.station, &b.start.operatorName, &b.start.profileId,
+             &b.start.profileVersion })
+        replaceNul(*t);
+    for (BatchDevice &dev : b.devices) {
+        for (QString *t : { &dev.batchId, &dev.serviceName, &dev.transport, &dev.address, &dev.source })
+            replaceNul(*t);
+    }
+    return b;
+}
+
+template <typename T> QList<T> withoutNul(const QList<T> &rows)
+{
+    QList<T> out;
+    out.reserve(rows.size());
+    for (const T &row : rows)
+        out.append(withoutNul(row));
+    return out;
+}
+
+} // namespace
+
 Result<int> RecordStore::upsertRecords(const QList<ProvisioningRecord> &records)
+{
+    if (!d->isSpool())
+        return upsertRecordsAsGiven(withoutNul(records));
+    return upsertRecordsAsGiven(records);
+}
+
+Result<int> RecordStore::upsertRecordsAsGiven(const QList<ProvisioningRecord> &records)
 {
     if (Status s = checkCompleteRecords(records); !s)
         return s.error();
@@ -1315,6 +1370,13 @@ Result<int> RecordStore::upsertRecords(const QList<ProvisioningRecord> &records)
 }
 
 Status RecordStore::upsertBatches(const QList<BatchInfo> &batches)
+{
+    if (!d->isSpool())
+        return upsertBatchesAsGiven(withoutNul(batches));
+    return upsertBatchesAsGiven(batches);
+}
+
+Status RecordStore::upsertBatchesAsGiven(const QList<BatchInfo> &batches)
 {
     for (const BatchInfo &b : batches) {
         if (b.start.batchId.isEmpty())
