@@ -232,34 +232,36 @@ void LineSync::dropLine()
     d->line.reset();
 }
 
+namespace {
+
+// One read of the line record's store once `opened` (ensureLine()) succeeded; a failed read may mean
+// a broken connection, so the store is dropped and reopened on the next use.
+template <typename Read>
+auto readLine(const Status &opened, std::unique_ptr<RecordStore> &line, Read read) -> decltype(read(*line))
+{
+    if (!opened)
+        return opened.error();
+    auto result = read(*line);
+    if (!result)
+        line.reset();
+    return result;
+}
+
+} // namespace
+
 Result<QList<ProvisioningRecord>> LineSync::queryLine(const RecordFilter &filter)
 {
-    if (Status s = ensureLine(); !s)
-        return s.error();
-    Result<QList<ProvisioningRecord>> r = d->line->query(filter);
-    if (!r)
-        d->line.reset();
-    return r;
+    return readLine(ensureLine(), d->line, [&](RecordStore &line) { return line.query(filter); });
 }
 
 Result<qint64> LineSync::countLine(const RecordFilter &filter)
 {
-    if (Status s = ensureLine(); !s)
-        return s.error();
-    Result<qint64> r = d->line->count(filter);
-    if (!r)
-        d->line.reset();
-    return r;
+    return readLine(ensureLine(), d->line, [&](RecordStore &line) { return line.count(filter); });
 }
 
 Result<QStringList> LineSync::lineStations()
 {
-    if (Status s = ensureLine(); !s)
-        return s.error();
-    Result<QStringList> r = d->line->stations();
-    if (!r)
-        d->line.reset();
-    return r;
+    return readLine(ensureLine(), d->line, [](RecordStore &line) { return line.stations(); });
 }
 
 DuplicateCheck LineSync::checkLine(
