@@ -12,8 +12,9 @@ enum ExitCode : int {
     Ok = 0,
     InternalFailure = 1,
     Usage = 2, ///< bad flags or arguments (InvalidArgument)
-    Unreachable = 10, ///< ConnectFailed, Unavailable, AdapterPoweredOff
-    Timeout = 11, ///< Timeout
+    /// ConnectFailed, Unavailable, AdapterPoweredOff; NoWifiInterface, WifiDisabled, AccessPointNotFound
+    Unreachable = 10,
+    Timeout = 11, ///< Timeout, JoinTimeout, DhcpTimeout
     Refused = 12, ///< DeviceRefused, HttpStatus, PayloadTooLarge
     LinkLost = 13, ///< Disconnected, SessionLost
     /// VersionMismatch, MalformedMessage, UnexpectedMessage, FirmwareMismatch, CustomResponseMismatch
@@ -35,6 +36,10 @@ enum ExitCode : int {
     /// `duplicates` is `refuse` (a device's result in `batch`).
     AlreadyProvisioned = 46,
     Cancelled = 50,
+    /// SoftApAuthFailed: the SoftAP's password was refused (NetworkManager: secrets / supplicant).
+    SoftApAuth = 47,
+    /// PermissionDenied: NetworkManager (polkit) refused to scan or change connections.
+    PermissionDenied = 48,
 };
 
 inline ExitCode exitCodeFor(prov::ErrorCode code)
@@ -44,9 +49,18 @@ inline ExitCode exitCodeFor(prov::ErrorCode code)
     case ErrorCode::Unavailable:
     case ErrorCode::AdapterPoweredOff:
     case ErrorCode::ConnectFailed:
+    case ErrorCode::NoWifiInterface:
+    case ErrorCode::WifiDisabled:
+    case ErrorCode::AccessPointNotFound:
         return Unreachable;
     case ErrorCode::Timeout:
+    case ErrorCode::JoinTimeout:
+    case ErrorCode::DhcpTimeout:
         return Timeout;
+    case ErrorCode::SoftApAuthFailed:
+        return SoftApAuth;
+    case ErrorCode::PermissionDenied:
+        return PermissionDenied;
     case ErrorCode::DeviceRefused:
     case ErrorCode::HttpStatus:
     case ErrorCode::PayloadTooLarge:

@@ -38,6 +38,22 @@ enum class ErrorCode : int {
     VersionMismatch = 20, ///< proto-ver or sec_ver/sec_patch_ver not supported by this client.
     MalformedMessage = 21, ///< Bytes that do not parse (protobuf, JSON, QR payload).
     UnexpectedMessage = 22, ///< A well-formed message of the wrong type or in the wrong state.
+    // joining a device's SoftAP through NetworkManager (softap.h)
+    /// The device's access point is not (or no longer) in the Wi-Fi interface's scan results.
+    AccessPointNotFound = 23,
+    /// Joining the SoftAP failed on its password: NetworkManager reported missing or wrong secrets or a
+    /// supplicant failure (device state reasons 7..11).
+    SoftApAuthFailed = 24,
+    /// The SoftAP connection did not reach "activated" within the join timeout.
+    JoinTimeout = 25,
+    /// Associated with the SoftAP, but no IPv4 configuration (DHCP) within the join timeout.
+    DhcpTimeout = 26,
+    /// NetworkManager (polkit) refused the call: the user may not scan or change connections.
+    PermissionDenied = 27,
+    /// NetworkManager runs but has no usable Wi-Fi interface (none, or not the one asked for).
+    NoWifiInterface = 28,
+    /// Wi-Fi is switched off (NetworkManager's WirelessEnabled false, or rfkill).
+    WifiDisabled = 29,
     // security
     /// The handshake failed for a reason other than credentials (e.g. bad device proof).
     HandshakeFailed = 30,

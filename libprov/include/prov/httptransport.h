@@ -4,6 +4,7 @@
 #include "prov/transport.h"
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QString>
 
 #include <memory>
@@ -57,6 +58,12 @@ public:
     /// The session cookie value currently held ("session=123"), or empty. Not a secret: it is a
     /// plain HTTP session id, but it is only logged at debug level.
     QByteArray sessionCookie() const { return m_cookie; }
+
+    /// Binds every new connection to `address` (a local IPv4 address: the interface that joined the
+    /// device's SoftAP) before connecting; a null address (default) lets the system choose. A bind
+    /// that fails ends the exchange in ConnectFailed. Takes effect from the next connection.
+    void setLocalAddress(const QHostAddress &address);
+    QHostAddress localAddress() const;
 
 protected:
     void startExchange(const QString &endpoint, const QByteArray &request) override;

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@ namespace prov {
 
 class RecordSink;
 struct BleDeviceInfo;
+struct SoftApInfo;
 
 /// A device's credentials for the handshake. Secrets: never logged, recorded or exported.
 struct DeviceCredentials
@@ -27,6 +29,11 @@ struct DeviceCredentials
     QByteArray pop; ///< Security 1 PoP; for Security 2 the password when `password` is empty (QR `pop`, §11)
     QByteArray username; ///< Security 2 username; empty = "wifiprov", the examples' default (§8)
     QByteArray password; ///< Security 2 password
+    /// The device's SoftAP WPA2 passphrase (QR `password`, §11) for joining it through NetworkManager;
+    /// empty: the shift's (ShiftSecrets::softApPassword), or an open SoftAP.
+    QByteArray softApPassword;
+    /// True when no credential part is set (the SoftAP passphrase does not count: it opens the link,
+    /// not the session).
     bool isEmpty() const { return pop.isEmpty() && username.isEmpty() && password.isEmpty(); }
 };
 
@@ -37,6 +44,9 @@ struct ShiftSecrets
     QByteArray passphrase; ///< the profile network's Wi-Fi passphrase (0 or 8..64 bytes, §9.1)
     /// The device credentials when the profile's `security.credentials_from` is `prompt`.
     DeviceCredentials credentials;
+    /// The devices' SoftAP passphrase for devices joined through NetworkManager whose sticker gives
+    /// none; empty = open SoftAPs.
+    QByteArray softApPassword;
 };
 
 /// One device of a tray as the line knows it.
@@ -44,10 +54,13 @@ struct LineDevice
 {
     QString serviceName; ///< advertised name / SoftAP SSID, e.g. "PROV_1A2B3C"
     TransportKind transport = TransportKind::Ble;
-    /// BLE: "AA:BB:CC:DD:EE:FF"; SoftAP: "host:port" (or "host", port 80). Empty until known (a QR
-    /// sticker scanned before the BLE scan found the device).
+    /// BLE: "AA:BB:CC:DD:EE:FF"; SoftAP: "host:port" (or "host", port 80), or the BSSID
+    /// "AA:BB:CC:DD:EE:FF" of its access point when a Wi-Fi scan found it (SoftApJobKind joins it).
+    /// Empty until known (a QR sticker scanned before the BLE or Wi-Fi scan found the device).
     QString address;
-    std::optional<int> rssiDbm; ///< last advertised RSSI in dBm; nullopt when unknown (manifest)
+    std::optional<int> rssiDbm; ///< last advertised RSSI in dBm; nullopt when unknown (manifest, Wi-Fi)
+    /// Wi-Fi scan: the access point's strength in PERCENT as NetworkManager reports it (not dBm).
+    std::optional<int> signalPercent;
     QString source; ///< where it came from: "ble-scan", "qr", "manifest", "resume", "cli"
     DeviceCredentials credentials; ///< from the QR sticker or the manifest; empty for `prompt`
     /// True when a sticker or a manifest row gave the credentials, also when they are empty because the
@@ -61,6 +74,9 @@ struct LineDevice
     /// A BLE scan's report as a line device (source "ble-scan", no credentials): name, address, and
     /// the RSSI in dBm unless the device is only in BlueZ's cache (not advertising: no RSSI).
     static LineDevice fromBleScan(const BleDeviceInfo &info);
+    /// A Wi-Fi scan's access point as a line device (source "wifi-scan", transport SoftAp, address =
+    /// BSSID, strength in percent, no credentials).
+    static LineDevice fromSoftApScan(const SoftApInfo &accessPoint);
 };
 
 /// Everything one job needs for one attempt on one device. Holds secrets (credentials, passphrase).
@@ -181,5 +197,39 @@ public:
     bool handles(const LineDevice &device) const override;
     std::unique_ptr<ProvisioningJob> create(const JobRequest &request, RecordSink *sink) override;
 };
+
+/// SoftAP devices that a Wi-Fi scan found (LineDevice address = the access point's BSSID): each attempt
+/// joins the device's SoftAP through NetworkManager on its lane's Wi-Fi interface (lane modulo the
+/// number of interfaces), runs the inner kind's job (ESP-IDF by default) over SoftApTransport, and gives
+/// the interface back (the connection active before comes back). One interface joins one access point
+/// at a time, so a batch's SoftAP lanes should not exceed the interfaces (a lane that shares one waits
+/// for it within the join timeout). The SoftAP passphrase is the device's (sticker / manifest), else the
+/// shift's. Errors: the inner kind's, and SoftApTransport's (AccessPointNotFound, SoftApAuthFailed,
+/// JoinTimeout, DhcpTimeout, PermissionDenied, NoWifiInterface, WifiDisabled, Unavailable).
+class SoftApJobKind : public JobKind
+{
+public:
+    struct Settings
+    {
+        QStringList interfaces; ///< Wi-Fi interfaces to use, "wlan0", ...; empty = NetworkManager's first
+        quint16 port = 80; ///< the devices' HTTP port on their SoftAP (§6.1)
+        int joinTimeoutMs = 30000; ///< SoftApJoinRequest::joinTimeoutMs, in ms
+    };
+    /// `inner`: the job kind run over the joined link; null = EspJobKind.
+    explicit SoftApJobKind(Settings settings, std::unique_ptr<JobKind> inner = nullptr);
+    ~SoftApJobKind() override;
+    QString name() const override;
+    /// SoftAP devices whose address is a BSSID.
+    bool handles(const LineDevice &device) const override;
+    std::unique_ptr<ProvisioningJob> create(const JobRequest &request, RecordSink *sink) override;
+    const Settings &settings() const { return m_settings; }
+
+private:
+    Settings m_settings;
+    std::unique_ptr<JobKind> m_inner;
+};
+
+/// True when `text` is a MAC address "AA:BB:CC:DD:EE:FF" (either case): a BLE address or a BSSID.
+bool isMacAddress(const QString &text);
 
 } // namespace prov

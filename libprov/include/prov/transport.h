@@ -68,6 +68,9 @@ Q_SIGNALS:
     /// with it; an exchange in flight ends in Disconnected. The next exchange opens a new link.
     /// HttpTransport never emits it: over HTTP the cookie, not the TCP connection, is the session.
     void linkClosed();
+    /// One short English line about the link's own set-up, for a step display ("Joining PROV_1A2B3C on
+    /// wlan0…": SoftApTransport). Transports that connect in one step never emit it.
+    void linkProgress(const QString &text);
 
 protected:
     /// Implementations start the exchange; they finish it by calling complete() exactly once.

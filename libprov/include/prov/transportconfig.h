@@ -42,7 +42,8 @@ QString transportKindDisplayName(TransportKind kind);
 std::optional<TransportKind> transportKindFromName(QStringView name);
 
 /// Everything needed to build a Transport to one device: the saved settings of a link, apart from
-/// the live link (in the way of QGroundControl's LinkConfiguration). Holds no secret.
+/// the live link (in the way of QGroundControl's LinkConfiguration). Holds one secret only, the
+/// SoftAP password of a device joined through NetworkManager (`softApPassword`): never logged.
 struct TransportConfig
 {
     static constexpr int kDefaultBleConnectTimeoutMs = 15000; ///< BleTransport::kDefaultConnectTimeoutMs
@@ -53,6 +54,18 @@ struct TransportConfig
     // ---- SoftAP (§6.1)
     QString host; ///< host name or IPv4 address; empty = the SoftAP default 192.168.4.1
     quint16 port = 80; ///< TCP port; 0 = 80
+    /// HTTP: bind the socket to this local IPv4 address first ("" = any): the address of the interface
+    /// that joined the device's SoftAP, so requests take that link whatever the routes say.
+    QString localAddress;
+
+    // ---- SoftAP joined through NetworkManager (softap.h, SoftApTransport)
+    /// Non-empty: join this SoftAP SSID first; `host` is then ignored (the link's gateway is the
+    /// device) and `port` is the device's HTTP port.
+    QString softApSsid;
+    QString softApBssid; ///< prefer this access point ("AA:BB:..."); "" = any with the SSID
+    QString wifiInterface; ///< "wlan0"; "" = the first Wi-Fi interface
+    int softApJoinTimeoutMs = 30000; ///< SoftApJoinRequest::joinTimeoutMs, in ms
+    QByteArray softApPassword; ///< the SoftAP's WPA2 passphrase; empty = open. Secret.
 
     // ---- BLE (§7)
     QString bleAddress; ///< "AA:BB:CC:DD:EE:FF", as BleScanner reports it; required for BLE
@@ -73,11 +86,13 @@ struct TransportConfig
     QString displayAddress() const;
 };
 
-/// Builds the transport `config` describes: HttpTransport or BleTransport with its timeouts and
-/// limits applied. The one place that constructs transports. The caller owns the result and may
-/// hand it to a QObject parent with release() + setParent(); it has no parent, so it is never owned
-/// twice. Lives in the calling thread.
-/// Errors: InvalidArgument (BLE without an address; a timeout or size out of range; an unknown kind).
+/// Builds the transport `config` describes: HttpTransport (bound to `localAddress` when set),
+/// SoftApTransport (SoftAP with `softApSsid`: join through NetworkManager on the system bus first) or
+/// BleTransport, with its timeouts and limits applied. The one place that constructs transports. The caller
+/// owns the result and may hand it to a QObject parent with release() + setParent(); it has no parent, so it
+/// is never owned twice. Lives in the calling thread. Errors: InvalidArgument (BLE without an address; a
+/// timeout or size out of range; an unknown kind; a `localAddress` that is not an IP address; a `softApSsid`
+/// longer than 32 bytes).
 Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config);
 
 } // namespace prov

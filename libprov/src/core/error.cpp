@@ -32,6 +32,20 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("malformed_message");
     case ErrorCode::UnexpectedMessage:
         return QStringLiteral("unexpected_message");
+    case ErrorCode::AccessPointNotFound:
+        return QStringLiteral("access_point_not_found");
+    case ErrorCode::SoftApAuthFailed:
+        return QStringLiteral("softap_auth_failed");
+    case ErrorCode::JoinTimeout:
+        return QStringLiteral("join_timeout");
+    case ErrorCode::DhcpTimeout:
+        return QStringLiteral("dhcp_timeout");
+    case ErrorCode::PermissionDenied:
+        return QStringLiteral("permission_denied");
+    case ErrorCode::NoWifiInterface:
+        return QStringLiteral("no_wifi_interface");
+    case ErrorCode::WifiDisabled:
+        return QStringLiteral("wifi_disabled");
     case ErrorCode::HandshakeFailed:
         return QStringLiteral("handshake_failed");
     case ErrorCode::AuthenticationFailed:

@@ -12,3 +12,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcProvSession) // prov.session
 Q_DECLARE_LOGGING_CATEGORY(lcProvDevice) // prov.device
 Q_DECLARE_LOGGING_CATEGORY(lcProvLine) // prov.line
 Q_DECLARE_LOGGING_CATEGORY(lcProvLabel) // prov.label
+Q_DECLARE_LOGGING_CATEGORY(lcProvWifi) // prov.wifi (NetworkManager: SoftAP scan and join)

@@ -229,7 +229,7 @@ QCoro::Task<Result<JobResult>> EspJob::run(
         config.bleAddress = request.device.address;
         if (!profile.match.bleServiceUuid.isEmpty())
             config.bleService = QUuid::fromString(profile.match.bleServiceUuid);
-    } else {
+    } else if (config.softApSsid.isEmpty()) { // a joined SoftAP (SoftApJobKind) has the link's gateway
         const QString address = request.device.address;
         const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
         config.host = colon < 0 ? address : address.left(colon);
@@ -256,6 +256,9 @@ QCoro::Task<Result<JobResult>> EspJob::run(
         });
     recorder.setProvisioner(provisioner);
     provisioner->setSecurityOptions(securityFor(request));
+    // A link with its own set-up (a SoftAP joined through NetworkManager) shows its steps on the tile.
+    QObject::connect(self->m_transport.get(), &Transport::linkProgress, self.data(),
+        [job = self.data()](const QString &text) { job->setProgress(text, 3); });
 
     // Connect: proto-ver, the profile's guards, the handshake.
     self->setProgress(QStringLiteral("connect"), 5);

@@ -49,6 +49,7 @@ struct HttpTransport::Private
 
     QString host;
     quint16 port = 0;
+    QHostAddress localAddress; ///< bind here before connecting; null = any
     QTcpSocket *socket = nullptr;
     bool connected = false;
     http::Parser parser { kMaxResponseBytes };
@@ -109,6 +110,19 @@ void HttpTransport::startExchange(const QString &endpoint, const QByteArray &req
     sendRequest(endpoint, request);
 }
 
+void HttpTransport::setLocalAddress(const QHostAddress &address)
+{
+    if (address == d->localAddress)
+        return;
+    d->localAddress = address;
+    dropSocket(); // the next request connects from the new address
+}
+
+QHostAddress HttpTransport::localAddress() const
+{
+    return d->localAddress;
+}
+
 void HttpTransport::openSocket()
 {
     dropSocket();
@@ -143,6 +157,16 @@ void HttpTransport::sendRequest(const QString &endpoint, const QByteArray &body)
         d->socket->write(wire);
     });
     qCDebug(lcProvHttp) << "connecting to" << address();
+    // Bound to the joined SoftAP's address, the connection takes that link whatever the routes say.
+    if (!d->localAddress.isNull() && !d->socket->bind(d->localAddress)) {
+        qCWarning(lcProvHttp).noquote()
+            << "cannot bind to" << d->localAddress.toString() << ":" << d->socket->errorString();
+        complete(makeError(ErrorCode::ConnectFailed,
+            QStringLiteral("cannot bind to %1: %2")
+                .arg(d->localAddress.toString(), d->socket->errorString())));
+        dropSocket();
+        return;
+    }
     d->socket->connectToHost(d->host, d->port);
 }
 

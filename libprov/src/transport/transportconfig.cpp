@@ -5,6 +5,7 @@
 
 #include "prov/bletransport.h"
 #include "prov/httptransport.h"
+#include "prov/softaptransport.h"
 
 namespace prov {
 
@@ -48,6 +49,8 @@ QString TransportConfig::displayAddress() const
 {
     switch (kind) {
     case TransportKind::SoftAp:
+        if (!softApSsid.isEmpty())
+            return softApSsid;
         return QStringLiteral("%1:%2")
             .arg(host.isEmpty() ? QLatin1String(HttpTransport::kDefaultHost) : host)
             .arg(port == 0 ? 80 : port);
@@ -64,11 +67,39 @@ Result<std::unique_ptr<Transport>> makeTransport(const TransportConfig &config)
             QStringLiteral("request timeout must be at least 1 ms, got %1").arg(config.requestTimeoutMs));
     std::unique_ptr<Transport> transport;
     switch (config.kind) {
-    case TransportKind::SoftAp:
-        transport = std::make_unique<HttpTransport>(
-            config.host.isEmpty() ? QString::fromLatin1(HttpTransport::kDefaultHost) : config.host,
-            config.port == 0 ? quint16(80) : config.port);
+    case TransportKind::SoftAp: {
+        const quint16 port = config.port == 0 ? quint16(80) : config.port;
+        if (!config.softApSsid.isEmpty()) {
+            SoftApJoinRequest join;
+            join.ssid = config.softApSsid.toUtf8();
+            if (join.ssid.size() > 32)
+                return makeError(ErrorCode::InvalidArgument,
+                    QStringLiteral("a SoftAP SSID has at most 32 bytes, \"%1\" has %2")
+                        .arg(config.softApSsid)
+                        .arg(join.ssid.size()));
+            if (config.softApJoinTimeoutMs < 1)
+                return makeError(ErrorCode::InvalidArgument,
+                    QStringLiteral("SoftAP join timeout must be at least 1 ms, got %1")
+                        .arg(config.softApJoinTimeoutMs));
+            join.bssid = config.softApBssid;
+            join.password = config.softApPassword;
+            join.interfaceName = config.wifiInterface;
+            join.joinTimeoutMs = config.softApJoinTimeoutMs;
+            transport = std::make_unique<SoftApTransport>(join, port);
+            break;
+        }
+        auto http = std::make_unique<HttpTransport>(
+            config.host.isEmpty() ? QString::fromLatin1(HttpTransport::kDefaultHost) : config.host, port);
+        if (!config.localAddress.isEmpty()) {
+            const QHostAddress local(config.localAddress);
+            if (local.isNull())
+                return makeError(ErrorCode::InvalidArgument,
+                    QStringLiteral("local address \"%1\" is not an IP address").arg(config.localAddress));
+            http->setLocalAddress(local);
+        }
+        transport = std::move(http);
         break;
+    }
     case TransportKind::Ble: {
         if (config.bleAddress.isEmpty())
             return makeError(ErrorCode::InvalidArgument,
