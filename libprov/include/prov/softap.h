@@ -19,6 +19,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -217,6 +218,12 @@ public:
     Pending<void> *leave();
     /// Ends a running join() with Cancelled (and leaves). No-op otherwise.
     void cancel();
+
+    /// Asks NetworkManager whether the joined connection is still activated and calls `done` (on this
+    /// thread, from the event loop) with the answer: false when not joined, when the connection left
+    /// "activated" or is gone, or when NetworkManager does not answer. For telling a dead device from a
+    /// dead link after an HTTP failure: the TCP error can arrive before lost().
+    void checkLinkUp(std::function<void(bool up)> done);
 
     bool isJoined() const;
     std::optional<SoftApJoinResult> joined() const;

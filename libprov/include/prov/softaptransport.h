@@ -22,7 +22,9 @@ namespace prov {
 ///   the device moves its radio to the home network's channel, esp-idf-provisioning-android#25, #95)
 ///   ends an exchange in flight with Disconnected and emits linkClosed(), exactly like a BLE link: the
 ///   Provisioner then confirms by reconnecting (the next exchange joins again when the access point is
-///   still there) or reports the honest outcome (AfterApplyLinkClosed).
+///   still there) or reports the honest outcome (AfterApplyLinkClosed). An HTTP failure (connect
+///   refused, connection dropped, timeout) first asks NetworkManager for up to 2 s whether the link is
+///   still up: TCP often learns of the loss before NetworkManager does.
 /// - leave() (or the destructor) gives the interface back: the volatile connection goes, the
 ///   connection active before comes back.
 ///
@@ -60,6 +62,9 @@ protected:
     void abortExchange() override;
 
 private:
+    void linkLost(const Error &reason);
+    void httpFailed(const Error &error, quint64 generation, int checksLeft);
+
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -522,6 +522,7 @@ struct SoftApLink::Private
     void activate(quint64 gen);
     void followActivation();
     void checkActive(quint64 gen);
+    void markLost();
     void readIp4(quint64 gen, const QString &ip4Path);
     void joinFailed(const Error &error);
     void joinSucceeded(const SoftApJoinResult &r);
@@ -557,6 +558,23 @@ SoftApLink::~SoftApLink()
                     QVariant::fromValue(QDBusObjectPath(QStringLiteral("/"))) }));
     }
     d->release();
+}
+
+void SoftApLink::checkLinkUp(std::function<void(bool up)> done)
+{
+    if (d->phase != Private::Phase::Joined || d->activePath.isEmpty()) {
+        QTimer::singleShot(0, this, [done] { done(false); });
+        return;
+    }
+    const quint64 gen = d->generation;
+    getAll(d->bus, d->activePath, kActive, this, [this, gen, done](const Result<QVariantMap> &a) {
+        if (gen != d->generation || d->phase != Private::Phase::Joined)
+            return done(false);
+        const bool up = a && a->value(QStringLiteral("State")).toUInt() == ActiveActivated;
+        if (!up)
+            d->markLost(); // NetworkManager knows before its signal reached us
+        done(up);
+    });
 }
 
 bool SoftApLink::isJoined() const
@@ -862,29 +880,7 @@ void SoftApLink::Private::followActivation()
             else if (state >= ActiveDeactivating)
                 joinFailed(activationError(reason));
         } else if (phase == Phase::Joined && state >= ActiveDeactivating) {
-            // Gone without leave(): was it the access point? (NetworkManager drops it from the list.)
-            phase = Phase::Lost;
-            result.reset();
-            activePath.clear();
-            settingsPath.clear();
-            const QString ap = apPath;
-            call(bus, method(devicePath, kWireless, QStringLiteral("GetAccessPoints")), q,
-                [this, gen, ap](const QDBusMessage &r) {
-                    if (gen != generation)
-                        return;
-                    const bool stillThere = r.type() == QDBusMessage::ReplyMessage && !r.arguments().isEmpty()
-                        && objectPaths(r.arguments().constFirst()).contains(ap);
-                    const Error e = stillThere
-                        ? makeError(ErrorCode::Disconnected,
-                            QStringLiteral("the connection to %1 on %2 went down")
-                                .arg(ssidText(), interfaceName))
-                        : makeError(ErrorCode::AccessPointNotFound,
-                            QStringLiteral(
-                                "%1 is gone from %2's scan (the device moved its radio or restarted)")
-                                .arg(ssidText(), interfaceName));
-                    qCInfo(lcProvWifi).noquote() << "link lost:" << e.toString();
-                    Q_EMIT q->lost(e);
-                });
+            markLost();
         }
     });
     relay->follow(kProperties, QStringLiteral("PropertiesChanged"), [this, gen](const QDBusMessage &m) {
@@ -895,6 +891,32 @@ void SoftApLink::Private::followActivation()
             && variantMap(m.arguments().at(1)).contains(QStringLiteral("Ip4Config")))
             checkActive(gen);
     });
+}
+
+void SoftApLink::Private::markLost()
+{
+    // Gone without leave(): was it the access point? (NetworkManager drops it from the list.)
+    phase = Phase::Lost;
+    result.reset();
+    activePath.clear();
+    settingsPath.clear();
+    const quint64 gen = generation;
+    const QString ap = apPath;
+    call(bus, method(devicePath, kWireless, QStringLiteral("GetAccessPoints")), q,
+        [this, gen, ap](const QDBusMessage &r) {
+            if (gen != generation)
+                return;
+            const bool stillThere = r.type() == QDBusMessage::ReplyMessage && !r.arguments().isEmpty()
+                && objectPaths(r.arguments().constFirst()).contains(ap);
+            const Error e = stillThere
+                ? makeError(ErrorCode::Disconnected,
+                    QStringLiteral("the connection to %1 on %2 went down").arg(ssidText(), interfaceName))
+                : makeError(ErrorCode::AccessPointNotFound,
+                    QStringLiteral("%1 is gone from %2's scan (the device moved its radio or restarted)")
+                        .arg(ssidText(), interfaceName));
+            qCInfo(lcProvWifi).noquote() << "link lost:" << e.toString();
+            Q_EMIT q->lost(e);
+        });
 }
 
 void SoftApLink::Private::checkActive(quint64 gen)

@@ -6,8 +6,15 @@
 #include "core/logging.h"
 
 #include <QPointer>
+#include <QTimer>
 
 namespace prov {
+
+namespace {
+constexpr int kLinkCheckMs = 2000; ///< how long an HTTP failure waits for NetworkManager to call the link
+                                   ///< down
+constexpr int kLinkCheckIntervalMs = 250;
+} // namespace
 
 struct SoftApTransport::Private
 {
@@ -30,14 +37,44 @@ SoftApTransport::SoftApTransport(
 {
     d->link = new SoftApLink(bus, this);
     connect(d->link, &SoftApLink::progress, this, &Transport::linkProgress);
-    connect(d->link, &SoftApLink::lost, this, [this](const Error &reason) {
-        qCInfo(lcProvWifi).noquote() << d->join.ssid << "link lost:" << reason.toString();
-        d->http.reset();
-        if (isBusy())
-            complete(makeError(ErrorCode::Disconnected,
-                QStringLiteral("the SoftAP link to %1 went down: %2")
-                    .arg(QString::fromUtf8(d->join.ssid), reason.detail)));
-        Q_EMIT linkClosed();
+    connect(d->link, &SoftApLink::lost, this, [this](const Error &reason) { linkLost(reason); });
+}
+
+void SoftApTransport::linkLost(const Error &reason)
+{
+    if (!d->http)
+        return; // handled already (the HTTP failure found the link down first)
+    qCInfo(lcProvWifi).noquote() << d->join.ssid << "link lost:" << reason.toString();
+    d->http.reset();
+    ++d->generation; // an answer or a check still on its way is dropped
+    // linkClosed() first: the Provisioner reads it when the exchange's error arrives (§7.6).
+    Q_EMIT linkClosed();
+    if (isBusy())
+        complete(makeError(ErrorCode::Disconnected,
+            QStringLiteral("the SoftAP link to %1 went down: %2")
+                .arg(QString::fromUtf8(d->join.ssid), reason.detail)));
+}
+
+void SoftApTransport::httpFailed(const Error &error, quint64 generation, int checksLeft)
+{
+    // A dropped or refused TCP connection may be the link going down (the access point vanished after
+    // ApplyConfig) before NetworkManager has said so: ask it for up to kLinkCheckMs before reporting.
+    d->link->checkLinkUp([this, error, generation, checksLeft](bool up) {
+        if (generation != d->generation)
+            return;
+        if (!up) {
+            linkLost(makeError(ErrorCode::Disconnected, error.detail));
+            return;
+        }
+        if (checksLeft <= 0) {
+            restartTimeout();
+            complete(error);
+            return;
+        }
+        QTimer::singleShot(kLinkCheckIntervalMs, this, [this, error, generation, checksLeft] {
+            if (generation == d->generation)
+                httpFailed(error, generation, checksLeft - 1);
+        });
     });
 }
 
@@ -90,8 +127,17 @@ void SoftApTransport::startExchange(const QString &endpoint, const QByteArray &r
     if (d->http && d->link->isJoined()) {
         d->http->setTimeout(timeout());
         d->http->exchange(endpoint, request, [this, generation](Result<QByteArray> r) {
-            if (generation == d->generation)
+            if (generation != d->generation)
+                return;
+            const bool linkError = !r
+                && (r.error().code == ErrorCode::ConnectFailed || r.error().code == ErrorCode::Disconnected
+                    || r.error().code == ErrorCode::Timeout);
+            if (!linkError) {
                 complete(std::move(r));
+                return;
+            }
+            pauseTimeout();
+            httpFailed(r.error(), generation, kLinkCheckMs / kLinkCheckIntervalMs);
         });
         return;
     }
@@ -111,6 +157,7 @@ void SoftApTransport::startExchange(const QString &endpoint, const QByteArray &r
             return;
         }
         auto http = std::make_unique<HttpTransport>(r->gateway.toString(), d->port);
+        http->setTimeout(timeout());
         http->setLocalAddress(r->localAddress);
         d->http = std::move(http);
         qCInfo(lcProvWifi).noquote() << d->join.ssid << "joined on" << r->interfaceName << "as"
