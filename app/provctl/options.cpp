@@ -194,6 +194,10 @@ void addOptions(QCommandLineParser &p)
         "file");
     opt({ QStringLiteral("ble-scan") },
         "batch: also take every BLE device of the profile a scan finds in this many seconds.", "seconds");
+    opt({ QStringLiteral("softap-scan") },
+        "batch: also take every SoftAP device of the profile a NetworkManager Wi-Fi scan sees in this many "
+        "seconds (joined through NetworkManager).",
+        "seconds");
     opt({ QStringLiteral("station") }, "batch: the station id for the record (default: the host name).",
         "id");
     opt({ QStringLiteral("operator") }, "batch: the operator for the record (default: $USER).", "name");
@@ -265,16 +269,22 @@ std::optional<int> parseBatchOptions(const QCommandLineParser &p, Options &o)
         if (!ok || b.bleScanSeconds < 1 || b.bleScanSeconds > 24 * 3600)
             return usage(QStringLiteral("--ble-scan must be a number of seconds from 1 to 86400"));
     }
+    if (p.isSet(QStringLiteral("softap-scan"))) {
+        bool ok = false;
+        b.softApScanSeconds = p.value(QStringLiteral("softap-scan")).toInt(&ok);
+        if (!ok || b.softApScanSeconds < 1 || b.softApScanSeconds > 24 * 3600)
+            return usage(QStringLiteral("--softap-scan must be a number of seconds from 1 to 86400"));
+    }
     b.parallelSet = p.isSet(QStringLiteral("parallel"));
     b.station = p.value(QStringLiteral("station"));
     b.operatorName = p.value(QStringLiteral("operator"));
     b.recordPath = p.value(QStringLiteral("record"));
     b.resumeBatchId = p.value(QStringLiteral("resume"));
-    if (b.manifestPath.isEmpty() && b.bleScanSeconds == 0 && !p.isSet(QStringLiteral("service-name"))
-        && b.resumeBatchId.isEmpty())
+    if (b.manifestPath.isEmpty() && b.bleScanSeconds == 0 && b.softApScanSeconds == 0
+        && !p.isSet(QStringLiteral("service-name")) && b.resumeBatchId.isEmpty())
         return usage(
-            QStringLiteral("batch needs devices: --manifest FILE, --service-name, --ble-scan SECONDS or "
-                           "--resume BATCH_ID"));
+            QStringLiteral("batch needs devices: --manifest FILE, --service-name, --ble-scan SECONDS, "
+                           "--softap-scan SECONDS or --resume BATCH_ID"));
     return parseBatchTargets(p.values(QStringLiteral("service-name")), o);
 }
 

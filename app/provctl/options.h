@@ -60,6 +60,8 @@ struct BatchOptions
     QString profilePath; ///< --profile FILE (required)
     QString manifestPath; ///< --manifest FILE; "" none
     int bleScanSeconds = 0; ///< --ble-scan SECONDS; 0: no open scan
+    /// --softap-scan SECONDS: SoftAP devices a NetworkManager Wi-Fi scan finds; 0: no open Wi-Fi scan
+    int softApScanSeconds = 0;
     bool parallelSet = false; ///< --parallel given: it overrides the profile's lanes
     QString station; ///< --station ID (default: the host name)
     QString operatorName; ///< --operator NAME (default: $USER)
