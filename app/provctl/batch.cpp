@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // provctl batch: a tray from a product profile on the lane engine (issue 9, docs/provctl.md "batch").
-// Intake (manifest, --service-name, BLE lookups, an open BLE scan), then finish() and wait for the
-// batch to end; one result per device and a summary. Secrets come from stdin or a prompt only.
+// Intake (manifest, --service-name, BLE lookups, Wi-Fi lookups of SoftAP names, open BLE and SoftAP
+// scans), then finish() and wait for the batch to end; one result per device and a summary. Secrets
+// come from stdin or a prompt only.
 #include "batch.h"
 #include "blelookup.h"
 #include "commands.h"
@@ -15,6 +16,7 @@
 #include "prov/manifest.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
+#include "prov/softap.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -91,6 +93,9 @@ bool wantsPassphrase(const ProductProfile &profile)
 /// key (never a value).
 Status checkSecrets(const ProductProfile &profile, const ShiftSecrets &s, const QSet<QByteArray> &given)
 {
+    if (!s.softApPassword.isEmpty() && (s.softApPassword.size() < 8 || s.softApPassword.size() > 64))
+        return makeError(
+            ErrorCode::InvalidArgument, QStringLiteral("the SoftAP password must be 8 to 64 bytes"));
     if (wantsPassphrase(profile) && s.passphrase.isEmpty())
         return makeError(ErrorCode::InvalidArgument,
             QStringLiteral("no passphrase for network \"%1\" (a 'passphrase=...' line)")
@@ -120,10 +125,11 @@ Status checkSecrets(const ProductProfile &profile, const ShiftSecrets &s, const 
     return {};
 }
 
-/// The shift's secrets: `KEY=VALUE` lines on stdin (passphrase, pop, username, password; `#` comments
-/// and blank lines skipped), or typed at a prompt without echo when stdin is a terminal.
+/// The shift's secrets: `KEY=VALUE` lines on stdin (passphrase, pop, username, password,
+/// softap_password; `#` comments and blank lines skipped), or typed at a prompt without echo when stdin
+/// is a terminal (the SoftAP password only when `joinsSoftAps`).
 /// Errors: InvalidArgument (an unknown key, a missing secret; the detail never holds a value).
-Result<ShiftSecrets> readSecrets(const ProductProfile &profile)
+Result<ShiftSecrets> readSecrets(const ProductProfile &profile, bool joinsSoftAps)
 {
     ShiftSecrets s;
     QSet<QByteArray> given;
@@ -142,6 +148,8 @@ Result<ShiftSecrets> readSecrets(const ProductProfile &profile)
             s.credentials.username = ask("Device SRP username (Enter: wifiprov; Security 1: Enter): ", false);
             s.credentials.pop = ask("Device PoP / SRP password: ", true);
         }
+        if (joinsSoftAps)
+            s.softApPassword = ask("Devices' SoftAP password (Enter: open SoftAPs): ", true);
         if (Status ok = checkSecrets(profile, s, given); !ok)
             return ok.error();
         return s;
@@ -167,10 +175,12 @@ Result<ShiftSecrets> readSecrets(const ProductProfile &profile)
             : key == "pop"                       ? &s.credentials.pop
             : key == "username"                  ? &s.credentials.username
             : key == "password"                  ? &s.credentials.password
+            : key == "softap_password"           ? &s.softApPassword
                                                  : nullptr;
         if (!target)
             return makeError(ErrorCode::InvalidArgument,
-                QStringLiteral("stdin line %1: expected passphrase=, pop=, username= or password=")
+                QStringLiteral(
+                    "stdin line %1: expected passphrase=, pop=, username=, password= or softap_password=")
                     .arg(lineNumber));
         if (given.contains(key))
             return makeError(ErrorCode::InvalidArgument,
@@ -181,6 +191,17 @@ Result<ShiftSecrets> readSecrets(const ProductProfile &profile)
     if (Status ok = checkSecrets(profile, s, given); !ok)
         return ok.error();
     return s;
+}
+
+/// True when the batch may join SoftAPs through NetworkManager: --softap-scan, or manifest rows of
+/// SoftAP devices known by name only (no `host`).
+bool joinsSoftAps(const Options &o, const Manifest &manifest)
+{
+    if (o.batch.softApScanSeconds > 0)
+        return true;
+    const QList<LineDevice> devices = manifest.devices();
+    return std::any_of(devices.cbegin(), devices.cend(),
+        [](const LineDevice &d) { return d.transport == TransportKind::SoftAp && d.address.isEmpty(); });
 }
 
 /// The workstation's default record (Workstation::defaultRecordPath(): organisation "prov",
@@ -206,8 +227,15 @@ public:
 private:
     void intake(const Manifest &manifest);
     void offer(const LineDevice &device, const std::optional<Error> &lookupError = std::nullopt);
+    void lookUpSoftAps();
+    void resolveSoftAps(const std::optional<Error> &error);
+    void openScans();
     void openBleScan();
+    void openSoftApScan();
+    void scanEnded();
     void closeIntake();
+    /// A SoftAP scanner on the batch's --wifi-interface (one: that one; none or several: every one).
+    std::unique_ptr<SoftApScanner> makeSoftApScanner() const;
     void deviceChanged(const QString &key);
     void deviceEnded(const QString &key, LineDeviceState state);
     void printRefused(const LineDevice &device, const Error &why);
@@ -230,6 +258,12 @@ private:
     LaneEngine m_engine;
     Options m_lookupOptions; ///< the BLE devices to look up by name or address (lookUpBleDevices())
     std::unique_ptr<BleScanner> m_scanner; ///< --ble-scan
+    /// The Wi-Fi scan that finds the BSSIDs of SoftAP devices known by name only (manifest rows
+    /// without `host`), then --softap-scan's
+    std::unique_ptr<SoftApScanner> m_wifiScanner;
+    QList<LineDevice> m_wifiLookups; ///< SoftAP devices known by name only, waiting for their BSSID
+    int m_openScans = 0; ///< --ble-scan and --softap-scan still running
+    bool m_wifiLookupEnded = false; ///< the BSSID look-up ended (once)
     QHash<QString, LineDeviceState> m_seen; ///< the last state reported per device key
     QSet<QString> m_scanReported; ///< --ble-scan: devices whose refusal was reported once
     int m_refused = 0; ///< offered devices the engine did not take (profile, RSSI gate, not found)
@@ -284,6 +318,8 @@ void BatchRun::intake(const Manifest &manifest)
     for (const LineDevice &d : manifest.devices()) {
         if (d.transport == TransportKind::Ble && d.address.isEmpty())
             lookUp(d, d.serviceName, false);
+        else if (d.transport == TransportKind::SoftAp && d.address.isEmpty())
+            m_wifiLookups << d; // joined by SSID: SoftApJobKind needs its BSSID (a Wi-Fi scan)
         else
             offer(d);
     }
@@ -300,7 +336,7 @@ void BatchRun::intake(const Manifest &manifest)
         offer(d);
     }
     if (m_lookupOptions.targets.isEmpty())
-        return openBleScan();
+        return lookUpSoftAps();
     lookUpBleDevices(m_lookupOptions, [this](QList<Target> found, std::optional<Error> error) {
         for (int i = 0; i < found.size() && i < m_lookupDevices.size(); ++i) {
             const Target &t = found.at(i);
@@ -311,15 +347,149 @@ void BatchRun::intake(const Manifest &manifest)
             d.rssiDbm = t.rssiDbm;
             offer(d, error ? error : t.lookupError);
         }
-        openBleScan();
+        lookUpSoftAps();
     });
+}
+
+std::unique_ptr<SoftApScanner> BatchRun::makeSoftApScanner() const
+{
+    auto scanner = std::make_unique<SoftApScanner>();
+    if (m_o.wifiInterfaces.size() == 1)
+        scanner->setInterfaceName(m_o.wifiInterfaces.constFirst());
+    return scanner;
+}
+
+void BatchRun::lookUpSoftAps()
+{
+    if (m_wifiLookups.isEmpty() || m_engine.state() == LineState::Aborting
+        || m_engine.state() == LineState::Aborted)
+        return openScans();
+    m_wifiScanner = makeSoftApScanner();
+    m_wifiScanner->setSsidPatterns({}); // the exact names are matched in resolveSoftAps()
+    m_wifiScanner->setScanTimeoutMs(m_o.scanTimeoutMs);
+    auto error = std::make_shared<std::optional<Error>>();
+    QObject::connect(m_wifiScanner.get(), &SoftApScanner::errorOccurred, [error](const Error &e) {
+        if (!*error)
+            *error = e;
+    });
+    // Queued: never inside the scanner's own signal (resolveSoftAps() drops it); the timer covers a
+    // NetworkManager that never answers.
+    QObject::connect(
+        m_wifiScanner.get(), &SoftApScanner::scanFinished, &m_engine,
+        [this, error] { resolveSoftAps(*error); }, Qt::QueuedConnection);
+    QTimer::singleShot(m_o.scanTimeoutMs + 5000, &m_engine, [this, error] { resolveSoftAps(*error); });
+    progress(m_o,
+        QStringLiteral("looking up %1 SoftAP device(s) with a Wi-Fi scan (%2 ms)")
+            .arg(m_wifiLookups.size())
+            .arg(m_o.scanTimeoutMs));
+    m_wifiScanner->start();
+}
+
+void BatchRun::resolveSoftAps(const std::optional<Error> &error)
+{
+    if (m_wifiLookupEnded)
+        return;
+    m_wifiLookupEnded = true;
+    const QList<SoftApInfo> seen = m_wifiScanner ? m_wifiScanner->accessPoints() : QList<SoftApInfo>();
+    if (m_wifiScanner)
+        m_wifiScanner->stop();
+    for (LineDevice d : std::as_const(m_wifiLookups)) {
+        // The strongest access point with the device's SSID (any interface: the lane picks its own).
+        const SoftApInfo *best = nullptr;
+        for (const SoftApInfo &ap : seen) {
+            if (ap.ssid == d.serviceName && (!best || ap.strengthPercent > best->strengthPercent))
+                best = &ap;
+        }
+        if (!best) {
+            offer(d,
+                error && error->code != ErrorCode::PermissionDenied
+                    ? *error
+                    : makeError(ErrorCode::AccessPointNotFound,
+                        QStringLiteral("%1 was not found by the Wi-Fi scan").arg(d.serviceName)));
+            continue;
+        }
+        d.address = best->bssid;
+        d.signalPercent = best->strengthPercent;
+        offer(d);
+    }
+    m_wifiLookups.clear();
+    QTimer::singleShot(0, &m_engine, [this] {
+        m_wifiScanner.reset();
+        openScans();
+    });
+}
+
+void BatchRun::openScans()
+{
+    if (m_engine.state() == LineState::Aborting || m_engine.state() == LineState::Aborted)
+        return closeIntake();
+    m_openScans = (m_o.batch.bleScanSeconds > 0 ? 1 : 0) + (m_o.batch.softApScanSeconds > 0 ? 1 : 0);
+    if (m_openScans == 0)
+        return closeIntake();
+    if (m_o.batch.bleScanSeconds > 0)
+        openBleScan();
+    if (m_o.batch.softApScanSeconds > 0)
+        openSoftApScan();
+}
+
+void BatchRun::scanEnded()
+{
+    if (--m_openScans <= 0)
+        closeIntake();
+}
+
+void BatchRun::openSoftApScan()
+{
+    m_wifiScanner = makeSoftApScanner();
+    // The profile's name rule as the scanner's SSID filter; the profile still decides in offer().
+    m_wifiScanner->setSsidPatterns({ m_profile.match.serviceNameRegex.isEmpty()
+            ? m_profile.match.serviceNamePrefix
+            : QStringLiteral("/%1/").arg(m_profile.match.serviceNameRegex) });
+    m_wifiScanner->setScanTimeoutMs(m_o.batch.softApScanSeconds * 1000);
+    QObject::connect(m_wifiScanner.get(), &SoftApScanner::accessPointSeen, [this](const SoftApInfo &ap) {
+        if (!m_profile.matches(ap.ssid, TransportKind::SoftAp, 0))
+            return;
+        const LineDevice d = LineDevice::fromSoftApScan(ap);
+        const auto known = m_engine.device(d.key());
+        if (known && known->state != LineDeviceState::Waiting)
+            return; // already queued or worked on (seen again, or on another interface)
+        if (Status taken = m_engine.offer(d); !taken && !m_scanReported.contains(d.key())) {
+            m_scanReported.insert(d.key());
+            progress(m_o, QStringLiteral("%1: ignored: %2").arg(d.key(), taken.error().detail));
+        }
+    });
+    auto ended = std::make_shared<bool>(false);
+    auto end = [this, ended] {
+        if (*ended)
+            return;
+        *ended = true;
+        if (m_wifiScanner)
+            m_wifiScanner->stop();
+        scanEnded();
+    };
+    QObject::connect(
+        m_wifiScanner.get(), &SoftApScanner::errorOccurred, &m_engine,
+        [end](const Error &e) {
+            std::fprintf(stderr, "provctl: batch: the Wi-Fi scan failed: %s\n", qPrintable(e.toString()));
+            const QString advice = adviceFor(e.code, TransportKind::SoftAp);
+            if (!advice.isEmpty())
+                std::fprintf(stderr, "provctl: advice: %s\n", qPrintable(advice));
+            // PermissionDenied: the access points NetworkManager already knew still come; wait for them.
+            if (e.code != ErrorCode::PermissionDenied)
+                end();
+        },
+        Qt::QueuedConnection);
+    // Live updates go on after the scanner's own scanFinished(), for the whole --softap-scan.
+    QTimer::singleShot(m_o.batch.softApScanSeconds * 1000, &m_engine, end);
+    progress(m_o,
+        QStringLiteral("scanning for SoftAP devices of profile %1 for %2 s")
+            .arg(m_profile.id)
+            .arg(m_o.batch.softApScanSeconds));
+    m_wifiScanner->start();
 }
 
 void BatchRun::openBleScan()
 {
-    if (m_o.batch.bleScanSeconds <= 0 || m_engine.state() == LineState::Aborting
-        || m_engine.state() == LineState::Aborted)
-        return closeIntake();
     m_scanner = std::make_unique<BleScanner>();
     // Every device is reported; the profile decides (name, transport, RSSI gate) in offer().
     m_scanner->setNamePrefix(QString());
@@ -339,13 +509,20 @@ void BatchRun::openBleScan()
     };
     QObject::connect(m_scanner.get(), &BleScanner::deviceDiscovered, consider);
     QObject::connect(m_scanner.get(), &BleScanner::deviceUpdated, consider);
-    QObject::connect(m_scanner.get(), &BleScanner::finished, [this] { closeIntake(); });
-    QObject::connect(m_scanner.get(), &BleScanner::errorOccurred, [this](const Error &e) {
+    auto ended = std::make_shared<bool>(false);
+    auto end = [this, ended] {
+        if (!*ended) {
+            *ended = true;
+            scanEnded();
+        }
+    };
+    QObject::connect(m_scanner.get(), &BleScanner::finished, end);
+    QObject::connect(m_scanner.get(), &BleScanner::errorOccurred, [end](const Error &e) {
         std::fprintf(stderr, "provctl: batch: the BLE scan failed: %s\n", qPrintable(e.toString()));
         const QString advice = adviceFor(e.code, TransportKind::Ble);
         if (!advice.isEmpty())
             std::fprintf(stderr, "provctl: advice: %s\n", qPrintable(advice));
-        closeIntake();
+        end();
     });
     progress(m_o,
         QStringLiteral("scanning for BLE devices of profile %1 for %2 s")
@@ -487,10 +664,23 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
     m_sink = std::make_unique<StoreRecordSink>(m_store.get());
     // The profile's `duplicates` decides what a device provisioned before (in this record) gets.
     m_duplicates = std::make_unique<StoreDuplicateLookup>(m_store.get());
+    // SoftAP devices a Wi-Fi scan found (address = BSSID) are joined through NetworkManager first; the
+    // first kind that handles a device runs it, so this one goes before the ESP kind.
+    SoftApJobKind::Settings softAp;
+    softAp.interfaces = m_o.wifiInterfaces;
+    softAp.port = m_o.softApPort;
+    softAp.joinTimeoutMs = m_o.joinTimeoutMs;
+    m_engine.addJobKind(
+        std::make_unique<GuardedJobKind>(std::make_unique<SoftApJobKind>(softAp), m_duplicates.get()));
     m_engine.addJobKind(std::make_unique<GuardedJobKind>(std::make_unique<EspJobKind>(), m_duplicates.get()));
     m_engine.setRecordSink(m_sink.get());
 
     BatchSettings settings;
+    if (joinsSoftAps(m_o, manifest)) {
+        // One interface joins one access point at a time: no more SoftAP lanes than interfaces.
+        m_profile.lanes.softap = std::min(
+            m_profile.lanes.softap, std::max(1, int(m_o.wifiInterfaces.size())));
+    }
     settings.profile = m_profile;
     settings.secrets = std::move(secrets);
     settings.station = m_o.batch.station.isEmpty() ? QSysInfo::machineHostName() : m_o.batch.station;
@@ -537,6 +727,8 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
         progress(m_o, QStringLiteral("interrupted: aborting the batch (running attempts are cancelled)"));
         if (m_scanner)
             m_scanner->stop();
+        if (m_wifiScanner)
+            m_wifiScanner->stop();
         m_engine.abort();
     });
     struct sigaction action
@@ -553,6 +745,7 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     m_scanner.reset();
+    m_wifiScanner.reset();
     return summary();
 }
 
@@ -578,7 +771,7 @@ int runBatch(QCoreApplication &app, const Options &o)
         for (const QString &problem : std::as_const(manifest.problems))
             std::fprintf(stderr, "provctl: %s: %s\n", qPrintable(o.batch.manifestPath), qPrintable(problem));
     }
-    Result<ShiftSecrets> secrets = readSecrets(*profile);
+    Result<ShiftSecrets> secrets = readSecrets(*profile, joinsSoftAps(o, manifest));
     if (!secrets)
         return fail(secrets.error());
 

@@ -6,10 +6,12 @@
 #include "output.h"
 
 #include "prov/bletransport.h"
+#include "prov/softaptransport.h"
 
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace prov;
 
@@ -25,7 +27,7 @@ Job::Job(const Options &o, Target target, DeviceCommand command, BleConnectionLi
 {
     m_target.transport.bleLimit = limit;
     m_result = QJsonObject { { QStringLiteral("command"), commandName(m_o.command) } };
-    if (m_multi || m_o.transport == TransportKind::Ble)
+    if (m_multi || m_o.transport == TransportKind::Ble || m_target.joinsSoftAp())
         m_result.insert(QStringLiteral("service_name"), m_target.label);
 }
 
@@ -52,11 +54,31 @@ void Job::start()
         if (s.state != WifiState::Connected)
             say(QStringLiteral("[%1 ms]   status: %2").arg(m_clock.elapsed(), 5).arg(statusLine(s)));
     });
-    say(QStringLiteral("device %1 (%2)")
-            .arg(m_transport->kind() == TransportKind::Ble
-                    ? QStringLiteral("%1 %2").arg(m_target.label, m_target.transport.bleAddress)
-                    : m_transport->address(),
-                transportKindName(m_transport->kind())));
+    if (auto *softAp = qobject_cast<SoftApTransport *>(m_transport.get())) {
+        // The join steps (NetworkManager) as they happen; --json keeps stderr to provctl's own lines.
+        if (!m_o.json) {
+            QObject::connect(softAp, &Transport::linkProgress, [this](const QString &text) {
+                say(QStringLiteral("[%1 ms]   %2").arg(m_clock.elapsed(), 5).arg(text));
+            });
+        }
+        QObject::connect(softAp, &SoftApTransport::joinedLink, [this](const SoftApJoinResult &link) {
+            m_joined = true;
+            say(QStringLiteral("[%1 ms]   joined %2 on %3 as %4; device at %5")
+                    .arg(m_clock.elapsed(), 5)
+                    .arg(m_target.transport.softApSsid, link.interfaceName, link.localAddress.toString(),
+                        m_transport->address()));
+        });
+        say(QStringLiteral("device %1 (softap SSID: joining it through NetworkManager on %2)")
+                .arg(m_target.transport.softApSsid,
+                    m_target.transport.wifiInterface.isEmpty() ? QStringLiteral("the first Wi-Fi interface")
+                                                               : m_target.transport.wifiInterface));
+    } else {
+        say(QStringLiteral("device %1 (%2)")
+                .arg(m_transport->kind() == TransportKind::Ble
+                        ? QStringLiteral("%1 %2").arg(m_target.label, m_target.transport.bleAddress)
+                        : m_transport->address(),
+                    transportKindName(m_transport->kind())));
+    }
     connectDevice();
 }
 
@@ -75,6 +97,15 @@ void Job::connectDevice()
         m_result.insert(QStringLiteral("address"), m_transport->address());
         m_command(*this);
     });
+}
+
+void Job::cancel()
+{
+    if (m_ending)
+        return;
+    if (!m_provisioner) // not started, or its transport could not be built
+        return fail(makeError(ErrorCode::Cancelled, QStringLiteral("interrupted")));
+    m_provisioner->cancel();
 }
 
 void Job::say(const QString &line) const
@@ -111,28 +142,75 @@ void Job::fail(const Error &e)
 
 void Job::done(int exitCode)
 {
+    m_ending = true;
     // Outside of any callback of the transport itself: close the link (a BLE disconnect that
-    // BlueZ confirms frees the connection slot for the next device), then drop the objects.
+    // BlueZ confirms frees the connection slot for the next device; a joined SoftAP goes back to
+    // the connection active before), then drop the objects.
     QTimer::singleShot(0, [this, exitCode] {
-        auto *ble = qobject_cast<BleTransport *>(m_transport.get());
-        if (!ble || ble->linkState() == BleTransport::LinkState::Closed)
-            return release(exitCode);
-        auto *closing = new QTimer;
-        closing->setSingleShot(true);
-        auto finish = [this, closing, exitCode] {
-            closing->stop();
-            closing->deleteLater();
-            QTimer::singleShot(
-                0, [this, exitCode] { release(exitCode); }); // not inside the transport's signal
-        };
-        QObject::connect(closing, &QTimer::timeout, finish);
-        QObject::connect(ble, &BleTransport::linkStateChanged, closing, [finish](BleTransport::LinkState s) {
-            if (s == BleTransport::LinkState::Closed)
-                finish();
-        });
-        closing->start(kCloseWaitMs);
-        ble->disconnectFromDevice();
+        if (auto *softAp = qobject_cast<SoftApTransport *>(m_transport.get()))
+            return giveBackSoftAp(softAp, exitCode);
+        closeBle(exitCode);
     });
+}
+
+void Job::giveBackSoftAp(SoftApTransport *softAp, int exitCode)
+{
+    const std::optional<SoftApJoinResult> link = softAp->joined();
+    const QString interfaceName = link               ? link->interfaceName
+        : m_target.transport.wifiInterface.isEmpty() ? QStringLiteral("the Wi-Fi interface")
+                                                     : m_target.transport.wifiInterface;
+    Pending<void> *leaving = softAp->leave();
+    auto *waiting = new QTimer;
+    waiting->setSingleShot(true);
+    auto ended = std::make_shared<bool>(false);
+    // Ends once: on the leave's result, or when it took longer than it promised.
+    auto finish = [this, waiting, ended, exitCode, interfaceName](const std::optional<Result<void>> &r) {
+        if (*ended)
+            return;
+        *ended = true;
+        waiting->stop();
+        waiting->deleteLater();
+        if (!r) {
+            std::fprintf(stderr,
+                "provctl: %scould not give %s back: NetworkManager did not answer within %d s\n",
+                m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "", qPrintable(interfaceName),
+                kLeaveWaitMs / 1000);
+        } else if (!*r) {
+            std::fprintf(stderr, "provctl: %scould not give %s back: %s\n",
+                m_multi ? qPrintable(m_target.label + QStringLiteral(": ")) : "", qPrintable(interfaceName),
+                qPrintable(r->error().toString()));
+        } else if (m_joined) {
+            say(QStringLiteral("[%1 ms] restored the connection active on %2 before joining %3")
+                    .arg(m_clock.elapsed(), 5)
+                    .arg(interfaceName, m_target.transport.softApSsid));
+        }
+        QTimer::singleShot(0, [this, exitCode] { release(exitCode); }); // not inside the link's signal
+    };
+    QObject::connect(waiting, &QTimer::timeout, [finish] { finish(std::nullopt); });
+    waiting->start(kLeaveWaitMs);
+    QObject::connect(leaving, &PendingOperation::finished, waiting,
+        [finish, leaving] { finish(std::optional<Result<void>>(leaving->result())); });
+}
+
+void Job::closeBle(int exitCode)
+{
+    auto *ble = qobject_cast<BleTransport *>(m_transport.get());
+    if (!ble || ble->linkState() == BleTransport::LinkState::Closed)
+        return release(exitCode);
+    auto *closing = new QTimer;
+    closing->setSingleShot(true);
+    auto finish = [this, closing, exitCode] {
+        closing->stop();
+        closing->deleteLater();
+        QTimer::singleShot(0, [this, exitCode] { release(exitCode); }); // not inside the transport's signal
+    };
+    QObject::connect(closing, &QTimer::timeout, finish);
+    QObject::connect(ble, &BleTransport::linkStateChanged, closing, [finish](BleTransport::LinkState s) {
+        if (s == BleTransport::LinkState::Closed)
+            finish();
+    });
+    closing->start(kCloseWaitMs);
+    ble->disconnectFromDevice();
 }
 
 void Job::release(int exitCode)

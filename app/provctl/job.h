@@ -19,7 +19,8 @@
 
 namespace prov {
 class BleConnectionLimit;
-}
+class SoftApTransport;
+} // namespace prov
 
 namespace provctl {
 
@@ -44,6 +45,9 @@ public:
 
     /// Builds the transport, connects and runs the command.
     void start();
+    /// Ctrl-C: ends the running operation with Cancelled (a job not started yet ends at once); the
+    /// link is then closed and a joined SoftAP given back as after any end. No-op once ending.
+    void cancel();
 
     const Options &options() const { return m_o; }
     const Target &target() const { return m_target; }
@@ -74,15 +78,21 @@ public:
 private:
     void connectDevice();
     void done(int exitCode);
+    void closeBle(int exitCode);
+    void giveBackSoftAp(prov::SoftApTransport *softAp, int exitCode);
     void release(int exitCode);
 
     static constexpr int kCloseWaitMs = 2000;
+    /// SoftApLink::leave() ends within 10 s; a little more before the process goes on without it.
+    static constexpr int kLeaveWaitMs = 12000;
 
     const Options &m_o;
     Target m_target;
     DeviceCommand m_command;
     bool m_multi = false;
     bool m_released = false;
+    bool m_ending = false; ///< done() ran: the link is being closed or given back
+    bool m_joined = false; ///< SoftAP SSID: the access point was joined at least once
     std::function<void(int)> m_finished;
     std::unique_ptr<prov::Transport> m_transport;
     std::unique_ptr<prov::Provisioner> m_provisioner;

@@ -4,12 +4,16 @@
 
 #include "blelookup.h"
 #include "exitcodes.h"
+#include "output.h"
+#include "stopsignal.h"
 
 #include "prov/bleconnectionlimit.h"
 
 #include <QCoreApplication>
 #include <QTimer>
 
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 using namespace prov;
@@ -24,10 +28,18 @@ int runJobs(QCoreApplication &app, const Options &o, DeviceCommand command)
     QList<int> exitCodes(o.targets.size(), -1);
     int next = 0;
     int running = 0;
+    bool interrupted = false;
+    // A SoftAP joined by SSID holds the station's one Wi-Fi interface: such devices go one at a time.
+    const bool joins = std::any_of(
+        o.targets.cbegin(), o.targets.cend(), [](const Target &t) { return t.joinsSoftAp(); });
     std::function<void()> startMore = [&] {
         // BLE: every job starts at once and BleConnectionLimit queues the connections (FIFO);
-        // SoftAP: at most --parallel jobs run at a time.
-        const int cap = o.transport == TransportKind::Ble ? int(jobs.size()) : o.parallel;
+        // SoftAP: at most --parallel jobs run at a time (one when joining SoftAPs by SSID).
+        const int cap = o.transport == TransportKind::Ble ? int(jobs.size()) : joins ? 1 : o.parallel;
+        if (interrupted) {
+            for (; next < int(jobs.size()); ++next)
+                exitCodes[next] = Cancelled;
+        }
         while (next < int(jobs.size()) && running < cap) {
             ++running;
             jobs.at(size_t(next++))->start();
@@ -46,6 +58,19 @@ int runJobs(QCoreApplication &app, const Options &o, DeviceCommand command)
         startMore();
     };
 
+    // Ctrl-C / SIGTERM while a SoftAP is joined: cancel, give the interface back, then exit (50).
+    std::optional<StopSignal> stop;
+    if (joins) {
+        stop.emplace([&] {
+            interrupted = true;
+            progress(o, QStringLiteral("interrupted: cancelling and giving the Wi-Fi interface back"));
+            for (int i = 0; i < next; ++i) {
+                if (exitCodes.at(i) < 0)
+                    jobs.at(size_t(i))->cancel();
+            }
+            startMore();
+        });
+    }
     if (o.transport == TransportKind::Ble) {
         lookUpBleDevices(o, [&](QList<Target> targets, std::optional<Error> error) {
             if (error) {
@@ -58,6 +83,7 @@ int runJobs(QCoreApplication &app, const Options &o, DeviceCommand command)
         QTimer::singleShot(0, [&] { makeJobs(o.targets); });
     }
     app.exec();
+    stop.reset();
     jobs.clear();
     for (int code : std::as_const(exitCodes)) {
         if (code != Ok)

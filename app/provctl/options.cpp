@@ -4,19 +4,25 @@
 #include "options.h"
 
 #include "output.h"
+#include "servicename.h"
 
 #include "prov/blescanner.h"
 #include "prov/bletransport.h"
 #include "prov/httptransport.h"
 #include "prov/qrpayload.h"
+#include "prov/softap.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <utility>
+
+#include <termios.h>
+#include <unistd.h>
 
 using namespace prov;
 
@@ -53,17 +59,50 @@ bool isBleAddress(const QString &s)
     return re.match(s).hasMatch();
 }
 
-/// SoftAP: HOST or HOST:PORT (port 80 when absent). nullopt when the host is empty or the port is
-/// not 1..65535.
-std::optional<std::pair<QString, quint16>> parseHostPort(const QString &service)
+/// The most one secret line on stdin may hold.
+constexpr int kMaxSecretLineBytes = 4096;
+
+/// One line of stdin without its line end; on a terminal after `prompt` on stderr, without echo.
+/// Read with stdio, a byte at a time, so that a second secret line stays in stdin for the next read.
+/// nullopt at the end of input before any byte.
+std::optional<QByteArray> readStdinLine(const char *prompt)
 {
-    const qsizetype colon = service.lastIndexOf(QLatin1Char(':'));
-    const QString host = colon < 0 ? service : service.left(colon);
-    bool ok = true;
-    const uint port = colon < 0 ? 80 : service.mid(colon + 1).toUInt(&ok);
-    if (!ok || port == 0 || port > 65535 || host.isEmpty())
+    termios saved {};
+    const bool terminal = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+        std::fprintf(stderr, "%s", prompt);
+        std::fflush(stderr);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    QByteArray line;
+    int c = 0;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n' && line.size() < kMaxSecretLineBytes)
+        line.append(char(c));
+    if (terminal) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::fprintf(stderr, "\n");
+    }
+    if (c == EOF && line.isEmpty())
         return std::nullopt;
-    return std::pair { host, quint16(port) };
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
+/// --wifi-interface, repeatable and comma-separated: "wlan0", "wlan0,wlan1".
+QStringList wifiInterfaceList(const QStringList &values)
+{
+    QStringList out;
+    for (const QString &value : values) {
+        for (const QString &part : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString name = part.trimmed();
+            if (!name.isEmpty() && !out.contains(name))
+                out << name;
+        }
+    }
+    return out;
 }
 
 void addOptions(QCommandLineParser &p)
@@ -77,7 +116,8 @@ void addOptions(QCommandLineParser &p)
         "  reprov        prov-ctrl re-provision\n"
         "  custom        send --data to a custom --endpoint\n"
         "  qr            parse a QR payload (--qr) and print it with secrets masked\n"
-        "  scan-devices  list nearby BLE provisioning devices with their RSSI\n"
+        "  scan-devices  list nearby BLE provisioning devices with their RSSI, or with --transport softap\n"
+        "                the provisioning access points NetworkManager sees (strength in %)\n"
         "  batch         provision a tray from a product profile on parallel lanes (secrets on stdin)"));
     p.addHelpOption();
     p.addVersionOption();
@@ -91,8 +131,9 @@ void addOptions(QCommandLineParser &p)
     };
     opt({ QStringLiteral("transport") }, "softap (default) or ble.", "mode");
     opt({ QStringLiteral("service-name"), QStringLiteral("service_name") },
-        "SoftAP: HOST:PORT. BLE: the advertised name (exact, e.g. PROV_1A2B3C) or the address. Repeat it to "
-        "work on several devices.",
+        "SoftAP: HOST:PORT (or a host with a '.'), or else the SSID of the device's SoftAP (PROV_1A2B3C), "
+        "joined through NetworkManager first. BLE: the advertised name (exact, e.g. PROV_1A2B3C) or the "
+        "address. Repeat it to work on several devices.",
         "name");
     opt({ QStringLiteral("parallel") },
         "How many devices to work on at once (default 1; BLE: connections per adapter).", "n");
@@ -112,8 +153,10 @@ void addOptions(QCommandLineParser &p)
     opt({ QStringLiteral("data"), QStringLiteral("custom_data") }, "Custom endpoint payload as text.",
         "text");
     opt({ QStringLiteral("data-hex") }, "Custom endpoint payload as hex.", "hex");
-    opt({ QStringLiteral("timeout") },
-        "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000).", "ms");
+    opt({ QStringLiteral("timeout"), QStringLiteral("timeout-ms") },
+        "Per-request timeout in ms (default 5000). scan-devices: how long to scan (default 5000; SoftAP: "
+        "15000).",
+        "ms");
     opt({ QStringLiteral("connect-timeout") }, "Overall Wi-Fi connect timeout in ms (default 60000).", "ms");
     opt({ QStringLiteral("poll-interval") },
         "GetStatus poll interval in ms after the first 6 s of fast polling (default 1000).", "ms");
@@ -134,11 +177,27 @@ void addOptions(QCommandLineParser &p)
         "devices "
         "advertising a provisioning service UUID.",
         "prefix");
+    opt({ QStringLiteral("wifi-interface") },
+        "SoftAP SSID: the Wi-Fi interface to join it on and to scan with (default: NetworkManager's first). "
+        "batch: repeatable or a comma list, one SoftAP lane per interface.",
+        "if");
+    opt({ QStringLiteral("softap-port") }, "SoftAP SSID: the device's HTTP port on its SoftAP (default 80).",
+        "port");
+    opt({ QStringLiteral("join-timeout-ms") },
+        "SoftAP SSID: limit for joining the SoftAP, DHCP included, in ms (default 30000).", "ms");
+    opt({ QStringLiteral("softap-password") },
+        "SoftAP SSID: '-' reads the SoftAP's WPA2 password as one line from stdin (after --passphrase -'s "
+        "line). Never a value on the command line. Without it the SoftAP is joined open.",
+        "-");
     opt({ QStringLiteral("profile") }, "batch: the product profile (JSON file).", "file");
     opt({ QStringLiteral("manifest") }, "batch: a JSON-lines device manifest (prov-sim's output format).",
         "file");
     opt({ QStringLiteral("ble-scan") },
         "batch: also take every BLE device of the profile a scan finds in this many seconds.", "seconds");
+    opt({ QStringLiteral("softap-scan") },
+        "batch: also take every SoftAP device of the profile a NetworkManager Wi-Fi scan sees in this many "
+        "seconds (joined through NetworkManager).",
+        "seconds");
     opt({ QStringLiteral("station") }, "batch: the station id for the record (default: the host name).",
         "id");
     opt({ QStringLiteral("operator") }, "batch: the operator for the record (default: $USER).", "name");
@@ -191,7 +250,8 @@ std::optional<int> parseBatchTargets(const QStringList &services, Options &o)
 /// stdin or a prompt, never from the command line.
 std::optional<int> parseBatchOptions(const QCommandLineParser &p, Options &o)
 {
-    for (const char *secret : { "passphrase", "pop", "sec2-pwd", "sec2-username", "qr", "ssid" }) {
+    for (const char *secret :
+        { "passphrase", "pop", "sec2-pwd", "sec2-username", "qr", "ssid", "softap-password" }) {
         if (p.isSet(QString::fromLatin1(secret)))
             return usage(
                 QStringLiteral("batch takes no --%1: the network comes from the profile, secrets from "
@@ -209,16 +269,22 @@ std::optional<int> parseBatchOptions(const QCommandLineParser &p, Options &o)
         if (!ok || b.bleScanSeconds < 1 || b.bleScanSeconds > 24 * 3600)
             return usage(QStringLiteral("--ble-scan must be a number of seconds from 1 to 86400"));
     }
+    if (p.isSet(QStringLiteral("softap-scan"))) {
+        bool ok = false;
+        b.softApScanSeconds = p.value(QStringLiteral("softap-scan")).toInt(&ok);
+        if (!ok || b.softApScanSeconds < 1 || b.softApScanSeconds > 24 * 3600)
+            return usage(QStringLiteral("--softap-scan must be a number of seconds from 1 to 86400"));
+    }
     b.parallelSet = p.isSet(QStringLiteral("parallel"));
     b.station = p.value(QStringLiteral("station"));
     b.operatorName = p.value(QStringLiteral("operator"));
     b.recordPath = p.value(QStringLiteral("record"));
     b.resumeBatchId = p.value(QStringLiteral("resume"));
-    if (b.manifestPath.isEmpty() && b.bleScanSeconds == 0 && !p.isSet(QStringLiteral("service-name"))
-        && b.resumeBatchId.isEmpty())
+    if (b.manifestPath.isEmpty() && b.bleScanSeconds == 0 && b.softApScanSeconds == 0
+        && !p.isSet(QStringLiteral("service-name")) && b.resumeBatchId.isEmpty())
         return usage(
-            QStringLiteral("batch needs devices: --manifest FILE, --service-name, --ble-scan SECONDS or "
-                           "--resume BATCH_ID"));
+            QStringLiteral("batch needs devices: --manifest FILE, --service-name, --ble-scan SECONDS, "
+                           "--softap-scan SECONDS or --resume BATCH_ID"));
     return parseBatchTargets(p.values(QStringLiteral("service-name")), o);
 }
 
@@ -295,8 +361,14 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
         o.transport = o.command == Command::ScanDevices ? TransportKind::Ble
                                                         : qrTransport.value_or(TransportKind::SoftAp);
     }
-    if (o.command == Command::ScanDevices && o.transport != TransportKind::Ble)
-        return usage(QStringLiteral("scan-devices lists BLE devices: use --transport ble"));
+    // A SoftAP password is a secret: only ever from stdin, never a value in argv (ps, shell history).
+    if (p.isSet(QStringLiteral("softap-password")) && p.value(QStringLiteral("softap-password")) != u'-')
+        return usage(QStringLiteral("--softap-password takes '-' and reads the password from stdin: a "
+                                    "password on the command line is visible to every user (ps) and kept "
+                                    "in shell history"));
+    o.wifiInterfaces = wifiInterfaceList(p.values(QStringLiteral("wifi-interface")));
+    if (!batch && o.wifiInterfaces.size() > 1)
+        return usage(QStringLiteral("give one --wifi-interface (batch takes several)"));
 
     QStringList services = p.values(QStringLiteral("service-name"));
     if (services.isEmpty() && o.transport == TransportKind::Ble && !qrName.isEmpty())
@@ -306,20 +378,26 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
         return usage(o.transport == TransportKind::Ble
                 ? QStringLiteral("--service-name NAME (the advertised name, e.g. PROV_1A2B3C) or a BLE "
                                  "address is required")
-                : QStringLiteral("--service-name HOST:PORT is required (the SoftAP default is %1:80)")
+                : QStringLiteral("--service-name HOST:PORT or SSID is required (the SoftAP default is %1:80)")
                       .arg(QLatin1String(HttpTransport::kDefaultHost)));
     }
-    // The devices, parsed once: SoftAP HOST:PORT, BLE name or address.
+    // The devices, parsed once: SoftAP HOST:PORT or SSID (servicename.h), BLE name or address.
     for (const QString &service : batch ? QStringList() : std::as_const(services)) {
         Target t;
         t.label = service;
         t.transport.kind = o.transport;
         if (o.transport == TransportKind::SoftAp) {
-            const auto hostPort = parseHostPort(service);
-            if (!hostPort)
-                return usage(QStringLiteral("--service-name must be HOST:PORT, got '%1'").arg(service));
-            t.transport.host = hostPort->first;
-            t.transport.port = hostPort->second;
+            const SoftApService s = classifySoftApService(service);
+            if (s.kind == SoftApService::Kind::Invalid)
+                return usage(QStringLiteral("--service-name must be HOST:PORT or a SoftAP SSID of 1 to 32 "
+                                            "bytes, got '%1'")
+                                 .arg(service));
+            if (s.kind == SoftApService::Kind::Ssid) {
+                t.transport.softApSsid = service; // the rest of the join is filled in below
+            } else {
+                t.transport.host = s.host;
+                t.transport.port = s.port;
+            }
         } else {
             t.byBleAddress = isBleAddress(service);
         }
@@ -341,7 +419,13 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
         o.security.sec2PatchVer = intOption("sec2-patch", 0, &ok);
     const bool scanDevices = o.command == Command::ScanDevices;
     const int timeoutMs = intOption("timeout", 5000, &ok);
-    o.scanTimeoutMs = intOption("scan-timeout", scanDevices ? timeoutMs : 10000, &ok);
+    // scan-devices over SoftAP: a NetworkManager scan takes 2..10 s, so its default is longer.
+    const int scanDevicesMs = o.transport == TransportKind::SoftAp && !p.isSet(QStringLiteral("timeout"))
+        ? SoftApScanner::kDefaultScanTimeoutMs
+        : timeoutMs;
+    o.scanTimeoutMs = intOption("scan-timeout", scanDevices ? scanDevicesMs : 10000, &ok);
+    const int softApPort = intOption("softap-port", SoftApJoinRequest::kDefaultPort, &ok);
+    o.joinTimeoutMs = intOption("join-timeout-ms", SoftApJoinRequest::kDefaultJoinTimeoutMs, &ok);
     o.provision.connectTimeoutMs = intOption("connect-timeout", 60000, &ok);
     o.provision.pollIntervalMs = intOption("poll-interval", 1000, &ok);
     o.provision.firstPollDelayMs = 0;
@@ -358,16 +442,29 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
     if (bleMaxRequest < 1 || bleMaxRequest > BleTransport::kAttMaxAttributeBytes)
         return usage(
             QStringLiteral("--ble-max-request must be 1..%1 bytes").arg(BleTransport::kAttMaxAttributeBytes));
-    if (timeoutMs < 1 || o.scanTimeoutMs < 1 || bleConnectTimeoutMs < 1)
+    if (timeoutMs < 1 || o.scanTimeoutMs < 1 || bleConnectTimeoutMs < 1 || o.joinTimeoutMs < 1)
         return usage(QStringLiteral("timeouts must be positive"));
+    if (softApPort < 1 || softApPort > 65535)
+        return usage(QStringLiteral("--softap-port must be 1..65535"));
+    o.softApPort = quint16(softApPort);
     o.batch.transport.requestTimeoutMs = timeoutMs;
     o.batch.transport.bleConnectTimeoutMs = bleConnectTimeoutMs;
     o.batch.transport.bleMaxRequestBytes = bleMaxRequest;
+    const bool anySsid = std::any_of(
+        o.targets.cbegin(), o.targets.cend(), [](const Target &t) { return t.joinsSoftAp(); });
     for (Target &t : o.targets) {
         t.transport.requestTimeoutMs = timeoutMs;
         t.transport.bleConnectTimeoutMs = bleConnectTimeoutMs;
         t.transport.bleMaxRequestBytes = bleMaxRequest;
+        if (t.joinsSoftAp()) {
+            t.transport.port = o.softApPort;
+            t.transport.wifiInterface = o.wifiInterfaces.value(0);
+            t.transport.softApJoinTimeoutMs = o.joinTimeoutMs;
+        }
     }
+    if (p.isSet(QStringLiteral("softap-password")) && !anySsid && !batch)
+        return usage(QStringLiteral("--softap-password is for a --service-name that is a SoftAP SSID "
+                                    "(joined through NetworkManager)"));
     const QString afterDrop = p.value(QStringLiteral("after-link-drop"));
     if (afterDrop.isEmpty() || afterDrop == QLatin1String("confirm"))
         o.provision.afterApplyLinkClosed = AfterApplyLinkClosed::Confirm;
@@ -392,12 +489,26 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
     o.credentials.ssid = p.value(QStringLiteral("ssid")).toUtf8();
     QString passphrase = p.value(QStringLiteral("passphrase"));
     if (passphrase == QLatin1String("-")) {
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly))
-            return usage(QStringLiteral("cannot read the passphrase from stdin"));
-        passphrase = QString::fromUtf8(in.readLine().trimmed());
+        const std::optional<QByteArray> line = readStdinLine("Wi-Fi passphrase: ");
+        if (!line)
+            return usage(QStringLiteral("--passphrase -: stdin ended before the passphrase"));
+        passphrase = QString::fromUtf8(line->trimmed());
     }
     o.credentials.passphrase = passphrase.toUtf8();
+    if (p.isSet(QStringLiteral("softap-password"))) {
+        // The line as written (a WPA2 passphrase may have spaces at its ends), without its line end.
+        const std::optional<QByteArray> line = readStdinLine("SoftAP password: ");
+        if (!line)
+            return usage(QStringLiteral("--softap-password -: stdin ended before the SoftAP password"));
+        if (!line->isEmpty() && (line->size() < 8 || line->size() > 64))
+            return usage(QStringLiteral("--softap-password -: a WPA2 password is 8 to 64 bytes (an empty "
+                                        "line: an open SoftAP)"));
+        o.softApPassword = *line;
+        for (Target &t : o.targets) {
+            if (t.joinsSoftAp())
+                t.transport.softApPassword = o.softApPassword;
+        }
+    }
     o.credentials.bssid = QByteArray::fromHex(
         p.value(QStringLiteral("bssid")).remove(QLatin1Char(':')).toLatin1());
     if (o.command == Command::Provision && o.credentials.ssid.isEmpty())

@@ -26,7 +26,7 @@ enum class Command {
     Reprov, ///< prov-ctrl re-provision (§9.4)
     Custom, ///< --data to a custom --endpoint (§9.5)
     Qr, ///< parse a QR payload (§11), no device
-    ScanDevices, ///< list nearby BLE provisioning devices, no device
+    ScanDevices, ///< list nearby BLE provisioning devices or SoftAP access points, no device
     Batch, ///< a tray from a product profile on parallel lanes (issue 9), batch.cpp
 };
 
@@ -47,6 +47,10 @@ struct Target
     /// name lookUpBleDevices() found for an address)
     QString serviceName;
     std::optional<int> rssiDbm; ///< BLE: the RSSI in dBm lookUpBleDevices() saw; nullopt when cached
+
+    /// SoftAP: `label` is the SSID of the device's access point, joined through NetworkManager first
+    /// (transport.softApSsid; servicename.h has the rule).
+    bool joinsSoftAp() const { return !transport.softApSsid.isEmpty(); }
 };
 
 /// What `provctl batch` adds to the command line (docs/provctl.md "batch"). Holds no secret: the
@@ -56,6 +60,8 @@ struct BatchOptions
     QString profilePath; ///< --profile FILE (required)
     QString manifestPath; ///< --manifest FILE; "" none
     int bleScanSeconds = 0; ///< --ble-scan SECONDS; 0: no open scan
+    /// --softap-scan SECONDS: SoftAP devices a NetworkManager Wi-Fi scan finds; 0: no open Wi-Fi scan
+    int softApScanSeconds = 0;
     bool parallelSet = false; ///< --parallel given: it overrides the profile's lanes
     QString station; ///< --station ID (default: the host name)
     QString operatorName; ///< --operator NAME (default: $USER)
@@ -80,12 +86,22 @@ struct Options
     QByteArray data;
     QByteArray qr;
     int parallel = 1;
-    int scanTimeoutMs = 10000; ///< BLE: finding the devices by name (and scan-devices' duration), in ms
-    QString prefix; ///< scan-devices: name prefix to list (default BleScanner::defaultNamePrefix())
+    /// BLE: finding the devices by name (and scan-devices' duration), in ms; scan-devices over SoftAP:
+    /// the Wi-Fi scan's limit (default SoftApScanner::kDefaultScanTimeoutMs)
+    int scanTimeoutMs = 10000;
+    /// scan-devices: name prefix to list (default BleScanner::defaultNamePrefix(); SoftAP: "PROV_")
+    QString prefix;
     bool prefixSet = false; ///< --prefix given: match by name only
     bool json = false;
     bool verbose = false; ///< --verbose: keep Qt Bluetooth's own warnings on stderr
     bool quiet = false;
+    /// --wifi-interface (repeatable, or a comma list): the Wi-Fi interfaces NetworkManager joins SoftAPs
+    /// on and scan-devices scans; empty = NetworkManager's first. At most one outside `batch`.
+    QStringList wifiInterfaces;
+    quint16 softApPort = 80; ///< --softap-port: the device's HTTP port on its SoftAP
+    int joinTimeoutMs = 30000; ///< --join-timeout-ms: joining a SoftAP, DHCP included, in ms
+    /// --softap-password -: the SoftAP's WPA2 passphrase, read from stdin (never from argv). Secret.
+    QByteArray softApPassword;
     BatchOptions batch; ///< the batch command's own options
 
     /// What the user typed for the devices (Target::label), in order.
@@ -93,8 +109,9 @@ struct Options
 };
 
 /// Parses and checks the command line into `o` (including the passphrase from stdin for
-/// `--passphrase -`). Returns std::nullopt to go on, or the exit code to end with: usage errors are
-/// reported on stderr and give ExitCode::Usage; --help and --version end the process.
+/// `--passphrase -`, then the SoftAP password for `--softap-password -`, one line each, in that order).
+/// Returns std::nullopt to go on, or the exit code to end with: usage errors are reported on stderr and give
+/// ExitCode::Usage; --help and --version end the process.
 std::optional<int> parseOptions(const QCoreApplication &app, Options &o);
 
 } // namespace provctl

@@ -41,7 +41,28 @@ QString adviceFor(ErrorCode code, TransportKind transport)
     case ErrorCode::Unavailable:
         return ble ? QStringLiteral("no usable Bluetooth adapter: plug one in and check that bluetoothd "
                                     "is running ('systemctl status bluetooth')")
-                   : QString();
+                   : QStringLiteral(
+                       "NetworkManager is not running on the system bus: start it ("
+                       "'systemctl start NetworkManager'), or give a device already reachable as HOST:PORT");
+    case ErrorCode::NoWifiInterface:
+        return QStringLiteral("NetworkManager has no usable Wi-Fi interface (or not the one given with "
+                              "--wifi-interface): see 'nmcli device'");
+    case ErrorCode::WifiDisabled:
+        return QStringLiteral("Wi-Fi is switched off: 'nmcli radio wifi on' (and check 'rfkill list')");
+    case ErrorCode::PermissionDenied:
+        return QStringLiteral("NetworkManager (polkit) refused: run provctl as a user allowed to scan and "
+                              "change network connections (an active local session, or a polkit rule for "
+                              "org.freedesktop.NetworkManager.*)");
+    case ErrorCode::AccessPointNotFound:
+        return QStringLiteral("the device's SoftAP is not in the scan results: check that the device is "
+                              "powered, in provisioning mode and near the station ('provctl scan-devices "
+                              "--transport softap')");
+    case ErrorCode::SoftApAuthFailed:
+        return QStringLiteral("the SoftAP refused its password: give the right one with --softap-password - "
+                              "(one line on stdin), or none for an open SoftAP");
+    case ErrorCode::DhcpTimeout:
+        return QStringLiteral("joined the SoftAP but got no address: the device's DHCP server may be "
+                              "overloaded; retry, or raise --join-timeout-ms");
     case ErrorCode::PairingRequired:
         return QStringLiteral("the device requires an encrypted link: pair it first (e.g. 'bluetoothctl pair "
                               "ADDRESS'), or use firmware without BLE force-encryption, then retry");
