@@ -361,10 +361,7 @@ void TestProvctl::softApPasswordIsReadFromStdinAndNeverPrinted()
 
 void TestProvctl::scanDevicesSoftApWithoutNetworkManagerExitsUnreachable()
 {
-    // TODO(issue 11): enable once libprov/src/wifi/softap.cpp is the NetworkManager client. The stub
-    // SoftApScanner::start() reports nothing, so provctl lists no access point and exits 0 after its
-    // grace period; with the client, a bus without org.freedesktop.NetworkManager is Unavailable.
-    QSKIP("needs the NetworkManager client (libprov/src/wifi/softap.cpp is still a stub)");
+    // A bus without org.freedesktop.NetworkManager: the scan ends Unavailable, exit 10, with advice.
     prov::test::PrivateBus bus; // a bus of our own: never the machine's system bus
     QVERIFY2(bus.start(), qPrintable(bus.error()));
     const Run r = runProvctl(

@@ -19,6 +19,7 @@
 #include "prov/softap.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -47,6 +48,8 @@ namespace {
 
 /// The most stdin may hold for the secrets (a few short lines).
 constexpr qint64 kMaxSecretsBytes = 64 * 1024;
+/// How long provctl batch waits at the end for the SoftAP jobs to give their Wi-Fi interfaces back, in ms.
+constexpr int kSoftApLeaveWaitMs = 12000;
 
 int g_signalPipe[2] = { -1, -1 };
 
@@ -746,6 +749,16 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
     ::signal(SIGTERM, SIG_DFL);
     m_scanner.reset();
     m_wifiScanner.reset();
+    // The SoftAP jobs give their Wi-Fi interfaces back after they ended (SoftApLink): wait for that, so
+    // every interface is on its earlier connection again when provctl exits (each leave takes <= 10 s).
+    const QDeadlineTimer leaving(kSoftApLeaveWaitMs);
+    while (SoftApLink::interfacesHeld() > 0 && !leaving.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    if (SoftApLink::interfacesHeld() > 0)
+        progress(m_o,
+            QStringLiteral("%1 Wi-Fi interface(s) not given back within %2 ms")
+                .arg(SoftApLink::interfacesHeld())
+                .arg(kSoftApLeaveWaitMs));
     return summary();
 }
 

@@ -63,7 +63,8 @@ public:
             if (!line.isEmpty())
                 devices.append(line);
         }
-        m_error = QStringLiteral("prov-sim --nm did not get ready: %1").arg(QString::fromLocal8Bit(m_sim.readAllStandardError()));
+        m_error = QStringLiteral("prov-sim --nm did not get ready: %1")
+                      .arg(QString::fromLocal8Bit(m_sim.readAllStandardError()));
         stopSim();
         return {};
     }

@@ -123,8 +123,8 @@ void TestSoftAp::cleanupTestCase()
 QHash<QString, QJsonObject> TestSoftAp::start(const QStringList &args)
 {
     QHash<QString, QJsonObject> byName;
-    const QList<QJsonObject> lines
-        = m_sim.startSim(args + QStringList { QStringLiteral("--softap-port"), QString::number(m_port) });
+    const QList<QJsonObject> lines = m_sim.startSim(
+        args + QStringList { QStringLiteral("--softap-port"), QString::number(m_port) });
     for (const QJsonObject &line : lines)
         byName.insert(line.value(QStringLiteral("service_name")).toString(), line);
     return byName;
@@ -144,7 +144,8 @@ void TestSoftAp::verifyRestored(const QString &interfaceName, const QString &exp
         return wifi.value(QStringLiteral("active_connection_id")).toString() == expectedId
             && !wifi.value(QStringLiteral("volatile")).toBool();
     };
-    QTRY_VERIFY2_WITH_TIMEOUT(settled(), qPrintable(QJsonDocument(state).toJson(QJsonDocument::Compact)), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        settled(), qPrintable(QJsonDocument(state).toJson(QJsonDocument::Compact)), 5000);
     for (const QJsonValue &c : state.value(QStringLiteral("connections")).toArray()) {
         // NetworkManager's NM_SETTINGS_CONNECTION_FLAG_VOLATILE (0x4): none may be left.
         QVERIFY2(!(c.toObject().value(QStringLiteral("flags")).toInt() & 0x4),
@@ -189,7 +190,8 @@ void TestSoftAp::scanListsProvAccessPointsInPercent()
     scanner.start();
     QVERIFY(finished.wait(kWaitMs));
     const QList<SoftApInfo> all = scanner.accessPoints();
-    const auto home = std::find_if(all.cbegin(), all.cend(), [](const SoftApInfo &a) { return a.ssid == "HomeNet"; });
+    const auto home = std::find_if(
+        all.cbegin(), all.cend(), [](const SoftApInfo &a) { return a.ssid == "HomeNet"; });
     QVERIFY(home != all.cend());
     QCOMPARE(home->security, ApSecurity::Wpa2);
 
@@ -222,8 +224,9 @@ void TestSoftAp::provisionsThroughJoinedSoftAp()
 {
     QFETCH(int, secVer);
     const auto sim = start({ QStringLiteral("--devices"), QStringLiteral("1"), QStringLiteral("--sec-ver"),
-        QString::number(secVer), QStringLiteral("--pop"), QLatin1String(kPop), QStringLiteral("--sec2-username"),
-        QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"), QLatin1String(kPop) });
+        QString::number(secVer), QStringLiteral("--pop"), QLatin1String(kPop),
+        QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
+        QLatin1String(kPop) });
     QCOMPARE(sim.size(), 1);
     const QString name = sim.keys().first();
     const QJsonObject device = sim.value(name);
@@ -280,10 +283,11 @@ void TestSoftAp::softApPasswordChecked()
     const QString fleet = m_dir.filePath(QStringLiteral("fleet-password.json"));
     QFile file(fleet);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QJsonDocument(QJsonObject { { QStringLiteral("devices"),
-                                 QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5EC0A1") },
-                                     { QStringLiteral("sec_ver"), 0 },
-                                     { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } } } } })
+    file.write(QJsonDocument(
+        QJsonObject { { QStringLiteral("devices"),
+            QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5EC0A1") },
+                { QStringLiteral("sec_ver"), 0 },
+                { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } } } } })
                    .toJson());
     file.close();
     const auto sim = start({ QStringLiteral("--fleet"), fleet });
@@ -294,7 +298,8 @@ void TestSoftAp::softApPasswordChecked()
     SoftApLink link;
     QElapsedTimer clock;
     clock.start();
-    Result<SoftApJoinResult> r = link.join(joinRequest(QStringLiteral("PROV_5EC0A1")))->waitForResult(kWaitMs);
+    Result<SoftApJoinResult> r = link.join(joinRequest(QStringLiteral("PROV_5EC0A1")))
+                                     ->waitForResult(kWaitMs);
     QVERIFY(!r);
     QCOMPARE(r.error().code, ErrorCode::SoftApAuthFailed);
     QVERIFY(m_sim.journal(QStringLiteral("AddAndActivateConnection2")).isEmpty());
@@ -320,7 +325,8 @@ void TestSoftAp::softApPasswordChecked()
 
     // The fake saw the passwords; its journal masks them, and so does everything this process logged.
     for (const QString &line : m_sim.journal()) {
-        QVERIFY2(!line.contains(QLatin1String(kSoftApPassword)) && !line.contains(QLatin1String("wrong-pass-2")),
+        QVERIFY2(
+            !line.contains(QLatin1String(kSoftApPassword)) && !line.contains(QLatin1String("wrong-pass-2")),
             qPrintable(line));
     }
 }
@@ -333,19 +339,25 @@ void TestSoftAp::joinFailuresAreTypedAndRestore_data()
     QTest::addColumn<ErrorCode>("expected");
     QTest::addColumn<bool>("homeStays"); // NetworkManager refused before touching wlan0
 
-    QTest::newRow("activation hangs") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("activation-hang") }
-                                      << QString() << 1500 << ErrorCode::JoinTimeout << false;
-    QTest::newRow("DHCP never completes") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("dhcp-hang") }
-                                          << QString() << 1500 << ErrorCode::DhcpTimeout << false;
-    QTest::newRow("no such access point") << QStringList {} << QStringLiteral("PROV_NOPE00") << 6000
-                                          << ErrorCode::AccessPointNotFound << true;
-    QTest::newRow("permission denied") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("permission-denied") }
-                                       << QString() << 6000 << ErrorCode::PermissionDenied << true;
-    QTest::newRow("Wi-Fi disabled") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("wifi-disabled") }
+    QTest::newRow("activation hangs")
+        << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("activation-hang") } << QString()
+        << 1500 << ErrorCode::JoinTimeout << false;
+    QTest::newRow("DHCP never completes")
+        << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("dhcp-hang") } << QString() << 1500
+        << ErrorCode::DhcpTimeout << false;
+    QTest::newRow("no such access point")
+        << QStringList {} << QStringLiteral("PROV_NOPE00") << 6000 << ErrorCode::AccessPointNotFound << true;
+    QTest::newRow("permission denied")
+        << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("permission-denied") } << QString()
+        << 6000 << ErrorCode::PermissionDenied << true;
+    QTest::newRow("Wi-Fi disabled") << QStringList { QStringLiteral("--nm-scenario"),
+        QStringLiteral("wifi-disabled") }
                                     << QString() << 6000 << ErrorCode::WifiDisabled << true;
-    QTest::newRow("no Wi-Fi interface") << QStringList { QStringLiteral("--nm-interfaces"), QStringLiteral("0") }
-                                        << QString() << 6000 << ErrorCode::NoWifiInterface << true;
-    QTest::newRow("NetworkManager absent") << QStringList {} << QString() << 6000 << ErrorCode::Unavailable << true;
+    QTest::newRow("no Wi-Fi interface")
+        << QStringList { QStringLiteral("--nm-interfaces"), QStringLiteral("0") } << QString() << 6000
+        << ErrorCode::NoWifiInterface << true;
+    QTest::newRow("NetworkManager absent")
+        << QStringList {} << QString() << 6000 << ErrorCode::Unavailable << true;
 }
 
 void TestSoftAp::joinFailuresAreTypedAndRestore()
@@ -365,8 +377,8 @@ void TestSoftAp::joinFailuresAreTypedAndRestore()
     SoftApLink link;
     QElapsedTimer clock;
     clock.start();
-    const Result<SoftApJoinResult> r
-        = link.join(joinRequest(ssid.isEmpty() ? name : ssid, timeoutMs))->waitForResult(kWaitMs);
+    const Result<SoftApJoinResult> r = link.join(joinRequest(ssid.isEmpty() ? name : ssid, timeoutMs))
+                                           ->waitForResult(kWaitMs);
     QVERIFY(!r);
     QVERIFY2(r.error().code == expected, qPrintable(r.error().toString()));
     QVERIFY2(clock.elapsed() < timeoutMs + 1000, qPrintable(QString::number(clock.elapsed())));
@@ -384,12 +396,15 @@ void TestSoftAp::scannerErrorsAreTyped_data()
     QTest::addColumn<QStringList>("simArgs");
     QTest::addColumn<ErrorCode>("expected");
     QTest::addColumn<int>("listed"); // access points still reported
-    QTest::newRow("permission denied") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("permission-denied") }
-                                       << ErrorCode::PermissionDenied << 2;
-    QTest::newRow("Wi-Fi disabled") << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("wifi-disabled") }
+    QTest::newRow("permission denied")
+        << QStringList { QStringLiteral("--nm-scenario"), QStringLiteral("permission-denied") }
+        << ErrorCode::PermissionDenied << 2;
+    QTest::newRow("Wi-Fi disabled") << QStringList { QStringLiteral("--nm-scenario"),
+        QStringLiteral("wifi-disabled") }
                                     << ErrorCode::WifiDisabled << 0;
-    QTest::newRow("no Wi-Fi interface") << QStringList { QStringLiteral("--nm-interfaces"), QStringLiteral("0") }
-                                        << ErrorCode::NoWifiInterface << 0;
+    QTest::newRow("no Wi-Fi interface")
+        << QStringList { QStringLiteral("--nm-interfaces"), QStringLiteral("0") }
+        << ErrorCode::NoWifiInterface << 0;
     QTest::newRow("NetworkManager absent") << QStringList {} << ErrorCode::Unavailable << 0;
 }
 
@@ -417,11 +432,13 @@ void TestSoftAp::accessPointVanishingAfterApply_data()
     QTest::addColumn<AfterApplyLinkClosed>("rule");
     QTest::addColumn<ProvisionOutcome>("expected");
     QTest::newRow("moves: confirmed after re-joining")
-        << QStringLiteral("ap-moves-after-apply") << AfterApplyLinkClosed::Confirm << ProvisionOutcome::ConfirmedAfterReconnect;
-    QTest::newRow("vanishes: unconfirmed") << QStringLiteral("ap-vanish-after-apply") << AfterApplyLinkClosed::Confirm
-                                           << ProvisionOutcome::Unconfirmed;
-    QTest::newRow("vanishes: reported") << QStringLiteral("ap-vanish-after-apply") << AfterApplyLinkClosed::Report
-                                        << ProvisionOutcome::AppliedLinkClosed;
+        << QStringLiteral("ap-moves-after-apply") << AfterApplyLinkClosed::Confirm
+        << ProvisionOutcome::ConfirmedAfterReconnect;
+    QTest::newRow("vanishes: unconfirmed") << QStringLiteral("ap-vanish-after-apply")
+                                           << AfterApplyLinkClosed::Confirm << ProvisionOutcome::Unconfirmed;
+    QTest::newRow("vanishes: reported")
+        << QStringLiteral("ap-vanish-after-apply") << AfterApplyLinkClosed::Report
+        << ProvisionOutcome::AppliedLinkClosed;
 }
 
 void TestSoftAp::accessPointVanishingAfterApply()
@@ -431,8 +448,8 @@ void TestSoftAp::accessPointVanishingAfterApply()
     QFETCH(ProvisionOutcome, expected);
     // The device takes a while to join the home network, so the access point goes while the client polls.
     const auto sim = start({ QStringLiteral("--devices"), QStringLiteral("1"), QStringLiteral("--sec-ver"),
-        QStringLiteral("0"), QStringLiteral("--connect-delay"), QStringLiteral("1500"), QStringLiteral("--nm-scenario"),
-        scenario });
+        QStringLiteral("0"), QStringLiteral("--connect-delay"), QStringLiteral("1500"),
+        QStringLiteral("--nm-scenario"), scenario });
     QCOMPARE(sim.size(), 1);
     TransportConfig config;
     config.softApSsid = sim.keys().first();
@@ -459,9 +476,10 @@ void TestSoftAp::accessPointVanishingAfterApply()
 
 void TestSoftAp::trayOfSixOnTwoInterfaces()
 {
-    const auto sim = start({ QStringLiteral("--devices"), QStringLiteral("6"), QStringLiteral("--sec-ver"),
-        QStringLiteral("2"), QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
-        QLatin1String(kPop), QStringLiteral("--nm-interfaces"), QStringLiteral("2") });
+    const auto sim = start(
+        { QStringLiteral("--devices"), QStringLiteral("6"), QStringLiteral("--sec-ver"), QStringLiteral("2"),
+            QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
+            QLatin1String(kPop), QStringLiteral("--nm-interfaces"), QStringLiteral("2") });
     QCOMPARE(sim.size(), 6);
     auto profile = ProductProfile::fromJson(QByteArrayLiteral(R"({
       "schema": 1, "name": "SoftAP tray", "id": "softap-tray", "version": "1",
@@ -512,8 +530,10 @@ void TestSoftAp::trayOfSixOnTwoInterfaces()
 
     // Both interfaces carried devices; every request came from a joined interface's address.
     const QStringList http = m_sim.journal(QStringLiteral("http "));
-    QVERIFY(std::any_of(http.cbegin(), http.cend(), [](const QString &l) { return l.contains(QLatin1String("from 127.0.100.1")); }));
-    QVERIFY(std::any_of(http.cbegin(), http.cend(), [](const QString &l) { return l.contains(QLatin1String("from 127.0.100.2")); }));
+    QVERIFY(std::any_of(http.cbegin(), http.cend(),
+        [](const QString &l) { return l.contains(QLatin1String("from 127.0.100.1")); }));
+    QVERIFY(std::any_of(http.cbegin(), http.cend(),
+        [](const QString &l) { return l.contains(QLatin1String("from 127.0.100.2")); }));
     QVERIFY(m_sim.journal(QStringLiteral("http-refused")).isEmpty());
     auto rows = store.value()->query(RecordFilter {});
     QVERIFY(rows);

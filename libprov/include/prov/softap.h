@@ -227,6 +227,10 @@ public:
 
     bool isJoined() const;
     std::optional<SoftApJoinResult> joined() const;
+    /// Wi-Fi interfaces that SoftApLinks of this process hold now (joining, joined, lost, or still giving
+    /// them back, also after their SoftApTransport was destroyed): a program waits for 0 before it exits,
+    /// so every interface is back on its earlier connection.
+    static int interfacesHeld();
     /// The connection id that was active on the interface before join(), "" when none or unknown.
     QString previousConnectionId() const;
 

@@ -577,6 +577,11 @@ void SoftApLink::checkLinkUp(std::function<void(bool up)> done)
     });
 }
 
+int SoftApLink::interfacesHeld()
+{
+    return int(interfaceHolders().size());
+}
+
 bool SoftApLink::isJoined() const
 {
     return d->phase == Private::Phase::Joined;
