@@ -137,26 +137,8 @@ QString FakeBluez::introspect(const QString &path) const
 
 QString FakeBluez::introspectNode(const QString &path) const
 {
-    // Children: the next path element of every object below `path` (plus /org/provsim under "/").
-    QStringList children;
-    const QString prefix = path == QLatin1String("/") ? path : path + QLatin1Char('/');
-    QStringList paths = m_tree ? m_tree->childrenOf(path == QLatin1String("/") ? QString() : path)
-                               : QStringList();
-    paths << bluez::kControlPath;
-    for (const QString &p : std::as_const(paths)) {
-        if (!p.startsWith(prefix) || p == path)
-            continue;
-        const QString child = p.mid(prefix.size()).section(QLatin1Char('/'), 0, 0);
-        if (!child.isEmpty() && !children.contains(child))
-            children << child;
-    }
-    QString xml = QStringLiteral(
-        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
-        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
-    xml += introspect(path);
-    for (const QString &child : std::as_const(children))
-        xml += QStringLiteral("  <node name=\"%1\"/>\n").arg(child);
-    return xml + QStringLiteral("</node>\n");
+    // Only called once start() registered the tree (m_tree is set).
+    return m_tree->introspectionXml(path, introspect(path), { bluez::kControlPath });
 }
 
 bool FakeBluez::handleMessage(const QDBusMessage &message, const QDBusConnection &)

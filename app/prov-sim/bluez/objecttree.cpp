@@ -30,8 +30,9 @@ std::optional<QVariantMap> bluez::dictArgument(const QDBusMessage &call, int ind
     return qdbus_cast<QVariantMap>(dbusArg);
 }
 
-ObjectTree::ObjectTree(const QDBusConnection &connection)
+ObjectTree::ObjectTree(const QDBusConnection &connection, const QString &objectManagerPath)
     : m_connection(connection)
+    , m_objectManagerPath(objectManagerPath)
 { }
 
 bool ObjectTree::hasInterface(const QString &path, const QString &interface) const
@@ -44,7 +45,7 @@ void ObjectTree::add(const QString &path, const bluez::InterfaceMap &interfaces)
 {
     m_objects.insert(path, interfaces);
     QDBusMessage signal = QDBusMessage::createSignal(
-        QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesAdded"));
+        m_objectManagerPath, bluez::kObjectManager, QStringLiteral("InterfacesAdded"));
     signal << QVariant::fromValue(QDBusObjectPath(path)) << QVariant::fromValue(interfaces);
     m_connection.send(signal);
 }
@@ -57,6 +58,28 @@ QStringList ObjectTree::childrenOf(const QString &path) const
          ++it)
         children << it.key();
     return children;
+}
+
+QString ObjectTree::introspectionXml(
+    const QString &path, const QString &interfacesXml, const QStringList &extraPaths) const
+{
+    const bool root = path == QLatin1String("/");
+    const QString prefix = root ? path : path + QLatin1Char('/');
+    QStringList children;
+    for (const QString &p : childrenOf(root ? QString() : path) + extraPaths) {
+        if (!p.startsWith(prefix) || p == path)
+            continue;
+        const QString child = p.mid(prefix.size()).section(QLatin1Char('/'), 0, 0);
+        if (!child.isEmpty() && !children.contains(child))
+            children << child;
+    }
+    QString xml = QStringLiteral(
+        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
+        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
+    xml += interfacesXml;
+    for (const QString &child : std::as_const(children))
+        xml += QStringLiteral("  <node name=\"%1\"/>\n").arg(child);
+    return xml + QStringLiteral("</node>\n");
 }
 
 void ObjectTree::removeTree(const QString &path)
@@ -73,7 +96,7 @@ void ObjectTree::removeTree(const QString &path)
     for (const QString &p : std::as_const(doomed)) {
         const QStringList interfaces = m_objects.take(p).keys();
         QDBusMessage signal = QDBusMessage::createSignal(
-            QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesRemoved"));
+            m_objectManagerPath, bluez::kObjectManager, QStringLiteral("InterfacesRemoved"));
         signal << QVariant::fromValue(QDBusObjectPath(p)) << interfaces;
         m_connection.send(signal);
     }

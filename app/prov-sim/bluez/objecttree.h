@@ -8,14 +8,16 @@
 
 #include <optional>
 
-/// The fake's object store: path -> interface -> properties, kept in bluetoothd's layout. Every
-/// mutation emits the signal bluetoothd would (ObjectManager.InterfacesAdded / InterfacesRemoved on
-/// "/", Properties.PropertiesChanged on the object), so clients that only follow signals stay in sync.
+/// A fake daemon's object store: path -> interface -> properties (prov-sim's fake bluetoothd and fake
+/// NetworkManager). Every mutation emits the signal the real daemon would (ObjectManager.InterfacesAdded /
+/// InterfacesRemoved on @p objectManagerPath: "/" for bluetoothd, "/org/freedesktop" for NetworkManager;
+/// Properties.PropertiesChanged on the object), so clients that only follow signals stay in sync.
 /// Single-threaded (the prov-sim main thread).
 class ObjectTree
 {
 public:
-    explicit ObjectTree(const QDBusConnection &connection);
+    explicit ObjectTree(
+        const QDBusConnection &connection, const QString &objectManagerPath = QStringLiteral("/"));
 
     bool contains(const QString &path) const { return m_objects.contains(path); }
     bool hasInterface(const QString &path, const QString &interface) const;
@@ -26,6 +28,10 @@ public:
     void removeTree(const QString &path);
     /// Paths of all objects strictly below @p path, sorted.
     QStringList childrenOf(const QString &path) const;
+    /// The introspection document of @p path: @p interfacesXml, then a <node> for each next path element
+    /// of the objects below it and of @p extraPaths (objects served outside the tree).
+    QString introspectionXml(
+        const QString &path, const QString &interfacesXml, const QStringList &extraPaths = {}) const;
 
     std::optional<QVariant> property(
         const QString &path, const QString &interface, const QString &name) const;
@@ -48,5 +54,6 @@ private:
         const QStringList &invalidated);
 
     QDBusConnection m_connection;
+    QString m_objectManagerPath;
     QMap<QString, bluez::InterfaceMap> m_objects;
 };
