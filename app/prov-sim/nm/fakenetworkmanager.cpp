@@ -487,7 +487,7 @@ FakeNetworkManager::SavedConnection *FakeNetworkManager::addConnection(SavedConn
     return added;
 }
 
-void FakeNetworkManager::deleteConnection(const QString &path)
+void FakeNetworkManager::deleteConnection(QString path)
 {
     const auto it = std::find_if(
         m_connections.begin(), m_connections.end(), [&](const auto &c) { return c->path == path; });
@@ -717,7 +717,7 @@ void FakeNetworkManager::dropActive(Interface &iface, quint32 activeReason)
     retireActive(path);
 }
 
-void FakeNetworkManager::retireActive(const QString &path)
+void FakeNetworkManager::retireActive(QString path)
 {
     const auto it = std::find_if(
         m_active.begin(), m_active.end(), [&](const auto &a) { return a->path == path; });

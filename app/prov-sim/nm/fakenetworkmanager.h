@@ -105,7 +105,7 @@ private:
     void removeAccessPoint(Interface &iface, const QString &ssid);
     void addSoftApToInterfaces(int index);
     SavedConnection *addConnection(SavedConnection connection);
-    void deleteConnection(const QString &path);
+    void deleteConnection(QString path); ///< by value: it may be the erased connection's own path
     QString addIp4Config(const QHostAddress &address, const QHostAddress &gateway);
     void setDeviceState(Interface &iface, quint32 state, quint32 reason);
     void setActiveState(ActiveConnection &active, quint32 state, quint32 reason);
@@ -120,7 +120,7 @@ private:
     void deactivate(Interface &iface, quint32 deviceReason, quint32 activeReason);
     /// The active connection of @p iface leaves the bus's list; its volatile connection is deleted.
     void dropActive(Interface &iface, quint32 activeReason);
-    void retireActive(const QString &path);
+    void retireActive(QString path); ///< by value: it may be the retired object's own path
     void vanish(int softAp, bool comesBack);
 
     Interface *interfaceAt(const QString &path);
