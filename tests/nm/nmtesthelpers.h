@@ -10,6 +10,7 @@
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusVariant>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>
@@ -57,6 +58,12 @@ inline QStringList journal()
 inline QJsonObject state()
 {
     return QJsonDocument::fromJson(control(QStringLiteral("State")).toString().toUtf8()).object();
+}
+
+/// State()'s entry for interface @p k (wlan<k>).
+inline QJsonObject interfaceState(int k = 0)
+{
+    return state().value(QStringLiteral("interfaces")).toArray().at(k).toObject();
 }
 
 } // namespace prov::test::nm

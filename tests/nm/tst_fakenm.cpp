@@ -249,13 +249,7 @@ void TestFakeNm::introspectsLikeNetworkManager()
     }
     QVERIFY(startNm());
     QVERIFY(join(kDevicePassword).type() == QDBusMessage::ReplyMessage); // a volatile connection too
-    QTRY_COMPARE(nm::state()
-                     .value(QStringLiteral("interfaces"))
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(QStringLiteral("state")),
-        100);
+    QTRY_COMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), 100);
 
     QSet<QString> seen;
     int objects = 0;
@@ -325,7 +319,7 @@ void TestFakeNm::joinsThenDeactivatesAndRestoresHome()
                  .toString(),
         QStringLiteral("127.0.0.2"));
 
-    QJsonObject wlan = nm::state().value(QStringLiteral("interfaces")).toArray().at(0).toObject();
+    QJsonObject wlan = nm::interfaceState();
     QCOMPARE(wlan.value(QStringLiteral("active_connection_id")).toString(), QStringLiteral("PROV_1A2B3C"));
     QVERIFY(wlan.value(QStringLiteral("volatile")).toBool());
     QCOMPARE(nm::state().value(QStringLiteral("active_connections")).toInt(), 1);
@@ -337,13 +331,7 @@ void TestFakeNm::joinsThenDeactivatesAndRestoresHome()
                  { QVariant::fromValue(QDBusObjectPath(active)) })
                  .type(),
         QDBusMessage::ReplyMessage);
-    QTRY_COMPARE(nm::state()
-                     .value(QStringLiteral("interfaces"))
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(QStringLiteral("state")),
-        30);
+    QTRY_COMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), 30);
     QTRY_COMPARE(
         nm::state().value(QStringLiteral("connections")).toArray().size(), 1); // volatile one deleted
     QVERIFY(nm::journal().contains(QStringLiteral("event active-state %1 4 reason=2").arg(active)));
@@ -352,14 +340,8 @@ void TestFakeNm::joinsThenDeactivatesAndRestoresHome()
         { QVariant::fromValue(QDBusObjectPath(home)), QVariant::fromValue(QDBusObjectPath(device)),
             QVariant::fromValue(QDBusObjectPath(QStringLiteral("/"))) });
     QVERIFY2(again.type() == QDBusMessage::ReplyMessage, qPrintable(again.errorMessage()));
-    QTRY_COMPARE(nm::state()
-                     .value(QStringLiteral("interfaces"))
-                     .toArray()
-                     .at(0)
-                     .toObject()
-                     .value(QStringLiteral("state")),
-        100);
-    wlan = nm::state().value(QStringLiteral("interfaces")).toArray().at(0).toObject();
+    QTRY_COMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), 100);
+    wlan = nm::interfaceState();
     QCOMPARE(wlan.value(QStringLiteral("active_connection_id")).toString(), QStringLiteral("Home"));
     QCOMPARE(wlan.value(QStringLiteral("gateway")).toString(), QStringLiteral("127.0.100.254"));
 }

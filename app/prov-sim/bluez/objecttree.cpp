@@ -164,6 +164,50 @@ bluez::ManagedObjects ObjectTree::managedObjects() const
     return all;
 }
 
+PropertiesCall ObjectTree::propertiesCall(const QDBusMessage &call,
+    const std::function<bool(const QString &interface, const QString &name)> &writable) const
+{
+    const QString path = call.path();
+    const QVariantList args = call.arguments();
+    const QString member = call.member();
+    PropertiesCall result;
+    result.interface = args.value(0).toString();
+    result.details = result.interface;
+    auto fail = [&result](const char *name, const QString &text) {
+        result.errorName = QStringLiteral("org.freedesktop.DBus.Error.") + QLatin1String(name);
+        result.errorText = text;
+        return result;
+    };
+    if (!contains(path))
+        return fail("UnknownObject", QStringLiteral("No such object %1").arg(path));
+    if (!hasInterface(path, result.interface))
+        return fail("InvalidArgs", QStringLiteral("No such interface '%1'").arg(result.interface));
+    if (member == QLatin1String("GetAll")) {
+        result.reply = { properties(path, result.interface) };
+        return result;
+    }
+    result.name = args.value(1).toString();
+    result.details = result.interface + QLatin1Char('.') + result.name;
+    const std::optional<QVariant> old = property(path, result.interface, result.name);
+    if (member != QLatin1String("Get") && member != QLatin1String("Set"))
+        return fail("UnknownMethod", QStringLiteral("No method %1").arg(member));
+    if (!old)
+        return fail("InvalidArgs", QStringLiteral("No such property '%1'").arg(result.name));
+    if (member == QLatin1String("Get")) {
+        result.reply = { QVariant::fromValue(QDBusVariant(*old)) };
+        return result;
+    }
+    QVariant value = args.value(2);
+    if (value.canConvert<QDBusVariant>())
+        value = value.value<QDBusVariant>().variant();
+    if (!writable(result.interface, result.name))
+        return fail("PropertyReadOnly", QStringLiteral("Property '%1' is not writable").arg(result.name));
+    if (value.metaType() != old->metaType())
+        return fail("InvalidArgs", QStringLiteral("Invalid type for property '%1'").arg(result.name));
+    result.set = value;
+    return result;
+}
+
 void ObjectTree::emitPropertiesChanged(
     const QString &path, const QString &interface, const QVariantMap &changed, const QStringList &invalidated)
 {

@@ -6,7 +6,21 @@
 #include <QDBusConnection>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
+
+/// What an org.freedesktop.DBus.Properties call (Get, GetAll, Set) on an ObjectTree comes to: an error, a
+/// reply, or, for a Set of a writable property with the right type, the value for the fake to apply.
+struct PropertiesCall
+{
+    QString interface;
+    QString name; ///< empty for GetAll
+    QString details; ///< for the journal: "<interface>" or "<interface>.<name>"
+    QString errorName; ///< non-empty: reply with this error
+    QString errorText;
+    QVariantList reply; ///< Get / GetAll: the reply's arguments
+    std::optional<QVariant> set; ///< Set: the new value, not applied yet
+};
 
 /// A fake daemon's object store: path -> interface -> properties (prov-sim's fake bluetoothd and fake
 /// NetworkManager). Every mutation emits the signal the real daemon would (ObjectManager.InterfacesAdded /
@@ -48,6 +62,12 @@ public:
     void announce(const QString &path, const QString &interface, const QVariantMap &changes);
 
     bluez::ManagedObjects managedObjects() const;
+
+    /// Checks and answers an org.freedesktop.DBus.Properties call on the object at the call's path, as
+    /// sd-bus/GDBus daemons do: UnknownObject, InvalidArgs (no such interface or property, wrong type),
+    /// UnknownMethod, PropertyReadOnly (@p writable says no).
+    PropertiesCall propertiesCall(const QDBusMessage &call,
+        const std::function<bool(const QString &interface, const QString &name)> &writable) const;
 
 private:
     void emitPropertiesChanged(const QString &path, const QString &interface, const QVariantMap &changed,

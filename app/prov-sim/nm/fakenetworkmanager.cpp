@@ -21,7 +21,6 @@ namespace {
 const QString kUnknownObject = QStringLiteral("org.freedesktop.DBus.Error.UnknownObject");
 const QString kUnknownMethod = QStringLiteral("org.freedesktop.DBus.Error.UnknownMethod");
 const QString kInvalidArgs = QStringLiteral("org.freedesktop.DBus.Error.InvalidArgs");
-const QString kReadOnly = QStringLiteral("org.freedesktop.DBus.Error.PropertyReadOnly");
 const QString kControlError = QStringLiteral("org.provsim.Error.InvalidArguments");
 const QString kControlName = QStringLiteral("org.provsim.FakeNetworkManager");
 const QString kNoPath = QStringLiteral("/");
@@ -1004,37 +1003,18 @@ void FakeNetworkManager::fail(
 
 void FakeNetworkManager::handleProperties(const QDBusMessage &call)
 {
-    const QString path = call.path();
-    const QVariantList args = call.arguments();
-    const QString interface = args.value(0).toString();
-    const QString name = args.value(1).toString();
-    const QString member = call.member();
-    if (!m_tree->contains(path))
-        return fail(call, interface, kUnknownObject, QStringLiteral("No such object path '%1'").arg(path));
-    if (!m_tree->hasInterface(path, interface))
-        return fail(call, interface, kInvalidArgs, QStringLiteral("No such interface '%1'").arg(interface));
-    if (member == QLatin1String("GetAll"))
-        return reply(call, interface, { m_tree->properties(path, interface) });
-    const QString details = interface + QLatin1Char('.') + name;
-    const std::optional<QVariant> old = m_tree->property(path, interface, name);
-    if (!old)
-        return fail(call, details, kInvalidArgs, QStringLiteral("No such property '%1'").arg(name));
-    if (member == QLatin1String("Get"))
-        return reply(call, details, { QVariant::fromValue(QDBusVariant(*old)) });
-    if (member != QLatin1String("Set"))
-        return fail(call, details, kUnknownMethod, QStringLiteral("No such method '%1'").arg(member));
-    const QVariant value = unwrap(args.value(2));
-    if (!isWritable(interface, name))
-        return fail(call, details, kReadOnly, QStringLiteral("Property '%1' is not writable").arg(name));
-    if (value.metaType() != old->metaType())
-        return fail(call, details, kInvalidArgs, QStringLiteral("Invalid type for property '%1'").arg(name));
+    const PropertiesCall p = m_tree->propertiesCall(call, isWritable);
+    if (!p.errorName.isEmpty())
+        return fail(call, p.details, p.errorName, p.errorText);
+    if (!p.set)
+        return reply(call, p.details, p.reply);
     if (has(NmScenario::PermissionDenied))
-        return fail(call, details, nm::error::PermissionDenied, kNotAuthorized);
-    reply(call, details + QLatin1Char('=') + value.toString());
-    if (name == QLatin1String("WirelessEnabled"))
-        setWirelessEnabled(value.toBool());
+        return fail(call, p.details, nm::error::PermissionDenied, kNotAuthorized);
+    reply(call, p.details + QLatin1Char('=') + p.set->toString());
+    if (p.name == QLatin1String("WirelessEnabled"))
+        setWirelessEnabled(p.set->toBool());
     else
-        m_tree->set(path, interface, name, value);
+        m_tree->set(call.path(), p.interface, p.name, *p.set);
 }
 
 void FakeNetworkManager::handleManager(const QDBusMessage &call)
