@@ -6,6 +6,9 @@
 #include "nmtesthelpers.h"
 #include "privatebus.h"
 
+#include "prov/httptransport.h"
+#include "prov/provisioner.h"
+
 #include <QDBusMetaType>
 #include <QDBusObjectPath>
 #include <QDir>
@@ -142,6 +145,14 @@ private Q_SLOTS:
     void joinsThenDeactivatesAndRestoresHome();
     void wrongPasswordFailsWithNoSecrets();
     void servesOnlyTheJoinedInterface();
+    void secondInterfaceJoinsWithItsOwnAddress();
+    void permissionDeniedRefusesChanges();
+    void wifiDisabledRefusesScanAndJoin();
+    void hangsStopAtTheirState_data();
+    void hangsStopAtTheirState();
+    void vanishingAccessPointDropsTheJoin();
+    void accessPointVanishesAfterApply();
+    void accessPointMovesAfterApply();
     void refusesTheRealSystemBus();
 
 private:
@@ -149,7 +160,9 @@ private:
     QString wlan0() const;
     QString accessPoint(const QString &device, const QString &ssid) const;
     /// AddAndActivateConnection2 for the device's SoftAP; the reply.
-    QDBusMessage join(const QString &psk);
+    QDBusMessage join(const QString &psk, int k = 0);
+    /// join() and wait for the active connection to be activated; its path, "" on failure.
+    QString joinAndWait(int k = 0);
 
     PrivateBus m_bus;
     QTemporaryDir m_dir;
@@ -209,9 +222,11 @@ QString TestFakeNm::accessPoint(const QString &device, const QString &ssid) cons
     return {};
 }
 
-QDBusMessage TestFakeNm::join(const QString &psk)
+QDBusMessage TestFakeNm::join(const QString &psk, int k)
 {
-    const QString device = wlan0();
+    const QString device = pathsOf(
+        nm::call(nm::kPath, kManager, QStringLiteral("GetDevices")).arguments().value(0))
+                               .value(k);
     const SettingsMap settings {
         { QStringLiteral("connection"),
             { { QStringLiteral("id"), QStringLiteral("PROV_1A2B3C") },
@@ -226,12 +241,26 @@ QDBusMessage TestFakeNm::join(const QString &psk)
             { { QStringLiteral("method"), QStringLiteral("auto") },
                 { QStringLiteral("never-default"), true } } },
     };
+    const QString ap = accessPoint(device, QStringLiteral("PROV_1A2B3C")); // "/" when not seen (Wi-Fi off)
     const QVariantMap options { { QStringLiteral("persist"), QStringLiteral("volatile") },
         { QStringLiteral("bind-activation"), QStringLiteral("none") } };
     return nm::call(nm::kPath, kManager, QStringLiteral("AddAndActivateConnection2"),
         { QVariant::fromValue(settings), QVariant::fromValue(QDBusObjectPath(device)),
-            QVariant::fromValue(QDBusObjectPath(accessPoint(device, QStringLiteral("PROV_1A2B3C")))),
-            options });
+            QVariant::fromValue(QDBusObjectPath(ap.isEmpty() ? QStringLiteral("/") : ap)), options });
+}
+
+QString TestFakeNm::joinAndWait(int k)
+{
+    const QDBusMessage reply = join(kDevicePassword, k);
+    if (reply.type() != QDBusMessage::ReplyMessage) {
+        qWarning("AddAndActivateConnection2: %s", qPrintable(reply.errorMessage()));
+        return {};
+    }
+    const QString active = objectPathOf(reply.arguments().value(1));
+    QDeadlineTimer deadline(5000);
+    while (nm::property(active, kActive, QStringLiteral("State")).toUInt() != 2 && !deadline.hasExpired())
+        QTest::qWait(5);
+    return deadline.hasExpired() ? QString() : active;
 }
 
 void TestFakeNm::introspectsLikeNetworkManager()
@@ -388,6 +417,154 @@ void TestFakeNm::servesOnlyTheJoinedInterface()
     for (const QString &line : nm::journal())
         served |= line.startsWith(QLatin1String("http PROV_1A2B3C from 127.0.100.1 proto-ver"));
     QVERIFY(served);
+}
+
+void TestFakeNm::secondInterfaceJoinsWithItsOwnAddress()
+{
+    QVERIFY(startNm({ QStringLiteral("--nm-interfaces"), QStringLiteral("2") }));
+    QCOMPARE(nm::interfaceState(1).value(QStringLiteral("state")).toInt(), 30);
+    QVERIFY(!joinAndWait(1).isEmpty());
+    const QJsonObject wlan1 = nm::interfaceState(1);
+    QCOMPARE(wlan1.value(QStringLiteral("address")).toString(), QStringLiteral("127.0.100.2"));
+    QCOMPARE(wlan1.value(QStringLiteral("gateway")).toString(), QStringLiteral("127.0.0.2"));
+    QCOMPARE(nm::interfaceState(0).value(QStringLiteral("active_connection_id")).toString(),
+        QStringLiteral("Home"));
+    QCOMPARE(protoVer(QStringLiteral("127.0.0.2"), m_port, QStringLiteral("127.0.100.2")),
+        QByteArray("HTTP/1.1 200 OK"));
+    QCOMPARE(
+        protoVer(QStringLiteral("127.0.0.2"), m_port, QStringLiteral("127.0.100.1")), QByteArray()); // wlan0
+}
+
+void TestFakeNm::permissionDeniedRefusesChanges()
+{
+    QVERIFY(startNm({ QStringLiteral("--nm-scenario"), QStringLiteral("permission-denied") }));
+    const QDBusMessage scan = nm::call(wlan0(), kWireless, QStringLiteral("RequestScan"), { QVariantMap {} });
+    QCOMPARE(scan.errorName(), QStringLiteral("org.freedesktop.NetworkManager.PermissionDenied"));
+    QCOMPARE(
+        join(kDevicePassword).errorName(), QStringLiteral("org.freedesktop.NetworkManager.PermissionDenied"));
+    QCOMPARE(nm::interfaceState().value(QStringLiteral("active_connection_id")).toString(),
+        QStringLiteral("Home"));
+    QCOMPARE(nm::state().value(QStringLiteral("connections")).toArray().size(), 1);
+}
+
+void TestFakeNm::wifiDisabledRefusesScanAndJoin()
+{
+    QVERIFY(startNm({ QStringLiteral("--nm-scenario"), QStringLiteral("wifi-disabled") }));
+    QCOMPARE(nm::property(nm::kPath, kManager, QStringLiteral("WirelessEnabled")).toBool(), false);
+    const QString device = wlan0();
+    QCOMPARE(nm::property(device, kDevice, QStringLiteral("State")).toUInt(), 20u);
+    QCOMPARE(nm::call(device, kWireless, QStringLiteral("RequestScan"), { QVariantMap {} }).errorName(),
+        QStringLiteral("org.freedesktop.NetworkManager.Device.NotAllowed"));
+    QCOMPARE(join(kDevicePassword).errorName(),
+        QStringLiteral("org.freedesktop.NetworkManager.UnknownConnection"));
+
+    const QDBusMessage enable = nm::call(nm::kPath, QStringLiteral("org.freedesktop.DBus.Properties"),
+        QStringLiteral("Set"),
+        { kManager, QStringLiteral("WirelessEnabled"), QVariant::fromValue(QDBusVariant(true)) });
+    QVERIFY2(enable.type() == QDBusMessage::ReplyMessage, qPrintable(enable.errorMessage()));
+    QCOMPARE(nm::property(device, kDevice, QStringLiteral("State")).toUInt(), 30u);
+    QVERIFY(!accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty());
+    QVERIFY(!joinAndWait().isEmpty());
+}
+
+void TestFakeNm::hangsStopAtTheirState_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<int>("state");
+    QTest::newRow("activation-hang") << QStringLiteral("activation-hang") << 50;
+    QTest::newRow("dhcp-hang") << QStringLiteral("dhcp-hang") << 70;
+}
+
+void TestFakeNm::hangsStopAtTheirState()
+{
+    QFETCH(QString, scenario);
+    QFETCH(int, state);
+    QVERIFY(startNm({ QStringLiteral("--nm-scenario"), scenario }));
+    const QDBusMessage reply = join(kDevicePassword);
+    QVERIFY2(reply.type() == QDBusMessage::ReplyMessage, qPrintable(reply.errorMessage()));
+    QTRY_COMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), state);
+    QTest::qWait(200); // 40 steps of 5 ms: it stays
+    QCOMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), state);
+    QCOMPARE(
+        nm::property(objectPathOf(reply.arguments().value(1)), kActive, QStringLiteral("State")).toUInt(),
+        1u);
+}
+
+void TestFakeNm::vanishingAccessPointDropsTheJoin()
+{
+    QVERIFY(startNm());
+    const QString device = wlan0();
+    QVERIFY(!joinAndWait().isEmpty());
+    QVERIFY(nm::control(QStringLiteral("RemoveAccessPoint"), { QStringLiteral("PROV_1A2B3C") }).isNull());
+    QVERIFY(accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty());
+    QTRY_VERIFY(nm::journal().contains(
+        QStringLiteral("event device-state %1 wlan0 100 -> 120 reason=8").arg(device)));
+    QCOMPARE(nm::interfaceState().value(QStringLiteral("state")).toInt(), 30);
+    QCOMPARE(nm::state().value(QStringLiteral("connections")).toArray().size(), 1);
+    QCOMPARE(protoVer(QStringLiteral("127.0.0.2"), m_port, QStringLiteral("127.0.100.1")), QByteArray());
+
+    // A rescan does not bring it back while it is gone; RestoreAccessPoint does.
+    QCOMPARE(nm::property(device, kWireless, QStringLiteral("LastScan")).toLongLong(), -1);
+    QCOMPARE(nm::call(device, kWireless, QStringLiteral("RequestScan"), { QVariantMap {} }).type(),
+        QDBusMessage::ReplyMessage);
+    QTRY_VERIFY(nm::property(device, kWireless, QStringLiteral("LastScan")).toLongLong() > 0);
+    QVERIFY(accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty());
+    nm::control(QStringLiteral("RestoreAccessPoint"), { QStringLiteral("PROV_1A2B3C") });
+    QVERIFY(!accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty());
+    QVERIFY(!joinAndWait().isEmpty());
+}
+
+namespace {
+/// Provisions PROV_1A2B3C (Security 0) through its gateway from 127.0.100.1 until the device applied.
+void provisionThroughGateway(quint16 port)
+{
+    prov::HttpTransport transport(QStringLiteral("127.0.0.2"), port);
+    transport.setLocalAddress(QHostAddress(QStringLiteral("127.0.100.1")));
+    transport.setTimeout(2000);
+    prov::Provisioner provisioner(&transport);
+    prov::ProvisionOptions options;
+    options.firstPollDelayMs = 0;
+    options.pollIntervalMs = 30;
+    options.connectTimeoutMs = 1000;
+    // The outcome does not matter here: the access point goes away under the status polls.
+    const auto outcome = provisioner.provisionWifi({ "myssid", "mypassword", {}, 0 }, options)
+                             ->waitForResult(5000);
+    Q_UNUSED(outcome)
+}
+} // namespace
+
+void TestFakeNm::accessPointVanishesAfterApply()
+{
+    QVERIFY(startNm({ QStringLiteral("--nm-scenario"), QStringLiteral("ap-vanish-after-apply"),
+        QStringLiteral("--nm-vanish-delay"), QStringLiteral("20"), QStringLiteral("--sec-ver"),
+        QStringLiteral("0") }));
+    const QString device = wlan0();
+    QVERIFY(!joinAndWait().isEmpty());
+    provisionThroughGateway(m_port);
+    QTRY_VERIFY(nm::journal().contains(
+        QStringLiteral("event device-state %1 wlan0 100 -> 120 reason=8").arg(device)));
+    QVERIFY(accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty());
+    QVERIFY(!accessPoint(device, QStringLiteral("PROV_OPEN01")).isEmpty());
+}
+
+void TestFakeNm::accessPointMovesAfterApply()
+{
+    QVERIFY(startNm({ QStringLiteral("--nm-scenario"), QStringLiteral("ap-moves-after-apply"),
+        QStringLiteral("--nm-vanish-delay"), QStringLiteral("20"), QStringLiteral("--sec-ver"),
+        QStringLiteral("0") }));
+    const QString device = wlan0();
+    QVERIFY(!joinAndWait().isEmpty());
+    provisionThroughGateway(m_port);
+    QTRY_VERIFY(nm::journal().contains(
+        QStringLiteral("event device-state %1 wlan0 100 -> 120 reason=8").arg(device)));
+    QTRY_VERIFY_WITH_TIMEOUT(!accessPoint(device, QStringLiteral("PROV_1A2B3C")).isEmpty(), 3000);
+    QCOMPARE(nm::property(accessPoint(device, QStringLiteral("PROV_1A2B3C")), kAccessPoint,
+                 QStringLiteral("Frequency"))
+                 .toUInt(),
+        2462u);
+    QVERIFY(!joinAndWait().isEmpty());
+    QCOMPARE(protoVer(QStringLiteral("127.0.0.2"), m_port, QStringLiteral("127.0.100.1")),
+        QByteArray("HTTP/1.1 200 OK"));
 }
 
 void TestFakeNm::refusesTheRealSystemBus()
