@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Test fixture for the BLE tests (label ble): a private dbus-daemon used as the *system* bus of the
-// test process, and prov-sim's fake org.bluez on it (docs/prov-sim.md "BLE front end").
+// Test fixture for the BLE tests (label ble) and the NetworkManager tests (label nm, tests/nm/): a
+// private dbus-daemon used as the *system* bus of the test process, and prov-sim's fake org.bluez or
+// fake NetworkManager on it (docs/prov-sim.md "BLE front end", "NetworkManager front end").
 //
 // Rules:
 //  * One PrivateBus per test executable, started in initTestCase() BEFORE any Qt Bluetooth or QtDBus
