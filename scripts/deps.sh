@@ -9,6 +9,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler libssl-dev qcoro-qt6-dev
   libgtest-dev libbenchmark-dev
   libqt6sql6-sqlite qt6-connectivity-dev dbus-daemon
+  network-manager-dev
   postgresql libqt6sql6-psql
   qt6-declarative-dev qt6-declarative-dev-tools qt6-multimedia-dev libgl-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window

@@ -126,6 +126,10 @@ Result<FleetDevice> deviceFromJson(const QJsonObject &o, const DeviceConfig &bas
         faults << f.toString();
     if (auto r = applyFaults(c, faults); !r)
         return r.error();
+    member.softApPassword = o.value(QStringLiteral("softap_password")).toString().toUtf8();
+    if (!member.softApPassword.isEmpty()
+        && (member.softApPassword.size() < 8 || member.softApPassword.size() > 63))
+        return bad(QStringLiteral("device %1: softap_password must be 8..63 characters").arg(index));
     const int port = o.value(QStringLiteral("port")).toInt(0);
     if (port < 0 || port > 65535)
         return bad(QStringLiteral("device %1: port out of range").arg(index));
@@ -413,6 +417,21 @@ void addFleetOptions(QCommandLineParser &p)
         "drop-after-apply.",
         "spec");
     opt({ QStringLiteral("journal") }, "Append the fake org.bluez's call journal to this file.", "file");
+    opt({ QStringLiteral("nm") },
+        "Show the SoftAP devices as access points of a fake NetworkManager on the bus in "
+        "DBUS_SYSTEM_BUS_ADDRESS (or --bus) and serve each on its own gateway address 127.0.0.(2+i).");
+    opt({ QStringLiteral("nm-interfaces") }, "Wi-Fi interfaces of the fake NetworkManager (wlan0...).", "n",
+        "1");
+    opt({ QStringLiteral("nm-scenario") },
+        "Fake NetworkManager scenario (repeatable): activation-hang|dhcp-hang|ap-vanish-after-apply|"
+        "ap-moves-after-apply|wifi-disabled|permission-denied.",
+        "name");
+    opt({ QStringLiteral("nm-scan-delay") }, "RequestScan -> LastScan update, ms.", "ms", "400");
+    opt({ QStringLiteral("nm-step-delay") }, "Delay between activation states, ms.", "ms", "60");
+    opt({ QStringLiteral("nm-vanish-delay") }, "ApplyConfig -> access point gone (ap-*-after-apply), ms.",
+        "ms", "300");
+    opt({ QStringLiteral("softap-port") }, "--nm: HTTP port of every device on its gateway address.", "port",
+        "80");
     opt({ QStringLiteral("realistic-timings") },
         "Defaults for a real line: Wi-Fi connect 2000 ms, DHCP 500 ms, BLE connect 800 ms, 40 ms per GATT "
         "operation (explicit --connect-delay, --dhcp-delay, --ble-connect-delay, --ble-op-delay win).");
@@ -514,7 +533,8 @@ Result<QList<FleetDevice>> fleetFromCommandLine(const QCommandLineParser &p)
     return fleet;
 }
 
-QString bleAddressFor(const QString &serviceName)
+namespace {
+QString macFor(const QByteArray &oui, const QString &serviceName)
 {
     static const QRegularExpression hexSuffix(QStringLiteral("([0-9A-Fa-f]{6})$"));
     QByteArray low;
@@ -522,7 +542,42 @@ QString bleAddressFor(const QString &serviceName)
         low = QByteArray::fromHex(m.captured(1).toLatin1());
     else
         low = QCryptographicHash::hash(serviceName.toUtf8(), QCryptographicHash::Sha256).left(3);
-    return QString::fromLatin1((QByteArray::fromHex("240ac4") + low).toHex(':').toUpper());
+    return QString::fromLatin1((oui + low).toHex(':').toUpper());
+}
+} // namespace
+
+QString bleAddressFor(const QString &serviceName)
+{
+    return macFor(QByteArray::fromHex("240ac4"), serviceName);
+}
+
+QString softApBssidFor(const QString &serviceName)
+{
+    return macFor(QByteArray::fromHex("260ac4"), serviceName);
+}
+
+Result<FakeNetworkManager::Settings> nmSettingsFromCommandLine(const QCommandLineParser &p)
+{
+    FakeNetworkManager::Settings settings;
+    bool ok = false;
+    settings.interfaces = p.value(QStringLiteral("nm-interfaces")).toInt(&ok);
+    if (!ok || settings.interfaces < 0 || settings.interfaces > 16)
+        return bad(QStringLiteral("--nm-interfaces must be 0..16"));
+    auto ms = [&p](const char *name, int *out) -> bool {
+        bool good = false;
+        *out = p.value(QString::fromLatin1(name)).toInt(&good);
+        return good && *out >= 0 && *out <= 600000;
+    };
+    if (!ms("nm-scan-delay", &settings.scanDelayMs) || !ms("nm-step-delay", &settings.stepDelayMs)
+        || !ms("nm-vanish-delay", &settings.vanishDelayMs))
+        return bad(QStringLiteral("--nm-*-delay take milliseconds"));
+    for (const QString &text : p.values(QStringLiteral("nm-scenario"))) {
+        auto scenario = parseNmScenario(text);
+        if (!scenario)
+            return scenario.error();
+        settings.scenarios.append(*scenario);
+    }
+    return settings;
 }
 
 Result<FakeBluez::Settings> bleSettingsFromCommandLine(const QCommandLineParser &p)

@@ -4,6 +4,7 @@
 // Building the simulated fleet from prov-sim's flags or a fleet file (docs/prov-sim.md).
 
 #include "bluez/fakebluez.h"
+#include "nm/fakenetworkmanager.h"
 
 #include "prov/device.h"
 #include "prov/transportconfig.h"
@@ -31,6 +32,9 @@ struct FleetDevice
     /// The credentials printed on the device's sticker (QR) when they differ from the device's own
     /// (a "pop" tray fault). Holds secrets.
     std::optional<prov::DeviceConfig> sticker;
+    /// The SoftAP's WPA2 passphrase (fleet file "softap_password", 8..63 chars); empty = open SoftAP.
+    /// Only the fake NetworkManager (--nm) uses it. Secret: never printed.
+    QByteArray softApPassword;
 };
 
 /// The device's description for prov-sim's start-up line and --list-json (no secrets but the QR
@@ -50,6 +54,12 @@ QList<prov::SimAccessPoint> defaultAccessPoints();
 /// suffix (PROV_1A2B3C -> 24:0A:C4:1A:2B:3C, the MAC bytes the name is made from, §6.1), else 3 bytes
 /// of the name's SHA-256.
 QString bleAddressFor(const QString &serviceName);
+/// Deterministic SoftAP BSSID for a service name: bleAddressFor()'s scheme with the locally
+/// administered OUI 26:0A:C4 (PROV_1A2B3C -> 26:0A:C4:1A:2B:3C).
+QString softApBssidFor(const QString &serviceName);
+/// The fake NetworkManager's settings from the command line (--nm-interfaces, --nm-scenario,
+/// --nm-*-delay). Errors: InvalidArgument.
+prov::Result<FakeNetworkManager::Settings> nmSettingsFromCommandLine(const QCommandLineParser &parser);
 /// The fake org.bluez's settings from the command line (--ble-*-delay, --ble-advertise-interval,
 /// --ble-scenario adapter-off|adapter-absent). Errors: InvalidArgument.
 prov::Result<FakeBluez::Settings> bleSettingsFromCommandLine(const QCommandLineParser &parser);

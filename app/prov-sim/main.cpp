@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// prov-sim: serves simulated ESP-IDF provisioning devices over HTTP on 127.0.0.1, or over BLE through
-// a fake org.bluez on a private D-Bus (docs/protocol.md §14, docs/prov-sim.md). Each device prints one
+// prov-sim: serves simulated ESP-IDF provisioning devices over HTTP on 127.0.0.1, over BLE through
+// a fake org.bluez on a private D-Bus, or as SoftAPs of a fake NetworkManager on that bus (--nm)
+// (docs/protocol.md §14, docs/prov-sim.md). Each device prints one
 // JSON line on stdout once it is served, then {"ready":true,"devices":N}.
 
 #include "bluez/fakebluez.h"
 #include "fleet.h"
+#include "nm/fakenetworkmanager.h"
 
 #include "prov/device.h"
 #include "prov/httpdeviceserver.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDBusConnection>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,16 +28,18 @@ namespace {
 constexpr int kExitUsage = 2;
 constexpr int kExitServe = 3;
 
-/// The bus the fake org.bluez goes on, or an empty string with *why set. Never the real system bus.
-QString bleBusAddress(const QCommandLineParser &parser, QString *why)
+/// The bus a fake daemon (@p what: "BLE" for org.bluez, "--nm" for org.freedesktop.NetworkManager)
+/// goes on, or an empty string with *why set. Never the real system bus.
+QString privateBusAddress(const QCommandLineParser &parser, const QString &what, QString *why)
 {
     const QString address = parser.isSet(QStringLiteral("bus"))
         ? parser.value(QStringLiteral("bus"))
         : qEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS");
     if (address.isEmpty()) {
         *why = QStringLiteral(
-            "BLE needs a private bus: set DBUS_SYSTEM_BUS_ADDRESS (or --bus) to a dbus-daemon "
-            "started for prov-sim; prov-sim never registers org.bluez on the real system bus");
+            "%1 needs a private bus: set DBUS_SYSTEM_BUS_ADDRESS (or --bus) to a dbus-daemon "
+            "started for prov-sim; prov-sim never registers a fake daemon on the real system bus")
+                   .arg(what);
         return {};
     }
     if (address.contains(QLatin1String("/run/dbus/system_bus_socket"))) {
@@ -107,7 +112,7 @@ int main(int argc, char *argv[])
             || parser.isSet(QStringLiteral("ble-scenario")) || parser.isSet(QStringLiteral("journal"))
             || parser.isSet(QStringLiteral("transport")) || parser.isSet(QStringLiteral("neighbours"));
         QString why;
-        busAddress = bleBusAddress(parser, &why);
+        busAddress = privateBusAddress(parser, QStringLiteral("BLE"), &why);
         if (busAddress.isEmpty() && bleRequested) {
             std::fprintf(stderr, "prov-sim: %s\n", qPrintable(why));
             return kExitUsage;
@@ -139,6 +144,36 @@ int main(int argc, char *argv[])
         return kExitUsage;
     }
 
+    // --nm: the SoftAP devices become access points of a fake NetworkManager on the private bus.
+    std::unique_ptr<FakeNetworkManager> networkManager;
+    QString nmBusAddress;
+    quint16 softApPort = 0;
+    if (parser.isSet(QStringLiteral("nm"))) {
+        QString why;
+        nmBusAddress = privateBusAddress(parser, QStringLiteral("--nm"), &why);
+        if (nmBusAddress.isEmpty()) {
+            std::fprintf(stderr, "prov-sim: %s\n", qPrintable(why));
+            return kExitUsage;
+        }
+        Result<FakeNetworkManager::Settings> settings = nmSettingsFromCommandLine(parser);
+        if (!settings) {
+            std::fprintf(stderr, "prov-sim: %s\n", qPrintable(settings.error().detail));
+            return kExitUsage;
+        }
+        bool ok = false;
+        const uint port = parser.value(QStringLiteral("softap-port")).toUInt(&ok);
+        if (!ok || port < 1 || port > 65535) {
+            std::fprintf(stderr, "prov-sim: --softap-port must be 1..65535\n");
+            return kExitUsage;
+        }
+        softApPort = quint16(port);
+        networkManager = std::make_unique<FakeNetworkManager>(*settings);
+        if (verbose)
+            networkManager->setJournalEcho(
+                [](const QString &entry) { std::fprintf(stderr, "[nm] %s\n", qPrintable(entry)); });
+    }
+    int softApIndex = 0;
+
     std::vector<std::unique_ptr<SimulatedDevice>> devices;
     std::vector<std::unique_ptr<HttpDeviceServer>> servers;
     QList<QJsonObject> lines;
@@ -159,6 +194,28 @@ int main(int argc, char *argv[])
         if (member.transport == TransportKind::Ble) {
             bluez->addPeripheral(device->get(), member.bleConfig);
             QJsonObject line = describeFleetDevice(member);
+            line.insert(QStringLiteral("qr"), QString::fromUtf8(stickerQrPayload(member)));
+            lines.append(line);
+            devices.push_back(std::move(device.value()));
+            continue;
+        }
+        if (networkManager) {
+            NmSoftApConfig softAp;
+            softAp.ssid = name;
+            softAp.bssid = softApBssidFor(name);
+            softAp.password = member.softApPassword;
+            softAp.gateway = QHostAddress(QStringLiteral("127.0.0.%1").arg(2 + softApIndex++));
+            softAp.port = softApPort;
+            softAp.strength = 40
+                + quint8(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).at(0)) % 51;
+            networkManager->addSoftAp(device->get(), softAp);
+            QJsonObject line = describeFleetDevice(member);
+            line.insert(QStringLiteral("ssid"), softAp.ssid);
+            line.insert(QStringLiteral("bssid"), softAp.bssid);
+            line.insert(QStringLiteral("gateway"), softAp.gateway.toString());
+            line.insert(QStringLiteral("port"), softAp.port);
+            line.insert(QStringLiteral("softap_security"),
+                softAp.password.isEmpty() ? QStringLiteral("open") : QStringLiteral("wpa2"));
             line.insert(QStringLiteral("qr"), QString::fromUtf8(stickerQrPayload(member)));
             lines.append(line);
             devices.push_back(std::move(device.value()));
@@ -197,6 +254,16 @@ int main(int argc, char *argv[])
         }
     }
 
+    if (networkManager) {
+        const QDBusConnection bus = QDBusConnection::connectToBus(
+            nmBusAddress, QStringLiteral("prov-sim-nm"));
+        if (auto r = networkManager->start(bus); !r) {
+            std::fprintf(stderr, "prov-sim: fake NetworkManager on %s: %s\n", qPrintable(nmBusAddress),
+                qPrintable(r.error().detail));
+            return kExitServe;
+        }
+    }
+
     QTextStream out(stdout);
     for (const QJsonObject &line : std::as_const(lines))
         out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
@@ -206,5 +273,6 @@ int main(int argc, char *argv[])
         << Qt::endl;
     const int code = app.exec();
     bluez.reset(); // unpublish before the devices it serves go away
+    networkManager.reset();
     return code;
 }

@@ -97,6 +97,12 @@ bool PrivateBus::start(int timeoutMs)
 
 QList<QJsonObject> PrivateBus::startSim(const QStringList &args, int timeoutMs, const QString &program)
 {
+    return startSimWith(QStringList { QStringLiteral("--ble"), QStringLiteral("--bus"), m_address } + args,
+        timeoutMs, program);
+}
+
+QList<QJsonObject> PrivateBus::startSimWith(const QStringList &args, int timeoutMs, const QString &program)
+{
     stopSim();
     if (m_address.isEmpty()) {
         m_error = QStringLiteral("the private bus is not started");
@@ -109,7 +115,7 @@ QList<QJsonObject> PrivateBus::startSim(const QStringList &args, int timeoutMs, 
 #endif
     m_sim.setProcessChannelMode(QProcess::SeparateChannels);
     m_simStderr.clear();
-    m_sim.start(sim, QStringList { QStringLiteral("--ble"), QStringLiteral("--bus"), m_address } + args);
+    m_sim.start(sim, args);
     if (!m_sim.waitForStarted(timeoutMs)) {
         m_error = QStringLiteral("cannot start %1: %2").arg(sim, m_sim.errorString());
         return {};

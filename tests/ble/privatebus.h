@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Test fixture for the BLE tests (label ble): a private dbus-daemon used as the *system* bus of the
-// test process, and prov-sim's fake org.bluez on it (docs/prov-sim.md "BLE front end").
+// Test fixture for the BLE tests (label ble) and the NetworkManager tests (label nm, tests/nm/): a
+// private dbus-daemon used as the *system* bus of the test process, and prov-sim's fake org.bluez or
+// fake NetworkManager on it (docs/prov-sim.md "BLE front end", "NetworkManager front end").
 //
 // Rules:
 //  * One PrivateBus per test executable, started in initTestCase() BEFORE any Qt Bluetooth or QtDBus
@@ -43,6 +44,10 @@ public:
     /// rssi, sec_ver, qr, scenarios, faults...). Empty list with error() set if prov-sim exits or is
     /// not ready within @p timeoutMs. @p program defaults to PROV_SIM_PATH.
     QList<QJsonObject> startSim(const QStringList &args, int timeoutMs = 10000, const QString &program = {});
+    /// As startSim(), with exactly @p args: nothing is added (the NetworkManager tests pass
+    /// {"--nm", "--bus", address(), ...} without --ble).
+    QList<QJsonObject> startSimWith(
+        const QStringList &args, int timeoutMs = 10000, const QString &program = {});
     /// Kills prov-sim (by PID) and waits for it. No-op if it is not running.
     void stopSim();
     /// stopSim(), then kills the dbus-daemon. DBUS_SYSTEM_BUS_ADDRESS is left set (QtDBus caches it).

@@ -13,8 +13,6 @@ using namespace prov;
 namespace {
 const QString kUnknownObject = QStringLiteral("org.freedesktop.DBus.Error.UnknownObject");
 const QString kUnknownMethod = QStringLiteral("org.freedesktop.DBus.Error.UnknownMethod");
-const QString kInvalidArgs = QStringLiteral("org.freedesktop.DBus.Error.InvalidArgs");
-const QString kReadOnly = QStringLiteral("org.freedesktop.DBus.Error.PropertyReadOnly");
 const QString kControlError = QStringLiteral("org.provsim.Error.InvalidArguments");
 const QString kControlName = QStringLiteral("org.provsim.FakeBluez");
 
@@ -137,26 +135,8 @@ QString FakeBluez::introspect(const QString &path) const
 
 QString FakeBluez::introspectNode(const QString &path) const
 {
-    // Children: the next path element of every object below `path` (plus /org/provsim under "/").
-    QStringList children;
-    const QString prefix = path == QLatin1String("/") ? path : path + QLatin1Char('/');
-    QStringList paths = m_tree ? m_tree->childrenOf(path == QLatin1String("/") ? QString() : path)
-                               : QStringList();
-    paths << bluez::kControlPath;
-    for (const QString &p : std::as_const(paths)) {
-        if (!p.startsWith(prefix) || p == path)
-            continue;
-        const QString child = p.mid(prefix.size()).section(QLatin1Char('/'), 0, 0);
-        if (!child.isEmpty() && !children.contains(child))
-            children << child;
-    }
-    QString xml = QStringLiteral(
-        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
-        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
-    xml += introspect(path);
-    for (const QString &child : std::as_const(children))
-        xml += QStringLiteral("  <node name=\"%1\"/>\n").arg(child);
-    return xml + QStringLiteral("</node>\n");
+    // Only called once start() registered the tree (m_tree is set).
+    return m_tree->introspectionXml(path, introspect(path), { bluez::kControlPath });
 }
 
 bool FakeBluez::handleMessage(const QDBusMessage &message, const QDBusConnection &)
@@ -238,48 +218,24 @@ BlePeripheral *FakeBluez::peripheralWithAddress(const QString &address) const
 
 void FakeBluez::handleProperties(const QDBusMessage &call)
 {
-    const QString path = call.path();
-    const QVariantList args = call.arguments();
-    const QString interface = args.value(0).toString();
-    const QString name = args.value(1).toString();
-    const QString member = call.member();
-    if (!m_tree->contains(path))
-        return error(call, interface, kUnknownObject, QStringLiteral("No such object %1").arg(path));
-    if (!m_tree->hasInterface(path, interface))
-        return error(call, interface, kInvalidArgs, QStringLiteral("No such interface '%1'").arg(interface));
-    if (member == QLatin1String("GetAll"))
-        return reply(call, interface, { m_tree->properties(path, interface) });
-
-    const QString details = interface + QLatin1Char('.') + name;
-    if (member == QLatin1String("Get")) {
-        const std::optional<QVariant> value = m_tree->property(path, interface, name);
-        if (!value)
-            return error(call, details, kInvalidArgs, QStringLiteral("No such property '%1'").arg(name));
-        return reply(call, details, { QVariant::fromValue(QDBusVariant(*value)) });
-    }
-    if (member != QLatin1String("Set"))
-        return error(call, details, kUnknownMethod, QStringLiteral("No method %1").arg(member));
-
-    const QVariant value = unwrap(args.value(2));
     static const QStringList adapterWritable { QStringLiteral("Powered"), QStringLiteral("Discoverable"),
         QStringLiteral("Pairable"), QStringLiteral("Alias"), QStringLiteral("DiscoverableTimeout"),
         QStringLiteral("PairableTimeout") };
     static const QStringList deviceWritable { QStringLiteral("Trusted"), QStringLiteral("Blocked"),
         QStringLiteral("Alias") };
-    const bool writable = (interface == bluez::kAdapter && adapterWritable.contains(name))
-        || (interface == bluez::kDevice && deviceWritable.contains(name));
-    const std::optional<QVariant> old = m_tree->property(path, interface, name);
-    if (!old)
-        return error(call, details, kInvalidArgs, QStringLiteral("No such property '%1'").arg(name));
-    if (!writable)
-        return error(call, details, kReadOnly, QStringLiteral("Property '%1' is not writable").arg(name));
-    if (value.metaType() != old->metaType())
-        return error(call, details, kInvalidArgs, QStringLiteral("Invalid type for property '%1'").arg(name));
-    reply(call, details);
-    if (interface == bluez::kAdapter && name == QLatin1String("Powered"))
-        setPowered(value.toBool());
+    const PropertiesCall p = m_tree->propertiesCall(call, [](const QString &interface, const QString &name) {
+        return (interface == bluez::kAdapter && adapterWritable.contains(name))
+            || (interface == bluez::kDevice && deviceWritable.contains(name));
+    });
+    if (!p.errorName.isEmpty())
+        return error(call, p.details, p.errorName, p.errorText);
+    if (!p.set)
+        return reply(call, p.details, p.reply);
+    reply(call, p.details);
+    if (p.interface == bluez::kAdapter && p.name == QLatin1String("Powered"))
+        setPowered(p.set->toBool());
     else
-        m_tree->set(path, interface, name, value);
+        m_tree->set(call.path(), p.interface, p.name, *p.set);
 }
 
 // ---- org.bluez.Adapter1

@@ -30,8 +30,9 @@ std::optional<QVariantMap> bluez::dictArgument(const QDBusMessage &call, int ind
     return qdbus_cast<QVariantMap>(dbusArg);
 }
 
-ObjectTree::ObjectTree(const QDBusConnection &connection)
+ObjectTree::ObjectTree(const QDBusConnection &connection, const QString &objectManagerPath)
     : m_connection(connection)
+    , m_objectManagerPath(objectManagerPath)
 { }
 
 bool ObjectTree::hasInterface(const QString &path, const QString &interface) const
@@ -44,7 +45,7 @@ void ObjectTree::add(const QString &path, const bluez::InterfaceMap &interfaces)
 {
     m_objects.insert(path, interfaces);
     QDBusMessage signal = QDBusMessage::createSignal(
-        QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesAdded"));
+        m_objectManagerPath, bluez::kObjectManager, QStringLiteral("InterfacesAdded"));
     signal << QVariant::fromValue(QDBusObjectPath(path)) << QVariant::fromValue(interfaces);
     m_connection.send(signal);
 }
@@ -57,6 +58,28 @@ QStringList ObjectTree::childrenOf(const QString &path) const
          ++it)
         children << it.key();
     return children;
+}
+
+QString ObjectTree::introspectionXml(
+    const QString &path, const QString &interfacesXml, const QStringList &extraPaths) const
+{
+    const bool root = path == QLatin1String("/");
+    const QString prefix = root ? path : path + QLatin1Char('/');
+    QStringList children;
+    for (const QString &p : childrenOf(root ? QString() : path) + extraPaths) {
+        if (!p.startsWith(prefix) || p == path)
+            continue;
+        const QString child = p.mid(prefix.size()).section(QLatin1Char('/'), 0, 0);
+        if (!child.isEmpty() && !children.contains(child))
+            children << child;
+    }
+    QString xml = QStringLiteral(
+        "<!DOCTYPE node PUBLIC \"-//freedesktop//DTD D-BUS Object Introspection 1.0//EN\" "
+        "\"http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd\">\n<node>\n");
+    xml += interfacesXml;
+    for (const QString &child : std::as_const(children))
+        xml += QStringLiteral("  <node name=\"%1\"/>\n").arg(child);
+    return xml + QStringLiteral("</node>\n");
 }
 
 void ObjectTree::removeTree(const QString &path)
@@ -73,7 +96,7 @@ void ObjectTree::removeTree(const QString &path)
     for (const QString &p : std::as_const(doomed)) {
         const QStringList interfaces = m_objects.take(p).keys();
         QDBusMessage signal = QDBusMessage::createSignal(
-            QStringLiteral("/"), bluez::kObjectManager, QStringLiteral("InterfacesRemoved"));
+            m_objectManagerPath, bluez::kObjectManager, QStringLiteral("InterfacesRemoved"));
         signal << QVariant::fromValue(QDBusObjectPath(p)) << interfaces;
         m_connection.send(signal);
     }
@@ -139,6 +162,50 @@ bluez::ManagedObjects ObjectTree::managedObjects() const
     for (auto it = m_objects.constBegin(); it != m_objects.constEnd(); ++it)
         all.insert(QDBusObjectPath(it.key()), it.value());
     return all;
+}
+
+PropertiesCall ObjectTree::propertiesCall(const QDBusMessage &call,
+    const std::function<bool(const QString &interface, const QString &name)> &writable) const
+{
+    const QString path = call.path();
+    const QVariantList args = call.arguments();
+    const QString member = call.member();
+    PropertiesCall result;
+    result.interface = args.value(0).toString();
+    result.details = result.interface;
+    auto fail = [&result](const char *name, const QString &text) {
+        result.errorName = QStringLiteral("org.freedesktop.DBus.Error.") + QLatin1String(name);
+        result.errorText = text;
+        return result;
+    };
+    if (!contains(path))
+        return fail("UnknownObject", QStringLiteral("No such object %1").arg(path));
+    if (!hasInterface(path, result.interface))
+        return fail("InvalidArgs", QStringLiteral("No such interface '%1'").arg(result.interface));
+    if (member == QLatin1String("GetAll")) {
+        result.reply = { properties(path, result.interface) };
+        return result;
+    }
+    result.name = args.value(1).toString();
+    result.details = result.interface + QLatin1Char('.') + result.name;
+    const std::optional<QVariant> old = property(path, result.interface, result.name);
+    if (member != QLatin1String("Get") && member != QLatin1String("Set"))
+        return fail("UnknownMethod", QStringLiteral("No method %1").arg(member));
+    if (!old)
+        return fail("InvalidArgs", QStringLiteral("No such property '%1'").arg(result.name));
+    if (member == QLatin1String("Get")) {
+        result.reply = { QVariant::fromValue(QDBusVariant(*old)) };
+        return result;
+    }
+    QVariant value = args.value(2);
+    if (value.canConvert<QDBusVariant>())
+        value = value.value<QDBusVariant>().variant();
+    if (!writable(result.interface, result.name))
+        return fail("PropertyReadOnly", QStringLiteral("Property '%1' is not writable").arg(result.name));
+    if (value.metaType() != old->metaType())
+        return fail("InvalidArgs", QStringLiteral("Invalid type for property '%1'").arg(result.name));
+    result.set = value;
+    return result;
 }
 
 void ObjectTree::emitPropertiesChanged(

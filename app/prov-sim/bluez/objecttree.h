@@ -6,16 +6,32 @@
 #include <QDBusConnection>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
-/// The fake's object store: path -> interface -> properties, kept in bluetoothd's layout. Every
-/// mutation emits the signal bluetoothd would (ObjectManager.InterfacesAdded / InterfacesRemoved on
-/// "/", Properties.PropertiesChanged on the object), so clients that only follow signals stay in sync.
+/// What an org.freedesktop.DBus.Properties call (Get, GetAll, Set) on an ObjectTree comes to: an error, a
+/// reply, or, for a Set of a writable property with the right type, the value for the fake to apply.
+struct PropertiesCall
+{
+    QString interface;
+    QString name; ///< empty for GetAll
+    QString details; ///< for the journal: "<interface>" or "<interface>.<name>"
+    QString errorName; ///< non-empty: reply with this error
+    QString errorText;
+    QVariantList reply; ///< Get / GetAll: the reply's arguments
+    std::optional<QVariant> set; ///< Set: the new value, not applied yet
+};
+
+/// A fake daemon's object store: path -> interface -> properties (prov-sim's fake bluetoothd and fake
+/// NetworkManager). Every mutation emits the signal the real daemon would (ObjectManager.InterfacesAdded /
+/// InterfacesRemoved on @p objectManagerPath: "/" for bluetoothd, "/org/freedesktop" for NetworkManager;
+/// Properties.PropertiesChanged on the object), so clients that only follow signals stay in sync.
 /// Single-threaded (the prov-sim main thread).
 class ObjectTree
 {
 public:
-    explicit ObjectTree(const QDBusConnection &connection);
+    explicit ObjectTree(
+        const QDBusConnection &connection, const QString &objectManagerPath = QStringLiteral("/"));
 
     bool contains(const QString &path) const { return m_objects.contains(path); }
     bool hasInterface(const QString &path, const QString &interface) const;
@@ -26,6 +42,10 @@ public:
     void removeTree(const QString &path);
     /// Paths of all objects strictly below @p path, sorted.
     QStringList childrenOf(const QString &path) const;
+    /// The introspection document of @p path: @p interfacesXml, then a <node> for each next path element
+    /// of the objects below it and of @p extraPaths (objects served outside the tree).
+    QString introspectionXml(
+        const QString &path, const QString &interfacesXml, const QStringList &extraPaths = {}) const;
 
     std::optional<QVariant> property(
         const QString &path, const QString &interface, const QString &name) const;
@@ -43,10 +63,17 @@ public:
 
     bluez::ManagedObjects managedObjects() const;
 
+    /// Checks and answers an org.freedesktop.DBus.Properties call on the object at the call's path, as
+    /// sd-bus/GDBus daemons do: UnknownObject, InvalidArgs (no such interface or property, wrong type),
+    /// UnknownMethod, PropertyReadOnly (@p writable says no).
+    PropertiesCall propertiesCall(const QDBusMessage &call,
+        const std::function<bool(const QString &interface, const QString &name)> &writable) const;
+
 private:
     void emitPropertiesChanged(const QString &path, const QString &interface, const QVariantMap &changed,
         const QStringList &invalidated);
 
     QDBusConnection m_connection;
+    QString m_objectManagerPath;
     QMap<QString, bluez::InterfaceMap> m_objects;
 };

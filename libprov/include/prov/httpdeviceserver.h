@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace prov {
@@ -28,6 +29,15 @@ public:
     bool listen(const QHostAddress &address, quint16 port = 0);
     quint16 port() const;
     QString errorString() const;
+
+    /// Decides, per accepted TCP connection, whether it is served: false closes it at once, before
+    /// any byte is read (prov-sim --nm: only a station joined to the device's access point reaches it).
+    /// Unset = every connection is served.
+    void setConnectionFilter(std::function<bool(const QHostAddress &peer)> filter);
+    /// Aborts every open connection (the access point went away under the client).
+    void dropConnections();
+    /// The peer of the connection served last (null before the first).
+    QHostAddress lastPeer() const;
 
 Q_SIGNALS:
     /// One line per request for the simulator's log (endpoint, sizes, outcome; never secrets).

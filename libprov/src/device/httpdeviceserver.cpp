@@ -38,6 +38,8 @@ struct HttpDeviceServer::Private
     };
     QList<Connection> connections;
     bool offline = false;
+    std::function<bool(const QHostAddress &)> filter;
+    QHostAddress lastPeer;
 
     void accept();
     void read(QTcpSocket *socket);
@@ -53,6 +55,12 @@ struct HttpDeviceServer::Private
 void HttpDeviceServer::Private::accept()
 {
     while (QTcpSocket *socket = server.nextPendingConnection()) {
+        if (filter && !filter(socket->peerAddress())) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        lastPeer = socket->peerAddress();
         // esp_http_server runs with max_open_sockets = 1 and LRU purge: a new connection closes
         // the older one (§6.2).
         for (const Connection &c : std::as_const(connections)) {
@@ -254,6 +262,25 @@ bool HttpDeviceServer::listen(const QHostAddress &address, quint16 port)
     d->address = address;
     d->port = d->server.serverPort();
     return true;
+}
+
+void HttpDeviceServer::setConnectionFilter(std::function<bool(const QHostAddress &peer)> filter)
+{
+    d->filter = std::move(filter);
+}
+
+void HttpDeviceServer::dropConnections()
+{
+    for (const auto &c : std::as_const(d->connections)) {
+        if (c.socket)
+            c.socket->abort();
+    }
+    d->connections.clear();
+}
+
+QHostAddress HttpDeviceServer::lastPeer() const
+{
+    return d->lastPeer;
 }
 
 quint16 HttpDeviceServer::port() const
