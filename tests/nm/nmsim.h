@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Test fixture for the SoftAP tests (label nm): a private dbus-daemon as the system bus of the test
-// process (PrivateBus, tests/ble/privatebus.h) and `prov-sim --nm` on it: the fake NetworkManager
-// (docs/prov-sim.md, "NetworkManager front end"). Header-only; link prov_test_privatebus.
+// Test fixture for the SoftAP client tests (label nm): a private dbus-daemon as the system bus of the
+// test process (PrivateBus, tests/ble/privatebus.h) with `prov-sim --nm` on it, the fake NetworkManager
+// (docs/prov-sim.md, "NetworkManager front end"); its control object through nmtesthelpers.h.
 
+#include "nmtesthelpers.h"
 #include "privatebus.h"
 
-#include <QDBusConnection>
-#include <QDBusMessage>
-#include <QDeadlineTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
 #include <QTcpServer>
 
 namespace prov::test {
@@ -20,105 +15,41 @@ namespace prov::test {
 class NmSim
 {
 public:
-    NmSim() = default;
-    ~NmSim() { stop(); }
-    NmSim(const NmSim &) = delete;
-    NmSim &operator=(const NmSim &) = delete;
-
     /// Starts the private bus (once per test executable, before any system-bus object exists).
-    bool startBus()
-    {
-        if (!m_bus.start()) {
-            m_error = m_bus.error();
-            return false;
-        }
-        return true;
-    }
-    QString busAddress() const { return m_bus.address(); }
+    bool startBus() { return m_bus.start(); }
 
-    /// Starts `prov-sim --nm --bus <address> <args>` (stopping a running one), reads its JSON lines until
-    /// {"ready":true} and returns the device lines. Empty with error() set when it fails.
+    /// Starts `prov-sim --nm --bus <address> <args>` (stopping a running one) and returns its device
+    /// lines; empty with error() set when it fails.
     QList<QJsonObject> startSim(const QStringList &args, int timeoutMs = 15000)
     {
-        stopSim();
-        m_sim.setProcessChannelMode(QProcess::SeparateChannels);
-        m_sim.start(QStringLiteral(PROV_SIM_PATH),
-            QStringList { QStringLiteral("--nm"), QStringLiteral("--bus"), m_bus.address() } + args);
-        if (!m_sim.waitForStarted(timeoutMs)) {
-            m_error = m_sim.errorString();
-            return {};
-        }
-        QList<QJsonObject> devices;
-        const QDeadlineTimer deadline(timeoutMs);
-        while (!deadline.hasExpired()) {
-            if (!m_sim.canReadLine()) {
-                if (m_sim.state() != QProcess::Running)
-                    break;
-                m_sim.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
-                continue;
-            }
-            const QJsonObject line = QJsonDocument::fromJson(m_sim.readLine()).object();
-            if (line.value(QStringLiteral("ready")).toBool())
-                return devices;
-            if (!line.isEmpty())
-                devices.append(line);
-        }
-        m_error = QStringLiteral("prov-sim --nm did not get ready: %1")
-                      .arg(QString::fromLocal8Bit(m_sim.readAllStandardError()));
-        stopSim();
-        return {};
+        return m_bus.startSimWith(
+            QStringList { QStringLiteral("--nm"), QStringLiteral("--bus"), m_bus.address() } + args,
+            timeoutMs);
     }
+    void stopSim() { m_bus.stopSim(); }
+    void stop() { m_bus.stop(); }
+    QString error() const { return m_bus.error(); }
 
-    void stopSim()
-    {
-        if (m_sim.state() == QProcess::NotRunning)
-            return;
-        m_sim.kill();
-        m_sim.waitForFinished(5000);
-    }
-
-    void stop()
-    {
-        stopSim();
-        m_bus.stop();
-    }
-
-    /// org.provsim.NetworkManagerControl1.Journal() entries starting with `prefix`.
+    /// The fake's journal entries starting with `prefix`.
     QStringList journal(const QString &prefix = {}) const
     {
-        const QDBusMessage reply = callControl(QStringLiteral("Journal"), {});
         QStringList out;
-        if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
-            return out;
-        for (const QString &line : reply.arguments().constFirst().toStringList()) {
+        for (const QString &line : nm::journal()) {
             if (line.startsWith(prefix))
                 out.append(line);
         }
         return out;
     }
-
-    /// org.provsim.NetworkManagerControl1.State() as JSON.
-    QJsonObject state() const
+    QJsonObject state() const { return nm::state(); }
+    /// org.provsim.NetworkManagerControl1.<method>(args); false (error() in the message) on failure.
+    bool control(const QString &method, const QVariantList &args)
     {
-        const QDBusMessage reply = callControl(QStringLiteral("State"), {});
-        if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty())
-            return {};
-        return QJsonDocument::fromJson(reply.arguments().constFirst().toString().toUtf8()).object();
+        const QDBusMessage reply = nm::call(QStringLiteral("/org/provsim/nm"),
+            QStringLiteral("org.provsim.NetworkManagerControl1"), method, args);
+        return reply.type() == QDBusMessage::ReplyMessage;
     }
 
-    bool control(const QString &method, const QVariantList &args) const
-    {
-        const QDBusMessage reply = callControl(method, args);
-        if (reply.type() != QDBusMessage::ReplyMessage) {
-            m_error = reply.errorMessage();
-            return false;
-        }
-        return true;
-    }
-
-    QString error() const { return m_error; }
-
-    /// A TCP port free on every 127.0.0.x address now (bound once on 127.0.0.1 and released).
+    /// A TCP port free on 127.0.0.1 now (the fake's devices listen on 127.0.0.2.. with it).
     static quint16 freePort()
     {
         QTcpServer probe;
@@ -128,17 +59,7 @@ public:
     }
 
 private:
-    QDBusMessage callControl(const QString &method, const QVariantList &args) const
-    {
-        QDBusMessage m = QDBusMessage::createMethodCall(QStringLiteral("org.freedesktop.NetworkManager"),
-            QStringLiteral("/org/provsim/nm"), QStringLiteral("org.provsim.NetworkManagerControl1"), method);
-        m.setArguments(args);
-        return QDBusConnection::systemBus().call(m, QDBus::Block, 5000);
-    }
-
     PrivateBus m_bus;
-    QProcess m_sim;
-    mutable QString m_error;
 };
 
 } // namespace prov::test

@@ -238,8 +238,8 @@ Q_SIGNALS:
     /// One short English line for a step indicator: "Joining PROV_1A2B3C on wlan0…",
     /// "Waiting for an address from PROV_1A2B3C…", "Restoring Home on wlan0…".
     void progress(const QString &text);
-    /// The joined link went down without leave(). `reason`: AccessPointNotFound (NetworkManager no
-    /// longer sees the access point) or Disconnected.
+    /// The joined link went down without leave(). `reason`: AccessPointNotFound (NetworkManager's device
+    /// state reason: SSID not found or supplicant disconnect, what beacon loss gives) or Disconnected.
     void lost(const prov::Error &reason);
 
 private:

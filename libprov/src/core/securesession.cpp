@@ -115,10 +115,13 @@ void SecureSession::exchange(const QString &endpoint, const QByteArray &request,
 void SecureSession::request(const QString &endpoint, const QByteArray &plaintext, Callback<QByteArray> done)
 {
     if (!m_security || !m_valid) {
-        QMetaObject::invokeMethod(this, guarded([done] {
-            done(makeError(ErrorCode::UnexpectedMessage, QStringLiteral("no security session")));
-        }),
-            Qt::QueuedConnection);
+        // The link closed between two requests (a BLE disconnect, a SoftAP that vanished after Apply):
+        // that is a link error, which the after-Apply rules handle (§7.6), not a caller's mistake.
+        const Error e = m_linkClosed
+            ? makeError(ErrorCode::Disconnected,
+                QStringLiteral("the device closed the link; its security session went with it"))
+            : makeError(ErrorCode::UnexpectedMessage, QStringLiteral("no security session"));
+        QMetaObject::invokeMethod(this, guarded([done, e] { done(e); }), Qt::QueuedConnection);
         return;
     }
     Result<QByteArray> wire = m_security->encrypt(plaintext);

@@ -850,9 +850,11 @@ void SoftApLink::Private::activate(quint64 gen)
         q, [this, gen](const QDBusMessage &r) {
             if (gen != generation)
                 return;
-            if (r.type() != QDBusMessage::ReplyMessage || r.arguments().size() < 2)
+            if (r.type() != QDBusMessage::ReplyMessage || r.arguments().size() < 2) {
+                changedInterface = false; // refused: NetworkManager left the interface as it was
                 return joinFailed(
                     errorFromReply(r, QStringLiteral("join %1").arg(ssidText()), ErrorCode::ConnectFailed));
+            }
             settingsPath = objectPath(r.arguments().at(0));
             activePath = objectPath(r.arguments().at(1));
             checkActive(gen);
@@ -900,28 +902,25 @@ void SoftApLink::Private::followActivation()
 
 void SoftApLink::Private::markLost()
 {
-    // Gone without leave(): was it the access point? (NetworkManager drops it from the list.)
+    // Gone without leave(). Reported at once: an exchange must not start a new join before the
+    // transport has heard of the loss.
     phase = Phase::Lost;
     result.reset();
     activePath.clear();
     settingsPath.clear();
-    const quint64 gen = generation;
-    const QString ap = apPath;
-    call(bus, method(devicePath, kWireless, QStringLiteral("GetAccessPoints")), q,
-        [this, gen, ap](const QDBusMessage &r) {
-            if (gen != generation)
-                return;
-            const bool stillThere = r.type() == QDBusMessage::ReplyMessage && !r.arguments().isEmpty()
-                && objectPaths(r.arguments().constFirst()).contains(ap);
-            const Error e = stillThere
-                ? makeError(ErrorCode::Disconnected,
-                    QStringLiteral("the connection to %1 on %2 went down").arg(ssidText(), interfaceName))
-                : makeError(ErrorCode::AccessPointNotFound,
-                    QStringLiteral("%1 is gone from %2's scan (the device moved its radio or restarted)")
-                        .arg(ssidText(), interfaceName));
-            qCInfo(lcProvWifi).noquote() << "link lost:" << e.toString();
-            Q_EMIT q->lost(e);
-        });
+    const Error e = deviceReason == ReasonSsidNotFound || deviceReason == ReasonSupplicantDisconnect
+        ? makeError(ErrorCode::AccessPointNotFound,
+            QStringLiteral(
+                "%1 left %2's reach (NetworkManager device state reason %3): the device moved its radio or "
+                "stopped its SoftAP")
+                .arg(ssidText(), interfaceName)
+                .arg(deviceReason))
+        : makeError(ErrorCode::Disconnected,
+            QStringLiteral("the connection to %1 on %2 went down (NetworkManager device state reason %3)")
+                .arg(ssidText(), interfaceName)
+                .arg(deviceReason));
+    qCInfo(lcProvWifi).noquote() << "link lost:" << e.toString();
+    Q_EMIT q->lost(e);
 }
 
 void SoftApLink::Private::checkActive(quint64 gen)
