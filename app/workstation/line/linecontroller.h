@@ -8,6 +8,7 @@
 #include "prov/error.h"
 #include "prov/laneengine.h"
 #include "prov/productprofile.h"
+#include "prov/provisioningjob.h"
 
 #include <QHash>
 #include <QObject>
@@ -18,6 +19,8 @@
 #include <QtQml/qqmlregistration.h>
 
 class BleSource;
+class WifiSource;
+class SoftApLineKind;
 class DeviceListModel;
 class ManifestSource;
 class QrSource;
@@ -187,6 +190,13 @@ public:
     void setBleSource(BleSource *source);
     void setManifestSource(ManifestSource *source);
     void setQrSource(QrSource *source);
+    /// The Wi-Fi scan: each access point it sees is offered as prov::LineDevice::fromSoftApScan() (address
+    /// = BSSID), and the SoftAP job kind (prov::SoftApJobKind, registered before the ESP-IDF kind) joins
+    /// it through NetworkManager on the settings' interface (else every interface the scan found, one
+    /// per lane), port and join timeout. SoftAP lanes are capped to the number of those interfaces.
+    void setWifiSource(WifiSource *source);
+    /// The SoftAP job kind's settings for the next batch (from the settings and the Wi-Fi scan).
+    prov::SoftApJobKind::Settings softApJobSettings() const;
     /// Options for the status polling after ApplyConfig (tests and benchmarks).
     void setProvisionOptions(const prov::ProvisionOptions &options) { m_provisionOptions = options; }
     /// Where the duplicate guard asks whether a device was provisioned before (not owned, may be
@@ -352,6 +362,8 @@ private:
     const Profile *current() const;
     bool takesDevices() const;
     void offer(const DeviceEntry &entry, const QString &source);
+    /// The checks of offer() and the engine's offer(); `notAdvertising`: a BLE device BlueZ only remembers.
+    void offerDevice(const prov::LineDevice &device, bool notAdvertising);
     void offerListed();
     void ignore(IgnoreReason reason, const QString &key);
     void handleDeviceChanged(const QString &key);
@@ -373,7 +385,9 @@ private:
     void handleBatchResume(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
 
     prov::LaneEngine m_engine;
-    prov::GuardedJobKind *m_guard = nullptr; ///< the engine's job kind (owned by m_engine)
+    prov::GuardedJobKind *m_guard = nullptr; ///< the engine's ESP-IDF job kind (owned by m_engine)
+    prov::GuardedJobKind *m_softApGuard = nullptr; ///< the engine's SoftAP-join job kind (owned by m_engine)
+    SoftApLineKind *m_softApKind = nullptr; ///< inside m_softApGuard: rebuilt with the settings per batch
     SettingsController *m_settings;
     QPointer<RecordLog> m_records;
     prov::BleConnectionLimit *m_bleLimit;
@@ -381,6 +395,7 @@ private:
     QPointer<BleSource> m_ble;
     QPointer<ManifestSource> m_manifest;
     QPointer<QrSource> m_qr;
+    QPointer<WifiSource> m_wifi;
     prov::ProvisionOptions m_provisionOptions;
 
     LaneListModel *m_lanesModel;
