@@ -468,7 +468,7 @@ Page {
                             horizontalAlignment: Text.AlignHCenter
                             wrapMode: Text.WordWrap
                             color: Theme.textMuted
-                            text: qsTr("No devices yet. Scan a QR sticker, add one manually (Ctrl+N) or load a manifest.")
+                            text: qsTr("No devices yet. Scan a QR sticker, scan for BLE (F6) or Wi-Fi (F7) devices, add one manually (Ctrl+N) or load a manifest.")
                         }
                     }
                 }

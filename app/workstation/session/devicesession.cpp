@@ -117,6 +117,7 @@ DeviceSession::~DeviceSession()
         m_error ? m_error
                 : std::optional<prov::Error>(prov::makeError(
                     ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
+    m_linkProgress.clear(); // no change signal from a session being destroyed
     dropTransport();
 }
 
