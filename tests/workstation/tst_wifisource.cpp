@@ -8,6 +8,7 @@
 #include "devices/devicelistmodel.h"
 #include "devices/qrsource.h"
 #include "devices/wifisource.h"
+#include "line/linecontroller.h"
 #include "session/devicecontroller.h"
 #include "session/devicesession.h"
 #include "session/erroradvice.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void hostPortRowKeepsHttpTransport();
     void closingAJoinedSessionGivesTheInterfaceBack();
     void softApSettingsPersist();
+    void lineTakesTheSoftApSettingsAndPassword();
 };
 
 void TestWifiSource::entryHasPercentNotDbm()
@@ -400,6 +402,37 @@ void TestWifiSource::softApSettingsPersist()
     }
     SettingsController s(std::make_unique<QSettings>(ini, QSettings::IniFormat), {});
     QCOMPARE(s.wifiInterface(), QString());
+}
+
+void TestWifiSource::lineTakesTheSoftApSettingsAndPassword()
+{
+    QTemporaryDir dir;
+    SettingsController settings(
+        std::make_unique<QSettings>(dir.filePath(QStringLiteral("ws.ini")), QSettings::IniFormat), {});
+    LineController line(&settings, nullptr, nullptr, nullptr);
+    WifiSource source(quietScanner());
+    line.setWifiSource(&source);
+    QVERIFY(line.selectProfile(QStringLiteral("demo-tray")));
+    QVERIFY(line.profileAllowsSoftAp());
+    // Automatic: every interface the Wi-Fi scan found (none here); the defaults for port and timeout.
+    prov::SoftApJobKind::Settings s = line.softApJobSettings();
+    QVERIFY(s.interfaces.isEmpty());
+    QCOMPARE(s.port, quint16(80));
+    QCOMPARE(s.joinTimeoutMs, 30000);
+    settings.setWifiInterface(QStringLiteral("wlan1"));
+    settings.setSoftApPort(8080);
+    settings.setSoftApJoinTimeoutS(12);
+    s = line.softApJobSettings();
+    QCOMPARE(s.interfaces, QStringList { QStringLiteral("wlan1") });
+    QCOMPARE(s.port, quint16(8080));
+    QCOMPARE(s.joinTimeoutMs, 12000);
+    // The shift's SoftAP password is a WPA2 passphrase or nothing.
+    QVERIFY(!line.start(QStringLiteral("mypassword"), {}, {}, QStringLiteral("short")));
+    QCOMPARE(line.lastErrorCode(), int(prov::ErrorCode::InvalidArgument));
+    QVERIFY(line.lastError().contains(QStringLiteral("SoftAP password")));
+    QVERIFY(!line.lastError().contains(QStringLiteral("short")));
+    QVERIFY(line.start(QStringLiteral("mypassword"), {}, {}, QStringLiteral("ap-secret-99")));
+    line.abort();
 }
 
 QTEST_GUILESS_MAIN(TestWifiSource)

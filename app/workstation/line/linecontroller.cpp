@@ -365,6 +365,12 @@ bool LineController::passphraseRequired() const
         || current()->profile->network.authMode != int(prov::AuthMode::Open);
 }
 
+bool LineController::profileAllowsSoftAp() const
+{
+    return current() && current()->profile
+        && current()->profile->match.transports.contains(prov::TransportKind::SoftAp);
+}
+
 int LineController::profileLanes() const
 {
     if (!current() || !current()->profile)
@@ -436,7 +442,7 @@ bool LineController::takesDevices() const
 }
 
 std::optional<prov::BatchSettings> LineController::batchSettings(
-    const QString &passphrase, const QString &secret, const QString &username)
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     const Profile *p = current();
     if (!p || !p->profile) {
@@ -456,9 +462,16 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
                 .arg(p->profile->id) });
         return std::nullopt;
     }
+    const QByteArray softApPass = softApPassword.toUtf8();
+    if (!softApPass.isEmpty() && (softApPass.size() < 8 || softApPass.size() > 63)) {
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("The devices' SoftAP password must be 8 to 63 characters (or empty: open SoftAPs).") });
+        return std::nullopt;
+    }
     prov::BatchSettings settings;
     settings.profile = *p->profile;
     settings.secrets.passphrase = pass;
+    settings.secrets.softApPassword = softApPass;
     if (credentialsPrompt()) {
         settings.secrets.credentials.pop = secret.toUtf8();
         settings.secrets.credentials.username = username.toUtf8();
@@ -496,7 +509,8 @@ void LineController::clearShift()
     m_stickerRejected = false;
 }
 
-bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
+bool LineController::start(
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     clearError();
     if (m_interrupted) {
@@ -506,7 +520,8 @@ bool LineController::start(const QString &passphrase, const QString &secret, con
                 .arg(m_interrupted->batch.start.batchId.left(8)) });
         return false;
     }
-    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    const std::optional<prov::BatchSettings> settings = batchSettings(
+        passphrase, secret, username, softApPassword);
     if (!settings)
         return false;
     clearShift();
@@ -522,7 +537,7 @@ bool LineController::start(const QString &passphrase, const QString &secret, con
 }
 
 bool LineController::resumeInterrupted(
-    const QString &passphrase, const QString &secret, const QString &username)
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     clearError();
     if (!m_interrupted) {
@@ -543,7 +558,8 @@ bool LineController::resumeInterrupted(
         return false;
     }
     setProfileIndex(index);
-    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    const std::optional<prov::BatchSettings> settings = batchSettings(
+        passphrase, secret, username, softApPassword);
     if (!settings)
         return false;
     clearShift();

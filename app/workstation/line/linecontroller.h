@@ -73,6 +73,9 @@ class LineController : public QObject
     Q_PROPERTY(bool credentialsPrompt READ credentialsPrompt NOTIFY profileChanged)
     /// True when the profile's network needs a passphrase (its auth mode is not Open).
     Q_PROPERTY(bool passphraseRequired READ passphraseRequired NOTIFY profileChanged)
+    /// The chosen profile takes SoftAP devices (`match.transports`): the start of the shift offers the
+    /// devices' SoftAP password (for devices joined through NetworkManager whose sticker gives none).
+    Q_PROPERTY(bool profileAllowsSoftAp READ profileAllowsSoftAp NOTIFY profileChanged)
     /// The profile's lanes (the larger of its transports'), the default of `lanes`.
     Q_PROPERTY(int profileLanes READ profileLanes NOTIFY profileChanged)
     /// Lanes for the next batch (1..kMaxLanes); set to profileLanes when the profile changes.
@@ -221,6 +224,7 @@ public:
     /// (`"label": {"auto_print": true}`); LabelController prints them. False without a valid profile.
     bool labelAutoPrint() const;
     bool passphraseRequired() const;
+    bool profileAllowsSoftAp() const;
     int profileLanes() const;
     int lanes() const { return m_lanes; }
     void setLanes(int lanes);
@@ -288,7 +292,10 @@ public:
     /// profile's credentials come from `prompt`. Held in memory only. Offers the devices already
     /// listed. False with lastError set (no valid profile, passphrase missing or not 8..64 bytes, no
     /// secret for a `prompt` profile, the engine's own errors).
-    Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username);
+    /// `softApPassword`: the devices' SoftAP WPA2 password for the shift (ShiftSecrets::softApPassword,
+    /// memory only; "" = open SoftAPs unless a sticker gives one).
+    Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username,
+        const QString &softApPassword = {});
     /// Asks the record for a batch that was running when the station stopped (hasInterrupted); done
     /// on construction, by closeBatch(), and by the page when it is shown. Nothing while a batch is
     /// active.
@@ -298,8 +305,8 @@ public:
     /// taken again, the others are queued (those whose credentials come from a sticker or the
     /// manifest wait until offered again). False with lastError set (the profile is not available,
     /// the checks of start(), the engine's errors).
-    Q_INVOKABLE bool resumeInterrupted(
-        const QString &passphrase, const QString &secret, const QString &username);
+    Q_INVOKABLE bool resumeInterrupted(const QString &passphrase, const QString &secret,
+        const QString &username, const QString &softApPassword = {});
     /// Ends the interrupted batch in the record as Aborted, so that it is not offered again; the
     /// next interrupted one, if any, is offered then. False when there is none.
     Q_INVOKABLE bool closeInterrupted();
@@ -374,8 +381,8 @@ private:
     void setLastError(const prov::Error &error);
     void setStickerMessage(const QString &text, bool rejected);
     /// The checks of start() and the BatchSettings for the chosen profile; nullopt with lastError set.
-    std::optional<prov::BatchSettings> batchSettings(
-        const QString &passphrase, const QString &secret, const QString &username);
+    std::optional<prov::BatchSettings> batchSettings(const QString &passphrase, const QString &secret,
+        const QString &username, const QString &softApPassword);
     void clearShift();
     void shiftBegun();
     int interruptedProfileIndex() const;
