@@ -151,7 +151,9 @@ Page {
                             if (addressEditor.visible) {
                                 addressEditor.accepted()
                             } else {
-                                addressEditor.text = root.session.address
+                                // A device joined by SSID shows its BSSID: an address typed here reaches
+                                // it directly instead, the SoftAP default being the usual one.
+                                addressEditor.text = root.session.joinsSoftAp ? "192.168.4.1:80" : root.session.address
                                 addressEditor.visible = true
                                 addressEditor.forceActiveFocus()
                             }

@@ -83,6 +83,10 @@ Item {
             compare(findChild(page, "linkProgress").text, "Joining PROV_FAKE01 on wlan0…")
             session.linkProgress = "" // joined: the usual steps go on
             verify(!step.visible)
+            // Editing the address of a joined device starts from the SoftAP default, not its BSSID.
+            session.busy = false
+            mouseClick(findChild(page, "editAddressButton"))
+            compare(findChild(page, "addressEditor").text, "192.168.4.1:80")
         }
 
         function test_closeDeviceLeavesTheSession() {
