@@ -120,6 +120,13 @@ Page {
                         font.family: Theme.monoFamily
                         color: Theme.text
                     }
+                    Label {
+                        objectName: "joinNote"
+                        visible: root.session !== null && root.session.joinsSoftAp && !addressEditor.visible
+                        text: qsTr("joined through Wi-Fi (NetworkManager); the previous network comes back when the device is closed")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
                     TextField {
                         id: addressEditor
                         objectName: "addressEditor"
@@ -144,7 +151,9 @@ Page {
                             if (addressEditor.visible) {
                                 addressEditor.accepted()
                             } else {
-                                addressEditor.text = root.session.address
+                                // A device joined by SSID shows its BSSID: an address typed here reaches
+                                // it directly instead, the SoftAP default being the usual one.
+                                addressEditor.text = root.session.joinsSoftAp ? "192.168.4.1:80" : root.session.address
                                 addressEditor.visible = true
                                 addressEditor.forceActiveFocus()
                             }
@@ -199,6 +208,19 @@ Page {
                 ToolTip.text: qsTr("Ctrl+P — the device's label with its QR code (output: Settings → Labels)")
             }
             Button {
+                objectName: "closeDeviceButton"
+                text: qsTr("Close device")
+                icon.source: Theme.icon("cross")
+                visible: root.session !== null
+                enabled: root.session ? !root.session.busy : false
+                focusPolicy: Qt.TabFocus
+                onClicked: root.deviceController.close(root.session.serviceName)
+                ToolTip.visible: hovered
+                ToolTip.text: root.session && root.session.joinsSoftAp
+                              ? qsTr("Ends this device's session and leaves its SoftAP: the previous Wi-Fi network comes back")
+                              : qsTr("Ends this device's session (the row stays in the list)")
+            }
+            Button {
                 objectName: "connectButton"
                 text: root.session && root.session.connected ? qsTr("Reconnect") : qsTr("Connect")
                 icon.source: Theme.icon("link")
@@ -208,22 +230,47 @@ Page {
             }
         }
 
-        // ---- named steps + progress
+        // ---- named steps + progress; before them, the link's own set-up (joining a SoftAP through
+        // NetworkManager: "Joining PROV_1A2B3C on wlan0…")
         Rectangle {
             Layout.fillWidth: true
-            implicitHeight: steps.implicitHeight + 2 * Theme.spacingM
+            implicitHeight: stepsColumn.implicitHeight + 2 * Theme.spacingM
             radius: Theme.radius
             color: Theme.surface
             border.color: Theme.border
-            StepIndicator {
-                id: steps
-                anchors.fill: parent
-                anchors.margins: Theme.spacingM
-                names: root.session ? root.session.stepNames : []
-                stepStates: root.session ? root.session.stepStates : []
-                progress: root.session ? root.session.progress : 0
-                busy: root.session ? root.session.busy : false
-                currentStep: root.session ? root.session.stepName : ""
+            ColumnLayout {
+                id: stepsColumn
+                x: Theme.spacingM
+                y: Theme.spacingM
+                width: parent.width - 2 * Theme.spacingM
+                spacing: Theme.spacingS
+                RowLayout {
+                    objectName: "linkStep"
+                    Layout.fillWidth: true
+                    visible: root.session !== null && root.session.linkProgress !== ""
+                    spacing: Theme.spacingS
+                    BusyIndicator {
+                        implicitWidth: 20; implicitHeight: 20
+                        running: parent.visible
+                    }
+                    Label {
+                        objectName: "linkProgress"
+                        Layout.fillWidth: true
+                        text: root.session ? root.session.linkProgress : ""
+                        color: Theme.accent
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                }
+                StepIndicator {
+                    id: steps
+                    Layout.fillWidth: true
+                    names: root.session ? root.session.stepNames : []
+                    stepStates: root.session ? root.session.stepStates : []
+                    progress: root.session ? root.session.progress : 0
+                    busy: root.session ? root.session.busy : false
+                    currentStep: root.session ? root.session.stepName : ""
+                }
             }
         }
 

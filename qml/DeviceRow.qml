@@ -15,6 +15,12 @@ ItemDelegate {
     required property string address
     required property bool addressKnown
     required property string rssiText
+    /// "-52 dBm" (BLE RSSI), "62 %" (Wi-Fi scan, NetworkManager's percent), "—".
+    required property string signalText
+    /// The access point's Wi-Fi security ("Open", "WPA2", "WPA3"), "" unknown.
+    required property string apSecurityText
+    /// Reached by joining its SoftAP through NetworkManager: the address column shows the BSSID.
+    required property bool joinsSoftAp
     required property int secVer
     required property var model // for the "state" role (Item.state is a property of every Item)
     required property string failure
@@ -93,27 +99,40 @@ ItemDelegate {
             color: row.addressKnown ? Theme.text : Theme.textMuted
             elide: Text.ElideRight
             ToolTip.visible: addrHover.hovered && !row.addressKnown
-            ToolTip.text: qsTr("SoftAP default address (not reported by the source); editable on the Device page")
+            ToolTip.text: row.joinsSoftAp
+                          ? qsTr("Joined through NetworkManager by its SSID (this is its access point); set an address on the Device page to reach it directly instead")
+                          : qsTr("SoftAP default address (not reported by the source); editable on the Device page")
             HoverHandler { id: addrHover }
         }
         Label {
             objectName: "rssiCell"
             Layout.preferredWidth: row.columns.rssi
             visible: row.columns.rssi > 0
-            text: row.cached ? qsTr("not advertising") : row.rssiText
+            text: row.cached ? qsTr("not advertising") : row.signalText
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall
             font.italic: row.cached
             elide: Text.ElideRight
-            ToolTip.visible: rssiHover.hovered && row.cached
-            ToolTip.text: qsTr("BlueZ remembers this device but it is not advertising now: power it on or bring it closer")
+            ToolTip.visible: rssiHover.hovered && (row.cached || row.signalText.endsWith("%"))
+            ToolTip.text: row.cached
+                          ? qsTr("BlueZ remembers this device but it is not advertising now: power it on or bring it closer")
+                          : qsTr("Wi-Fi signal strength in percent, as NetworkManager reports it (not dBm)")
             HoverHandler { id: rssiHover }
         }
         Label {
+            objectName: "securityCell"
             Layout.preferredWidth: row.columns.security
-            text: row.secVer < 0 ? qsTr("unknown") : qsTr("Security %1").arg(row.secVer)
-            color: row.secVer < 0 ? Theme.textMuted : Theme.text
+            // The protocol's security scheme (sec_ver) and, for a Wi-Fi scan's device, its SoftAP's
+            // Wi-Fi security.
+            readonly property string secText: row.secVer < 0 ? "" : qsTr("Security %1").arg(row.secVer)
+            text: row.apSecurityText === "" ? (row.secVer < 0 ? qsTr("unknown") : secText)
+                  : (secText === "" ? row.apSecurityText : secText + " · " + row.apSecurityText)
+            color: row.secVer < 0 && row.apSecurityText === "" ? Theme.textMuted : Theme.text
             font.pixelSize: Theme.fontSmall
+            elide: Text.ElideRight
+            ToolTip.visible: secHover.hovered && row.apSecurityText !== ""
+            ToolTip.text: qsTr("Wi-Fi security of the device's SoftAP: %1").arg(row.apSecurityText)
+            HoverHandler { id: secHover }
         }
         Label {
             Layout.preferredWidth: row.columns.source

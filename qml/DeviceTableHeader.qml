@@ -28,7 +28,7 @@ Rectangle {
         HeaderLabel { text: qsTr("Service name"); Layout.fillWidth: true; Layout.preferredWidth: 1 }
         HeaderLabel { text: qsTr("Transport"); Layout.preferredWidth: header.columns.transport }
         HeaderLabel { text: qsTr("Address"); Layout.preferredWidth: header.columns.address }
-        HeaderLabel { text: qsTr("RSSI"); Layout.preferredWidth: header.columns.rssi; visible: header.columns.rssi > 0 }
+        HeaderLabel { text: qsTr("Signal"); Layout.preferredWidth: header.columns.rssi; visible: header.columns.rssi > 0 }
         HeaderLabel { text: qsTr("Security"); Layout.preferredWidth: header.columns.security }
         HeaderLabel { text: qsTr("Source"); Layout.preferredWidth: header.columns.source; visible: header.columns.source > 0 }
         HeaderLabel { text: qsTr("Last failure"); Layout.preferredWidth: header.columns.failure }

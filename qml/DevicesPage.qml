@@ -9,9 +9,12 @@
 //                     lastAccepted, signals accepted(name) / rejected(reason)
 //   manualSource:     ManualSource — add(...) -> bool, lastError
 //   manifestSource:   ManifestSource — load(url) -> bool, problems, deviceCount, path
-//   deviceController: DeviceController — select(key) -> bool, selectedKey, bleSource (optional)
+//   deviceController: DeviceController — select(key) -> bool, selectedKey, bleSource and
+//                     wifiSource (optional)
 //   bleSource:        BleSource or absent — toggleScan(), scanning, statusText, errorCode,
 //                     errorHeadline, errorAdvice (F6 toggles the scan)
+//   wifiSource:       WifiSource or absent — the same for the Wi-Fi (NetworkManager) scan of SoftAP
+//                     devices (F7 toggles it)
 //   camera:           CameraController or null — the QR panel is shown only with a real one
 import QtQuick
 import QtQuick.Controls
@@ -32,6 +35,10 @@ Page {
     /// BLE scanning, when the controller offers it (fakes may not).
     readonly property QtObject bleSource: root.deviceController && root.deviceController.bleSource
                                           ? root.deviceController.bleSource : null
+
+    /// Wi-Fi (NetworkManager) scanning of SoftAP devices, when the controller offers it.
+    readonly property QtObject wifiSource: root.deviceController && root.deviceController.wifiSource
+                                           ? root.deviceController.wifiSource : null
 
     /// The technician asked to open a device (double click, Enter, "Open").
     signal openDevice(string key)
@@ -63,6 +70,11 @@ Page {
         sequence: "F6"
         enabled: root.visible && root.bleSource !== null
         onActivated: root.bleSource.toggleScan()
+    }
+    Shortcut {
+        sequence: "F7"
+        enabled: root.visible && root.wifiSource !== null
+        onActivated: root.wifiSource.toggleScan()
     }
 
     Connections {
@@ -159,6 +171,24 @@ Page {
                     ToolTip.visible: hovered
                     ToolTip.text: root.compactActions ? text + " (" + qsTr("F6") + ")" : qsTr("F6")
                 }
+                BusyIndicator {
+                    objectName: "wifiBusy"
+                    visible: running
+                    running: root.wifiSource !== null && root.wifiSource.scanning
+                    implicitWidth: 28
+                    implicitHeight: 28
+                }
+                Button {
+                    objectName: "wifiScanButton"
+                    text: root.wifiSource && root.wifiSource.scanning ? qsTr("Stop Wi-Fi scan") : qsTr("Scan Wi-Fi")
+                    icon.source: Theme.icon(root.wifiSource && root.wifiSource.scanning ? "stop" : "wifi")
+                    focusPolicy: Qt.TabFocus
+                    display: root.compactActions ? AbstractButton.IconOnly : AbstractButton.TextBesideIcon
+                    visible: root.wifiSource !== null
+                    onClicked: root.wifiSource.toggleScan()
+                    ToolTip.visible: hovered
+                    ToolTip.text: root.compactActions ? text + " (" + qsTr("F7") + ")" : qsTr("F7")
+                }
                 Button {
                     text: qsTr("Add manually…")
                     icon.source: Theme.icon("plus")
@@ -233,6 +263,31 @@ Page {
                     Layout.fillWidth: true
                     visible: text !== ""
                     text: root.bleSource ? root.bleSource.errorAdvice : ""
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                    wrapMode: Text.Wrap
+                }
+            }
+
+            // ---- Wi-Fi scan status; a NetworkManager problem comes with its advice (erroradvice)
+            ColumnLayout {
+                objectName: "wifiStatus"
+                Layout.fillWidth: true
+                spacing: 2
+                visible: root.wifiSource !== null && (root.wifiSource.scanning || root.wifiSource.errorCode !== 0
+                                                      || root.wifiSource.deviceCount > 0)
+                Label {
+                    objectName: "wifiStatusText"
+                    Layout.fillWidth: true
+                    text: root.wifiSource ? root.wifiSource.statusText : ""
+                    color: root.wifiSource && root.wifiSource.errorCode !== 0 ? Theme.warning : Theme.textMuted
+                    wrapMode: Text.Wrap
+                }
+                Label {
+                    objectName: "wifiAdvice"
+                    Layout.fillWidth: true
+                    visible: text !== ""
+                    text: root.wifiSource ? root.wifiSource.errorAdvice : ""
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSmall
                     wrapMode: Text.Wrap
@@ -363,7 +418,7 @@ Page {
                         }
                     }
 
-                    // Column widths of the table (px); on narrow windows RSSI and Source give way
+                    // Column widths of the table (px); on narrow windows Signal and Source give way
                     // so that the service name stays readable.
                     QtObject {
                         id: tableColumns
@@ -373,7 +428,7 @@ Page {
                         readonly property int transport: 64
                         readonly property int address: narrow ? 136 : 150
                         readonly property int rssi: compact ? 0 : 70
-                        readonly property int security: 80
+                        readonly property int security: 96
                         readonly property int source: compact ? 0 : 120
                         readonly property int failure: narrow ? 110 : (compact ? 160 : 200)
                     }
@@ -413,7 +468,7 @@ Page {
                             horizontalAlignment: Text.AlignHCenter
                             wrapMode: Text.WordWrap
                             color: Theme.textMuted
-                            text: qsTr("No devices yet. Scan a QR sticker, add one manually (Ctrl+N) or load a manifest.")
+                            text: qsTr("No devices yet. Scan a QR sticker, scan for BLE (F6) or Wi-Fi (F7) devices, add one manually (Ctrl+N) or load a manifest.")
                         }
                     }
                 }

@@ -34,9 +34,10 @@ Page {
         root.controller.operatorName = operatorField.text
         if (!root.controller.stationLocked)
             root.controller.stationName = stationField.text
-        if (root.controller.start(passphrase.text, secret.text, usernameField.text)) {
+        if (root.controller.start(passphrase.text, secret.text, usernameField.text, softApPassword.text)) {
             passphrase.text = ""
             secret.text = ""
+            softApPassword.text = ""
             stickerField.forceActiveFocus()
         }
     }
@@ -45,9 +46,10 @@ Page {
         root.controller.operatorName = operatorField.text
         if (!root.controller.stationLocked)
             root.controller.stationName = stationField.text
-        if (root.controller.resumeInterrupted(passphrase.text, secret.text, usernameField.text)) {
+        if (root.controller.resumeInterrupted(passphrase.text, secret.text, usernameField.text, softApPassword.text)) {
             passphrase.text = ""
             secret.text = ""
+            softApPassword.text = ""
             stickerField.forceActiveFocus()
         }
     }
@@ -301,6 +303,17 @@ Page {
                         Layout.fillWidth: true
                         visible: root.controller.credentialsPrompt
                         placeholderText: qsTr("wifiprov")
+                        onAccepted: root.startShift()
+                    }
+
+                    Label { text: qsTr("Devices' SoftAP password"); visible: root.controller.profileAllowsSoftAp }
+                    PassphraseField {
+                        id: softApPassword
+                        objectName: "lineSoftApPassword"
+                        Layout.fillWidth: true
+                        visible: root.controller.profileAllowsSoftAp
+                        field.objectName: "lineSoftApPasswordField"
+                        placeholderText: qsTr("Optional: for SoftAP devices joined by Wi-Fi whose sticker gives none (kept in memory only)")
                         onAccepted: root.startShift()
                     }
 

@@ -274,6 +274,7 @@ ApplicationWindow {
                 SettingsPage {
                     settings: window.settings
                     labels: window.labels
+                    wifiSource: window.deviceController.wifiSource
                 }
                 LinePage {
                     id: linePage

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Settings: station, operator, default network profile (never its passphrase on disk), timeouts,
+// the SoftAP join through NetworkManager (interface, port, join timeout),
 // labels (LabelSettings.qml), and where the record and the settings live. Every change is written
 // through at once by SettingsController (labels: through LabelController).
 //
@@ -14,6 +15,21 @@ Page {
     required property QtObject settings
     /// Optional (LabelController): the "Labels" group shows only with it.
     property QtObject labels: null
+    /// Optional (WifiSource): its `interfaceNames` fill the Wi-Fi interface choice.
+    property QtObject wifiSource: null
+
+    /// The Wi-Fi interface choices: "Automatic" (""), the interfaces the Wi-Fi scan found, and the
+    /// stored one when the scan has not seen it (unplugged, or no scan yet).
+    readonly property var wifiInterfaceChoices: {
+        const out = [{ text: qsTr("Automatic"), value: "" }]
+        const names = root.wifiSource ? root.wifiSource.interfaceNames : []
+        for (let i = 0; i < names.length; ++i)
+            out.push({ text: names[i], value: names[i] })
+        const stored = root.settings.wifiInterface
+        if (stored !== "" && names.indexOf(stored) < 0)
+            out.push({ text: stored, value: stored })
+        return out
+    }
 
     background: Rectangle { color: Theme.window }
 
@@ -191,6 +207,63 @@ Page {
                         onValueModified: root.settings.maxBleConnections = value
                     }
                     Label { text: qsTr("BLE links open together; more devices wait their turn"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
+                title: qsTr("SoftAP through Wi-Fi")
+                subtitle: qsTr("Devices found by \"Scan Wi-Fi\" (or a QR sticker without an address) are joined through NetworkManager; the previous network comes back when the device is closed.")
+                GridLayout {
+                    Layout.fillWidth: true
+                    columns: 3
+                    columnSpacing: Theme.spacingL
+                    rowSpacing: Theme.spacingS
+                    Label { text: qsTr("Wi-Fi interface") }
+                    ComboBox {
+                        id: wifiInterfaceBox
+                        objectName: "wifiInterfaceBox"
+                        Layout.preferredWidth: 200
+                        model: root.wifiInterfaceChoices
+                        textRole: "text"
+                        valueRole: "value"
+                        // From the choices themselves (not indexOfValue()), so a new list and a new
+                        // setting never race.
+                        currentIndex: {
+                            const choices = root.wifiInterfaceChoices
+                            for (let i = 0; i < choices.length; ++i) {
+                                if (choices[i].value === root.settings.wifiInterface)
+                                    return i
+                            }
+                            return 0
+                        }
+                        onActivated: root.settings.wifiInterface = currentValue
+                        Accessible.name: qsTr("Wi-Fi interface")
+                    }
+                    Label { text: qsTr("Automatic: every interface scans, NetworkManager's first one joins"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                    Label { text: qsTr("SoftAP port") }
+                    SpinBox {
+                        objectName: "softApPortBox"
+                        from: 1
+                        to: 65535
+                        editable: true
+                        value: root.settings.softApPort
+                        onValueModified: root.settings.softApPort = value
+                        textFromValue: (value) => String(value) // no group separator in a port
+                        valueFromText: (text) => parseInt(text)
+                    }
+                    Label { text: qsTr("the devices' web server on their SoftAP (ESP-IDF: 80)"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
+                    Label { text: qsTr("Join timeout") }
+                    SpinBox {
+                        objectName: "joinTimeoutBox"
+                        from: 5
+                        to: 300
+                        stepSize: 5
+                        editable: true
+                        value: root.settings.softApJoinTimeoutS
+                        onValueModified: root.settings.softApJoinTimeoutS = value
+                    }
+                    Label { text: qsTr("s — to join a device's SoftAP and get an address from it"); color: Theme.textMuted; font.pixelSize: Theme.fontSmall; Layout.fillWidth: true; wrapMode: Text.WordWrap }
                 }
             }
 

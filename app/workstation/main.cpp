@@ -48,5 +48,8 @@ int main(int argc, char *argv[])
     engine.load(QUrl(Workstation::mainQmlUrl()));
     if (engine.rootObjects().isEmpty())
         return 1;
-    return app.exec();
+    const int status = app.exec();
+    // Give the Wi-Fi interface back before exiting (a device's SoftAP joined through NetworkManager).
+    workstation.shutdown();
+    return status;
 }

@@ -6,6 +6,7 @@
 #include "devices/manifestsource.h"
 #include "devices/manualsource.h"
 #include "devices/qrsource.h"
+#include "devices/wifisource.h"
 #include "labels/labelcontroller.h"
 #include "line/linecontroller.h"
 #include "qr/cameracontroller.h"
@@ -51,10 +52,19 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_ble = std::make_unique<BleSource>();
     m_deviceModel->addSource(m_manifest.get());
     m_deviceModel->addSource(m_ble.get());
+    // The system bus's NetworkManager; without it a scan only ends in WifiSource's status.
+    m_wifi = std::make_unique<WifiSource>();
+    m_wifi->setInterfaceName(m_settings->wifiInterface());
+    connect(m_settings.get(), &SettingsController::wifiInterfaceChanged, m_wifi.get(),
+        [wifi = m_wifi.get(), settings = m_settings.get()] {
+            wifi->setInterfaceName(settings->wifiInterface());
+        });
+    m_deviceModel->addSource(m_wifi.get());
 
     m_deviceController = std::make_unique<DeviceController>(
         m_deviceModel.get(), m_settings.get(), m_recordLog.get());
     m_deviceController->setBleSource(m_ble.get());
+    m_deviceController->setWifiSource(m_wifi.get());
 
     // QR codes from the camera, an image file or the clipboard go the same way as the wedge's.
     m_camera = std::make_unique<CameraController>();
@@ -64,6 +74,7 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
     m_line = std::make_unique<LineController>(
         m_settings.get(), m_recordLog.get(), m_deviceController->bleConnectionLimit(), m_deviceModel.get());
     m_line->setBleSource(m_ble.get());
+    m_line->setWifiSource(m_wifi.get());
     m_line->setManifestSource(m_manifest.get());
     m_line->setQrSource(m_qr.get());
     // Line mode asks this station's record and the line's before provisioning (profile `duplicates`).
@@ -91,6 +102,7 @@ Workstation::~Workstation()
     m_line.reset();
     m_camera.reset();
     m_deviceController.reset();
+    m_wifi.reset();
     m_ble.reset();
     m_manifest.reset();
     m_qr.reset();
@@ -100,6 +112,11 @@ Workstation::~Workstation()
     m_settings.reset();
     m_records.reset();
     m_recordLog.reset();
+}
+
+bool Workstation::shutdown()
+{
+    return m_deviceController->shutdown();
 }
 
 QString Workstation::defaultRecordPath()

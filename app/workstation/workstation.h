@@ -21,6 +21,7 @@ class QrSource;
 class RecordLog;
 class RecordsController;
 class SettingsController;
+class WifiSource;
 
 /// What the command line (or a test) decides about a run.
 struct WorkstationOptions
@@ -53,6 +54,11 @@ public:
     /// Main.qml as a resource URL of the module (Qt 6.4: no loadFromModule).
     static QString mainQmlUrl();
 
+    /// At quit, before the QML engine goes: closes the device sessions and waits (at most
+    /// SoftApLeaves::kQuitWaitMs) until SoftAP devices joined through NetworkManager have given the
+    /// Wi-Fi interface back. True when nothing is left pending.
+    bool shutdown();
+
     /// The required properties of Main.qml, for QQmlApplicationEngine::setInitialProperties().
     QVariantMap initialProperties() const;
 
@@ -65,6 +71,9 @@ public:
     /// BLE scan results; its scan starts at construction (from the event loop) when the setting
     /// "scan BLE on start" is on. Without an adapter it only reports that in its status.
     BleSource *bleSource() const { return m_ble.get(); }
+    /// Wi-Fi scan results through NetworkManager (SoftAP devices); scans only when asked (F7).
+    /// Without NetworkManager it only reports that in its status.
+    WifiSource *wifiSource() const { return m_wifi.get(); }
     DeviceController *deviceController() const { return m_deviceController.get(); }
     RecordLog *recordLog() const { return m_recordLog.get(); }
     RecordsController *records() const { return m_records.get(); }
@@ -85,6 +94,7 @@ private:
     std::unique_ptr<QrSource> m_qr;
     std::unique_ptr<ManifestSource> m_manifest;
     std::unique_ptr<BleSource> m_ble;
+    std::unique_ptr<WifiSource> m_wifi;
     std::unique_ptr<DeviceController> m_deviceController;
     std::unique_ptr<CameraController> m_camera;
     std::unique_ptr<LineController> m_line;

@@ -9,6 +9,7 @@
 // numbers), `QtObject` for any QObject pointer, `var` for a list or map (Qt 6.4 QML declares no
 // typed list of strings or numbers).
 #include "devices/qrsource.h"
+#include "devices/wifisource.h"
 #include "labels/labelcontroller.h"
 #include "line/linecontroller.h"
 #include "session/devicecontroller.h"
@@ -154,6 +155,8 @@ void TestFakeInterfaces::fakeMatchesReal_data()
                                      QStringLiteral("clipboardCalls") };
     QTest::newRow("SettingsController")
         << QStringLiteral("FakeSettings.qml") << &SettingsController::staticMetaObject << QStringList {};
+    QTest::newRow("WifiSource") << QStringLiteral("FakeWifiSource.qml") << &WifiSource::staticMetaObject
+                                << QStringList { QStringLiteral("toggleCalls") };
     QTest::newRow("WifiScanProxyModel")
         << QStringLiteral("FakeScanModel.qml") << &WifiScanProxyModel::staticMetaObject
         << QStringList { QStringLiteral("sortCalls") };

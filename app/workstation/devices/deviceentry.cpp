@@ -12,6 +12,8 @@ QString DeviceEntry::displayAddress() const
 {
     if (!isSoftAp())
         return host.isEmpty() ? serviceName : host; // BLE: "AA:BB:CC:DD:EE:FF"
+    if (joinsSoftAp())
+        return bssid.isEmpty() ? serviceName : bssid; // joined by SSID: the gateway is known once joined
     const QString h = effectiveHost();
     return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
         .arg(h)
@@ -34,6 +36,14 @@ void DeviceEntry::mergeFrom(const DeviceEntry &other)
         rssi = other.rssi;
     if (other.secVer)
         secVer = other.secVer;
+    if (!other.bssid.isEmpty())
+        bssid = other.bssid;
+    if (other.signalPercent)
+        signalPercent = other.signalPercent;
+    if (other.apSecurity)
+        apSecurity = other.apSecurity;
+    if (!other.wifiInterface.isEmpty())
+        wifiInterface = other.wifiInterface;
     origins |= other.origins;
     if (!other.credentials.pop.isEmpty())
         credentials.pop = other.credentials.pop;
@@ -41,6 +51,8 @@ void DeviceEntry::mergeFrom(const DeviceEntry &other)
         credentials.username = other.credentials.username;
     if (!other.credentials.password.isEmpty())
         credentials.password = other.credentials.password;
+    if (!other.credentials.softApPassword.isEmpty())
+        credentials.softApPassword = other.credentials.softApPassword;
     for (auto it = other.fields.cbegin(); it != other.fields.cend(); ++it)
         fields.insert(it.key(), it.value());
 }

@@ -4,6 +4,8 @@
 #include "applogging.h"
 #include "devices/devicesource.h"
 
+#include "prov/softap.h"
+
 DeviceListModel::DeviceListModel(QObject *parent)
     : QAbstractListModel(parent)
 { }
@@ -25,6 +27,8 @@ QString originText(int origins)
         parts << DeviceListModel::tr("Manual");
     if (origins & int(DeviceOrigin::Ble))
         parts << DeviceListModel::tr("BLE scan");
+    if (origins & int(DeviceOrigin::Wifi))
+        parts << DeviceListModel::tr("Wi-Fi scan");
     return parts.join(QStringLiteral(" + "));
 }
 } // namespace
@@ -65,6 +69,20 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const
         return !e.credentials.isEmpty();
     case CachedRole:
         return e.cached;
+    case SignalPercentRole:
+        return e.signalPercent ? QVariant(*e.signalPercent) : QVariant();
+    case SignalTextRole:
+        if (e.rssi)
+            return tr("%1 dBm").arg(*e.rssi);
+        if (e.signalPercent)
+            return tr("%1 %").arg(*e.signalPercent);
+        return QStringLiteral("—");
+    case ApSecurityTextRole:
+        return e.apSecurity ? prov::apSecurityDisplayName(prov::ApSecurity(*e.apSecurity)) : QString();
+    case JoinsSoftApRole:
+        return e.joinsSoftAp();
+    case WifiInterfaceRole:
+        return e.wifiInterface;
     default:
         return {};
     }
@@ -76,7 +94,10 @@ QHash<int, QByteArray> DeviceListModel::roleNames() const
         { AddressKnownRole, "addressKnown" }, { RssiRole, "rssi" }, { RssiTextRole, "rssiText" },
         { SecVerRole, "secVer" }, { StateRole, "state" }, { FailureRole, "failure" },
         { SourceRole, "source" }, { OriginsRole, "origins" }, { HasCredentialsRole, "hasCredentials" },
-        { CachedRole, "cached" }, { TransportTextRole, "transportText" } };
+        { CachedRole, "cached" }, { TransportTextRole, "transportText" },
+        { SignalPercentRole, "signalPercent" }, { SignalTextRole, "signalText" },
+        { ApSecurityTextRole, "apSecurityText" }, { JoinsSoftApRole, "joinsSoftAp" },
+        { WifiInterfaceRole, "wifiInterface" } };
 }
 
 void DeviceListModel::addSource(DeviceSource *source)
@@ -172,7 +193,7 @@ bool DeviceListModel::setAddress(const QString &key, const QString &address)
     e.host = host;
     e.port = port;
     qCInfo(lcWsDevices) << "address of" << key << "set to" << e.displayAddress();
-    Q_EMIT dataChanged(index(r), index(r), { AddressRole, AddressKnownRole });
+    Q_EMIT dataChanged(index(r), index(r), { AddressRole, AddressKnownRole, JoinsSoftApRole });
     Q_EMIT entryChanged(key);
     return true;
 }

@@ -13,7 +13,7 @@
 class DeviceSource;
 
 /// Every device the workstation knows of, one row per service name, fed by DeviceSources (manual,
-/// QR, manifest, later BLE) and updated by the device sessions (state, failure). Reports of the
+/// QR, manifest, BLE scan, Wi-Fi scan) and updated by the device sessions (state, failure). Reports of the
 /// same service name from several sources merge into one row (DeviceEntry::mergeFrom), so a QR
 /// scanned for a manifest device adds its credentials to that row. GUI thread.
 class DeviceListModel : public QAbstractListModel
@@ -45,6 +45,19 @@ public:
         CachedRole,
         /// QString: the transport as shown ("SoftAP", "BLE"; prov::transportKindDisplayName()).
         TransportTextRole,
+        /// int 0..100: the Wi-Fi scan's signal in PERCENT (DeviceEntry::signalPercent), undefined
+        /// when unknown. Never dBm: RssiRole is the BLE RSSI.
+        SignalPercentRole,
+        /// QString: what the signal column shows: "-52 dBm" (BLE RSSI), "62 %" (Wi-Fi), "—".
+        SignalTextRole,
+        /// QString: the access point's Wi-Fi security as shown ("Open", "WPA2", "WPA3";
+        /// prov::apSecurityDisplayName()), "" unknown.
+        ApSecurityTextRole,
+        /// bool: the device is reached by joining its SoftAP through NetworkManager
+        /// (DeviceEntry::joinsSoftAp()); AddressRole then shows the BSSID (or the SSID).
+        JoinsSoftApRole,
+        /// QString: the Wi-Fi interface that saw the device ("wlan0"), "" unknown.
+        WifiInterfaceRole,
     };
     Q_ENUM(Role)
 

@@ -47,6 +47,8 @@ prov::Result<DeviceEntry> QrSource::entryFromPayload(const QByteArray &payload)
     entry.origins = int(DeviceOrigin::Qr);
     entry.credentials.pop = qr->pop.toUtf8();
     entry.credentials.username = qr->username.toUtf8();
+    // The SoftAP's WPA2 passphrase (secret, memory only): joining the SoftAP by SSID uses it.
+    entry.credentials.softApPassword = qr->password.toUtf8();
     return entry;
 }
 

@@ -6,12 +6,14 @@
 #include "devices/devicelistmodel.h"
 #include "devices/manifestsource.h"
 #include "devices/qrsource.h"
+#include "devices/wifisource.h"
 #include "records/recordlog.h"
 #include "session/erroradvice.h"
 #include "settings/settingscontroller.h"
 
 #include "prov/duplicateguard.h"
 #include "prov/provisioningjob.h"
+#include "prov/softap.h"
 #include "prov/wifi.h"
 
 #include <QDateTime>
@@ -35,15 +37,20 @@ prov::LineDevice lineDeviceOf(const DeviceEntry &entry, const QString &source)
     if (entry.addressKnown()) {
         d.address = entry.isSoftAp() ? QStringLiteral("%1:%2").arg(entry.host).arg(entry.effectivePort())
                                      : entry.host;
+    } else if (entry.joinsSoftAp()) {
+        d.address = entry.bssid; // "" until the Wi-Fi scan finds it: SoftApJobKind joins by BSSID
     }
     d.rssiDbm = entry.rssi;
+    d.signalPercent = entry.signalPercent;
+    d.credentials.softApPassword = entry.credentials.softApPassword;
     d.source = source;
     d.credentials.pop = entry.credentials.pop;
     d.credentials.username = entry.credentials.username;
     d.credentials.password = entry.credentials.password;
     // A sticker or manifest row speaks for the credentials, also for a Security 0 device that needs none.
     d.credentialsGiven = !d.credentials.isEmpty()
-        || (source != QLatin1String("ble-scan") && entry.secVer && *entry.secVer == 0);
+        || (source != QLatin1String("ble-scan") && source != QLatin1String("wifi-scan") && entry.secVer
+            && *entry.secVer == 0);
     d.fields = entry.fields;
     return d;
 }
@@ -67,6 +74,30 @@ QString reasonText(LineController::IgnoreReason reason, int count)
 
 } // namespace
 
+/// The engine's SoftAP-join kind: a prov::SoftApJobKind whose settings (interfaces, port, join timeout)
+/// are taken anew when a batch starts (the engine's kinds are fixed; the settings are not).
+class SoftApLineKind : public prov::JobKind
+{
+public:
+    SoftApLineKind() { configure({}); }
+    /// Only while no job of this kind runs (between batches).
+    void configure(const prov::SoftApJobKind::Settings &settings)
+    {
+        m_kind = std::make_unique<prov::SoftApJobKind>(settings);
+    }
+    const prov::SoftApJobKind::Settings &settings() const { return m_kind->settings(); }
+    QString name() const override { return m_kind->name(); }
+    bool handles(const prov::LineDevice &device) const override { return m_kind->handles(device); }
+    std::unique_ptr<prov::ProvisioningJob> create(
+        const prov::JobRequest &request, prov::RecordSink *sink) override
+    {
+        return m_kind->create(request, sink);
+    }
+
+private:
+    std::unique_ptr<prov::SoftApJobKind> m_kind;
+};
+
 QString LineController::builtInProfilesDir()
 {
     return QStringLiteral(":/qt/qml/Prov/Workstation/profiles");
@@ -83,7 +114,14 @@ LineController::LineController(SettingsController *settings, RecordLog *records,
     , m_devicesModel(new LineDeviceModel(this))
     , m_failedModel(new LineFailedModel(m_devicesModel, this))
 {
-    // Without a lookup (setDuplicateLookup()) the guard hands out the ESP-IDF jobs themselves.
+    // The first kind that handles a device wins: SoftAP devices a Wi-Fi scan found (address = BSSID)
+    // are joined through NetworkManager, every other one goes to the ESP-IDF kind as before.
+    // Without a lookup (setDuplicateLookup()) the guards hand out the jobs themselves.
+    auto softApKind = std::make_unique<SoftApLineKind>();
+    m_softApKind = softApKind.get();
+    auto softApGuard = std::make_unique<prov::GuardedJobKind>(std::move(softApKind), nullptr);
+    m_softApGuard = softApGuard.get();
+    m_engine.addJobKind(std::move(softApGuard));
     auto guard = std::make_unique<prov::GuardedJobKind>(std::make_unique<prov::EspJobKind>(), nullptr);
     m_guard = guard.get();
     m_engine.addJobKind(std::move(guard));
@@ -133,6 +171,35 @@ LineController::~LineController()
 void LineController::setDuplicateLookup(prov::DuplicateLookup *lookup)
 {
     m_guard->setLookup(lookup);
+    m_softApGuard->setLookup(lookup);
+}
+
+void LineController::setWifiSource(WifiSource *source)
+{
+    if (m_wifi)
+        m_wifi->disconnect(this);
+    m_wifi = source;
+    if (source) {
+        connect(source, &WifiSource::accessPointSeen, this, [this](const prov::SoftApInfo &accessPoint) {
+            if (takesDevices() && !accessPoint.ssid.isEmpty())
+                offerDevice(prov::LineDevice::fromSoftApScan(accessPoint), false);
+        });
+    }
+}
+
+prov::SoftApJobKind::Settings LineController::softApJobSettings() const
+{
+    prov::SoftApJobKind::Settings s;
+    const QString chosen = m_settings ? m_settings->wifiInterface() : QString();
+    if (!chosen.isEmpty())
+        s.interfaces = QStringList { chosen };
+    else if (m_wifi)
+        s.interfaces = m_wifi->interfaceNames();
+    if (m_settings) {
+        s.port = quint16(m_settings->softApPort());
+        s.joinTimeoutMs = m_settings->softApJoinTimeoutS() * 1000;
+    }
+    return s;
 }
 
 void LineController::setBleSource(BleSource *source)
@@ -298,6 +365,12 @@ bool LineController::passphraseRequired() const
         || current()->profile->network.authMode != int(prov::AuthMode::Open);
 }
 
+bool LineController::profileAllowsSoftAp() const
+{
+    return current() && current()->profile
+        && current()->profile->match.transports.contains(prov::TransportKind::SoftAp);
+}
+
 int LineController::profileLanes() const
 {
     if (!current() || !current()->profile)
@@ -369,7 +442,7 @@ bool LineController::takesDevices() const
 }
 
 std::optional<prov::BatchSettings> LineController::batchSettings(
-    const QString &passphrase, const QString &secret, const QString &username)
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     const Profile *p = current();
     if (!p || !p->profile) {
@@ -389,9 +462,16 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
                 .arg(p->profile->id) });
         return std::nullopt;
     }
+    const QByteArray softApPass = softApPassword.toUtf8();
+    if (!softApPass.isEmpty() && (softApPass.size() < 8 || softApPass.size() > 63)) {
+        setLastError({ prov::ErrorCode::InvalidArgument,
+            tr("The devices' SoftAP password must be 8 to 63 characters (or empty: open SoftAPs).") });
+        return std::nullopt;
+    }
     prov::BatchSettings settings;
     settings.profile = *p->profile;
     settings.secrets.passphrase = pass;
+    settings.secrets.softApPassword = softApPass;
     if (credentialsPrompt()) {
         settings.secrets.credentials.pop = secret.toUtf8();
         settings.secrets.credentials.username = username.toUtf8();
@@ -405,6 +485,13 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
     settings.provisionOptions = m_provisionOptions;
     if (m_settings)
         settings.provisionOptions.connectTimeoutMs = m_settings->connectTimeoutMs();
+    // One Wi-Fi interface joins one SoftAP at a time (SoftApJobKind): no more SoftAP lanes than
+    // interfaces, once the Wi-Fi scan (or the setting) named them.
+    const prov::SoftApJobKind::Settings softAp = softApJobSettings();
+    m_softApKind->configure(softAp);
+    if (!softAp.interfaces.isEmpty())
+        settings.profile.lanes.softap = std::min(
+            settings.profile.lanes.softap, int(softAp.interfaces.size()));
     return settings;
 }
 
@@ -422,7 +509,8 @@ void LineController::clearShift()
     m_stickerRejected = false;
 }
 
-bool LineController::start(const QString &passphrase, const QString &secret, const QString &username)
+bool LineController::start(
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     clearError();
     if (m_interrupted) {
@@ -432,7 +520,8 @@ bool LineController::start(const QString &passphrase, const QString &secret, con
                 .arg(m_interrupted->batch.start.batchId.left(8)) });
         return false;
     }
-    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    const std::optional<prov::BatchSettings> settings = batchSettings(
+        passphrase, secret, username, softApPassword);
     if (!settings)
         return false;
     clearShift();
@@ -448,7 +537,7 @@ bool LineController::start(const QString &passphrase, const QString &secret, con
 }
 
 bool LineController::resumeInterrupted(
-    const QString &passphrase, const QString &secret, const QString &username)
+    const QString &passphrase, const QString &secret, const QString &username, const QString &softApPassword)
 {
     clearError();
     if (!m_interrupted) {
@@ -469,7 +558,8 @@ bool LineController::resumeInterrupted(
         return false;
     }
     setProfileIndex(index);
-    const std::optional<prov::BatchSettings> settings = batchSettings(passphrase, secret, username);
+    const std::optional<prov::BatchSettings> settings = batchSettings(
+        passphrase, secret, username, softApPassword);
     if (!settings)
         return false;
     clearShift();
@@ -635,6 +725,8 @@ void LineController::offerListed()
             source = QStringLiteral("qr");
         else if (origins & int(DeviceOrigin::Ble))
             source = QStringLiteral("ble-scan");
+        else if (origins & int(DeviceOrigin::Wifi))
+            source = QStringLiteral("wifi-scan");
         else
             continue; // typed in by hand for the Devices page: not line intake
         offer(*entry, source);
@@ -645,7 +737,11 @@ void LineController::offer(const DeviceEntry &entry, const QString &source)
 {
     if (!takesDevices() || entry.serviceName.isEmpty())
         return;
-    const prov::LineDevice device = lineDeviceOf(entry, source);
+    offerDevice(lineDeviceOf(entry, source), entry.cached);
+}
+
+void LineController::offerDevice(const prov::LineDevice &device, bool notAdvertising)
+{
     const QString key = device.key();
     const std::optional<prov::LineDeviceStatus> known = m_engine.device(key);
     if (!known && m_provisionedBefore.contains(key)) {
@@ -661,7 +757,7 @@ void LineController::offer(const DeviceEntry &entry, const QString &source)
             return;
         }
         // A device BlueZ only remembers has no RSSI: it could be the neighbouring line's.
-        if (device.transport == prov::TransportKind::Ble && entry.cached) {
+        if (device.transport == prov::TransportKind::Ble && notAdvertising) {
             ignore(IgnoreReason::NotAdvertising, key);
             return;
         }

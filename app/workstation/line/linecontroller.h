@@ -8,6 +8,7 @@
 #include "prov/error.h"
 #include "prov/laneengine.h"
 #include "prov/productprofile.h"
+#include "prov/provisioningjob.h"
 
 #include <QHash>
 #include <QObject>
@@ -18,6 +19,8 @@
 #include <QtQml/qqmlregistration.h>
 
 class BleSource;
+class WifiSource;
+class SoftApLineKind;
 class DeviceListModel;
 class ManifestSource;
 class QrSource;
@@ -70,6 +73,9 @@ class LineController : public QObject
     Q_PROPERTY(bool credentialsPrompt READ credentialsPrompt NOTIFY profileChanged)
     /// True when the profile's network needs a passphrase (its auth mode is not Open).
     Q_PROPERTY(bool passphraseRequired READ passphraseRequired NOTIFY profileChanged)
+    /// The chosen profile takes SoftAP devices (`match.transports`): the start of the shift offers the
+    /// devices' SoftAP password (for devices joined through NetworkManager whose sticker gives none).
+    Q_PROPERTY(bool profileAllowsSoftAp READ profileAllowsSoftAp NOTIFY profileChanged)
     /// The profile's lanes (the larger of its transports'), the default of `lanes`.
     Q_PROPERTY(int profileLanes READ profileLanes NOTIFY profileChanged)
     /// Lanes for the next batch (1..kMaxLanes); set to profileLanes when the profile changes.
@@ -187,6 +193,13 @@ public:
     void setBleSource(BleSource *source);
     void setManifestSource(ManifestSource *source);
     void setQrSource(QrSource *source);
+    /// The Wi-Fi scan: each access point it sees is offered as prov::LineDevice::fromSoftApScan() (address
+    /// = BSSID), and the SoftAP job kind (prov::SoftApJobKind, registered before the ESP-IDF kind) joins
+    /// it through NetworkManager on the settings' interface (else every interface the scan found, one
+    /// per lane), port and join timeout. SoftAP lanes are capped to the number of those interfaces.
+    void setWifiSource(WifiSource *source);
+    /// The SoftAP job kind's settings for the next batch (from the settings and the Wi-Fi scan).
+    prov::SoftApJobKind::Settings softApJobSettings() const;
     /// Options for the status polling after ApplyConfig (tests and benchmarks).
     void setProvisionOptions(const prov::ProvisionOptions &options) { m_provisionOptions = options; }
     /// Where the duplicate guard asks whether a device was provisioned before (not owned, may be
@@ -211,6 +224,7 @@ public:
     /// (`"label": {"auto_print": true}`); LabelController prints them. False without a valid profile.
     bool labelAutoPrint() const;
     bool passphraseRequired() const;
+    bool profileAllowsSoftAp() const;
     int profileLanes() const;
     int lanes() const { return m_lanes; }
     void setLanes(int lanes);
@@ -278,7 +292,10 @@ public:
     /// profile's credentials come from `prompt`. Held in memory only. Offers the devices already
     /// listed. False with lastError set (no valid profile, passphrase missing or not 8..64 bytes, no
     /// secret for a `prompt` profile, the engine's own errors).
-    Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username);
+    /// `softApPassword`: the devices' SoftAP WPA2 password for the shift (ShiftSecrets::softApPassword,
+    /// memory only; "" = open SoftAPs unless a sticker gives one).
+    Q_INVOKABLE bool start(const QString &passphrase, const QString &secret, const QString &username,
+        const QString &softApPassword = {});
     /// Asks the record for a batch that was running when the station stopped (hasInterrupted); done
     /// on construction, by closeBatch(), and by the page when it is shown. Nothing while a batch is
     /// active.
@@ -288,8 +305,8 @@ public:
     /// taken again, the others are queued (those whose credentials come from a sticker or the
     /// manifest wait until offered again). False with lastError set (the profile is not available,
     /// the checks of start(), the engine's errors).
-    Q_INVOKABLE bool resumeInterrupted(
-        const QString &passphrase, const QString &secret, const QString &username);
+    Q_INVOKABLE bool resumeInterrupted(const QString &passphrase, const QString &secret,
+        const QString &username, const QString &softApPassword = {});
     /// Ends the interrupted batch in the record as Aborted, so that it is not offered again; the
     /// next interrupted one, if any, is offered then. False when there is none.
     Q_INVOKABLE bool closeInterrupted();
@@ -352,6 +369,8 @@ private:
     const Profile *current() const;
     bool takesDevices() const;
     void offer(const DeviceEntry &entry, const QString &source);
+    /// The checks of offer() and the engine's offer(); `notAdvertising`: a BLE device BlueZ only remembers.
+    void offerDevice(const prov::LineDevice &device, bool notAdvertising);
     void offerListed();
     void ignore(IgnoreReason reason, const QString &key);
     void handleDeviceChanged(const QString &key);
@@ -362,8 +381,8 @@ private:
     void setLastError(const prov::Error &error);
     void setStickerMessage(const QString &text, bool rejected);
     /// The checks of start() and the BatchSettings for the chosen profile; nullopt with lastError set.
-    std::optional<prov::BatchSettings> batchSettings(
-        const QString &passphrase, const QString &secret, const QString &username);
+    std::optional<prov::BatchSettings> batchSettings(const QString &passphrase, const QString &secret,
+        const QString &username, const QString &softApPassword);
     void clearShift();
     void shiftBegun();
     int interruptedProfileIndex() const;
@@ -373,7 +392,9 @@ private:
     void handleBatchResume(quint64 requestId, const prov::BatchResume &resume, const prov::Status &status);
 
     prov::LaneEngine m_engine;
-    prov::GuardedJobKind *m_guard = nullptr; ///< the engine's job kind (owned by m_engine)
+    prov::GuardedJobKind *m_guard = nullptr; ///< the engine's ESP-IDF job kind (owned by m_engine)
+    prov::GuardedJobKind *m_softApGuard = nullptr; ///< the engine's SoftAP-join job kind (owned by m_engine)
+    SoftApLineKind *m_softApKind = nullptr; ///< inside m_softApGuard: rebuilt with the settings per batch
     SettingsController *m_settings;
     QPointer<RecordLog> m_records;
     prov::BleConnectionLimit *m_bleLimit;
@@ -381,6 +402,7 @@ private:
     QPointer<BleSource> m_ble;
     QPointer<ManifestSource> m_manifest;
     QPointer<QrSource> m_qr;
+    QPointer<WifiSource> m_wifi;
     prov::ProvisionOptions m_provisionOptions;
 
     LaneListModel *m_lanesModel;

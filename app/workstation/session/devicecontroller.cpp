@@ -17,11 +17,13 @@ DeviceController::DeviceController(
     , m_settings(settings)
     , m_records(records)
     , m_bleLimit(std::make_unique<prov::BleConnectionLimit>(settings->maxBleConnections()))
+    , m_leaves(new SoftApLeaves(this))
 {
     for (auto signal :
         { &SettingsController::requestTimeoutMsChanged, &SettingsController::connectTimeoutMsChanged,
             &SettingsController::stationNameChanged, &SettingsController::operatorNameChanged,
-            &SettingsController::confirmAfterBleLinkClosedChanged })
+            &SettingsController::confirmAfterBleLinkClosedChanged, &SettingsController::wifiInterfaceChanged,
+            &SettingsController::softApPortChanged, &SettingsController::softApJoinTimeoutSChanged })
         connect(settings, signal, this, &DeviceController::handleSettingsChanged);
     connect(settings, &SettingsController::maxBleConnectionsChanged, this,
         [this] { m_bleLimit->setMaxConcurrent(m_settings->maxBleConnections()); });
@@ -60,6 +62,27 @@ DeviceController::~DeviceController()
     qDeleteAll(sessions);
 }
 
+void DeviceController::closeAll()
+{
+    const QStringList keys = m_sessions.keys();
+    for (const QString &key : keys)
+        close(key);
+}
+
+bool DeviceController::shutdown(int timeoutMs)
+{
+    closeAll();
+    return m_leaves->waitForAll(timeoutMs);
+}
+
+void DeviceController::setWifiSource(WifiSource *source)
+{
+    if (m_wifiSource == source)
+        return;
+    m_wifiSource = source;
+    Q_EMIT wifiSourceChanged();
+}
+
 void DeviceController::setBleSource(BleSource *source)
 {
     if (m_bleSource == source)
@@ -80,6 +103,10 @@ SessionConfig DeviceController::config() const
     c.bleServiceFor = [source = m_bleSource](const QString &serviceName) {
         return source ? source->serviceUuidFor(serviceName) : QUuid();
     };
+    c.wifiInterface = m_settings->wifiInterface();
+    c.softApPort = quint16(m_settings->softApPort());
+    c.softApJoinTimeoutMs = m_settings->softApJoinTimeoutS() * 1000;
+    c.softApLeaves = m_leaves;
     return c;
 }
 
@@ -89,6 +116,10 @@ bool DeviceController::select(const QString &key)
     if (!entry)
         return false;
     DeviceSession *session = m_sessions.value(key);
+    // One Wi-Fi interface joins one SoftAP at a time: an idle session joined through NetworkManager
+    // gives the interface back before another such device is opened.
+    if (!session && entry->joinsSoftAp() && m_current && m_current->joinsSoftAp() && !m_current->isBusy())
+        close(m_current->serviceName());
     if (!session) {
         session = new DeviceSession(*entry, config(), m_records, this);
         m_sessions.insert(key, session);

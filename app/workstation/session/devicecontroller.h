@@ -2,8 +2,10 @@
 #pragma once
 
 #include "devices/blesource.h"
+#include "devices/wifisource.h"
 #include "prov/linesync.h"
 #include "session/devicesession.h"
+#include "session/softapleaves.h"
 
 #include <QHash>
 #include <QObject>
@@ -25,7 +27,9 @@ class SettingsController;
 /// settings changes (timeouts, station, operator) on, and hands entry changes (an edited address,
 /// credentials merged from a QR) to idle sessions. Owns the prov::BleConnectionLimit that every BLE
 /// session shares (setting "max BLE connections"), and tells BLE sessions the service UUID their
-/// device advertised (BleSource). GUI thread.
+/// device advertised (BleSource). SoftAP sessions joined through NetworkManager get the settings'
+/// interface, port and join timeout; when they close, their transports give the interface back through
+/// SoftApLeaves (shutdown() waits for that at quit). GUI thread.
 class DeviceController : public QObject
 {
     Q_OBJECT
@@ -43,6 +47,8 @@ class DeviceController : public QObject
     Q_PROPERTY(QString duplicateNote READ duplicateNote NOTIFY duplicateNoteChanged)
     /// The BLE scanner source (scan verbs, status line), null when the workstation has none.
     Q_PROPERTY(BleSource *bleSource READ bleSource NOTIFY bleSourceChanged)
+    /// The Wi-Fi (NetworkManager) scanner source, null when the workstation has none.
+    Q_PROPERTY(WifiSource *wifiSource READ wifiSource NOTIFY wifiSourceChanged)
 public:
     /// None of the pointers is owned; all must outlive the controller. `records` may be null.
     DeviceController(DeviceListModel *devices, SettingsController *settings, RecordLog *records,
@@ -51,7 +57,8 @@ public:
     ~DeviceController() override;
 
     /// Selects the device with service name `key`, creating its session on first use. Returns
-    /// false for an unknown key.
+    /// false for an unknown key. Opening a device joined through NetworkManager closes the selected
+    /// one first when that is such a device too and idle (one interface, one SoftAP).
     Q_INVOKABLE bool select(const QString &key);
     /// Closes the session of `key` (cancelling what runs). The row stays in the list.
     Q_INVOKABLE void close(const QString &key);
@@ -74,6 +81,15 @@ public:
     /// The BLE source (not owned, may be null; must outlive the controller or be reset first).
     void setBleSource(BleSource *source);
     BleSource *bleSource() const { return m_bleSource; }
+    /// The Wi-Fi source (not owned, may be null; must outlive the controller or be reset first).
+    void setWifiSource(WifiSource *source);
+    WifiSource *wifiSource() const { return m_wifiSource; }
+    /// Closes every session (SoftAP ones start giving their interface back).
+    void closeAll();
+    /// Closes every session and waits (a local event loop) at most `timeoutMs` for SoftAP leaves to
+    /// end: at quit, so the station is not left on a device's SoftAP. True when none is left.
+    bool shutdown(int timeoutMs = SoftApLeaves::kQuitWaitMs);
+    SoftApLeaves *softApLeaves() const { return m_leaves; }
     /// The connection limit shared by all BLE sessions.
     prov::BleConnectionLimit *bleConnectionLimit() const { return m_bleLimit.get(); }
 
@@ -81,6 +97,7 @@ Q_SIGNALS:
     void sessionChanged();
     void recordProblemChanged();
     void bleSourceChanged();
+    void wifiSourceChanged();
     void duplicateNoteChanged();
 
 private:
@@ -102,4 +119,6 @@ private:
     quint64 m_duplicateRequest = 0;
     std::unique_ptr<prov::BleConnectionLimit> m_bleLimit;
     QPointer<BleSource> m_bleSource;
+    QPointer<WifiSource> m_wifiSource;
+    SoftApLeaves *m_leaves; ///< child
 };

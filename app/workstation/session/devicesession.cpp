@@ -2,6 +2,7 @@
 #include "session/devicesession.h"
 
 #include "applogging.h"
+#include "session/softapleaves.h"
 #include "session/wifiinfo.h"
 
 #include "prov/attemptrecorder.h"
@@ -9,6 +10,7 @@
 #include "prov/httptransport.h"
 #include "prov/record.h"
 #include "prov/recordsink.h"
+#include "prov/softaptransport.h"
 #include "prov/transport.h"
 
 #include <QFile>
@@ -115,28 +117,57 @@ DeviceSession::~DeviceSession()
         m_error ? m_error
                 : std::optional<prov::Error>(prov::makeError(
                     ErrorCode::Cancelled, QStringLiteral("session closed before provisioning"))));
+    m_linkProgress.clear(); // no change signal from a session being destroyed
+    dropTransport();
+}
+
+void DeviceSession::dropTransport()
+{
     m_recorder->setProvisioner(nullptr);
     // The transport must outlive the Provisioner (provisioner.h); as children they would be
     // destroyed in creation order, the transport first.
     delete m_provisioner;
     m_provisioner = nullptr;
-    delete m_transport;
+    if (auto *softAp = qobject_cast<prov::SoftApTransport *>(m_transport); softAp && m_config.softApLeaves) {
+        // Joined through NetworkManager: the interface goes back to the connection active before,
+        // and the workstation waits for that at quit.
+        softAp->disconnect(this);
+        m_config.softApLeaves->add(softAp);
+    } else {
+        delete m_transport;
+    }
     m_transport = nullptr;
+    setLinkProgress({});
+}
+
+void DeviceSession::setLinkProgress(const QString &text)
+{
+    if (text == m_linkProgress)
+        return;
+    m_linkProgress = text;
+    Q_EMIT linkProgressChanged();
 }
 
 void DeviceSession::buildTransport()
 {
-    m_recorder->setProvisioner(nullptr);
-    delete m_provisioner;
-    delete m_transport;
-    m_provisioner = nullptr;
-    m_transport = nullptr;
+    dropTransport();
     m_transportError.reset();
     prov::TransportConfig config;
     config.kind = m_entry.transport;
     config.requestTimeoutMs = m_config.requestTimeoutMs;
     switch (m_entry.transport) {
     case prov::TransportKind::SoftAp:
+        if (m_entry.joinsSoftAp()) {
+            // A Wi-Fi scan's or a QR sticker's device with no address: join its SoftAP by SSID
+            // through NetworkManager; the link's gateway is the device.
+            config.softApSsid = m_entry.serviceName;
+            config.softApBssid = m_entry.bssid;
+            config.wifiInterface = m_config.wifiInterface;
+            config.port = m_config.softApPort;
+            config.softApJoinTimeoutMs = m_config.softApJoinTimeoutMs;
+            config.softApPassword = m_entry.credentials.softApPassword;
+            break;
+        }
         config.host = m_entry.effectiveHost();
         config.port = m_entry.effectivePort();
         break;
@@ -167,6 +198,7 @@ void DeviceSession::buildTransport()
     }
     m_transport = transport->release();
     m_transport->setParent(this);
+    connect(m_transport, &prov::Transport::linkProgress, this, &DeviceSession::setLinkProgress);
     m_provisioner = new prov::Provisioner(m_transport, this);
     prov::SecurityOptions security;
     security.pop = m_entry.credentials.pop;
@@ -182,7 +214,21 @@ void DeviceSession::buildTransport()
 
 void DeviceSession::setConfig(const SessionConfig &config)
 {
+    const bool rejoin = m_entry.joinsSoftAp() && !isBusy()
+        && (config.wifiInterface != m_config.wifiInterface || config.softApPort != m_config.softApPort
+            || config.softApJoinTimeoutMs != m_config.softApJoinTimeoutMs);
     m_config = config;
+    if (rejoin) {
+        // Another interface or port: the next operation joins anew with them.
+        m_recorder->finishAttempt(prov::RecordOutcome::Cancelled,
+            prov::makeError(ErrorCode::Cancelled, QStringLiteral("SoftAP join settings changed")));
+        buildTransport();
+        if (m_info) {
+            m_info.reset();
+            Q_EMIT factsChanged();
+        }
+        return;
+    }
     if (m_transport && !isBusy()) {
         m_transport->setTimeout(config.requestTimeoutMs);
         if (auto *ble = qobject_cast<prov::BleTransport *>(m_transport))
@@ -196,6 +242,7 @@ bool DeviceSession::updateEntry(const DeviceEntry &entry)
         return false;
     const bool relink = entry.effectiveHost() != m_entry.effectiveHost()
         || entry.effectivePort() != m_entry.effectivePort() || entry.transport != m_entry.transport
+        || entry.joinsSoftAp() != m_entry.joinsSoftAp() || entry.bssid != m_entry.bssid
         || !(entry.credentials == m_entry.credentials);
     m_entry = entry;
     if (relink) {
@@ -265,6 +312,7 @@ void DeviceSession::end(const std::optional<prov::Error> &error, ws::ErrorContex
         Q_EMIT stepChanged();
     }
     setError(error, context); // the recorder has ended the attempt already if provisioning ended
+    setLinkProgress({});
     m_operation = Operation::None;
     Q_EMIT busyChanged();
     Q_EMIT finished(op, error ? int(error->code) : 0);
@@ -283,8 +331,10 @@ void DeviceSession::setError(const std::optional<prov::Error> &error, ws::ErrorC
     if (!error && !m_error)
         return;
     m_error = error;
-    m_advice = error ? ws::adviceFor(error->code, context, m_entry.transport == prov::TransportKind::Ble)
-                     : ws::ErrorAdvice {};
+    const ws::ErrorContext link = m_entry.transport == prov::TransportKind::Ble ? ws::ErrorContext::BleLink
+        : m_entry.joinsSoftAp()                                                 ? ws::ErrorContext::SoftApJoin
+                                                                                : ws::ErrorContext::Any;
+    m_advice = error ? ws::adviceForLink(error->code, context, link) : ws::ErrorAdvice {};
     Q_EMIT errorChanged();
 }
 
@@ -552,6 +602,9 @@ void DeviceSession::cancel()
 
 void DeviceSession::handleStep(ProvisionStep step)
 {
+    // The link's set-up ran before the first answer: any later step means the link is up.
+    if (step != ProvisionStep::Idle && step != ProvisionStep::ReadingVersion)
+        setLinkProgress({});
     const int index = workflowIndex(step);
     if (index >= 0) {
         for (int i = 0; i < kWorkflowSteps; ++i) {

@@ -24,6 +24,7 @@ class RecordSink;
 class BleConnectionLimit;
 class Transport;
 } // namespace prov
+class SoftApLeaves;
 
 /// What a DeviceSession needs from the settings: timeouts (ms) and who is provisioning.
 struct SessionConfig
@@ -44,14 +45,24 @@ struct SessionConfig
     bool confirmAfterBleLinkClosed = true;
     /// The service UUID a device advertised, by service name (BleSource); may be empty.
     std::function<QUuid(const QString &serviceName)> bleServiceFor;
+    // ---- SoftAP rows joined through NetworkManager (DeviceEntry::joinsSoftAp())
+    QString wifiInterface; ///< "wlan0"; "" = NetworkManager's first Wi-Fi interface
+    quint16 softApPort = 80; ///< the devices' HTTP port on their SoftAP (§6.1)
+    int softApJoinTimeoutMs = 30000; ///< SoftApJoinRequest::joinTimeoutMs
+    /// Where a closed session's SoftApTransport goes to give the interface back (owned by
+    /// DeviceController; null = the transport's destructor leaves on its own, unawaited).
+    SoftApLeaves *softApLeaves = nullptr;
 };
 
 /// One device being provisioned: the thin QML-facing adapter over a prov::Transport (HttpTransport
-/// for SoftAP rows, BleTransport for BLE rows: address = the Bluetooth address, the advertised
-/// service UUID, the shared BleConnectionLimit) + prov::Provisioner (docs/protocol.md §9.1). Every verb
-/// starts one asynchronous operation (nothing blocks the GUI thread), returns false when another one runs or
-/// the input is refused, and ends exactly once in finished() with a typed error code. Failures are exposed as
-/// a prov::ErrorCode number plus the app's advice text (erroradvice.h): QML never compares error text.
+/// for SoftAP rows with a host, SoftApTransport for SoftAP rows joined through NetworkManager (a
+/// Wi-Fi scan's or a QR sticker's row without a host: SSID, BSSID when known, the QR's SoftAP
+/// password, the settings' interface, port and join timeout), BleTransport for BLE rows: address = the
+/// Bluetooth address, the advertised service UUID, the shared BleConnectionLimit) + prov::Provisioner
+/// (docs/protocol.md §9.1). Every verb starts one asynchronous operation (nothing blocks the GUI thread),
+/// returns false when another one runs or the input is refused, and ends exactly once in finished() with a
+/// typed error code. Failures are exposed as a prov::ErrorCode number plus the app's advice text
+/// (erroradvice.h): QML never compares error text.
 ///
 /// Every attempt is written to the factory record by a prov::AttemptRecorder into the given
 /// prov::RecordSink (the workstation's RecordLog; none: nothing recorded): begin at the first
@@ -89,6 +100,11 @@ class DeviceSession : public QObject
     Q_PROPERTY(bool connected READ isConnected NOTIFY factsChanged)
 
     // ---- named steps of the workflow (§9.1) for the progress display
+    /// The link's own set-up step in words while it runs ("Joining PROV_1A2B3C on wlan0…":
+    /// Transport::linkProgress), "" otherwise. Only SoftAP rows joined through NetworkManager have one.
+    Q_PROPERTY(QString linkProgress READ linkProgress NOTIFY linkProgressChanged)
+    /// The device is reached by joining its SoftAP through NetworkManager (DeviceEntry::joinsSoftAp()).
+    Q_PROPERTY(bool joinsSoftAp READ joinsSoftAp NOTIFY entryChanged)
     /// The six workflow steps, in order: proto-ver, handshake, scan, credentials, apply, wait.
     Q_PROPERTY(QStringList stepNames READ stepNames CONSTANT)
     /// StepState per entry of stepNames (ints).
@@ -193,7 +209,7 @@ public:
     DeviceSession(const DeviceEntry &entry, const SessionConfig &config, prov::RecordSink *records,
         QObject *parent = nullptr);
     /// Cancels a running operation and ends an open attempt (Failed with the last error, else
-    /// Cancelled).
+    /// Cancelled). A SoftApTransport goes to SessionConfig::softApLeaves to give the interface back.
     ~DeviceSession() override;
 
     /// proto-ver, then the handshake (§9.1 steps 1-2). Errors: those of Provisioner::connectDevice
@@ -244,6 +260,10 @@ public:
     QString address() const;
     prov::TransportKind transportKind() const { return m_entry.transport; }
     QString transportText() const { return prov::transportKindDisplayName(m_entry.transport); }
+    QString linkProgress() const { return m_linkProgress; }
+    bool joinsSoftAp() const { return m_entry.joinsSoftAp(); }
+    /// The transport in use (null when the row has none); for tests and diagnostics.
+    prov::Transport *transport() const { return m_transport; }
     bool isBusy() const { return m_operation != Operation::None; }
     Operation operation() const { return m_operation; }
     bool isConnected() const { return m_info.has_value(); }
@@ -302,6 +322,7 @@ Q_SIGNALS:
     void errorChanged();
     void validationMessageChanged();
     void customResponseChanged();
+    void linkProgressChanged();
     /// Every verb that returned true ends here exactly once. `errorCode` = int(prov::ErrorCode), 0 = ok.
     void finished(DeviceSession::Operation operation, int errorCode);
 
@@ -310,6 +331,9 @@ private:
     /// and *authMode filled from that entry when it is < 0 (auto).
     prov::WifiCredentials credentialsFor(const QString &ssid, const QString &passphrase, int *authMode) const;
     void buildTransport();
+    /// Deletes the Provisioner and the transport (a SoftApTransport leaves through softApLeaves).
+    void dropTransport();
+    void setLinkProgress(const QString &text);
     bool begin(Operation operation);
     bool failWithoutTransport();
     bool runControl(Operation operation);
@@ -348,4 +372,5 @@ private:
     QString m_validationMessage;
     std::optional<QByteArray> m_customResponse;
     QString m_customEndpoint;
+    QString m_linkProgress;
 };

@@ -72,6 +72,63 @@ constexpr std::array kTable {
             "This firmware does not offer a Wi-Fi scan. Type the network name with \"Other "
             "network…\".") },
 
+    // NetworkManager: the Wi-Fi scan (WifiSource) and the SoftAP join (SoftApTransport, softap.h).
+    Row { ErrorCode::Unavailable, ErrorContext::WifiScan,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "NetworkManager is not running"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The Wi-Fi scan needs NetworkManager (systemctl start NetworkManager). Without it, join "
+            "the device's SoftAP by hand and type its address (192.168.4.1:80); BLE and manifest "
+            "devices work as usual.") },
+    Row { ErrorCode::Unavailable, ErrorContext::SoftApJoin,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "NetworkManager is not running"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "Joining the device's SoftAP needs NetworkManager (systemctl start NetworkManager). "
+            "Without it, join the SoftAP by hand and set the device's address (192.168.4.1:80) on "
+            "this page.") },
+    Row { ErrorCode::PermissionDenied, ErrorContext::WifiScan,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Not allowed to scan for Wi-Fi"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "NetworkManager (polkit) refused a fresh scan for this user; the access points it already "
+            "knew are listed. Run the workstation in the local seat's session, or ask the admin for a "
+            "polkit rule allowing org.freedesktop.NetworkManager.wifi.scan.") },
+    Row { ErrorCode::PermissionDenied, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Not allowed to change the Wi-Fi connection"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "NetworkManager (polkit) refused to let this user join the device's SoftAP. Run the "
+            "workstation in the local seat's session, or ask the admin for a polkit rule allowing "
+            "org.freedesktop.NetworkManager.network-control.") },
+    Row { ErrorCode::NoWifiInterface, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "No Wi-Fi interface"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "NetworkManager has no usable Wi-Fi interface (or not the one chosen in Settings). Plug in "
+            "a Wi-Fi adapter, or pick \"Automatic\" as the Wi-Fi interface in Settings, then try again.") },
+    Row { ErrorCode::WifiDisabled, ErrorContext::Any, QT_TRANSLATE_NOOP("ErrorAdvice", "Wi-Fi is off"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "Wi-Fi is switched off on this workstation. Turn it on (nmcli radio wifi on, or the "
+            "hardware switch), then scan again.") },
+    Row { ErrorCode::AccessPointNotFound, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Device's SoftAP not found"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The Wi-Fi interface does not see the device's access point. Check that the device is "
+            "powered and still in provisioning mode (power-cycle it), bring it closer, then scan Wi-Fi "
+            "again and retry.") },
+    Row { ErrorCode::SoftApAuthFailed, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Wrong SoftAP password"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The device's SoftAP refused its password. Scan the device's QR sticker again (its "
+            "\"password\" field) and retry.") },
+    Row { ErrorCode::JoinTimeout, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "Joining the SoftAP timed out"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The workstation could not join the device's SoftAP in time. Bring the device closer, "
+            "check that no other station holds its SoftAP, or raise the join timeout in Settings, "
+            "then retry.") },
+    Row { ErrorCode::DhcpTimeout, ErrorContext::Any,
+        QT_TRANSLATE_NOOP("ErrorAdvice", "No address from the device"),
+        QT_TRANSLATE_NOOP("ErrorAdvice",
+            "The workstation joined the device's SoftAP but got no IP address from it (DHCP). "
+            "Power-cycle the device, then retry; raise the join timeout in Settings if it is slow.") },
+
     // Unavailable comes from the BLE side (no adapter, or BlueZ not running); an HTTP address that
     // cannot be used at all is refused before anything is sent.
     Row { ErrorCode::Unavailable, ErrorContext::Any,
@@ -225,9 +282,14 @@ ErrorAdvice toAdvice(const Row &row)
 
 ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context, bool overBle)
 {
-    if (overBle) {
+    return adviceForLink(code, context, overBle ? ErrorContext::BleLink : ErrorContext::Any);
+}
+
+ErrorAdvice adviceForLink(prov::ErrorCode code, ErrorContext context, ErrorContext link)
+{
+    if (link != ErrorContext::Any) {
         for (const Row &row : kTable) {
-            if (row.code == code && row.context == ErrorContext::BleLink)
+            if (row.code == code && row.context == link)
                 return toAdvice(row);
         }
     }

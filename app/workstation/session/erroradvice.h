@@ -21,6 +21,11 @@ enum class ErrorContext : int {
     Custom = 5, ///< custom endpoint
     /// any step over BLE: link-level advice (range, adapter, advertising) replaces the SoftAP wording
     BleLink = 6,
+    /// any step of a device whose SoftAP is joined through NetworkManager (DeviceEntry::joinsSoftAp()):
+    /// NetworkManager's own errors get its wording (Unavailable is NetworkManager, not Bluetooth)
+    SoftApJoin = 7,
+    /// the Wi-Fi scan of the Devices page (WifiSource)
+    WifiScan = 8,
 };
 
 struct ErrorAdvice
@@ -34,5 +39,8 @@ ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context);
 /// As above for a device reached over BLE: the ErrorContext::BleLink row wins where one exists (link
 /// errors), then @p context, then ErrorContext::Any.
 ErrorAdvice adviceFor(prov::ErrorCode code, ErrorContext context, bool overBle);
+/// As above with the link's own rows: `link` (BleLink, SoftApJoin; Any = none) wins where a row
+/// exists, then @p context, then ErrorContext::Any.
+ErrorAdvice adviceForLink(prov::ErrorCode code, ErrorContext context, ErrorContext link);
 
 } // namespace ws

@@ -20,6 +20,9 @@ const QString kConnectTimeout = QStringLiteral("timeouts/connectMs");
 const QString kScanBleOnStart = QStringLiteral("ble/scanOnStart");
 const QString kMaxBleConnectionsKey = QStringLiteral("ble/maxConnections");
 const QString kConfirmAfterLinkClosed = QStringLiteral("ble/confirmAfterLinkClosed");
+const QString kWifiInterface = QStringLiteral("softap/interface");
+const QString kSoftApPort = QStringLiteral("softap/port");
+const QString kJoinTimeout = QStringLiteral("softap/joinTimeoutS");
 const QString kLastPage = QStringLiteral("ui/lastPage");
 const QString kLineProfileId = QStringLiteral("line/profileId");
 const QString kLineProfilesDir = QStringLiteral("line/profilesDir");
@@ -239,6 +242,48 @@ void SettingsController::setConfirmAfterBleLinkClosed(bool confirm)
         return;
     m_settings->setValue(kConfirmAfterLinkClosed, confirm);
     Q_EMIT confirmAfterBleLinkClosedChanged();
+}
+
+QString SettingsController::wifiInterface() const
+{
+    return m_settings->value(kWifiInterface).toString();
+}
+
+void SettingsController::setWifiInterface(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed == wifiInterface())
+        return;
+    m_settings->setValue(kWifiInterface, trimmed);
+    Q_EMIT wifiInterfaceChanged();
+}
+
+int SettingsController::softApPort() const
+{
+    return clampedValue(kSoftApPort, kDefaultSoftApPort, 1, 65535);
+}
+
+void SettingsController::setSoftApPort(int port)
+{
+    port = std::clamp(port, 1, 65535);
+    if (port == softApPort())
+        return;
+    m_settings->setValue(kSoftApPort, port);
+    Q_EMIT softApPortChanged();
+}
+
+int SettingsController::softApJoinTimeoutS() const
+{
+    return clampedValue(kJoinTimeout, kDefaultJoinTimeoutS, kMinJoinTimeoutS, kMaxJoinTimeoutS);
+}
+
+void SettingsController::setSoftApJoinTimeoutS(int seconds)
+{
+    seconds = std::clamp(seconds, kMinJoinTimeoutS, kMaxJoinTimeoutS);
+    if (seconds == softApJoinTimeoutS())
+        return;
+    m_settings->setValue(kJoinTimeout, seconds);
+    Q_EMIT softApJoinTimeoutSChanged();
 }
 
 int SettingsController::lastPage() const

@@ -13,9 +13,9 @@
 class QSettings;
 
 /// The workstation's remembered settings (QSettings): station, operator, default network profile,
-/// timeouts, last page. Nothing secret is ever stored: the default profile keeps the SSID and the
-/// expected auth mode; the passphrase lives in `sessionPassphrase`, in memory, for this run only.
-/// Every setter writes through at once. GUI thread.
+/// timeouts, the SoftAP join (Wi-Fi interface, port, join timeout), last page. Nothing secret is ever stored:
+/// the default profile keeps the SSID and the expected auth mode; the passphrase lives in
+/// `sessionPassphrase`, in memory, for this run only. Every setter writes through at once. GUI thread.
 class SettingsController : public QObject
 {
     Q_OBJECT
@@ -52,6 +52,15 @@ class SettingsController : public QObject
     /// confirm Connected (default on). Off: the acknowledged Apply counts as provisioned.
     Q_PROPERTY(bool confirmAfterBleLinkClosed READ confirmAfterBleLinkClosed WRITE
             setConfirmAfterBleLinkClosed NOTIFY confirmAfterBleLinkClosedChanged)
+    /// The Wi-Fi interface that scans for and joins SoftAP devices through NetworkManager ("wlan0");
+    /// "" = Automatic (every interface scans, NetworkManager's first one joins).
+    Q_PROPERTY(QString wifiInterface READ wifiInterface WRITE setWifiInterface NOTIFY wifiInterfaceChanged)
+    /// The devices' HTTP port on their SoftAP (§6.1; default 80), for devices joined by SSID.
+    Q_PROPERTY(int softApPort READ softApPort WRITE setSoftApPort NOTIFY softApPortChanged)
+    /// How long joining a device's SoftAP may take, in seconds (kMinJoinTimeoutS..kMaxJoinTimeoutS,
+    /// default 30): association and the DHCP address.
+    Q_PROPERTY(int softApJoinTimeoutS READ softApJoinTimeoutS WRITE setSoftApJoinTimeoutS NOTIFY
+            softApJoinTimeoutSChanged)
     /// The factory record file (from --record); read-only here.
     Q_PROPERTY(QString recordPath READ recordPath CONSTANT)
     /// Page index shown last (restored at start).
@@ -77,6 +86,10 @@ public:
     static constexpr int kDefaultMaxBleConnections = 4;
     static constexpr int kMinBleConnections = 1;
     static constexpr int kMaxBleConnections = 16;
+    static constexpr int kDefaultSoftApPort = 80;
+    static constexpr int kDefaultJoinTimeoutS = 30;
+    static constexpr int kMinJoinTimeoutS = 5;
+    static constexpr int kMaxJoinTimeoutS = 300;
 
     /// Takes ownership of `settings` (tests pass an INI file in a temporary folder).
     /// `recordPath` is shown read-only; a non-empty `stationOverride` (--station) wins over the
@@ -108,6 +121,12 @@ public:
     void setMaxBleConnections(int connections);
     bool confirmAfterBleLinkClosed() const;
     void setConfirmAfterBleLinkClosed(bool confirm);
+    QString wifiInterface() const;
+    void setWifiInterface(const QString &name);
+    int softApPort() const;
+    void setSoftApPort(int port);
+    int softApJoinTimeoutS() const;
+    void setSoftApJoinTimeoutS(int seconds);
     QString recordPath() const { return m_recordPath; }
     int lastPage() const;
     void setLastPage(int page);
@@ -158,6 +177,9 @@ Q_SIGNALS:
     void scanBleOnStartChanged();
     void maxBleConnectionsChanged();
     void confirmAfterBleLinkClosedChanged();
+    void wifiInterfaceChanged();
+    void softApPortChanged();
+    void softApJoinTimeoutSChanged();
     void lastPageChanged();
     void lineConnectionChanged();
 

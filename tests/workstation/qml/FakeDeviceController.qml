@@ -8,6 +8,7 @@ QtObject {
     property string recordProblem: ""
     property string duplicateNote: ""
     property QtObject bleSource: null
+    property QtObject wifiSource: null
     property string lastAddress: ""
     function select(key) { selectedKey = key; return true }
     function setAddress(key, address) { lastAddress = address; return address.indexOf(":") > 0 }

@@ -19,6 +19,7 @@ QtObject {
     property string profileSsid: "myssid"
     property bool credentialsPrompt: false
     property bool passphraseRequired: true
+    property bool profileAllowsSoftAp: false
     property int profileLanes: 4
     property int lanes: 4
     property int maxLanes: 16
@@ -92,8 +93,8 @@ QtObject {
 
     function reloadProfiles() { calls = calls.concat(["reloadProfiles"]) }
     function selectProfile(id) { calls = calls.concat(["selectProfile"]); return id === "demo-tray" }
-    function start(passphrase, secret, username) {
-        startArgs = { passphrase: passphrase, secret: secret, username: username, operatorName: operatorName, stationName: stationName, lanes: lanes }
+    function start(passphrase, secret, username, softApPassword) {
+        startArgs = { passphrase: passphrase, secret: secret, username: username, softApPassword: softApPassword, operatorName: operatorName, stationName: stationName, lanes: lanes }
         if (passphrase.length < 8) {
             lastErrorCode = Prov.InvalidArgument
             lastError = "The passphrase of myssid must be 8 to 64 characters."
@@ -106,9 +107,9 @@ QtObject {
         return true
     }
     function checkInterrupted() { calls = calls.concat(["checkInterrupted"]) }
-    function resumeInterrupted(passphrase, secret, username) {
+    function resumeInterrupted(passphrase, secret, username, softApPassword) {
         calls = calls.concat(["resumeInterrupted"])
-        startArgs = { passphrase: passphrase, secret: secret, username: username, operatorName: operatorName, stationName: stationName, lanes: lanes }
+        startArgs = { passphrase: passphrase, secret: secret, username: username, softApPassword: softApPassword, operatorName: operatorName, stationName: stationName, lanes: lanes }
         if (!interruptedProfileAvailable) {
             lastErrorCode = Prov.InvalidArgument
             lastError = "Batch 1a2b3c4d was started with profile demo-tray version 1.0, which is not available here."

@@ -8,6 +8,8 @@ QtObject {
     property string address: "192.168.4.1:80"
     property int transportKind: Transport.SoftAp
     property string transportText: "SoftAP"
+    property string linkProgress: ""
+    property bool joinsSoftAp: false
     property bool busy: false
     property int operation: 0
     property bool connected: true

@@ -15,6 +15,9 @@ QtObject {
     property bool scanBleOnStart: true
     property bool confirmAfterBleLinkClosed: true
     property int maxBleConnections: 4
+    property string wifiInterface: ""
+    property int softApPort: 80
+    property int softApJoinTimeoutS: 30
     property string recordPath: "/var/lib/prov/factory-record.sqlite"
     property int lastPage: 0
     property string storageLocation: "/home/tech/.config/prov/prov-workstation.conf"

@@ -69,6 +69,40 @@ Item {
             compare(findChild(page, "factSecurity").text, "—")
         }
 
+        // Joining a device's SoftAP through NetworkManager shows as its own step before the workflow's.
+        function test_linkProgressShownWhileJoining() {
+            const step = findChild(page, "linkStep")
+            verify(!step.visible)
+            verify(!findChild(page, "joinNote").visible)
+            session.joinsSoftAp = true
+            session.address = "AA:BB:CC:DD:EE:01"
+            verify(findChild(page, "joinNote").visible)
+            session.busy = true
+            session.linkProgress = "Joining PROV_FAKE01 on wlan0…"
+            verify(step.visible)
+            compare(findChild(page, "linkProgress").text, "Joining PROV_FAKE01 on wlan0…")
+            session.linkProgress = "" // joined: the usual steps go on
+            verify(!step.visible)
+            // Editing the address of a joined device starts from the SoftAP default, not its BSSID.
+            session.busy = false
+            mouseClick(findChild(page, "editAddressButton"))
+            compare(findChild(page, "addressEditor").text, "192.168.4.1:80")
+        }
+
+        function test_closeDeviceLeavesTheSession() {
+            const close = findChild(page, "closeDeviceButton")
+            verify(close.visible)
+            session.busy = true
+            verify(!close.enabled) // cancel first
+            session.busy = false
+            session.joinsSoftAp = true
+            verify(close.ToolTip.text.indexOf("previous Wi-Fi network") >= 0)
+            controller.selectedKey = session.serviceName
+            mouseClick(close)
+            compare(controller.selectedKey, "")
+            compare(controller.session, null)
+        }
+
         function test_bleAddressNotEditable() {
             verify(findChild(page, "editAddressButton").visible)
             session.transportKind = Transport.Ble

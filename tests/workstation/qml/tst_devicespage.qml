@@ -18,9 +18,10 @@ Item {
         id: devicesComponent
         ListModel {
             property string filterText: ""
-            ListElement { serviceName: "PROV_DEMO00"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40001"; addressKnown: true; rssiText: "—"; secVer: 0; state: 0; failure: ""; source: "Manifest"; hasCredentials: false; cached: false }
-            ListElement { serviceName: "PROV_DEMO01"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "192.168.4.1:80"; addressKnown: false; rssiText: "—"; secVer: 1; state: 3; failure: "Wrong Wi-Fi password"; source: "QR"; hasCredentials: true; cached: false }
-            ListElement { serviceName: "PROV_DEMO02"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40003"; addressKnown: true; rssiText: "-52 dBm"; secVer: 2; state: 2; failure: ""; source: "Manifest + QR"; hasCredentials: true; cached: false }
+            ListElement { serviceName: "PROV_DEMO00"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40001"; addressKnown: true; rssiText: "—"; signalText: "—"; apSecurityText: ""; joinsSoftAp: false; secVer: 0; state: 0; failure: ""; source: "Manifest"; hasCredentials: false; cached: false }
+            ListElement { serviceName: "PROV_DEMO01"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "192.168.4.1:80"; addressKnown: false; rssiText: "—"; signalText: "—"; apSecurityText: ""; joinsSoftAp: false; secVer: 1; state: 3; failure: "Wrong Wi-Fi password"; source: "QR"; hasCredentials: true; cached: false }
+            ListElement { serviceName: "PROV_DEMO02"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "127.0.0.1:40003"; addressKnown: true; rssiText: "-52 dBm"; signalText: "-52 dBm"; apSecurityText: ""; joinsSoftAp: false; secVer: 2; state: 2; failure: ""; source: "Manifest + QR"; hasCredentials: true; cached: false }
+            ListElement { serviceName: "PROV_WIFI03"; transport: Transport.SoftAp; transportText: "SoftAP"; address: "AA:BB:CC:DD:EE:03"; addressKnown: false; rssiText: "—"; signalText: "62 %"; apSecurityText: "WPA2"; joinsSoftAp: true; secVer: -1; state: 0; failure: ""; source: "Wi-Fi scan"; hasCredentials: false; cached: false }
         }
     }
     Component { id: qrComponent; FakeQrSource { } }
@@ -48,6 +49,7 @@ Item {
         }
     }
     Component { id: controllerComponent; FakeDeviceController { } }
+    Component { id: wifiComponent; FakeWifiSource { } }
 
     TestCase {
         name: "DevicesPage"
@@ -85,7 +87,7 @@ Item {
 
         function test_listShowsRowsWithStateBadges() {
             const list = findChild(page, "deviceList")
-            compare(list.count, 3)
+            compare(list.count, 4)
             const failed = list.itemAtIndex(1)
             verify(failed)
             const badge = findChild(failed, "stateBadge")
@@ -93,7 +95,7 @@ Item {
             compare(badge.look.text, "Failed")
             compare(findChild(list.itemAtIndex(2), "stateBadge").look.text, "Provisioned")
             compare(findChild(list.itemAtIndex(0), "stateBadge").look.text, "New")
-            verify(findChild(page, "deviceCount").text.indexOf("3") === 0)
+            verify(findChild(page, "deviceCount").text.indexOf("4") === 0)
         }
 
         function test_cachedBleDeviceShowsNotAdvertising() {
@@ -105,14 +107,68 @@ Item {
             devices.setProperty(2, "transport", Transport.Ble)
             devices.setProperty(2, "transportText", "BLE")
             devices.setProperty(2, "rssiText", "—")
+            devices.setProperty(2, "signalText", "—")
             devices.setProperty(2, "cached", true)
             compare(cell.text, "not advertising")
             verify(cell.font.italic)
             verify(cell.ToolTip.text.indexOf("not advertising now") >= 0)
             devices.setProperty(2, "cached", false) // advertising again
             devices.setProperty(2, "rssiText", "-48 dBm")
+            devices.setProperty(2, "signalText", "-48 dBm")
             compare(cell.text, "-48 dBm")
             verify(!cell.font.italic)
+        }
+
+        // A Wi-Fi scan's row: SoftAP, the signal in percent (not dBm), the SoftAP's Wi-Fi security.
+        function test_wifiRowShowsPercentAndSecurity() {
+            const list = findChild(page, "deviceList")
+            const row = list.itemAtIndex(3)
+            verify(row)
+            const signal = findChild(row, "rssiCell")
+            compare(signal.text, "62 %")
+            verify(signal.text.indexOf("dBm") < 0)
+            compare(findChild(row, "securityCell").text, "WPA2")
+            verify(row.source.indexOf("Wi-Fi scan") >= 0)
+            compare(row.transportText, "SoftAP")
+        }
+
+        function test_wifiScanButtonOnlyWithSource() {
+            compare(findChild(page, "wifiScanButton").visible, false)
+            compare(findChild(page, "wifiStatus").visible, false)
+            controller.wifiSource = createTemporaryObject(wifiComponent, root)
+            compare(findChild(page, "wifiScanButton").visible, true)
+            compare(findChild(page, "wifiScanButton").text, "Scan Wi-Fi")
+        }
+
+        function test_f7TogglesWifiScan() {
+            const wifi = createTemporaryObject(wifiComponent, root)
+            controller.wifiSource = wifi
+            page.focusWedge()
+            keyClick(Qt.Key_F7)
+            compare(wifi.toggleCalls, 1)
+            verify(wifi.scanning)
+            compare(findChild(page, "wifiScanButton").text, "Stop Wi-Fi scan")
+            verify(findChild(page, "wifiStatus").visible)
+            verify(findChild(page, "wifiStatusText").text.indexOf("Scanning") === 0)
+            keyClick(Qt.Key_F7)
+            compare(wifi.toggleCalls, 2)
+            verify(!wifi.scanning)
+            // The button does the same.
+            mouseClick(findChild(page, "wifiScanButton"))
+            compare(wifi.toggleCalls, 3)
+        }
+
+        function test_wifiErrorShowsAdvice() {
+            const wifi = createTemporaryObject(wifiComponent, root)
+            controller.wifiSource = wifi
+            wifi.errorCode = 27 // PermissionDenied
+            wifi.statusText = "Not allowed to scan: 0 SoftAP device(s) NetworkManager already knew are listed."
+            wifi.errorAdvice = "NetworkManager (polkit) refused a fresh scan for this user."
+            verify(findChild(page, "wifiStatus").visible)
+            compare(findChild(page, "wifiStatusText").color, Theme.warning)
+            const advice = findChild(page, "wifiAdvice")
+            verify(advice.visible)
+            compare(advice.text, wifi.errorAdvice)
         }
 
         function test_wedgeFocusedByDefault() {

@@ -118,6 +118,22 @@ Item {
             compare(controller.startArgs.secret, "abcd1234")
         }
 
+        // A profile that takes SoftAP devices offers the devices' SoftAP password for the shift (masked).
+        function test_softApProfileAsksForTheSoftApPassword() {
+            verify(!findChild(page, "lineSoftApPassword").visible)
+            controller.profileAllowsSoftAp = true
+            const field = findChild(page, "lineSoftApPasswordField")
+            verify(field.visible)
+            compare(field.echoMode, TextInput.Password)
+            findChild(page, "linePassphraseField").forceActiveFocus()
+            typeText("mypassword")
+            field.forceActiveFocus()
+            typeText("ap-secret-99")
+            keyClick(Qt.Key_Return)
+            compare(controller.startArgs.softApPassword, "ap-secret-99")
+            compare(field.text, "") // not kept on the page once the shift started
+        }
+
         function test_profileErrorNamesTheField() {
             controller.profileIndex = 1
             const error = findChild(page, "profileError")

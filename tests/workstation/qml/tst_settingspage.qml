@@ -13,6 +13,7 @@ Item {
     Component { id: pageComponent; SettingsPage { anchors.fill: parent } }
     Component { id: settingsComponent; FakeSettings { } }
     Component { id: labelsComponent; FakeLabelController { } }
+    Component { id: wifiComponent; FakeWifiSource { } }
 
     TestCase {
         name: "SettingsPage"
@@ -82,6 +83,44 @@ Item {
             compare(settings.lineConnection, "service=line4")
             verify(findChild(page, "lineConnectionHelp").text.indexOf("pgpass") >= 0)
             verify(!findChild(page, "lineConnectionApply").enabled)
+        }
+
+        // Settings → SoftAP through Wi-Fi: interface (Automatic + the scan's interfaces), port, join timeout.
+        function test_softApJoinSettings() {
+            const box = findChild(page, "wifiInterfaceBox")
+            verify(box)
+            compare(box.count, 1) // no Wi-Fi source: Automatic only
+            compare(box.currentText, "Automatic")
+            compare(findChild(page, "softApPortBox").value, 80)
+            compare(findChild(page, "joinTimeoutBox").value, 30)
+
+            const wifi = createTemporaryObject(wifiComponent, root)
+            const other = createTemporaryObject(pageComponent, root, { settings: settings, wifiSource: wifi })
+            waitForRendering(other)
+            const choices = findChild(other, "wifiInterfaceBox")
+            compare(choices.count, 3)
+            choices.forceActiveFocus()
+            keyClick(Qt.Key_Down) // the keyboard picks the next choice
+            compare(settings.wifiInterface, "wlan0")
+            compare(choices.currentText, "wlan0")
+            settings.wifiInterface = ""
+            tryCompare(choices, "currentText", "Automatic")
+            // A stored interface the scan has not seen stays selectable.
+            settings.wifiInterface = "wlan9"
+            compare(choices.count, 4)
+            tryCompare(choices, "currentText", "wlan9")
+
+            const port = findChild(other, "softApPortBox")
+            port.forceActiveFocus()
+            keyClick(Qt.Key_Up)
+            compare(settings.softApPort, 81)
+            compare(port.displayText, "81")
+            const timeout = findChild(other, "joinTimeoutBox")
+            timeout.forceActiveFocus()
+            keyClick(Qt.Key_Up)
+            compare(settings.softApJoinTimeoutS, 35)
+            other.destroy()
+            wait(0)
         }
 
         function test_stationLockedByCommandLine() {
