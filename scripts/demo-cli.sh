@@ -36,3 +36,35 @@ printf 'passphrase=mypassword\n' | build/app/provctl/provctl batch --profile res
   --manifest "$tray" --parallel 4 --record "$record/line.sqlite" --station demo-station || rc=$?
 echo "provctl batch exit code: $rc (0 = all provisioned, 45 = some failed; see docs/provctl.md)"
 case $rc in 0 | 45) ;; *) exit "$rc" ;; esac # anything else is a real failure of the demo
+
+# SoftAP through NetworkManager (docs/softap-join.md): provctl finds PROV_A1F001's access point, joins it
+# through prov-sim's fake NetworkManager on a private bus (never the machine's NetworkManager),
+# provisions it over HTTP bound to the joined link and brings the "Home" connection back.
+nmrun=$(mktemp -d)
+cat >"$nmrun/bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$nmrun</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+CONF
+dbus-daemon --config-file="$nmrun/bus.conf" --nofork --print-address=1 >"$nmrun/bus.addr" &
+nmbus=$!
+trap 'kill $sim $traysim $nmbus ${nmsim:-} 2>/dev/null || true; rm -rf "$out" "$tray" "$record" "$nmrun"' EXIT
+for _ in $(seq 50); do [ -s "$nmrun/bus.addr" ] && break; sleep 0.1; done
+export DBUS_SYSTEM_BUS_ADDRESS
+DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$nmrun/bus.addr")
+softap_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+build/app/prov-sim/prov-sim --nm --fleet resources/demo/softap.json --softap-port "$softap_port" >"$nmrun/sim.jsonl" &
+nmsim=$!
+for _ in $(seq 50); do grep -q '"ready"' "$nmrun/sim.jsonl" 2>/dev/null && break; sleep 0.1; done
+grep -q '"ready"' "$nmrun/sim.jsonl" || { echo "demo: prov-sim --nm did not start" >&2; exit 1; }
+echo
+echo "provctl: Wi-Fi scan through NetworkManager (strength in %, NetworkManager's own unit)"
+build/app/provctl/provctl scan-devices --transport softap --timeout 2000
+echo "provctl: joining PROV_A1F001's SoftAP on wlan0, provisioning it, then restoring wlan0's connection"
+build/app/provctl/provctl provision --transport softap --service-name PROV_A1F001 --softap-port "$softap_port" \
+  --pop abcd1234 --ssid myssid --passphrase mypassword

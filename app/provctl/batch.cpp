@@ -96,9 +96,9 @@ bool wantsPassphrase(const ProductProfile &profile)
 /// key (never a value).
 Status checkSecrets(const ProductProfile &profile, const ShiftSecrets &s, const QSet<QByteArray> &given)
 {
-    if (!s.softApPassword.isEmpty() && (s.softApPassword.size() < 8 || s.softApPassword.size() > 64))
-        return makeError(
-            ErrorCode::InvalidArgument, QStringLiteral("the SoftAP password must be 8 to 64 bytes"));
+    if (!s.softApPassword.isEmpty() && !isValidWpaPsk(s.softApPassword))
+        return makeError(ErrorCode::InvalidArgument,
+            QStringLiteral("the SoftAP password must be 8 to 63 bytes, or 64 hexadecimal digits"));
     if (wantsPassphrase(profile) && s.passphrase.isEmpty())
         return makeError(ErrorCode::InvalidArgument,
             QStringLiteral("no passphrase for network \"%1\" (a 'passphrase=...' line)")

@@ -500,9 +500,10 @@ std::optional<int> parseOptions(const QCoreApplication &app, Options &o)
         const std::optional<QByteArray> line = readStdinLine("SoftAP password: ");
         if (!line)
             return usage(QStringLiteral("--softap-password -: stdin ended before the SoftAP password"));
-        if (!line->isEmpty() && (line->size() < 8 || line->size() > 64))
-            return usage(QStringLiteral("--softap-password -: a WPA2 password is 8 to 64 bytes (an empty "
-                                        "line: an open SoftAP)"));
+        if (!line->isEmpty() && !prov::isValidWpaPsk(*line))
+            return usage(
+                QStringLiteral("--softap-password -: a WPA2 password is 8 to 63 bytes or 64 hexadecimal "
+                               "digits (an empty line: an open SoftAP)"));
         o.softApPassword = *line;
         for (Target &t : o.targets) {
             if (t.joinsSoftAp())

@@ -33,6 +33,7 @@ Workstation::Workstation(const WorkstationOptions &options, QObject *parent)
         ? std::make_unique<QSettings>()
         : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
     m_settings = std::make_unique<SettingsController>(std::move(qsettings), recordPath, options.station);
+    m_settings->overrideSoftApPort(options.softApPort);
     // The station's record is the spool of the line's record when one is configured.
     auto applyLineRecord = [log = m_recordLog.get(), settings = m_settings.get()] {
         prov::LineRecordConfig config;

@@ -29,6 +29,8 @@ struct WorkstationOptions
     QString recordPath; ///< factory record (SQLite); empty: defaultRecordPath()
     QString manifestPath; ///< JSON-lines manifest to load at start; empty: none
     QString station; ///< --station: station name for this run; empty: the stored one
+    /// --softap-port: the SoftAP devices' HTTP port for this run (0: the stored setting); not stored.
+    int softApPort = 0;
     /// INI file for the settings; empty: the platform's QSettings for the organisation/app name.
     QString settingsFile;
 };

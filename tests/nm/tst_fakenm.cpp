@@ -314,7 +314,8 @@ void TestFakeNm::introspectsLikeNetworkManager()
     const QSet<QString> expected { kManager, kDevice, kWireless, kAccessPoint, kActive,
         QStringLiteral("org.freedesktop.NetworkManager.Settings"),
         QStringLiteral("org.freedesktop.NetworkManager.Settings.Connection"),
-        QStringLiteral("org.freedesktop.NetworkManager.IP4Config") };
+        QStringLiteral("org.freedesktop.NetworkManager.IP4Config"),
+        QStringLiteral("org.freedesktop.NetworkManager.DHCP4Config") };
     QCOMPARE(seen, expected);
     QVERIFY2(objects >= 10, qPrintable(QString::number(objects)));
 }
@@ -343,10 +344,19 @@ void TestFakeNm::joinsThenDeactivatesAndRestoresHome()
     QCOMPARE(addresses.size(), 1);
     QCOMPARE(addresses.first().value(QStringLiteral("address")).toString(), QStringLiteral("127.0.100.1"));
     QCOMPARE(addresses.first().value(QStringLiteral("prefix")).toUInt(), 8u);
+    // ipv4.never-default: NetworkManager 1.42 takes Gateway from the default route, so it stays ""; the
+    // device's address is in the lease (DHCP4Config.Options "routers").
     QCOMPARE(nm::property(
                  ip4, QStringLiteral("org.freedesktop.NetworkManager.IP4Config"), QStringLiteral("Gateway"))
                  .toString(),
-        QStringLiteral("127.0.0.2"));
+        QString());
+    const QString dhcp4 = objectPathOf(nm::property(active, kActive, QStringLiteral("Dhcp4Config")));
+    QVariantMap lease;
+    nm::property(
+        dhcp4, QStringLiteral("org.freedesktop.NetworkManager.DHCP4Config"), QStringLiteral("Options"))
+            .value<QDBusArgument>()
+        >> lease;
+    QCOMPARE(lease.value(QStringLiteral("routers")).toString(), QStringLiteral("127.0.0.2"));
 
     QJsonObject wlan = nm::interfaceState();
     QCOMPARE(wlan.value(QStringLiteral("active_connection_id")).toString(), QStringLiteral("PROV_1A2B3C"));

@@ -228,6 +228,9 @@ struct FakeNetworkManager::SavedConnection
     QString uuid;
     QString ssid;
     QByteArray psk; ///< secret
+    /// ipv4.never-default: NetworkManager 1.42 then adds no default route, and IP4Config.Gateway (taken
+    /// from the best default route) stays "": the gateway is only in the DHCP4Config's "routers".
+    bool neverDefault = false;
     quint32 flags = 0;
     bluez::InterfaceMap settings; ///< as given, with connection.id/uuid/type filled in; secrets removed
     bool isVolatile() const { return flags & nm::FlagVolatile; }
@@ -238,6 +241,7 @@ struct FakeNetworkManager::ActiveConnection
     QString path;
     QString connectionPath;
     QString ip4Path = kNoPath;
+    QString dhcp4Path = kNoPath;
     int iface = 0;
     quint32 state = nm::ActiveActivating;
 };
@@ -685,7 +689,21 @@ void FakeNetworkManager::step(int ifaceIndex, quint64 generation)
     case nm::DeviceIpConfig: {
         iface.address = QHostAddress(QStringLiteral("127.0.100.%1").arg(iface.index + 1));
         iface.gateway = isSoftAp ? (*softAp)->config.gateway : QHostAddress(QStringLiteral("127.0.100.254"));
-        active->ip4Path = addIp4Config(iface.address, iface.gateway);
+        active->ip4Path = addIp4Config(
+            iface.address, connection->neverDefault ? QHostAddress() : iface.gateway);
+        if (isSoftAp) {
+            // The lease, as NetworkManager's DHCP client reports it (DHCP4Config.Options).
+            active->dhcp4Path = nextPath("DHCP4Config");
+            const QVariantMap options { { QStringLiteral("ip_address"), iface.address.toString() },
+                { QStringLiteral("subnet_mask"), QStringLiteral("255.0.0.0") },
+                { QStringLiteral("routers"), iface.gateway.toString() },
+                { QStringLiteral("dhcp_server_identifier"), iface.gateway.toString() },
+                { QStringLiteral("dhcp_lease_time"), QStringLiteral("7200") } };
+            m_tree->add(
+                active->dhcp4Path, { { nm::kDhcp4Config, { { QStringLiteral("Options"), options } } } });
+            m_tree->set(
+                active->path, nm::kActive, QStringLiteral("Dhcp4Config"), objectPath(active->dhcp4Path));
+        }
         m_tree->set(iface.path, nm::kDevice, QStringLiteral("Ip4Config"), objectPath(active->ip4Path));
         m_tree->set(active->path, nm::kActive, QStringLiteral("Ip4Config"), objectPath(active->ip4Path));
         setDeviceState(iface, nm::DeviceActivated, nm::DeviceReasonNone);
@@ -729,11 +747,14 @@ void FakeNetworkManager::retireActive(QString path)
         paths << a->path;
     m_tree->set(nm::kPath, nm::kManager, QStringLiteral("ActiveConnections"), pathList(paths));
     // NetworkManager unexports a deactivated active connection (and its IP4Config) a moment later.
-    QTimer::singleShot(m_settings.stepDelayMs, this, [this, path, ip4 = active->ip4Path] {
-        m_tree->removeTree(path);
-        if (ip4 != kNoPath)
-            m_tree->removeTree(ip4);
-    });
+    QTimer::singleShot(
+        m_settings.stepDelayMs, this, [this, path, ip4 = active->ip4Path, dhcp4 = active->dhcp4Path] {
+            m_tree->removeTree(path);
+            if (ip4 != kNoPath)
+                m_tree->removeTree(ip4);
+            if (dhcp4 != kNoPath)
+                m_tree->removeTree(dhcp4);
+        });
     const SavedConnection *connection = connectionAt(active->connectionPath);
     if (connection && connection->isVolatile())
         deleteConnection(connection->path); // what "volatile" means
@@ -1139,6 +1160,9 @@ void FakeNetworkManager::addAndActivate(const QDBusMessage &call)
         connection.value(QStringLiteral("uuid"), QUuid::createUuid().toString(QUuid::WithoutBraces)))
                      .toString();
     saved.psk = psk;
+    saved.neverDefault = unwrap(
+        settings->value(QStringLiteral("ipv4")).value(QStringLiteral("never-default")))
+                             .toBool();
     saved.flags = persist == QLatin1String("volatile") ? (nm::FlagUnsaved | nm::FlagVolatile)
         : persist == QLatin1String("memory")           ? quint32(nm::FlagUnsaved)
                                                        : 0u;

@@ -24,6 +24,7 @@ inline const QString kSettings = QStringLiteral("org.freedesktop.NetworkManager.
 inline const QString kConnection = QStringLiteral("org.freedesktop.NetworkManager.Settings.Connection");
 inline const QString kActive = QStringLiteral("org.freedesktop.NetworkManager.Connection.Active");
 inline const QString kIp4Config = QStringLiteral("org.freedesktop.NetworkManager.IP4Config");
+inline const QString kDhcp4Config = QStringLiteral("org.freedesktop.NetworkManager.DHCP4Config");
 
 /// The simulator's own control object on the same connection (not part of NetworkManager).
 inline const QString kControlPath = QStringLiteral("/org/provsim/nm");

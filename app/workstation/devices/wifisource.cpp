@@ -196,3 +196,13 @@ QString WifiSource::statusText() const
         return tr("Scanning for SoftAP devices (Wi-Fi)… %n found", "", deviceCount());
     return tr("Wi-Fi: %n SoftAP device(s) found", "", deviceCount());
 }
+
+void WifiSource::setExtraSsidPatterns(const QStringList &patterns)
+{
+    QStringList all { prov::SoftApScanner::defaultSsidPrefix() };
+    for (const QString &p : patterns) {
+        if (!p.isEmpty() && !all.contains(p))
+            all.append(p);
+    }
+    m_scanner->setSsidPatterns(all);
+}

@@ -489,6 +489,13 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
     // interfaces, once the Wi-Fi scan (or the setting) named them.
     const prov::SoftApJobKind::Settings softAp = softApJobSettings();
     m_softApKind->configure(softAp);
+    // The Wi-Fi scan also finds the profile's devices when they are not named PROV_…
+    if (m_wifi) {
+        const prov::ProductProfile::Match &match = settings.profile.match;
+        m_wifi->setExtraSsidPatterns(
+            { match.serviceNamePrefix.isEmpty() ? QStringLiteral("/%1/").arg(match.serviceNameRegex)
+                                                : match.serviceNamePrefix });
+    }
     if (!softAp.interfaces.isEmpty())
         settings.profile.lanes.softap = std::min(
             settings.profile.lanes.softap, int(softAp.interfaces.size()));

@@ -260,15 +260,27 @@ void SettingsController::setWifiInterface(const QString &name)
 
 int SettingsController::softApPort() const
 {
+    if (m_softApPortOverride != 0)
+        return m_softApPortOverride;
     return clampedValue(kSoftApPort, kDefaultSoftApPort, 1, 65535);
 }
 
 void SettingsController::setSoftApPort(int port)
 {
     port = std::clamp(port, 1, 65535);
-    if (port == softApPort())
+    if (port == softApPort() && m_softApPortOverride == 0)
         return;
+    m_softApPortOverride = 0;
     m_settings->setValue(kSoftApPort, port);
+    Q_EMIT softApPortChanged();
+}
+
+void SettingsController::overrideSoftApPort(int port)
+{
+    port = port == 0 ? 0 : std::clamp(port, 1, 65535);
+    if (port == m_softApPortOverride)
+        return;
+    m_softApPortOverride = port;
     Q_EMIT softApPortChanged();
 }
 

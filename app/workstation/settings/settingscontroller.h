@@ -123,8 +123,12 @@ public:
     void setConfirmAfterBleLinkClosed(bool confirm);
     QString wifiInterface() const;
     void setWifiInterface(const QString &name);
+    /// The SoftAP port: the override of this run when set (--softap-port), else the stored one.
     int softApPort() const;
+    /// Stores `port` (1..65535) and drops this run's override.
     void setSoftApPort(int port);
+    /// `--softap-port`: the SoftAP port for this run only (0 = none); never stored.
+    void overrideSoftApPort(int port);
     int softApJoinTimeoutS() const;
     void setSoftApJoinTimeoutS(int seconds);
     QString recordPath() const { return m_recordPath; }
@@ -189,6 +193,7 @@ private:
     std::unique_ptr<QSettings> m_settings;
     QString m_recordPath;
     QString m_stationOverride;
+    int m_softApPortOverride = 0; ///< --softap-port for this run; 0 = none
     QString m_defaultSsid;
     int m_defaultAuthMode = -1;
     QString m_sessionPassphrase;

@@ -48,6 +48,10 @@ ApSecurity apSecurityFromFlags(quint32 flags, quint32 wpaFlags, quint32 rsnFlags
 /// 5 GHz (5000 + 5·ch), 6 GHz (5950 + 5·ch); 0 when the frequency is none of these.
 int wifiChannelForFrequency(int frequencyMhz);
 
+/// True when `password` is a WPA-PSK key NetworkManager accepts (802-11-wireless-security.psk): a
+/// passphrase of 8..63 bytes, or 64 hexadecimal digits (the raw key).
+bool isValidWpaPsk(const QByteArray &password);
+
 /// One Wi-Fi interface (a NetworkManager device of type Wi-Fi).
 struct WifiInterfaceInfo
 {
@@ -95,6 +99,9 @@ public:
     /// How long start() waits for the interfaces' scans to end (LastScan changing) before it
     /// reports scanFinished() anyway, in ms. A real scan takes 2..10 s (docs/softap-hardware-checklist.md).
     static constexpr int kDefaultScanTimeoutMs = 15000;
+
+    /// The ESP-IDF examples' SoftAP SSID prefix (§6.1), the default filter.
+    static QString defaultSsidPrefix() { return QStringLiteral("PROV_"); }
 
     /// `bus`: the system bus (default) or a test's private bus (tests/nm/).
     explicit SoftApScanner(QDBusConnection bus = QDBusConnection::systemBus(), QObject *parent = nullptr);
@@ -182,11 +189,14 @@ struct SoftApJoinResult
 /// gives the interface back afterwards.
 ///
 /// join(): remembers the connection active on the interface (to restore it), then
-/// Settings-less AddAndActivateConnection2 with options {persist: "volatile", bind-activation: "none"} and
-/// a connection that never autoconnects, never takes the default route (ipv4.never-default) and
-/// ignores IPv6; then waits for the active connection's state "activated" and its IPv4 configuration
-/// (address + gateway). One interface joins one access point at a time: a join waits (within its
-/// timeout) until an earlier SoftApLink of this process on the same interface has left.
+/// AddAndActivateConnection2 with options {persist: "volatile", bind-activation: "dbus-client"} (if this
+/// process dies, NetworkManager takes the connection down itself) and a connection that never
+/// autoconnects, never takes the default route or DNS (ipv4.never-default, ignore-auto-dns) and ignores
+/// IPv6; then waits for the active connection's state "activated" and its IPv4 configuration: the
+/// address, and the device's address (IP4Config.Gateway, else the DHCP lease's "routers": NetworkManager
+/// >= 1.32 takes Gateway from the default route, which never-default leaves out). One interface joins one
+/// access point at a time: a join waits (within its timeout) until an earlier SoftApLink of this process on
+/// the same interface has left.
 ///
 /// leave(): deactivates the volatile connection (NetworkManager deletes it; leave() deletes it when it
 /// is still there) and re-activates the connection that was active before join(). The destructor
@@ -226,6 +236,8 @@ public:
     void checkLinkUp(std::function<void(bool up)> done);
 
     bool isJoined() const;
+    /// True while this link holds its Wi-Fi interface: joining, joined, lost, or still giving it back.
+    bool holdsInterface() const;
     std::optional<SoftApJoinResult> joined() const;
     /// Wi-Fi interfaces that SoftApLinks of this process hold now (joining, joined, lost, or still giving
     /// them back, also after their SoftApTransport was destroyed): a program waits for 0 before it exits,

@@ -259,13 +259,24 @@ Status LaneEngine::offer(const LineDevice &device)
             return makeError(
                 ErrorCode::InvalidArgument, QStringLiteral("%1: already provisioned in this batch").arg(key));
         // The same device again (the scan reports it repeatedly, or its sticker was scanned): fill in.
-        if (!device.address.isEmpty())
+        // A SoftAP's BSSID (a Wi-Fi scan) never replaces a host:port the device is reached at directly.
+        const bool keepDirectAddress = device.transport == TransportKind::SoftAp
+            && isMacAddress(device.address) && !e->device.address.isEmpty()
+            && !isMacAddress(e->device.address);
+        if (!device.address.isEmpty() && !keepDirectAddress)
             e->device.address = e->status.address = device.address;
         if (device.rssiDbm)
             e->device.rssiDbm = e->status.rssiDbm = device.rssiDbm;
-        // Known credentials are never replaced by empty ones (a manifest row without a sticker's PoP).
+        if (device.signalPercent)
+            e->device.signalPercent = device.signalPercent;
+        // Known credentials are never replaced by empty ones (a manifest row without a sticker's PoP);
+        // the SoftAP password (it opens the link, not the session) is kept on its own the same way.
+        const QByteArray softApPassword = device.credentials.softApPassword.isEmpty()
+            ? e->device.credentials.softApPassword
+            : device.credentials.softApPassword;
         if (!device.credentials.isEmpty())
             e->device.credentials = device.credentials;
+        e->device.credentials.softApPassword = softApPassword;
         e->credentialsKnown = e->credentialsKnown || vouchesForCredentials(device);
         for (auto it = device.fields.cbegin(); it != device.fields.cend(); ++it)
             e->device.fields.insert(it.key(), it.value());

@@ -48,9 +48,9 @@ QDBusMessage method(
 }
 
 void call(const QDBusConnection &bus, const QDBusMessage &message, QObject *context,
-    std::function<void(const QDBusMessage &reply)> done)
+    std::function<void(const QDBusMessage &reply)> done, int timeoutMs)
 {
-    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(message), context);
+    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(message, timeoutMs), context);
     QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context, [watcher, done = std::move(done)] {
         watcher->deleteLater();
         done(watcher->reply());
@@ -58,16 +58,18 @@ void call(const QDBusConnection &bus, const QDBusMessage &message, QObject *cont
 }
 
 void getAll(const QDBusConnection &bus, const QString &path, const QString &interface, QObject *context,
-    std::function<void(const Result<QVariantMap> &properties)> done)
+    std::function<void(const Result<QVariantMap> &properties)> done, int timeoutMs)
 {
-    call(bus, method(path, kProperties, QStringLiteral("GetAll"), { interface }), context,
+    call(
+        bus, method(path, kProperties, QStringLiteral("GetAll"), { interface }), context,
         [path, interface, done = std::move(done)](const QDBusMessage &reply) {
             if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().isEmpty()) {
                 done(errorFromReply(reply, QStringLiteral("read %1 of %2").arg(interface, path)));
                 return;
             }
             done(variantMap(reply.arguments().constFirst()));
-        });
+        },
+        timeoutMs);
 }
 
 QString objectPath(const QVariant &value)

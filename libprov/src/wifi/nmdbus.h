@@ -27,6 +27,7 @@ inline const QString kWireless = QStringLiteral("org.freedesktop.NetworkManager.
 inline const QString kAccessPoint = QStringLiteral("org.freedesktop.NetworkManager.AccessPoint");
 inline const QString kActive = QStringLiteral("org.freedesktop.NetworkManager.Connection.Active");
 inline const QString kIp4Config = QStringLiteral("org.freedesktop.NetworkManager.IP4Config");
+inline const QString kDhcp4Config = QStringLiteral("org.freedesktop.NetworkManager.DHCP4Config");
 inline const QString kSettingsConnection = QStringLiteral(
     "org.freedesktop.NetworkManager.Settings.Connection");
 inline const QString kProperties = QStringLiteral("org.freedesktop.DBus.Properties");
@@ -104,13 +105,14 @@ QDBusMessage method(
     const QString &path, const QString &interface, const QString &member, const QVariantList &arguments = {});
 
 /// Sends `message` and calls `done` with the reply (or error reply) on `context`'s thread; nothing when
-/// `context` is gone first. Calls wait at most 25 s (QtDBus's default).
+/// `context` is gone first. A call waits at most `timeoutMs` (-1: QtDBus's default, 25 s); then `done`
+/// gets a NoReply error.
 void call(const QDBusConnection &bus, const QDBusMessage &message, QObject *context,
-    std::function<void(const QDBusMessage &reply)> done);
+    std::function<void(const QDBusMessage &reply)> done, int timeoutMs = -1);
 
 /// Properties.GetAll(`interface`) of `path`: the reply's map, or the error.
 void getAll(const QDBusConnection &bus, const QString &path, const QString &interface, QObject *context,
-    std::function<void(const Result<QVariantMap> &properties)> done);
+    std::function<void(const Result<QVariantMap> &properties)> done, int timeoutMs = -1);
 
 /// An "o" / "ao" / "aa{sv}" / "a{sv}" property value, whether QtDBus delivered it demarshalled or as a
 /// QDBusArgument.

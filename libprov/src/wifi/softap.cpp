@@ -13,6 +13,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <cctype>
+
 namespace prov {
 
 using namespace prov::nm;
@@ -79,6 +81,15 @@ ApSecurity apSecurityFromFlags(quint32 flags, quint32 wpaFlags, quint32 rsnFlags
     return ApSecurity::Open;
 }
 
+bool isValidWpaPsk(const QByteArray &password)
+{
+    if (password.size() >= 8 && password.size() <= 63)
+        return true;
+    return password.size() == 64 && std::all_of(password.cbegin(), password.cend(), [](char c) {
+        return std::isxdigit(uchar(c)) != 0;
+    });
+}
+
 int wifiChannelForFrequency(int mhz)
 {
     if (mhz == 2484)
@@ -115,11 +126,6 @@ void applyApProperties(SoftApInfo &ap, const QVariantMap &p)
         ap.security = apSecurityFromFlags(p.value(QStringLiteral("Flags")).toUInt(),
             p.value(QStringLiteral("WpaFlags")).toUInt(), p.value(QStringLiteral("RsnFlags")).toUInt());
     }
-}
-
-bool isSecured(ApSecurity security)
-{
-    return security != ApSecurity::Open && security != ApSecurity::Owe;
 }
 
 } // namespace
@@ -250,7 +256,8 @@ void SoftApScanner::stop()
         return;
     m_active = false;
     ++d->generation;
-    delete d->relay;
+    if (d->relay)
+        d->relay->deleteLater();
     d->relay = nullptr;
     d->scanTimer.stop();
     d->scanning.clear();
@@ -360,12 +367,13 @@ void SoftApScanner::Private::startInterfaces(quint64 gen)
                 if (r.type() == QDBusMessage::ReplyMessage)
                     return; // the scan ends with LastScan changing
                 scanning.remove(path);
-                Error e = errorFromReply(r, QStringLiteral("scan on %1").arg(name));
-                if (r.errorName() == QLatin1String("org.freedesktop.NetworkManager.Device.NotAllowed"))
-                    e = makeError(ErrorCode::WifiDisabled,
-                        QStringLiteral("NetworkManager does not allow a scan on %1: %2")
-                            .arg(name, r.errorMessage()));
-                fail(e); // what NetworkManager already knows is still reported
+                if (r.errorName() == QLatin1String("org.freedesktop.NetworkManager.Device.NotAllowed")) {
+                    // NetworkManager refuses a scan while the interface is busy (activating, e.g. a lane
+                    // joining a SoftAP) or unavailable: what it already knows is still reported.
+                    qCInfo(lcProvWifi).noquote() << "no fresh scan on" << name << ":" << r.errorMessage();
+                } else {
+                    fail(errorFromReply(r, QStringLiteral("scan on %1").arg(name)));
+                }
                 if (scanning.isEmpty())
                     finish();
             });
@@ -405,7 +413,8 @@ void SoftApScanner::Private::dropAccessPoint(const QString &apPath)
 
 void SoftApScanner::Private::follow()
 {
-    delete relay;
+    if (relay)
+        relay->deleteLater();
     relay = new nm::SignalRelay(bus, q);
     const quint64 gen = generation;
     relay->follow(kWireless, QStringLiteral("AccessPointAdded"), [this, gen](const QDBusMessage &m) {
@@ -461,7 +470,8 @@ QHash<QString, const SoftApLink *> &interfaceHolders()
     return holders;
 }
 
-constexpr int kLeaveTimeoutMs = 10000;
+constexpr int kLeaveTimeoutMs = 10000; ///< SoftApLink::leave()'s promise, in ms
+constexpr int kLeaveStepMs = 3000; ///< each of leave's three D-Bus calls, in ms
 constexpr int kHolderPollMs = 50;
 
 } // namespace
@@ -485,6 +495,9 @@ struct SoftApLink::Private
     bool holding = false; ///< this link holds devicePath in interfaceHolders()
     QString apPath;
     ApSecurity apSecurity = ApSecurity::Open;
+    /// 802-11-wireless-security.key-mgmt for the chosen access point: "wpa-psk" when it offers PSK (also
+    /// WPA2/WPA3 transition), "sae" when SAE only, "" open.
+    QString keyMgmt;
     QString previousConnection; ///< settings path of what was active before, "" none
     QString previousId;
     QString settingsPath; ///< our volatile connection
@@ -496,6 +509,9 @@ struct SoftApLink::Private
     /// AddAndActivateConnection2 was sent since the interface was taken: leaving restores the previous
     /// connection.
     bool changedInterface = false;
+    /// What leaving still owes NetworkManager, for the destructor when the link goes mid-leave.
+    QString owedDeactivate; ///< our active connection, until DeactivateConnection was sent
+    bool owedRestore = false; ///< ActivateConnection(previousConnection) not sent yet
 
     Private(SoftApLink *owner, QDBusConnection b)
         : q(owner)
@@ -505,6 +521,8 @@ struct SoftApLink::Private
     }
 
     QString ssidText() const { return QString::fromUtf8(request.ssid); }
+    /// What is left of the join timeout for one D-Bus call, in ms (at least 1).
+    int remainingMs() const { return int(std::max<qint64>(1, deadline.remainingTime())); }
 
     void release()
     {
@@ -523,11 +541,13 @@ struct SoftApLink::Private
     void followActivation();
     void checkActive(quint64 gen);
     void markLost();
-    void readIp4(quint64 gen, const QString &ip4Path);
     void joinFailed(const Error &error);
     void joinSucceeded(const SoftApJoinResult &r);
     void onDeadline();
     Error activationError(uint activeReason) const;
+    /// The IPv4 configuration's address and the device's: IP4Config.Gateway, or (NetworkManager >= 1.32
+    /// takes Gateway from the default route, which never-default leaves out) the lease's "routers".
+    void readLease(quint64 gen, const QString &ip4Path, const QString &dhcp4Path);
 
     // leave steps
     void leaveNow(std::function<void(Result<void>)> done);
@@ -544,20 +564,30 @@ SoftApLink::SoftApLink(QDBusConnection bus, QObject *parent)
 SoftApLink::~SoftApLink()
 {
     ++d->generation;
+    if (d->relay)
+        d->relay->deleteLater();
     if (d->joining)
         d->joining->finish(makeError(ErrorCode::Cancelled, QStringLiteral("the SoftAP link was destroyed")));
+    // Nothing can wait here: send what is still owed; the calls go out in order and NetworkManager does
+    // them in order.
     if (d->holding && d->changedInterface) {
-        // Nothing can wait here: the calls go out in order and NetworkManager does them in order.
-        if (!d->activePath.isEmpty())
-            d->bus.send(method(kPath, kManager, QStringLiteral("DeactivateConnection"),
-                { QVariant::fromValue(QDBusObjectPath(d->activePath)) }));
-        if (!d->previousConnection.isEmpty())
-            d->bus.send(method(kPath, kManager, QStringLiteral("ActivateConnection"),
-                { QVariant::fromValue(QDBusObjectPath(d->previousConnection)),
-                    QVariant::fromValue(QDBusObjectPath(d->devicePath)),
-                    QVariant::fromValue(QDBusObjectPath(QStringLiteral("/"))) }));
+        d->owedDeactivate = d->activePath;
+        d->owedRestore = true;
     }
+    if (!d->owedDeactivate.isEmpty() && d->owedDeactivate != QLatin1String("/"))
+        d->bus.send(method(kPath, kManager, QStringLiteral("DeactivateConnection"),
+            { QVariant::fromValue(QDBusObjectPath(d->owedDeactivate)) }));
+    if (d->owedRestore && !d->previousConnection.isEmpty())
+        d->bus.send(method(kPath, kManager, QStringLiteral("ActivateConnection"),
+            { QVariant::fromValue(QDBusObjectPath(d->previousConnection)),
+                QVariant::fromValue(QDBusObjectPath(d->devicePath)),
+                QVariant::fromValue(QDBusObjectPath(QStringLiteral("/"))) }));
     d->release();
+}
+
+bool SoftApLink::holdsInterface() const
+{
+    return d->holding;
 }
 
 void SoftApLink::checkLinkUp(std::function<void(bool up)> done)
@@ -739,7 +769,8 @@ void SoftApLink::Private::findAccessPoint(quint64 gen, bool scanned)
             const QStringList aps = objectPaths(r.arguments().constFirst());
             auto remaining = std::make_shared<int>(int(aps.size()));
             auto matches = std::make_shared<QList<SoftApInfo>>();
-            auto decide = [this, gen, scanned, matches] {
+            auto keyMgmts = std::make_shared<QHash<QString, QString>>(); // AP path → key-mgmt to ask for
+            auto decide = [this, gen, scanned, matches, keyMgmts] {
                 const auto exact = std::find_if(
                     matches->cbegin(), matches->cend(), [this](const SoftApInfo &ap) {
                         return ap.bssid.compare(request.bssid, Qt::CaseInsensitive) == 0;
@@ -754,6 +785,7 @@ void SoftApLink::Private::findAccessPoint(quint64 gen, bool scanned)
                 if (chosen) {
                     apPath = chosen->path;
                     apSecurity = chosen->security;
+                    keyMgmt = keyMgmts->value(chosen->path);
                     return activate(gen);
                 }
                 if (scanned) {
@@ -787,7 +819,7 @@ void SoftApLink::Private::findAccessPoint(quint64 gen, bool scanned)
                 return decide();
             for (const QString &ap : aps) {
                 getAll(bus, ap, kAccessPoint, q,
-                    [this, gen, ap, remaining, matches, decide](const Result<QVariantMap> &p) {
+                    [this, gen, ap, remaining, matches, keyMgmts, decide](const Result<QVariantMap> &p) {
                         if (gen != generation)
                             return;
                         if (p) {
@@ -795,8 +827,17 @@ void SoftApLink::Private::findAccessPoint(quint64 gen, bool scanned)
                             info.path = ap;
                             info.interfaceName = interfaceName;
                             applyApProperties(info, *p);
-                            if (info.ssidBytes == request.ssid)
+                            if (info.ssidBytes == request.ssid) {
                                 matches->append(info);
+                                // PSK whenever offered (a WPA2/WPA3 transition AP too: not every
+                                // station can do SAE); SAE only for a WPA3-only AP.
+                                const uint keys = p->value(QStringLiteral("RsnFlags")).toUInt()
+                                    | p->value(QStringLiteral("WpaFlags")).toUInt();
+                                keyMgmts->insert(ap,
+                                    (keys & kKeyMgmtPsk)       ? QStringLiteral("wpa-psk")
+                                        : (keys & kKeyMgmtSae) ? QStringLiteral("sae")
+                                                               : QString());
+                            }
                         }
                         if (--*remaining == 0)
                             decide();
@@ -807,7 +848,12 @@ void SoftApLink::Private::findAccessPoint(quint64 gen, bool scanned)
 
 void SoftApLink::Private::activate(quint64 gen)
 {
-    if (isSecured(apSecurity) && request.password.isEmpty()) {
+    if (apSecurity == ApSecurity::Wep || apSecurity == ApSecurity::Enterprise) {
+        return joinFailed(makeError(ErrorCode::SoftApAuthFailed,
+            QStringLiteral("%1 uses %2, which no provisioning SoftAP uses: not joined")
+                .arg(ssidText(), apSecurityDisplayName(apSecurity))));
+    }
+    if (!keyMgmt.isEmpty() && request.password.isEmpty()) {
         return joinFailed(makeError(ErrorCode::SoftApAuthFailed,
             QStringLiteral(
                 "%1 is %2-protected and no SoftAP password was given (QR \"password\" or the profile)")
@@ -823,31 +869,38 @@ void SoftApLink::Private::activate(quint64 gen)
     settings.insert(QStringLiteral("802-11-wireless"),
         QVariantMap { { QStringLiteral("ssid"), request.ssid },
             { QStringLiteral("mode"), QStringLiteral("infrastructure") } });
-    if (isSecured(apSecurity)) {
+    if (!keyMgmt.isEmpty()) {
         settings.insert(QStringLiteral("802-11-wireless-security"),
-            QVariantMap {
-                { QStringLiteral("key-mgmt"),
-                    apSecurity == ApSecurity::Wpa3 ? QStringLiteral("sae") : QStringLiteral("wpa-psk") },
+            QVariantMap { { QStringLiteral("key-mgmt"), keyMgmt },
                 { QStringLiteral("psk"), QString::fromUtf8(request.password) } });
     }
-    // The SoftAP never becomes the default route: the station's own network keeps it.
+    // The SoftAP never becomes the default route and never gives the station its DNS server (the
+    // device's DHCP offers itself): the station's own network keeps both.
     settings.insert(QStringLiteral("ipv4"),
         QVariantMap { { QStringLiteral("method"), QStringLiteral("auto") },
-            { QStringLiteral("never-default"), true } });
+            { QStringLiteral("never-default"), true }, { QStringLiteral("ignore-auto-dns"), true } });
     settings.insert(
         QStringLiteral("ipv6"), QVariantMap { { QStringLiteral("method"), QStringLiteral("ignore") } });
+    // bind-activation "dbus-client": if this process dies (crash, a second Ctrl-C), NetworkManager takes
+    // the connection down by itself and the station does not stay on the device's SoftAP.
     const QVariantMap options { { QStringLiteral("persist"), QStringLiteral("volatile") },
-        { QStringLiteral("bind-activation"), QStringLiteral("none") } };
+        { QStringLiteral("bind-activation"), QStringLiteral("dbus-client") } };
     followActivation();
     changedInterface = true;
+    deviceState = 0;
+    deviceReason = 0;
     qCInfo(lcProvWifi).noquote() << "joining" << ssidText() << "on" << interfaceName
-                                 << (isSecured(apSecurity) ? "with a password" : "(open)") << "; previous:"
+                                 << (keyMgmt.isEmpty() ? QStringLiteral("(open)")
+                                                       : QStringLiteral("with a password (%1)").arg(keyMgmt))
+                                 << "; previous:"
                                  << (previousId.isEmpty() ? QStringLiteral("none") : previousId);
-    call(bus,
+    call(
+        bus,
         method(kPath, kManager, QStringLiteral("AddAndActivateConnection2"),
             { QVariant::fromValue(settings), QVariant::fromValue(QDBusObjectPath(devicePath)),
                 QVariant::fromValue(QDBusObjectPath(apPath)), options }),
-        q, [this, gen](const QDBusMessage &r) {
+        q,
+        [this, gen](const QDBusMessage &r) {
             if (gen != generation)
                 return;
             if (r.type() != QDBusMessage::ReplyMessage || r.arguments().size() < 2) {
@@ -857,13 +910,17 @@ void SoftApLink::Private::activate(quint64 gen)
             }
             settingsPath = objectPath(r.arguments().at(0));
             activePath = objectPath(r.arguments().at(1));
+            if (deviceState == DeviceFailed) // failed before the reply reached us
+                return joinFailed(activationError(0));
             checkActive(gen);
-        });
+        },
+        remainingMs());
 }
 
 void SoftApLink::Private::followActivation()
 {
-    delete relay;
+    if (relay)
+        relay->deleteLater(); // may be running one of its handlers now
     relay = new nm::SignalRelay(bus, q);
     const quint64 gen = generation;
     relay->follow(kDevice, QStringLiteral("StateChanged"), [this, gen](const QDBusMessage &m) {
@@ -873,8 +930,16 @@ void SoftApLink::Private::followActivation()
         deviceReason = m.arguments().at(2).toUInt();
         if (phase == Phase::Joining && deviceState == DeviceIpConfig)
             progress(QStringLiteral("Waiting for an address from %1…").arg(ssidText()));
-        if (phase == Phase::Joining && deviceState == DeviceFailed && !activePath.isEmpty())
+        if (phase != Phase::Joining || !changedInterface)
+            return;
+        if (deviceState == DeviceFailed && !activePath.isEmpty())
             joinFailed(activationError(0));
+        else if (deviceState == DeviceNeedAuth && !keyMgmt.isEmpty())
+            // The 4-way handshake failed with the password we gave: NetworkManager now asks its secret
+            // agents (a desktop shows a password dialog). Ours was wrong; do not wait for a person.
+            joinFailed(makeError(ErrorCode::SoftApAuthFailed,
+                QStringLiteral("%1 refused the SoftAP password (NetworkManager asked for new secrets)")
+                    .arg(ssidText())));
     });
     relay->follow(kActive, QStringLiteral("StateChanged"), [this, gen](const QDBusMessage &m) {
         if (gen != generation || activePath.isEmpty() || m.path() != activePath || m.arguments().size() < 2)
@@ -925,69 +990,109 @@ void SoftApLink::Private::markLost()
 
 void SoftApLink::Private::checkActive(quint64 gen)
 {
-    getAll(bus, activePath, kActive, q, [this, gen](const Result<QVariantMap> &a) {
-        if (gen != generation || phase != Phase::Joining)
-            return;
-        if (!a)
-            return; // the object may be gone already: the state signals decide
-        const uint state = a->value(QStringLiteral("State")).toUInt();
-        if (state >= ActiveDeactivating)
-            return joinFailed(activationError(0));
-        if (state != ActiveActivated)
-            return; // StateChanged follows
-        const QString ip4 = objectPath(a->value(QStringLiteral("Ip4Config")));
-        if (ip4.isEmpty() || ip4 == QLatin1String("/")) {
-            ipPending = true;
-            return;
-        }
-        readIp4(gen, ip4);
-    });
+    getAll(
+        bus, activePath, kActive, q,
+        [this, gen](const Result<QVariantMap> &a) {
+            if (gen != generation || phase != Phase::Joining)
+                return;
+            if (!a) {
+                // Gone already: it failed before we looked (its StateChanged came before the reply).
+                if (deviceState == DeviceFailed)
+                    joinFailed(activationError(0));
+                return;
+            }
+            const uint state = a->value(QStringLiteral("State")).toUInt();
+            if (state >= ActiveDeactivating)
+                return joinFailed(activationError(0));
+            if (state != ActiveActivated)
+                return; // StateChanged follows
+            const QString ip4 = objectPath(a->value(QStringLiteral("Ip4Config")));
+            if (ip4.isEmpty() || ip4 == QLatin1String("/")) {
+                ipPending = true;
+                return;
+            }
+            readLease(gen, ip4, objectPath(a->value(QStringLiteral("Dhcp4Config"))));
+        },
+        remainingMs());
 }
 
-void SoftApLink::Private::readIp4(quint64 gen, const QString &ip4Path)
+void SoftApLink::Private::readLease(quint64 gen, const QString &ip4Path, const QString &dhcp4Path)
 {
-    getAll(bus, ip4Path, kIp4Config, q, [this, gen](const Result<QVariantMap> &ip) {
-        if (gen != generation || phase != Phase::Joining)
-            return;
-        if (!ip) {
-            ipPending = true;
-            return;
-        }
-        const QList<QVariantMap> addresses = mapList(ip->value(QStringLiteral("AddressData")));
-        const QHostAddress gateway(ip->value(QStringLiteral("Gateway")).toString());
-        QHostAddress local;
-        int prefix = 0;
-        for (const QVariantMap &a : addresses) {
-            const QHostAddress candidate(a.value(QStringLiteral("address")).toString());
-            if (candidate.protocol() == QAbstractSocket::IPv4Protocol) {
-                local = candidate;
-                prefix = int(a.value(QStringLiteral("prefix")).toUInt());
-                break;
+    getAll(
+        bus, ip4Path, kIp4Config, q,
+        [this, gen, dhcp4Path](const Result<QVariantMap> &ip) {
+            if (gen != generation || phase != Phase::Joining)
+                return;
+            if (!ip) {
+                ipPending = true;
+                return;
             }
-        }
-        if (local.isNull() || gateway.isNull()) {
-            ipPending = true; // no lease yet: the deadline decides (DhcpTimeout)
-            return;
-        }
-        SoftApJoinResult r;
-        r.interfaceName = interfaceName;
-        r.localAddress = local;
-        r.prefixLength = prefix;
-        r.gateway = gateway;
-        r.activeConnectionPath = activePath;
-        joinSucceeded(r);
-    });
+            QHostAddress local;
+            int prefix = 0;
+            for (const QVariantMap &a : mapList(ip->value(QStringLiteral("AddressData")))) {
+                const QHostAddress candidate(a.value(QStringLiteral("address")).toString());
+                if (candidate.protocol() == QAbstractSocket::IPv4Protocol) {
+                    local = candidate;
+                    prefix = int(a.value(QStringLiteral("prefix")).toUInt());
+                    break;
+                }
+            }
+            if (local.isNull()) {
+                ipPending = true; // no lease yet: the deadline decides (DhcpTimeout)
+                return;
+            }
+            auto done = [this, local, prefix](const QHostAddress &gateway) {
+                SoftApJoinResult r;
+                r.interfaceName = interfaceName;
+                r.localAddress = local;
+                r.prefixLength = prefix;
+                r.gateway = gateway;
+                r.activeConnectionPath = activePath;
+                joinSucceeded(r);
+            };
+            const QHostAddress gateway(ip->value(QStringLiteral("Gateway")).toString());
+            if (!gateway.isNull())
+                return done(gateway);
+            if (dhcp4Path.isEmpty() || dhcp4Path == QLatin1String("/")) {
+                ipPending = true;
+                return;
+            }
+            getAll(
+                bus, dhcp4Path, kDhcp4Config, q,
+                [this, gen, done](const Result<QVariantMap> &dhcp) {
+                    if (gen != generation || phase != Phase::Joining)
+                        return;
+                    const QVariantMap options = dhcp ? variantMap(dhcp->value(QStringLiteral("Options")))
+                                                     : QVariantMap();
+                    // "routers" may list several, space-separated: the first is the device.
+                    QHostAddress router(
+                        options.value(QStringLiteral("routers")).toString().section(QLatin1Char(' '), 0, 0));
+                    if (router.isNull())
+                        router = QHostAddress(
+                            options.value(QStringLiteral("dhcp_server_identifier")).toString());
+                    if (router.isNull()) {
+                        ipPending = true;
+                        return;
+                    }
+                    done(router);
+                },
+                remainingMs());
+        },
+        remainingMs());
 }
 
 Error SoftApLink::Private::activationError(uint activeReason) const
 {
     const QString ssid = ssidText();
     switch (deviceReason) {
-    case ReasonNoSecrets:
     case ReasonSupplicantDisconnect:
+    case ReasonSupplicantTimeout:
+        if (keyMgmt.isEmpty()) // an open SoftAP: no password to blame
+            break;
+        [[fallthrough]];
+    case ReasonNoSecrets:
     case ReasonSupplicantConfigFailed:
     case ReasonSupplicantFailed:
-    case ReasonSupplicantTimeout:
         return makeError(ErrorCode::SoftApAuthFailed,
             QStringLiteral("%1 refused the SoftAP password (NetworkManager device state reason %2)")
                 .arg(ssid)
@@ -1026,6 +1131,12 @@ void SoftApLink::Private::onDeadline()
 {
     if (phase != Phase::Joining)
         return;
+    if (deviceState == DeviceNeedAuth) {
+        return joinFailed(makeError(ErrorCode::SoftApAuthFailed,
+            QStringLiteral("%1: NetworkManager still asked for the SoftAP's secrets after %2 ms")
+                .arg(ssidText())
+                .arg(request.joinTimeoutMs)));
+    }
     const bool dhcp = deviceState == DeviceIpConfig || deviceState == DeviceIpCheck || ipPending;
     joinFailed(dhcp
             ? makeError(ErrorCode::DhcpTimeout,
@@ -1075,7 +1186,8 @@ void SoftApLink::Private::joinFailed(const Error &error)
 
 void SoftApLink::Private::leaveNow(std::function<void(Result<void>)> done)
 {
-    delete relay;
+    if (relay)
+        relay->deleteLater(); // may be running the handler that failed the join
     relay = nullptr;
     deadlineTimer.stop();
     const QString active = activePath;
@@ -1085,6 +1197,9 @@ void SoftApLink::Private::leaveNow(std::function<void(Result<void>)> done)
     result.reset();
     const bool touched = changedInterface;
     changedInterface = false;
+    // Owed until NetworkManager answered; the destructor sends what is still owed.
+    owedDeactivate = active;
+    owedRestore = touched && !previousConnection.isEmpty();
     auto finished = [this, done](Result<void> r) {
         phase = Phase::Idle;
         release();
@@ -1092,16 +1207,20 @@ void SoftApLink::Private::leaveNow(std::function<void(Result<void>)> done)
     };
     if (!holding || devicePath.isEmpty())
         return finished(Result<void>());
-    auto restore = [this, finished, touched] {
-        if (previousConnection.isEmpty() || !touched)
+    // Each step waits at most kLeaveStepMs: the whole leave ends within kLeaveTimeoutMs.
+    auto restore = [this, finished] {
+        if (!owedRestore)
             return finished(Result<void>());
         progress(QStringLiteral("Restoring %1 on %2…").arg(previousId, interfaceName));
-        call(bus,
+        call(
+            bus,
             method(kPath, kManager, QStringLiteral("ActivateConnection"),
                 { QVariant::fromValue(QDBusObjectPath(previousConnection)),
                     QVariant::fromValue(QDBusObjectPath(devicePath)),
                     QVariant::fromValue(QDBusObjectPath(QStringLiteral("/"))) }),
-            q, [this, finished](const QDBusMessage &r) {
+            q,
+            [this, finished](const QDBusMessage &r) {
+                owedRestore = false;
                 if (r.type() != QDBusMessage::ReplyMessage) {
                     const Error e = errorFromReply(r, QStringLiteral("re-activate %1").arg(previousId));
                     qCWarning(lcProvWifi).noquote()
@@ -1110,67 +1229,60 @@ void SoftApLink::Private::leaveNow(std::function<void(Result<void>)> done)
                 }
                 qCInfo(lcProvWifi).noquote() << "restored" << previousId << "on" << interfaceName;
                 finished(Result<void>());
-            });
+            },
+            kLeaveStepMs);
     };
     auto remove = [this, settings, restore] {
         if (settings.isEmpty() || settings == QLatin1String("/"))
             return restore();
         // A volatile connection goes when it is deactivated; delete it in case it is still there.
-        call(bus, method(settings, kSettingsConnection, QStringLiteral("Delete")), q,
-            [restore](const QDBusMessage &) { restore(); });
+        call(
+            bus, method(settings, kSettingsConnection, QStringLiteral("Delete")), q,
+            [restore](const QDBusMessage &) { restore(); }, kLeaveStepMs);
     };
     if (active.isEmpty() || active == QLatin1String("/"))
         return remove();
-    call(bus,
+    call(
+        bus,
         method(kPath, kManager, QStringLiteral("DeactivateConnection"),
             { QVariant::fromValue(QDBusObjectPath(active)) }),
-        q, [remove](const QDBusMessage &) { remove(); });
+        q,
+        [this, remove](const QDBusMessage &) {
+            owedDeactivate.clear();
+            remove();
+        },
+        kLeaveStepMs);
 }
 
 Pending<void> *SoftApLink::leave()
 {
     Promise<void> promise(this);
     if (d->phase == Private::Phase::Joining)
-        cancel();
+        cancel(); // starts leaving
     if (d->phase == Private::Phase::Leaving) {
-        // A failed join or a cancel is already leaving: end when the interface is free.
-        auto poll = std::make_shared<std::function<void()>>();
-        *poll = [this, promise, poll] {
-            if (d->phase != Private::Phase::Leaving)
-                return promise.finish(Result<void>());
-            QTimer::singleShot(kHolderPollMs, this, *poll);
-        };
-        QTimer::singleShot(0, this, *poll);
+        // A failed join or a cancel is already leaving (its steps are bounded): end when it has.
+        auto *poll = new QTimer(this);
+        const QDeadlineTimer deadline(kLeaveTimeoutMs);
+        connect(poll, &QTimer::timeout, this, [this, promise, poll, deadline] {
+            if (d->phase == Private::Phase::Leaving && !deadline.hasExpired())
+                return;
+            poll->deleteLater();
+            promise.finish(d->phase == Private::Phase::Leaving ? Result<void>(makeError(ErrorCode::Internal,
+                               QStringLiteral("giving %1 back took more than %2 ms")
+                                   .arg(d->interfaceName)
+                                   .arg(kLeaveTimeoutMs)))
+                                                               : Result<void>());
+        });
+        poll->start(kHolderPollMs);
         return promise.pending();
     }
     d->phase = Private::Phase::Leaving;
     ++d->generation;
-    auto *timer = new QTimer(this);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [this, promise, timer] {
-        timer->deleteLater();
-        qCWarning(lcProvWifi).noquote()
-            << "leaving" << d->ssidText() << "took more than" << kLeaveTimeoutMs << "ms";
-        ++d->generation;
-        d->phase = Private::Phase::Idle;
-        d->release();
-        promise.finish(makeError(ErrorCode::Internal,
-            QStringLiteral("NetworkManager did not finish giving %1 back within %2 ms")
-                .arg(d->interfaceName)
-                .arg(kLeaveTimeoutMs)));
-    });
-    timer->start(kLeaveTimeoutMs);
     const quint64 gen = d->generation;
-    QTimer::singleShot(0, this, [this, promise, timer, gen] {
+    QTimer::singleShot(0, this, [this, promise, gen] {
         if (gen != d->generation)
             return;
-        d->leaveNow([promise, timer = QPointer<QTimer>(timer)](Result<void> r) {
-            if (timer) {
-                timer->stop();
-                timer->deleteLater();
-            }
-            promise.finish(std::move(r));
-        });
+        d->leaveNow([promise](Result<void> r) { promise.finish(std::move(r)); });
     });
     return promise.pending();
 }

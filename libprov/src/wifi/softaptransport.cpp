@@ -81,7 +81,7 @@ void SoftApTransport::httpFailed(const Error &error, quint64 generation, int che
 SoftApTransport::~SoftApTransport()
 {
     d->http.reset();
-    if (d->link && (d->link->isJoined() || d->joining)) {
+    if (d->link && d->link->holdsInterface()) {
         // Give the interface back after we are gone: the link deletes itself once it has left.
         SoftApLink *link = d->link;
         link->disconnect(this);
