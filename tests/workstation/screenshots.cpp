@@ -5,10 +5,12 @@
 //
 //   ws-screenshots OUTPUT_DIR [--fleet FILE] [--size WxH]
 #include "demoworkstation.h"
+#include "privatebus.h"
 #include "simfleet.h"
 #include "workstation.h"
 
 #include "devices/devicelistmodel.h"
+#include "devices/wifisource.h"
 #include "line/linecontroller.h"
 #include "qr/cameracontroller.h"
 #include "records/recordlog.h"
@@ -20,10 +22,12 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QKeyEvent>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtQml/QQmlExtensionPlugin>
@@ -103,6 +107,26 @@ int main(int argc, char *argv[])
     if (!QDir().mkpath(out.path()))
         return fail(QStringLiteral("cannot create %1").arg(out.path()));
 
+    // The Wi-Fi side: prov-sim's fake NetworkManager with the demo's SoftAP devices on a private bus that
+    // is this process's system bus (started before anything touches the system bus).
+    prov::test::PrivateBus bus;
+    if (!bus.start())
+        return fail(bus.error());
+    quint16 softApPort = 0;
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return fail(QStringLiteral("no free port for the SoftAP devices"));
+        softApPort = probe.serverPort();
+    }
+    const QString softApFleet = QFileInfo(SimFleet::demoFleetPath())
+                                    .dir()
+                                    .filePath(QStringLiteral("softap.json"));
+    if (bus.startSimWith(
+               { QStringLiteral("--nm"), QStringLiteral("--bus"), bus.address(), QStringLiteral("--fleet"),
+                   softApFleet, QStringLiteral("--softap-port"), QString::number(softApPort) })
+            .isEmpty())
+        return fail(QStringLiteral("prov-sim --nm: %1").arg(bus.error()));
     SimFleet fleet({ QStringLiteral("--fleet"), parser.value(fleetOption) });
     if (!fleet.start())
         return fail(fleet.errorString());
@@ -112,8 +136,10 @@ int main(int argc, char *argv[])
         fleet, QDir(tmp.path()), QStringLiteral("Line 4 / Station 2"), &error);
     if (!options)
         return fail(error);
+    WorkstationOptions withSoftAp = *options;
+    withSoftAp.softApPort = softApPort;
     Workstation::applyStyle();
-    Workstation ws(*options);
+    Workstation ws(withSoftAp);
     ws.settings()->setOperatorName(QStringLiteral("A. Technician"));
     ws.settings()->setRememberNetwork(true);
     ws.settings()->setDefaultSsid(QStringLiteral("myssid"));
@@ -204,7 +230,16 @@ int main(int argc, char *argv[])
 
     // 5. The device list with the states the sessions left, then with the QR panel and the
     //    manual-entry dialog.
+    //    With the SoftAP devices a Wi-Fi scan (F7) found through NetworkManager: signal in %.
     showPage(0);
+    {
+        QObject ctx;
+        bool scanned = false;
+        QObject::connect(ws.wifiSource(), &WifiSource::scanFinished, &ctx, [&scanned] { scanned = true; });
+        ws.wifiSource()->startScan();
+        if (!waitFor([&scanned] { return scanned; }, 20000))
+            return fail(QStringLiteral("the Wi-Fi scan did not finish"));
+    }
     if (int rc = shoot(QStringLiteral("devices")))
         return rc;
     QObject *devicesPage = window->findChild<QObject *>(QStringLiteral("devicesPage"));
