@@ -67,7 +67,7 @@ cat "$run/fleet.jsonl" "$run/tray.jsonl" >"$run/manifest.jsonl"
 echo "demo fleet (prov-sim):"
 sed -n 's/.*"service_name":"\([^"]*\)".*"transport":"\([^"]*\)".*/  \1 (\2)/p' "$run/manifest.jsonl"
 echo "Wi-Fi scan (F7) finds, through the simulated NetworkManager:"
-sed -n 's/.*"service_name":"\([^"]*\)".*/  \1 (SoftAP, joined on wlan0)/p' "$run/softap.jsonl"
+sed -n 's/.*"service_name":"\([^"]*\)".*/  \1 (SoftAP; F7 lists it, opening it joins its access point on wlan0)/p' "$run/softap.jsonl"
 echo "QR stickers for the SoftAP devices: resources/samples/"
 echo "opening the workstation; the factory record is in your data directory (Settings shows the path)"
 build/app/workstation/prov-workstation --manifest "$run/manifest.jsonl" --softap-port "$softap_port" "$@" &
