@@ -41,23 +41,11 @@ case $rc in 0 | 45) ;; *) exit "$rc" ;; esac # anything else is a real failure o
 # through prov-sim's fake NetworkManager on a private bus (never the machine's NetworkManager),
 # provisions it over HTTP bound to the joined link and brings the "Home" connection back.
 nmrun=$(mktemp -d)
-cat >"$nmrun/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$nmrun</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$nmrun/bus.conf" --nofork --print-address=1 >"$nmrun/bus.addr" &
-nmbus=$!
+. scripts/private-bus.sh
+start_private_bus "$nmrun"
+nmbus=$PRIVATE_BUS_PID
 trap 'kill $sim $traysim $nmbus ${nmsim:-} 2>/dev/null || true; rm -rf "$out" "$tray" "$record" "$nmrun"' EXIT
-for _ in $(seq 50); do [ -s "$nmrun/bus.addr" ] && break; sleep 0.1; done
-export DBUS_SYSTEM_BUS_ADDRESS
-DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$nmrun/bus.addr")
-softap_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+softap_port=$(free_port)
 build/app/prov-sim/prov-sim --nm --fleet resources/demo/softap.json --softap-port "$softap_port" >"$nmrun/sim.jsonl" &
 nmsim=$!
 for _ in $(seq 50); do grep -q '"ready"' "$nmrun/sim.jsonl" 2>/dev/null && break; sleep 0.1; done

@@ -27,22 +27,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A private bus for the simulated BLE radio (fake org.bluez), shared by prov-sim and the workstation.
-cat >"$run/bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$run</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$run/bus.conf" --nofork --print-address=1 >"$run/bus.addr" &
-pids+=($!)
-for _ in $(seq 50); do [ -s "$run/bus.addr" ] && break; sleep 0.1; done
-export DBUS_SYSTEM_BUS_ADDRESS
-DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$run/bus.addr")
+# A private bus for the simulated BLE radio and Wi-Fi (fake org.bluez and NetworkManager), shared by
+# prov-sim and the workstation.
+. scripts/private-bus.sh
+start_private_bus "$run"
+pids+=("$PRIVATE_BUS_PID")
 
 build/app/prov-sim/prov-sim --fleet resources/demo/fleet.json --no-auto-stop >"$run/fleet.jsonl" &
 pids+=($!)
@@ -55,7 +44,7 @@ pids+=($!)
 # the station's simulated wlan0 from its "Home" connection to the device's SoftAP (the device's HTTP on
 # its own loopback gateway 127.0.0.2.., port $softap_port) and back afterwards. The real NetworkManager
 # is never touched: the workstation's system bus is the private one.
-softap_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+softap_port=$(free_port)
 build/app/prov-sim/prov-sim --nm --fleet resources/demo/softap.json --softap-port "$softap_port" \
   --no-auto-stop >"$run/softap.jsonl" &
 pids+=($!)

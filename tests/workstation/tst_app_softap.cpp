@@ -218,7 +218,8 @@ void TestAppSoftAp::recordHoldsTheSoftApAttempts()
     QSignalSpy drained(m_ws->recordLog(), &RecordLog::drained);
     m_ws->recordLog()->requestDrain();
     QVERIFY(drained.wait(10000));
-    auto store = prov::RecordStore::openSqlite(m_dir.filePath(QStringLiteral("factory-record.sqlite")));
+    const QString path = m_dir.filePath(QStringLiteral("factory-record.sqlite"));
+    auto store = prov::RecordStore::openSqlite(path);
     QVERIFY(store);
     for (const QString &name : { QStringLiteral("PROV_A1F001"), QStringLiteral("PROV_A1F002") }) {
         prov::RecordFilter filter;
@@ -229,6 +230,18 @@ void TestAppSoftAp::recordHoldsTheSoftApAttempts()
             return r.end.outcome == prov::RecordOutcome::Provisioned
                 && r.start.transport == QLatin1String("softap");
         }));
+    }
+    store->reset(); // close the store before reading its files
+    // No secret in any file of the store (the database and its WAL): not the SoftAP password, not the
+    // passphrase, not the PoP / Security 2 password.
+    for (const QString &file : { path, path + QStringLiteral("-wal") }) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray bytes = f.readAll();
+        QVERIFY(!bytes.isEmpty() || file.endsWith(QLatin1String("-wal")));
+        for (const QByteArray &secret : { kSoftApPassword, kWifiPassphrase, QByteArray("abcd1234") })
+            QVERIFY2(!bytes.contains(secret), qPrintable(file));
     }
 }
 
