@@ -19,7 +19,6 @@
 #include "prov/softap.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -751,10 +750,7 @@ int BatchRun::run(ShiftSecrets secrets, std::unique_ptr<RecordStore> store, cons
     m_wifiScanner.reset();
     // The SoftAP jobs give their Wi-Fi interfaces back after they ended (SoftApLink): wait for that, so
     // every interface is on its earlier connection again when provctl exits (each leave takes <= 10 s).
-    const QDeadlineTimer leaving(kSoftApLeaveWaitMs);
-    while (SoftApLink::interfacesHeld() > 0 && !leaving.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    if (SoftApLink::interfacesHeld() > 0)
+    if (!SoftApLink::waitForInterfacesReleased(kSoftApLeaveWaitMs))
         progress(m_o,
             QStringLiteral("%1 Wi-Fi interface(s) not given back within %2 ms")
                 .arg(SoftApLink::interfacesHeld())

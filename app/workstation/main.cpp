@@ -4,10 +4,8 @@
 #include "workstation.h"
 
 #include "prov/softap.h"
-#include "session/softapleaves.h"
 
 #include <QCommandLineParser>
-#include <QDeadlineTimer>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QUrl>
@@ -74,9 +72,7 @@ int main(int argc, char *argv[])
         workstation.shutdown();
     }
     // A line job that was still running gave its joined SoftAP to a link of its own when the workstation
-    // went: wait for those too (each gives its interface back within 10 s; we wait at most 5 s).
-    const QDeadlineTimer leaving(SoftApLeaves::kQuitWaitMs);
-    while (prov::SoftApLink::interfacesHeld() > 0 && !leaving.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    // went: wait for those too (each gives its interface back within kLeaveTimeoutMs).
+    prov::SoftApLink::waitForInterfacesReleased(prov::SoftApLink::kLeaveTimeoutMs);
     return status;
 }

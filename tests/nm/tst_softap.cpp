@@ -84,6 +84,7 @@ private Q_SLOTS:
     void accessPointVanishingAfterApply_data();
     void accessPointVanishingAfterApply();
     void trayOfSixOnTwoInterfaces();
+    void stickerFirstThenWifiScanJoins();
 
 private:
     /// Starts prov-sim --nm with `args` (plus the SoftAP port); its device lines by service name.
@@ -545,6 +546,68 @@ void TestSoftAp::trayOfSixOnTwoInterfaces()
     // Each interface is back where it was: wlan0 on Home, wlan1 on nothing.
     verifyRestored(QStringLiteral("wlan0"), QStringLiteral("Home"));
     verifyRestored(QStringLiteral("wlan1"), QString());
+}
+
+void TestSoftAp::stickerFirstThenWifiScanJoins()
+{
+    // A sticker scanned before the Wi-Fi scan found the device: the device waits without an address,
+    // then the scan's BSSID makes it a SoftAP to join (the job kind is chosen again), and the sticker's
+    // SoftAP password opens it.
+    const QString fleet = m_dir.filePath(QStringLiteral("fleet-sticker.json"));
+    QFile file(fleet);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(
+        QJsonObject { { QStringLiteral("devices"),
+            QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5C0001") },
+                { QStringLiteral("sec_ver"), 1 }, { QStringLiteral("pop"), QLatin1String(kPop) },
+                { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } } } } })
+                   .toJson());
+    file.close();
+    QCOMPARE(start({ QStringLiteral("--fleet"), fleet }).size(), 1);
+    auto profile = ProductProfile::fromJson(QByteArrayLiteral(R"({
+      "schema": 1, "name": "SoftAP stickers", "id": "softap-stickers", "version": "1",
+      "match": {"service_name_prefix": "PROV_", "transports": ["softap"]},
+      "security": {"min_sec_ver": 1, "credentials_from": "qr"},
+      "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"},
+      "lanes": {"ble": 1, "softap": 1}
+    })"));
+    QVERIFY2(profile, qPrintable(profile ? QString() : profile.error().toString()));
+    LaneEngine engine;
+    SoftApJobKind::Settings joinSettings;
+    joinSettings.port = m_port;
+    joinSettings.joinTimeoutMs = 8000;
+    engine.addJobKind(std::make_unique<SoftApJobKind>(joinSettings));
+    engine.addJobKind(std::make_unique<EspJobKind>());
+    BatchSettings settings;
+    settings.profile = *profile;
+    settings.secrets.passphrase = kPassphrase;
+    settings.lanes = 1;
+    QVERIFY(engine.start(settings));
+
+    LineDevice sticker;
+    sticker.serviceName = QStringLiteral("PROV_5C0001");
+    sticker.transport = TransportKind::SoftAp;
+    sticker.source = QStringLiteral("qr");
+    sticker.credentials.pop = kPop;
+    sticker.credentials.softApPassword = kSoftApPassword;
+    sticker.credentialsGiven = true;
+    QVERIFY(engine.offer(sticker));
+    QCOMPARE(engine.device(sticker.key())->state, LineDeviceState::Waiting);
+
+    SoftApScanner scanner;
+    QSignalSpy scanned(&scanner, &SoftApScanner::scanFinished);
+    scanner.start();
+    QVERIFY(scanned.wait(kWaitMs));
+    QCOMPARE(scanner.accessPoints().size(), 1);
+    QVERIFY(engine.offer(LineDevice::fromSoftApScan(scanner.accessPoints().first())));
+    engine.finish();
+    QSignalSpy ended(&engine, &LaneEngine::batchEnded);
+    QVERIFY(engine.state() == LineState::Finished || ended.wait(60000));
+    const auto status = engine.device(sticker.key());
+    QVERIFY2(status->state == LineDeviceState::Succeeded,
+        qPrintable(status->lastError ? status->lastError->toString() : QString()));
+    QVERIFY(!m_sim.journal(QStringLiteral("http PROV_5C0001 from 127.0.100.1")).isEmpty());
+    verifyRestored();
 }
 
 QTEST_GUILESS_MAIN(TestSoftAp)

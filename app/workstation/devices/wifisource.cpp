@@ -201,7 +201,11 @@ void WifiSource::setExtraSsidPatterns(const QStringList &patterns)
 {
     QStringList all { prov::SoftApScanner::defaultSsidPrefix() };
     for (const QString &p : patterns) {
-        if (!p.isEmpty() && !all.contains(p))
+        if (p.isEmpty()) { // the empty prefix matches every name
+            m_scanner->setSsidPatterns({});
+            return;
+        }
+        if (!all.contains(p))
             all.append(p);
     }
     m_scanner->setSsidPatterns(all);

@@ -54,7 +54,8 @@ public:
     /// Starts a scan (restarts a running one) on the interface set by setInterfaceName(). Ends in
     /// scanFinished(errorCode) exactly once: 0, or int(ErrorCode) (SoftApScanner::start()).
     /// Adds SSID patterns to the default "PROV_" (prov::SoftApScanner::setSsidPatterns(): a prefix, or
-    /// "/regex/"): the line's product profile names its own devices. Takes effect from the next scan.
+    /// "/regex/"; "" = every access point): the line's product profile names its own devices. Takes
+    /// effect from the next scan.
     void setExtraSsidPatterns(const QStringList &patterns);
     Q_INVOKABLE void startScan();
     /// Ends a running scan (scanFinished(0)); the devices found stay listed. No-op when idle.

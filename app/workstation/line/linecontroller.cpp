@@ -463,9 +463,10 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
         return std::nullopt;
     }
     const QByteArray softApPass = softApPassword.toUtf8();
-    if (!softApPass.isEmpty() && (softApPass.size() < 8 || softApPass.size() > 63)) {
+    if (!softApPass.isEmpty() && !prov::isValidWpaPsk(softApPass)) {
         setLastError({ prov::ErrorCode::InvalidArgument,
-            tr("The devices' SoftAP password must be 8 to 63 characters (or empty: open SoftAPs).") });
+            tr("The devices' SoftAP password must be 8 to 63 characters or 64 hexadecimal digits (or empty: "
+               "open SoftAPs).") });
         return std::nullopt;
     }
     prov::BatchSettings settings;
@@ -492,9 +493,9 @@ std::optional<prov::BatchSettings> LineController::batchSettings(
     // The Wi-Fi scan also finds the profile's devices when they are not named PROV_…
     if (m_wifi) {
         const prov::ProductProfile::Match &match = settings.profile.match;
-        m_wifi->setExtraSsidPatterns(
-            { match.serviceNamePrefix.isEmpty() ? QStringLiteral("/%1/").arg(match.serviceNameRegex)
-                                                : match.serviceNamePrefix });
+        m_wifi->setExtraSsidPatterns({ !match.serviceNameRegex.isEmpty()
+                ? QStringLiteral("/%1/").arg(match.serviceNameRegex)
+                : match.serviceNamePrefix }); // "" (a profile for every name): every access point
     }
     if (!softAp.interfaces.isEmpty())
         settings.profile.lanes.softap = std::min(

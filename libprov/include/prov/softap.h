@@ -243,6 +243,13 @@ public:
     /// them back, also after their SoftApTransport was destroyed): a program waits for 0 before it exits,
     /// so every interface is back on its earlier connection.
     static int interfacesHeld();
+    /// Runs a local event loop until interfacesHeld() is 0 or `timeoutMs` passed (for a program about to
+    /// exit: the links still giving interfaces back need the event loop). True when none is held. A link
+    /// still holding one at the deadline stays so; NetworkManager takes its connection down when the
+    /// process exits (bind-activation "dbus-client").
+    static bool waitForInterfacesReleased(int timeoutMs);
+    /// The longest leave() takes, in ms: a sensible `timeoutMs` above.
+    static constexpr int kLeaveTimeoutMs = 10000;
     /// The connection id that was active on the interface before join(), "" when none or unknown.
     QString previousConnectionId() const;
 

@@ -64,6 +64,7 @@ protected:
 private:
     void linkLost(const Error &reason);
     void httpFailed(const Error &error, quint64 generation, int checksLeft);
+    void linkChecked(bool up, const Error &error, quint64 generation, int checksLeft);
 
     struct Private;
     std::unique_ptr<Private> d;

@@ -280,6 +280,16 @@ Status LaneEngine::offer(const LineDevice &device)
         e->credentialsKnown = e->credentialsKnown || vouchesForCredentials(device);
         for (auto it = device.fields.cbegin(); it != device.fields.cend(); ++it)
             e->device.fields.insert(it.key(), it.value());
+        // What the device now is decides its kind (a QR sticker first, the Wi-Fi scan's BSSID later
+        // makes it a SoftAP to join); never while a job runs.
+        if (!e->job) {
+            for (auto &k : m_kinds) {
+                if (k->handles(e->device)) {
+                    e->kind = k.get();
+                    break;
+                }
+            }
+        }
         if (e->status.state == LineDeviceState::Waiting && startable(*e)) {
             e->status.state = LineDeviceState::Queued;
             Q_EMIT countersChanged();

@@ -7,6 +7,8 @@
 #include "wifi/nmdbus.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
@@ -470,8 +472,13 @@ QHash<QString, const SoftApLink *> &interfaceHolders()
     return holders;
 }
 
-constexpr int kLeaveTimeoutMs = 10000; ///< SoftApLink::leave()'s promise, in ms
-constexpr int kLeaveStepMs = 3000; ///< each of leave's three D-Bus calls, in ms
+constexpr int kLeaveTimeoutMs = SoftApLink::kLeaveTimeoutMs; ///< SoftApLink::leave()'s promise, in ms
+constexpr int kLeaveStepMs = 3000;
+constexpr int kLinkCheckCallMs = 1000;
+/// need-auth this soon after activation, before any IP configuration, means our password was refused;
+/// later it is more likely an association that took too long (NetworkManager asks for secrets then too).
+constexpr qint64 kNeedAuthIsPasswordMs = 15000; ///< checkLinkUp()'s one D-Bus call, in ms ///< each of
+                                                ///< leave's three D-Bus calls, in ms
 constexpr int kHolderPollMs = 50;
 
 } // namespace
@@ -512,6 +519,10 @@ struct SoftApLink::Private
     /// What leaving still owes NetworkManager, for the destructor when the link goes mid-leave.
     QString owedDeactivate; ///< our active connection, until DeactivateConnection was sent
     bool owedRestore = false; ///< ActivateConnection(previousConnection) not sent yet
+    bool addInFlight = false; ///< AddAndActivateConnection2 sent, not answered
+    uint highestDeviceState = 0; ///< the furthest device state this join reached
+    bool sawFailed = false; ///< the device reported "failed" during this join
+    QElapsedTimer activationClock; ///< since AddAndActivateConnection2
 
     Private(SoftApLink *owner, QDBusConnection b)
         : q(owner)
@@ -597,19 +608,40 @@ void SoftApLink::checkLinkUp(std::function<void(bool up)> done)
         return;
     }
     const quint64 gen = d->generation;
-    getAll(d->bus, d->activePath, kActive, this, [this, gen, done](const Result<QVariantMap> &a) {
-        if (gen != d->generation || d->phase != Private::Phase::Joined)
-            return done(false);
-        const bool up = a && a->value(QStringLiteral("State")).toUInt() == ActiveActivated;
-        if (!up)
-            d->markLost(); // NetworkManager knows before its signal reached us
-        done(up);
-    });
+    getAll(
+        d->bus, d->activePath, kActive, this,
+        [this, gen, done](const Result<QVariantMap> &a) {
+            if (gen != d->generation || d->phase != Private::Phase::Joined)
+                return; // left or lost meanwhile: whoever asked has heard of it
+            if (!a && a.error().code == ErrorCode::Unavailable)
+                return done(true); // no answer: unknown, not a loss (the connection stays ours to take down)
+            const bool up = a && a->value(QStringLiteral("State")).toUInt() == ActiveActivated;
+            if (!up)
+                d->markLost(); // NetworkManager knows before its signal reached us
+            done(up);
+        },
+        kLinkCheckCallMs);
 }
 
 int SoftApLink::interfacesHeld()
 {
     return int(interfaceHolders().size());
+}
+
+bool SoftApLink::waitForInterfacesReleased(int timeoutMs)
+{
+    if (interfacesHeld() == 0)
+        return true;
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&loop] {
+        if (interfacesHeld() == 0)
+            loop.quit();
+    });
+    poll.start(kHolderPollMs);
+    QTimer::singleShot(std::max(0, timeoutMs), &loop, &QEventLoop::quit);
+    loop.exec();
+    return interfacesHeld() == 0;
 }
 
 bool SoftApLink::isJoined() const
@@ -690,15 +722,19 @@ void SoftApLink::Private::begin(quint64 gen)
                                 return a.second.value(QStringLiteral("Interface")).toString()
                                     < b.second.value(QStringLiteral("Interface")).toString();
                             });
+                            QString chosenPath;
                             for (const auto &[devPath, props] : std::as_const(*found)) {
                                 const QString name = props.value(QStringLiteral("Interface")).toString();
                                 if (request.interfaceName.isEmpty() || request.interfaceName == name) {
-                                    devicePath = devPath;
+                                    chosenPath = devPath;
                                     interfaceName = name;
                                     deviceState = props.value(QStringLiteral("State")).toUInt();
                                     break;
                                 }
                             }
+                            if (holding && chosenPath != devicePath)
+                                release(); // a re-join found another device (re-plugged): let the old one go
+                            devicePath = chosenPath;
                             if (devicePath.isEmpty()) {
                                 return joinFailed(makeError(ErrorCode::NoWifiInterface,
                                     request.interfaceName.isEmpty()
@@ -886,9 +922,14 @@ void SoftApLink::Private::activate(quint64 gen)
     const QVariantMap options { { QStringLiteral("persist"), QStringLiteral("volatile") },
         { QStringLiteral("bind-activation"), QStringLiteral("dbus-client") } };
     followActivation();
+    const bool changedBefore = changedInterface; // a re-join after a lost link owes the first restore
     changedInterface = true;
+    addInFlight = true;
     deviceState = 0;
     deviceReason = 0;
+    highestDeviceState = 0;
+    sawFailed = false;
+    activationClock.start();
     qCInfo(lcProvWifi).noquote() << "joining" << ssidText() << "on" << interfaceName
                                  << (keyMgmt.isEmpty() ? QStringLiteral("(open)")
                                                        : QStringLiteral("with a password (%1)").arg(keyMgmt))
@@ -900,17 +941,28 @@ void SoftApLink::Private::activate(quint64 gen)
             { QVariant::fromValue(settings), QVariant::fromValue(QDBusObjectPath(devicePath)),
                 QVariant::fromValue(QDBusObjectPath(apPath)), options }),
         q,
-        [this, gen](const QDBusMessage &r) {
-            if (gen != generation)
+        [this, gen, changedBefore](const QDBusMessage &r) {
+            addInFlight = false;
+            if (gen != generation) {
+                // Cancelled or timed out while NetworkManager was joining: take that connection down
+                // (leaving could not know it). The previous connection, if any, was re-activated after it.
+                if (r.type() == QDBusMessage::ReplyMessage && r.arguments().size() >= 2
+                    && phase != Phase::Joined)
+                    bus.send(method(kPath, kManager, QStringLiteral("DeactivateConnection"),
+                        { QVariant::fromValue(QDBusObjectPath(objectPath(r.arguments().at(1)))) }));
                 return;
+            }
             if (r.type() != QDBusMessage::ReplyMessage || r.arguments().size() < 2) {
-                changedInterface = false; // refused: NetworkManager left the interface as it was
-                return joinFailed(
-                    errorFromReply(r, QStringLiteral("join %1").arg(ssidText()), ErrorCode::ConnectFailed));
+                const Error e = errorFromReply(
+                    r, QStringLiteral("join %1").arg(ssidText()), ErrorCode::ConnectFailed);
+                // Refused: NetworkManager left the interface as it was. No answer: it may still join.
+                if (e.code != ErrorCode::Unavailable)
+                    changedInterface = changedBefore;
+                return joinFailed(e);
             }
             settingsPath = objectPath(r.arguments().at(0));
             activePath = objectPath(r.arguments().at(1));
-            if (deviceState == DeviceFailed) // failed before the reply reached us
+            if (sawFailed) // failed before the reply reached us
                 return joinFailed(activationError(0));
             checkActive(gen);
         },
@@ -932,9 +984,14 @@ void SoftApLink::Private::followActivation()
             progress(QStringLiteral("Waiting for an address from %1…").arg(ssidText()));
         if (phase != Phase::Joining || !changedInterface)
             return;
+        if (deviceState != DeviceFailed)
+            highestDeviceState = std::max(highestDeviceState, deviceState);
+        if (deviceState == DeviceFailed)
+            sawFailed = true;
         if (deviceState == DeviceFailed && !activePath.isEmpty())
             joinFailed(activationError(0));
-        else if (deviceState == DeviceNeedAuth && !keyMgmt.isEmpty())
+        else if (deviceState == DeviceNeedAuth && !keyMgmt.isEmpty() && highestDeviceState < DeviceIpConfig
+            && activationClock.elapsed() < kNeedAuthIsPasswordMs)
             // The 4-way handshake failed with the password we gave: NetworkManager now asks its secret
             // agents (a desktop shows a password dialog). Ours was wrong; do not wait for a person.
             joinFailed(makeError(ErrorCode::SoftApAuthFailed,
@@ -997,8 +1054,7 @@ void SoftApLink::Private::checkActive(quint64 gen)
                 return;
             if (!a) {
                 // Gone already: it failed before we looked (its StateChanged came before the reply).
-                if (deviceState == DeviceFailed)
-                    joinFailed(activationError(0));
+                joinFailed(activationError(0));
                 return;
             }
             const uint state = a->value(QStringLiteral("State")).toUInt();
@@ -1087,7 +1143,8 @@ Error SoftApLink::Private::activationError(uint activeReason) const
     switch (deviceReason) {
     case ReasonSupplicantDisconnect:
     case ReasonSupplicantTimeout:
-        if (keyMgmt.isEmpty()) // an open SoftAP: no password to blame
+        // Blame the password only for a protected SoftAP that never got as far as IP configuration.
+        if (keyMgmt.isEmpty() || highestDeviceState >= DeviceIpConfig)
             break;
         [[fallthrough]];
     case ReasonNoSecrets:
@@ -1131,24 +1188,34 @@ void SoftApLink::Private::onDeadline()
 {
     if (phase != Phase::Joining)
         return;
-    if (deviceState == DeviceNeedAuth) {
-        return joinFailed(makeError(ErrorCode::SoftApAuthFailed,
-            QStringLiteral("%1: NetworkManager still asked for the SoftAP's secrets after %2 ms")
-                .arg(ssidText())
+    if (!holding) {
+        // Never got the interface: another device of this process kept it the whole time.
+        return joinFailed(makeError(ErrorCode::JoinTimeout,
+            QStringLiteral("%1: %2 stayed busy with another device for %3 ms")
+                .arg(ssidText(),
+                    interfaceName.isEmpty() ? QStringLiteral("the Wi-Fi interface") : interfaceName)
+                .arg(request.joinTimeoutMs)));
+    }
+    if (!changedInterface) {
+        return joinFailed(makeError(ErrorCode::JoinTimeout,
+            QStringLiteral("%1: NetworkManager did not start joining on %2 within %3 ms")
+                .arg(ssidText(), interfaceName)
                 .arg(request.joinTimeoutMs)));
     }
     const bool dhcp = deviceState == DeviceIpConfig || deviceState == DeviceIpCheck || ipPending;
-    joinFailed(dhcp
-            ? makeError(ErrorCode::DhcpTimeout,
-                QStringLiteral("%1: associated on %2 but no IPv4 address within %3 ms")
-                    .arg(ssidText(), interfaceName)
-                    .arg(request.joinTimeoutMs))
-            : makeError(ErrorCode::JoinTimeout,
-                QStringLiteral("%1: %2 did not finish joining within %3 ms (NetworkManager device state %4)")
-                    .arg(
-                        ssidText(), interfaceName.isEmpty() ? QStringLiteral("the interface") : interfaceName)
-                    .arg(request.joinTimeoutMs)
-                    .arg(deviceState)));
+    joinFailed(dhcp ? makeError(ErrorCode::DhcpTimeout,
+                   QStringLiteral("%1: associated on %2 but no IPv4 address within %3 ms")
+                       .arg(ssidText(), interfaceName)
+                       .arg(request.joinTimeoutMs))
+                    : makeError(ErrorCode::JoinTimeout,
+                        QStringLiteral(
+                            "%1: %2 did not finish joining within %3 ms (NetworkManager device state %4%5)")
+                            .arg(ssidText(), interfaceName)
+                            .arg(request.joinTimeoutMs)
+                            .arg(deviceState)
+                            .arg(deviceState == DeviceNeedAuth
+                                    ? QStringLiteral(": it asked for the SoftAP's secrets again")
+                                    : QString())));
 }
 
 void SoftApLink::Private::joinSucceeded(const SoftApJoinResult &r)

@@ -59,22 +59,30 @@ void SoftApTransport::httpFailed(const Error &error, quint64 generation, int che
 {
     // A dropped or refused TCP connection may be the link going down (the access point vanished after
     // ApplyConfig) before NetworkManager has said so: ask it for up to kLinkCheckMs before reporting.
-    d->link->checkLinkUp([this, error, generation, checksLeft](bool up) {
-        if (generation != d->generation)
+    // The link can outlive this transport (the destructor hands it off to give the interface back).
+    d->link->checkLinkUp([self = QPointer<SoftApTransport>(this), error, generation, checksLeft](bool up) {
+        if (!self)
             return;
-        if (!up) {
-            linkLost(makeError(ErrorCode::Disconnected, error.detail));
-            return;
-        }
-        if (checksLeft <= 0) {
-            restartTimeout();
-            complete(error);
-            return;
-        }
-        QTimer::singleShot(kLinkCheckIntervalMs, this, [this, error, generation, checksLeft] {
-            if (generation == d->generation)
-                httpFailed(error, generation, checksLeft - 1);
-        });
+        self->linkChecked(up, error, generation, checksLeft);
+    });
+}
+
+void SoftApTransport::linkChecked(bool up, const Error &error, quint64 generation, int checksLeft)
+{
+    if (generation != d->generation)
+        return;
+    if (!up) {
+        linkLost(makeError(ErrorCode::Disconnected, error.detail));
+        return;
+    }
+    if (checksLeft <= 0) {
+        restartTimeout();
+        complete(error);
+        return;
+    }
+    QTimer::singleShot(kLinkCheckIntervalMs, this, [this, error, generation, checksLeft] {
+        if (generation == d->generation)
+            httpFailed(error, generation, checksLeft - 1);
     });
 }
 
