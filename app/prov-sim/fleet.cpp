@@ -341,6 +341,7 @@ QByteArray stickerQrPayload(const FleetDevice &member)
         qr.pop = QString::fromUtf8(c.password);
     }
     qr.security = c.secVer;
+    qr.password = QString::fromUtf8(member.softApPassword); // the SoftAP's WPA2 passphrase (§11), if any
     return toJson(qr);
 }
 

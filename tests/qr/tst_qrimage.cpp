@@ -454,9 +454,14 @@ void TestQrImage::samplesMatchProvSimPayloads()
 {
     // prov-sim prints each device's QR payload; the committed stickers must encode exactly that.
     QString error;
-    const QList<qrtest::SimPayload> payloads = qrtest::provSimPayloads(
+    QList<qrtest::SimPayload> payloads = qrtest::provSimPayloads(
         QStringLiteral(PROV_SIM_PATH), QStringLiteral(PROV_FLEET_FILE), &error);
     QVERIFY2(!payloads.isEmpty(), qPrintable(error));
+    // The SoftAP devices the demo's Wi-Fi scan finds: their stickers carry the SoftAP password too.
+    const QList<qrtest::SimPayload> softAp = qrtest::provSimPayloads(
+        QStringLiteral(PROV_SIM_PATH), QStringLiteral(PROV_SOFTAP_FLEET_FILE), &error);
+    QVERIFY2(!softAp.isEmpty(), qPrintable(error));
+    payloads += softAp;
     QStringList names;
     for (const qrtest::SimPayload &device : payloads) {
         names.append(device.serviceName);
@@ -472,8 +477,14 @@ void TestQrImage::samplesMatchProvSimPayloads()
         QVERIFY(parsed);
         QCOMPARE(parsed->transport, device.transport);
     }
-    for (const char *softAp : { "PROV_DEMO00", "PROV_DEMO01", "PROV_DEMO02", "PROV_DEMO03" })
+    for (const char *softAp : { "PROV_DEMO00", "PROV_DEMO01", "PROV_DEMO02", "PROV_DEMO03", "PROV_A1F001",
+             "PROV_A1F002", "PROV_A1F003" })
         QVERIFY2(names.contains(QLatin1String(softAp)), softAp);
+    const auto protectedSoftAp = std::find_if(softAp.cbegin(), softAp.cend(),
+        [](const qrtest::SimPayload &d) { return d.serviceName == QLatin1String("PROV_A1F002"); });
+    QVERIFY(protectedSoftAp != softAp.cend());
+    QCOMPARE(
+        prov::parseQrPayload(protectedSoftAp->payload.toUtf8())->password, QStringLiteral("prov-softap-1"));
 }
 
 void TestQrImage::reportsNoCameraOnThisMachine()
