@@ -130,6 +130,74 @@ void applyApProperties(SoftApInfo &ap, const QVariantMap &p)
     }
 }
 
+/// The Wi-Fi interfaces NetworkManager has (Device.DeviceType 2) named `name` ("" = every one), sorted by
+/// name, once Wi-Fi is known to be on (WirelessEnabled and WirelessHardwareEnabled). `done` always runs
+/// (on `context`'s thread); callers drop a stale answer themselves. Each D-Bus call waits at most
+/// `timeoutMs` (-1: QtDBus's default). Errors: WifiDisabled, NoWifiInterface (none, or none named
+/// `name`), errorFromReply()'s (Unavailable when NetworkManager is not running, ...).
+void findWifiInterfaces(const QDBusConnection &bus, const QString &name, QObject *context, int timeoutMs,
+    std::function<void(const Result<QList<WifiInterfaceInfo>> &)> done)
+{
+    getAll(
+        bus, kPath, kManager, context,
+        [bus, name, context, timeoutMs, done](const Result<QVariantMap> &manager) {
+            if (!manager)
+                return done(manager.error());
+            const bool enabled = manager->value(QStringLiteral("WirelessEnabled"), true).toBool();
+            const bool hardware = manager->value(QStringLiteral("WirelessHardwareEnabled"), true).toBool();
+            if (!enabled || !hardware) {
+                return done(makeError(ErrorCode::WifiDisabled,
+                    hardware
+                        ? QStringLiteral("Wi-Fi is switched off in NetworkManager (WirelessEnabled is false)")
+                        : QStringLiteral("Wi-Fi is switched off by a hardware switch or rfkill")));
+            }
+            call(
+                bus, method(kPath, kManager, QStringLiteral("GetDevices")), context,
+                [bus, name, context, timeoutMs, done](const QDBusMessage &r) {
+                    if (r.type() != QDBusMessage::ReplyMessage || r.arguments().isEmpty())
+                        return done(errorFromReply(r, QStringLiteral("list the network devices")));
+                    const QStringList paths = objectPaths(r.arguments().constFirst());
+                    auto remaining = std::make_shared<int>(int(paths.size()));
+                    auto found = std::make_shared<QList<WifiInterfaceInfo>>();
+                    auto finish = [name, done, found] {
+                        if (found->isEmpty()) {
+                            return done(makeError(ErrorCode::NoWifiInterface,
+                                name.isEmpty()
+                                    ? QStringLiteral("NetworkManager has no Wi-Fi interface")
+                                    : QStringLiteral("NetworkManager has no Wi-Fi interface named %1")
+                                          .arg(name)));
+                        }
+                        std::sort(found->begin(), found->end(),
+                            [](const WifiInterfaceInfo &a, const WifiInterfaceInfo &b) {
+                                return a.name < b.name;
+                            });
+                        done(*found);
+                    };
+                    if (paths.isEmpty())
+                        return finish();
+                    for (const QString &path : paths) {
+                        getAll(
+                            bus, path, kDevice, context,
+                            [path, name, remaining, found, finish](const Result<QVariantMap> &p) {
+                                if (p && p->value(QStringLiteral("DeviceType")).toUInt() == kDeviceTypeWifi) {
+                                    WifiInterfaceInfo info;
+                                    info.name = p->value(QStringLiteral("Interface")).toString();
+                                    info.path = path;
+                                    info.state = int(p->value(QStringLiteral("State")).toUInt());
+                                    if (name.isEmpty() || name == info.name)
+                                        found->append(info);
+                                }
+                                if (--*remaining == 0)
+                                    finish();
+                            },
+                            timeoutMs);
+                    }
+                },
+                timeoutMs);
+        },
+        timeoutMs);
+}
+
 } // namespace
 
 // ---- SoftApScanner
@@ -177,7 +245,6 @@ struct SoftApScanner::Private
     }
 
     void start();
-    void readDevices(const QStringList &paths, quint64 gen);
     void startInterfaces(quint64 gen);
     void readAccessPoint(const QString &devicePath, const QString &apPath, quint64 gen);
     void dropAccessPoint(const QString &apPath);
@@ -263,9 +330,7 @@ void SoftApScanner::stop()
     d->relay = nullptr;
     d->scanTimer.stop();
     d->scanning.clear();
-    const bool wasScanning = !d->finished;
     d->finished = true;
-    Q_UNUSED(wasScanning);
 }
 
 void SoftApScanner::Private::start()
@@ -279,66 +344,21 @@ void SoftApScanner::Private::start()
     apFlags.clear();
     scanning.clear();
     follow();
-    getAll(bus, kPath, kManager, q, [this, gen](const Result<QVariantMap> &manager) {
-        if (gen != generation)
-            return;
-        if (!manager)
-            return failAndFinish(manager.error());
-        const bool enabled = manager->value(QStringLiteral("WirelessEnabled"), true).toBool();
-        const bool hardware = manager->value(QStringLiteral("WirelessHardwareEnabled"), true).toBool();
-        if (!enabled || !hardware) {
-            return failAndFinish(makeError(ErrorCode::WifiDisabled,
-                hardware
-                    ? QStringLiteral("Wi-Fi is switched off in NetworkManager (WirelessEnabled is false)")
-                    : QStringLiteral("Wi-Fi is switched off by a hardware switch or rfkill")));
-        }
-        call(bus, method(kPath, kManager, QStringLiteral("GetDevices")), q,
-            [this, gen](const QDBusMessage &r) {
-                if (gen != generation)
-                    return;
-                if (r.type() != QDBusMessage::ReplyMessage || r.arguments().isEmpty())
-                    return failAndFinish(errorFromReply(r, QStringLiteral("list the network devices")));
-                readDevices(objectPaths(r.arguments().constFirst()), gen);
-            });
-    });
-}
-
-void SoftApScanner::Private::readDevices(const QStringList &paths, quint64 gen)
-{
-    auto remaining = std::make_shared<int>(int(paths.size()));
-    if (paths.isEmpty())
-        return startInterfaces(gen);
-    for (const QString &path : paths) {
-        getAll(bus, path, kDevice, q, [this, gen, path, remaining](const Result<QVariantMap> &p) {
+    findWifiInterfaces(
+        bus, q->m_interfaceName, q, -1, [this, gen](const Result<QList<WifiInterfaceInfo>> &found) {
             if (gen != generation)
                 return;
-            if (p && p->value(QStringLiteral("DeviceType")).toUInt() == kDeviceTypeWifi) {
-                WifiInterfaceInfo info;
-                info.name = p->value(QStringLiteral("Interface")).toString();
-                info.path = path;
-                info.state = int(p->value(QStringLiteral("State")).toUInt());
-                if (q->m_interfaceName.isEmpty() || q->m_interfaceName == info.name) {
-                    interfaces.append(info);
-                    interfaceOfDevice.insert(path, info.name);
-                }
-            }
-            if (--*remaining == 0) {
-                std::sort(interfaces.begin(), interfaces.end(),
-                    [](const WifiInterfaceInfo &a, const WifiInterfaceInfo &b) { return a.name < b.name; });
-                startInterfaces(gen);
-            }
+            if (!found)
+                return failAndFinish(found.error());
+            interfaces = *found;
+            for (const WifiInterfaceInfo &i : std::as_const(interfaces))
+                interfaceOfDevice.insert(i.path, i.name);
+            startInterfaces(gen);
         });
-    }
 }
 
 void SoftApScanner::Private::startInterfaces(quint64 gen)
 {
-    if (interfaces.isEmpty()) {
-        return failAndFinish(makeError(ErrorCode::NoWifiInterface,
-            q->m_interfaceName.isEmpty()
-                ? QStringLiteral("NetworkManager has no Wi-Fi interface")
-                : QStringLiteral("NetworkManager has no Wi-Fi interface named %1").arg(q->m_interfaceName)));
-    }
     const bool allUnavailable = std::all_of(interfaces.cbegin(), interfaces.cend(),
         [](const WifiInterfaceInfo &i) { return i.state <= int(DeviceUnavailable); });
     Q_EMIT q->interfacesChanged();
@@ -689,69 +709,25 @@ Pending<SoftApJoinResult> *SoftApLink::join(const SoftApJoinRequest &request)
 
 void SoftApLink::Private::begin(quint64 gen)
 {
-    getAll(bus, kPath, kManager, q, [this, gen](const Result<QVariantMap> &manager) {
-        if (gen != generation)
-            return;
-        if (!manager)
-            return joinFailed(manager.error());
-        if (!manager->value(QStringLiteral("WirelessEnabled"), true).toBool()
-            || !manager->value(QStringLiteral("WirelessHardwareEnabled"), true).toBool())
-            return joinFailed(makeError(ErrorCode::WifiDisabled, QStringLiteral("Wi-Fi is switched off")));
-        call(bus, method(kPath, kManager, QStringLiteral("GetDevices")), q,
-            [this, gen](const QDBusMessage &r) {
-                if (gen != generation)
-                    return;
-                if (r.type() != QDBusMessage::ReplyMessage || r.arguments().isEmpty())
-                    return joinFailed(errorFromReply(r, QStringLiteral("list the network devices")));
-                const QStringList paths = objectPaths(r.arguments().constFirst());
-                auto remaining = std::make_shared<int>(int(paths.size()));
-                auto found = std::make_shared<QList<QPair<QString, QVariantMap>>>();
-                if (paths.isEmpty())
-                    return joinFailed(makeError(
-                        ErrorCode::NoWifiInterface, QStringLiteral("NetworkManager has no device")));
-                for (const QString &path : paths) {
-                    getAll(bus, path, kDevice, q,
-                        [this, gen, path, remaining, found](const Result<QVariantMap> &p) {
-                            if (gen != generation)
-                                return;
-                            if (p && p->value(QStringLiteral("DeviceType")).toUInt() == kDeviceTypeWifi)
-                                found->append({ path, *p });
-                            if (--*remaining > 0)
-                                return;
-                            std::sort(found->begin(), found->end(), [](const auto &a, const auto &b) {
-                                return a.second.value(QStringLiteral("Interface")).toString()
-                                    < b.second.value(QStringLiteral("Interface")).toString();
-                            });
-                            QString chosenPath;
-                            for (const auto &[devPath, props] : std::as_const(*found)) {
-                                const QString name = props.value(QStringLiteral("Interface")).toString();
-                                if (request.interfaceName.isEmpty() || request.interfaceName == name) {
-                                    chosenPath = devPath;
-                                    interfaceName = name;
-                                    deviceState = props.value(QStringLiteral("State")).toUInt();
-                                    break;
-                                }
-                            }
-                            if (holding && chosenPath != devicePath)
-                                release(); // a re-join found another device (re-plugged): let the old one go
-                            devicePath = chosenPath;
-                            if (devicePath.isEmpty()) {
-                                return joinFailed(makeError(ErrorCode::NoWifiInterface,
-                                    request.interfaceName.isEmpty()
-                                        ? QStringLiteral("NetworkManager has no Wi-Fi interface")
-                                        : QStringLiteral("NetworkManager has no Wi-Fi interface named %1")
-                                              .arg(request.interfaceName)));
-                            }
-                            if (deviceState <= DeviceUnavailable) {
-                                return joinFailed(makeError(ErrorCode::WifiDisabled,
-                                    QStringLiteral("%1 is unavailable (switched off, rfkill or no firmware)")
-                                        .arg(interfaceName)));
-                            }
-                            acquire(gen);
-                        });
-                }
-            });
-    });
+    findWifiInterfaces(bus, request.interfaceName, q, remainingMs(),
+        [this, gen](const Result<QList<WifiInterfaceInfo>> &found) {
+            if (gen != generation)
+                return;
+            if (!found)
+                return joinFailed(found.error());
+            const WifiInterfaceInfo &chosen = found->constFirst();
+            if (holding && chosen.path != devicePath)
+                release(); // a re-join found another device (re-plugged): let the old one go
+            devicePath = chosen.path;
+            interfaceName = chosen.name;
+            deviceState = uint(chosen.state);
+            if (deviceState <= DeviceUnavailable) {
+                return joinFailed(makeError(ErrorCode::WifiDisabled,
+                    QStringLiteral("%1 is unavailable (switched off, rfkill or no firmware)")
+                        .arg(interfaceName)));
+            }
+            acquire(gen);
+        });
 }
 
 void SoftApLink::Private::acquire(quint64 gen)
