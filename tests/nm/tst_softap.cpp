@@ -54,6 +54,24 @@ SoftApJoinRequest joinRequest(const QString &ssid, int timeoutMs = 8000)
     return r;
 }
 
+/// A SoftAP line profile: devices "PROV_…" over SoftAP, provisioned onto myssid.
+Result<ProductProfile> softApProfile(
+    const char *id, int minSecVer, const char *credentialsFrom, int softApLanes)
+{
+    return ProductProfile::fromJson(QStringLiteral(R"({
+      "schema": 1, "name": "%1", "id": "%1", "version": "1",
+      "match": {"service_name_prefix": "PROV_", "transports": ["softap"]},
+      "security": {"min_sec_ver": %2, "credentials_from": "%3"},
+      "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"},
+      "lanes": {"ble": 1, "softap": %4}
+    })")
+                                        .arg(QLatin1String(id))
+                                        .arg(minSecVer)
+                                        .arg(QLatin1String(credentialsFrom))
+                                        .arg(softApLanes)
+                                        .toUtf8());
+}
+
 WifiCredentials homeNetwork()
 {
     WifiCredentials c;
@@ -89,6 +107,11 @@ private Q_SLOTS:
 private:
     /// Starts prov-sim --nm with `args` (plus the SoftAP port); its device lines by service name.
     QHash<QString, QJsonObject> start(const QStringList &args);
+    /// Writes a fleet file `fileName` with `device` and starts prov-sim --nm on it.
+    QHash<QString, QJsonObject> startFleet(const QString &fileName, const QJsonObject &device);
+    /// The lane engine's kinds for SoftAP devices found by a Wi-Fi scan: SoftApJobKind on `interfaces`
+    /// (the devices' port, an 8 s join timeout), then the ESP-IDF kind.
+    void addJobKinds(LaneEngine &engine, const QStringList &interfaces = {}) const;
     /// wlan0 is back on "Home" and no volatile connection is left (State() of the fake).
     void verifyRestored(const QString &interfaceName = QStringLiteral("wlan0"),
         const QString &expectedId = QStringLiteral("Home"));
@@ -129,6 +152,27 @@ QHash<QString, QJsonObject> TestSoftAp::start(const QStringList &args)
     for (const QJsonObject &line : lines)
         byName.insert(line.value(QStringLiteral("service_name")).toString(), line);
     return byName;
+}
+
+QHash<QString, QJsonObject> TestSoftAp::startFleet(const QString &fileName, const QJsonObject &device)
+{
+    const QString path = m_dir.filePath(fileName);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(QJsonDocument(QJsonObject { { QStringLiteral("devices"), QJsonArray { device } } }).toJson());
+    file.close();
+    return start({ QStringLiteral("--fleet"), path });
+}
+
+void TestSoftAp::addJobKinds(LaneEngine &engine, const QStringList &interfaces) const
+{
+    SoftApJobKind::Settings joinSettings;
+    joinSettings.interfaces = interfaces;
+    joinSettings.port = m_port;
+    joinSettings.joinTimeoutMs = 8000;
+    engine.addJobKind(std::make_unique<SoftApJobKind>(joinSettings));
+    engine.addJobKind(std::make_unique<EspJobKind>());
 }
 
 void TestSoftAp::verifyRestored(const QString &interfaceName, const QString &expectedId)
@@ -281,17 +325,10 @@ void TestSoftAp::provisionsThroughJoinedSoftAp()
 
 void TestSoftAp::softApPasswordChecked()
 {
-    const QString fleet = m_dir.filePath(QStringLiteral("fleet-password.json"));
-    QFile file(fleet);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QJsonDocument(
-        QJsonObject { { QStringLiteral("devices"),
-            QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5EC0A1") },
-                { QStringLiteral("sec_ver"), 0 },
-                { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } } } } })
-                   .toJson());
-    file.close();
-    const auto sim = start({ QStringLiteral("--fleet"), fleet });
+    const auto sim = startFleet(QStringLiteral("fleet-password.json"),
+        QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5EC0A1") },
+            { QStringLiteral("sec_ver"), 0 },
+            { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } });
     QCOMPARE(sim.value(QStringLiteral("PROV_5EC0A1")).value(QStringLiteral("softap_security")).toString(),
         QStringLiteral("wpa2"));
 
@@ -482,13 +519,7 @@ void TestSoftAp::trayOfSixOnTwoInterfaces()
             QStringLiteral("--sec2-username"), QStringLiteral("wifiprov"), QStringLiteral("--sec2-pwd"),
             QLatin1String(kPop), QStringLiteral("--nm-interfaces"), QStringLiteral("2") });
     QCOMPARE(sim.size(), 6);
-    auto profile = ProductProfile::fromJson(QByteArrayLiteral(R"({
-      "schema": 1, "name": "SoftAP tray", "id": "softap-tray", "version": "1",
-      "match": {"service_name_prefix": "PROV_", "transports": ["softap"]},
-      "security": {"min_sec_ver": 2, "credentials_from": "prompt"},
-      "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"},
-      "lanes": {"ble": 1, "softap": 2}
-    })"));
+    auto profile = softApProfile("softap-tray", 2, "prompt", 2);
     QVERIFY2(profile, qPrintable(profile ? QString() : profile.error().toString()));
     QTemporaryDir dir;
     auto store = RecordStore::openSqlite(dir.filePath(QStringLiteral("record.db")));
@@ -505,12 +536,7 @@ void TestSoftAp::trayOfSixOnTwoInterfaces()
         interfaces.append(i.name);
 
     LaneEngine engine;
-    SoftApJobKind::Settings joinSettings;
-    joinSettings.interfaces = interfaces;
-    joinSettings.port = m_port;
-    joinSettings.joinTimeoutMs = 8000;
-    engine.addJobKind(std::make_unique<SoftApJobKind>(joinSettings));
-    engine.addJobKind(std::make_unique<EspJobKind>());
+    addJobKinds(engine, interfaces);
     engine.setRecordSink(&sink);
     BatchSettings settings;
     settings.profile = *profile;
@@ -553,31 +579,16 @@ void TestSoftAp::stickerFirstThenWifiScanJoins()
     // A sticker scanned before the Wi-Fi scan found the device: the device waits without an address,
     // then the scan's BSSID makes it a SoftAP to join (the job kind is chosen again), and the sticker's
     // SoftAP password opens it.
-    const QString fleet = m_dir.filePath(QStringLiteral("fleet-sticker.json"));
-    QFile file(fleet);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QJsonDocument(
-        QJsonObject { { QStringLiteral("devices"),
-            QJsonArray { QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5C0001") },
-                { QStringLiteral("sec_ver"), 1 }, { QStringLiteral("pop"), QLatin1String(kPop) },
-                { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } } } } })
-                   .toJson());
-    file.close();
-    QCOMPARE(start({ QStringLiteral("--fleet"), fleet }).size(), 1);
-    auto profile = ProductProfile::fromJson(QByteArrayLiteral(R"({
-      "schema": 1, "name": "SoftAP stickers", "id": "softap-stickers", "version": "1",
-      "match": {"service_name_prefix": "PROV_", "transports": ["softap"]},
-      "security": {"min_sec_ver": 1, "credentials_from": "qr"},
-      "network": {"ssid": "myssid", "auth_mode": "WPA2-PSK"},
-      "lanes": {"ble": 1, "softap": 1}
-    })"));
+    QCOMPARE(startFleet(QStringLiteral("fleet-sticker.json"),
+                 QJsonObject { { QStringLiteral("service_name"), QStringLiteral("PROV_5C0001") },
+                     { QStringLiteral("sec_ver"), 1 }, { QStringLiteral("pop"), QLatin1String(kPop) },
+                     { QStringLiteral("softap_password"), QLatin1String(kSoftApPassword) } })
+                 .size(),
+        1);
+    auto profile = softApProfile("softap-stickers", 1, "qr", 1);
     QVERIFY2(profile, qPrintable(profile ? QString() : profile.error().toString()));
     LaneEngine engine;
-    SoftApJobKind::Settings joinSettings;
-    joinSettings.port = m_port;
-    joinSettings.joinTimeoutMs = 8000;
-    engine.addJobKind(std::make_unique<SoftApJobKind>(joinSettings));
-    engine.addJobKind(std::make_unique<EspJobKind>());
+    addJobKinds(engine);
     BatchSettings settings;
     settings.profile = *profile;
     settings.secrets.passphrase = kPassphrase;
