@@ -130,6 +130,17 @@ void applyApProperties(SoftApInfo &ap, const QVariantMap &p)
     }
 }
 
+/// The AccessPoint security flags (Flags, WpaFlags, RsnFlags) of `properties`, each taken from `known`
+/// when `properties` lacks it (a PropertiesChanged carries only what changed).
+QVariantMap securityFlags(const QVariantMap &properties, const QVariantMap &known)
+{
+    QVariantMap flags;
+    for (const QString &key :
+        { QStringLiteral("Flags"), QStringLiteral("WpaFlags"), QStringLiteral("RsnFlags") })
+        flags.insert(key, properties.contains(key) ? properties.value(key) : known.value(key));
+    return flags;
+}
+
 /// The Wi-Fi interfaces NetworkManager has (Device.DeviceType 2) named `name` ("" = every one), sorted by
 /// name, once Wi-Fi is known to be on (WirelessEnabled and WirelessHardwareEnabled). `done` always runs
 /// (on `context`'s thread); callers drop a stale answer themselves. Each D-Bus call waits at most
@@ -411,7 +422,7 @@ void SoftApScanner::Private::readAccessPoint(const QString &devicePath, const QS
         ap.path = apPath;
         ap.interfaceName = interfaceOfDevice.value(devicePath);
         applyApProperties(ap, *p);
-        apFlags.insert(apPath, *p);
+        apFlags.insert(apPath, securityFlags(*p, {}));
         const bool known = accessPoints.contains(apPath);
         if (known && accessPoints.value(apPath) == ap)
             return;
@@ -456,10 +467,10 @@ void SoftApScanner::Private::follow()
             const auto it = accessPoints.find(m.path());
             if (it == accessPoints.end())
                 return;
-            QVariantMap all = apFlags.value(m.path());
-            for (auto c = changed.cbegin(); c != changed.cend(); ++c)
-                all.insert(c.key(), c.value());
-            apFlags.insert(m.path(), all);
+            const QVariantMap flags = securityFlags(changed, apFlags.value(m.path()));
+            apFlags.insert(m.path(), flags);
+            QVariantMap all = changed; // what changed, with every flag (the security needs all three)
+            all.insert(flags);
             SoftApInfo ap = *it;
             applyApProperties(ap, all);
             if (ap == *it)

@@ -20,7 +20,6 @@ struct SoftApTransport::Private
 {
     SoftApJoinRequest join;
     quint16 port = 80;
-    QDBusConnection bus;
     QPointer<SoftApLink> link; ///< owned while this transport lives; handed to itself when we go first
     std::unique_ptr<HttpTransport> http; ///< to the joined link's gateway; null while not joined
     QPointer<Pending<SoftApJoinResult>> joining;
@@ -32,8 +31,7 @@ struct SoftApTransport::Private
 SoftApTransport::SoftApTransport(
     const SoftApJoinRequest &join, quint16 port, QDBusConnection bus, QObject *parent)
     : Transport(parent)
-    , d(std::make_unique<Private>(
-          Private { join, port == 0 ? quint16(80) : port, bus, {}, {}, {}, {}, {}, 0 }))
+    , d(std::make_unique<Private>(Private { join, port == 0 ? quint16(80) : port, {}, {}, {}, {}, {}, 0 }))
 {
     d->link = new SoftApLink(bus, this);
     connect(d->link, &SoftApLink::progress, this, &Transport::linkProgress);
